@@ -1,0 +1,53 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Esante.MsSante.Addressing;
+
+/// <summary>
+/// An RPPS number (« Répertoire partagé des professionnels de santé »): 11 digits, the last a Luhn check digit.
+/// Its national id is <c>8</c> followed by the number.
+/// </summary>
+public sealed class Rpps : HealthIdentifier, IParsable<Rpps>
+{
+    /// <summary>The prefix of an RPPS national id.</summary>
+    public const char NationalIdPrefix = '8';
+
+    private Rpps(string value) : base(value) { }
+
+    /// <inheritdoc/>
+    public override string NationalId => NationalIdPrefix + Value;
+
+    /// <summary>Parses an RPPS number.</summary>
+    /// <exception cref="FormatException">Not 11 digits, or the Luhn check digit is wrong.</exception>
+    public static Rpps Parse(string s) => ParseCore(s);
+
+    private static Rpps ParseCore(string s) => TryParse(s, out var r, out var e) ? r : throw new FormatException(e);
+
+    /// <inheritdoc cref="Parse(string)"/>
+    public static Rpps Parse(string s, IFormatProvider? provider) => ParseCore(s);
+
+    /// <summary>Tries to parse an RPPS number.</summary>
+    public static bool TryParse([NotNullWhen(true)] string? s, [NotNullWhen(true)] out Rpps? result) => TryParse(s, out result, out _);
+
+    /// <inheritdoc cref="TryParse(string?, out Rpps?)"/>
+    public static bool TryParse([NotNullWhen(true)] string? s, IFormatProvider? provider, [NotNullWhen(true)] out Rpps? result) => TryParse(s, out result, out _);
+
+    /// <summary>Tries to parse an RPPS number, and says why when it cannot.</summary>
+    public static bool TryParse([NotNullWhen(true)] string? s, [NotNullWhen(true)] out Rpps? result, [NotNullWhen(false)] out string? error) =>
+        TryCreate(s, Check, v => new Rpps(v), out result, out error);
+
+    /// <summary>Reads an RPPS number from its national id (<c>8</c> + RPPS).</summary>
+    /// <exception cref="FormatException">The national id does not start with 8 or the RPPS is invalid.</exception>
+    public static Rpps FromNationalId(string nationalId)
+    {
+        ArgumentNullException.ThrowIfNull(nationalId);
+        if (nationalId.Length == 0 || nationalId[0] != NationalIdPrefix)
+        {
+            throw new FormatException("An RPPS national id starts with 8.");
+        }
+        return ParseCore(nationalId[1..]);
+    }
+
+    private static string? Check(string s) =>
+        CheckDigits(s, 11, "RPPS", corsicaPrefix: false)
+        ?? (Luhn.IsValid(s) ? null : "The RPPS check digit (the 11th) is wrong: the number is mistyped.");
+}

@@ -1,0 +1,112 @@
+using System.Collections.Frozen;
+using System.Globalization;
+
+namespace Esante.MsSante.Addressing;
+
+/// <summary>
+/// The MSSanté trust space (« espace de confiance »): every subdomain of <c>mssante.fr</c>,
+/// plus the domains of the national whitelist (<c>listeblanchemssante.xml</c>).
+/// Immutable: a newer whitelist gives a new instance.
+/// </summary>
+public sealed class TrustedDomainList
+{
+    /// <summary>The parent domain of every MSSanté domain: <c>mssante.fr</c>.</summary>
+    public const string MssanteParentDomain = "mssante.fr";
+
+    private readonly FrozenSet<string> _whitelisted;
+
+    /// <summary>The trust space with no whitelist: <c>*.mssante.fr</c> only.</summary>
+    public static TrustedDomainList Default { get; } = new(Array.Empty<string>());
+
+    /// <summary>Creates a trust space of <c>*.mssante.fr</c> plus the given whitelisted domains.</summary>
+    /// <param name="whitelistedDomains">Domains outside <c>mssante.fr</c> that are part of the trust space; Unicode names are accepted.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="whitelistedDomains"/> is null.</exception>
+    /// <exception cref="FormatException">A domain is not a valid host name.</exception>
+    public TrustedDomainList(IEnumerable<string> whitelistedDomains)
+    {
+        ArgumentNullException.ThrowIfNull(whitelistedDomains);
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var domain in whitelistedDomains)
+        {
+            var error = DomainName.TryNormalize(domain, out var normalized);
+            if (error is not null)
+            {
+                throw new FormatException($"The whitelisted domain is not valid: {error}");
+            }
+            set.Add(normalized!);
+        }
+        _whitelisted = set.ToFrozenSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>The whitelisted domains (ASCII, lower case), besides <c>*.mssante.fr</c>.</summary>
+    public IReadOnlyCollection<string> WhitelistedDomains => _whitelisted;
+
+    /// <summary>Whether <paramref name="domain"/> belongs to the trust space.</summary>
+    /// <param name="domain">A domain name, in any case, ASCII or Unicode.</param>
+    public bool Contains(string domain)
+    {
+        if (DomainName.TryNormalize(domain, out var normalized) is not null)
+        {
+            return false;
+        }
+        return IsMssanteDomain(normalized!) || _whitelisted.Contains(normalized!);
+    }
+
+    /// <summary>Whether a normalised domain is a subdomain of <c>mssante.fr</c>.</summary>
+    internal static bool IsMssanteDomain(string normalizedDomain) =>
+        normalizedDomain.EndsWith("." + MssanteParentDomain, StringComparison.Ordinal);
+}
+
+/// <summary>Host-name syntax shared by addresses and the trust space.</summary>
+internal static class DomainName
+{
+    private static readonly IdnMapping Idn = new() { UseStd3AsciiRules = true };
+
+    /// <summary>Normalises to lower-case ASCII (IDNA); returns an error text, or null when valid.</summary>
+    public static string? TryNormalize(string? domain, out string? normalized)
+    {
+        normalized = null;
+        if (string.IsNullOrEmpty(domain))
+        {
+            return "the domain is empty";
+        }
+        string ascii;
+        try
+        {
+            ascii = Idn.GetAscii(domain).ToLowerInvariant();
+        }
+        catch (ArgumentException)
+        {
+            return "the domain is not a valid host name";
+        }
+        if (ascii.Length > 253)
+        {
+            return "the domain is longer than 253 characters";
+        }
+        var labels = ascii.Split('.');
+        if (labels.Length < 2)
+        {
+            return "the domain must have at least two labels (like example.mssante.fr)";
+        }
+        foreach (var label in labels)
+        {
+            if (label.Length is 0 or > 63)
+            {
+                return "a domain label is empty or longer than 63 characters";
+            }
+            if (label[0] == '-' || label[^1] == '-')
+            {
+                return "a domain label starts or ends with '-'";
+            }
+            foreach (var c in label)
+            {
+                if (!(char.IsAsciiLetterOrDigit(c) || c == '-'))
+                {
+                    return "the domain contains a character other than letters, digits, '-' and '.'";
+                }
+            }
+        }
+        normalized = ascii;
+        return null;
+    }
+}
