@@ -3,7 +3,7 @@ namespace Esante.MsSante.Policies;
 /// <summary>
 /// A message was refused by the SDK's policies before anything was sent. Carries every violation found, not only the first.
 /// </summary>
-public sealed class MessageRejectedException : Exception
+public sealed class MessageRejectedException : MssanteException
 {
     /// <summary>Creates the exception with the violations found.</summary>
     /// <param name="violations">At least one violation.</param>

@@ -1,0 +1,37 @@
+using Esante.MsSante.DependencyInjection;
+using Esante.MsSante.Identity;
+using Esante.MsSante.Policies;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the MSSanté SDK in a service collection.</summary>
+public static class MssanteServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the SDK's services: <see cref="IMssanteSession"/> (one per person signing in), <see cref="IOtpProvider"/>,
+    /// the policies built from <see cref="MssanteOptions"/> (validated at start), and a <see cref="TimeProvider"/>.
+    /// An operator must be registered too: the fake one with <c>AddMssanteFakeOperator</c> from Esante.MsSante.Sdk.Testing.
+    /// Calling it twice adds nothing twice.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>The service collection, for chaining.</returns>
+    public static IServiceCollection AddMssante(this IServiceCollection services, Action<MssanteOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<MssanteOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MssanteOptions>, MssanteOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<MssantePolicies>(sp => MssantePoliciesFactory.Create(sp.GetRequiredService<IOptions<MssanteOptions>>().Value));
+        services.TryAddSingleton<IOtpProvider>(sp => new OtpProvider(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<MssanteOptions>>().Value.Otp));
+        services.TryAddTransient<IMssanteSession, MssanteSession>();
+        return services;
+    }
+}

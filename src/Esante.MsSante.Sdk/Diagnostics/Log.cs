@@ -1,0 +1,35 @@
+using Esante.MsSante.Operators;
+using Microsoft.Extensions.Logging;
+
+namespace Esante.MsSante.Diagnostics;
+
+/// <summary>
+/// The SDK's log events. None carries a subject, body, patient address, INS, password, code or token:
+/// only user names, mailbox addresses of professionals and structures, counts and codes.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Signed in as {UserName}")]
+    public static partial void SignedIn(this ILogger logger, string userName);
+
+    [LoggerMessage(2, LogLevel.Information, "Sign-in of {UserName} needs a one-time code ({Channel})")]
+    public static partial void SecondFactorRequired(this ILogger logger, string userName, OtpChannel channel);
+
+    [LoggerMessage(3, LogLevel.Warning, "Sign-in failed: {Failure}")]
+    public static partial void SignInFailed(this ILogger logger, AuthenticationFailure failure);
+
+    [LoggerMessage(4, LogLevel.Information, "Opened {Kind} mailbox {Mailbox}")]
+    public static partial void MailboxOpened(this ILogger logger, MailboxKind kind, string mailbox);
+
+    [LoggerMessage(5, LogLevel.Information, "Sent message {MessageId} from {Mailbox} to {RecipientCount} recipient(s) with {AttachmentCount} attachment(s)")]
+    public static partial void MessageSent(this ILogger logger, string messageId, string mailbox, int recipientCount, int attachmentCount);
+
+    [LoggerMessage(6, LogLevel.Warning, "Message refused before sending: {Codes}")]
+    public static partial void MessageRefused(this ILogger logger, string codes);
+
+    [LoggerMessage(7, LogLevel.Information, "Retention removed {Count} expired message(s) from {Mailbox}")]
+    public static partial void RetentionApplied(this ILogger logger, int count, string mailbox);
+
+    [LoggerMessage(8, LogLevel.Information, "Signed out {UserName}")]
+    public static partial void SignedOut(this ILogger logger, string userName);
+}

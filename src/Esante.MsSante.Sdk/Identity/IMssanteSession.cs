@@ -1,0 +1,71 @@
+using Esante.MsSante.Addressing;
+using Esante.MsSante.Mailbox;
+using Esante.MsSante.Operators;
+
+namespace Esante.MsSante.Identity;
+
+/// <summary>
+/// A person's session with their MSSanté operator: signing in with a password and a one-time code, the mailboxes they may open
+/// (their own and the organisational ones they are a delegate of), and the account journeys of the guide
+/// (« Première connexion », « Mot de passe oublié », « Mon Profil »).
+/// </summary>
+public interface IMssanteSession : IAsyncDisposable
+{
+    /// <summary>Where the session is in signing in.</summary>
+    SessionState State { get; }
+
+    /// <summary>The signed-in user name, or null.</summary>
+    string? UserName { get; }
+
+    /// <summary>Signs in with a user name (« prénom.nom ») and password. The operator then usually asks for a one-time code.</summary>
+    /// <exception cref="MssanteAuthenticationException">Wrong credentials, or the account is locked.</exception>
+    /// <exception cref="InvalidOperationException">The session is already signed in.</exception>
+    Task<SignInResult> SignInAsync(string userName, string password, CancellationToken cancellationToken = default);
+
+    /// <summary>Completes the sign-in with the one-time code (« code à usage unique »).</summary>
+    /// <exception cref="MssanteAuthenticationException">The code is wrong, already used or expired, or the account is locked.</exception>
+    /// <exception cref="InvalidOperationException">No code is awaited.</exception>
+    Task CompleteSignInAsync(string oneTimeCode, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the mailboxes the person may open (« sélection de la boîte aux lettres »).</summary>
+    /// <exception cref="InvalidOperationException">The session is not signed in.</exception>
+    Task<IReadOnlyList<MailboxDescriptor>> ListMailboxesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Opens one of the person's mailboxes.</summary>
+    /// <exception cref="MailboxAccessDeniedException">The person may not open it.</exception>
+    /// <exception cref="InvalidOperationException">The session is not signed in.</exception>
+    Task<IMailboxClient> OpenMailboxAsync(MssanteAddress mailbox, CancellationToken cancellationToken = default);
+
+    /// <summary>Signs out; mailboxes opened in this session stop working.</summary>
+    Task SignOutAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>« Mot de passe oublié / Première connexion »: asks for a link (valid 1 hour, usable once) sent to the contact e-mail.</summary>
+    Task RequestPasswordResetAsync(string userName, string contactEmail, CancellationToken cancellationToken = default);
+
+    /// <summary>On the link's page: the new password (typed twice) and the one-time-code channel. Returns the "test a code" step.</summary>
+    /// <exception cref="MssanteAuthenticationException">The link is unknown, expired or used, or the password is refused.</exception>
+    /// <exception cref="ArgumentException">The confirmation differs from the password.</exception>
+    Task<OtpChannelEnrolment> StartPasswordSetupAsync(Uri resetLink, string newPassword, string confirmation, OtpChannelChoice otpChannel, CancellationToken cancellationToken = default);
+
+    /// <summary>« Tester »: checks a code of the chosen channel, then saves the password and channel.</summary>
+    /// <exception cref="MssanteAuthenticationException">The code is wrong, or the link is no longer valid.</exception>
+    Task CompletePasswordSetupAsync(Uri resetLink, string testCode, CancellationToken cancellationToken = default);
+
+    /// <summary>« Mon Profil »: the contact e-mail and the one-time-code channel.</summary>
+    Task<AccountProfile> GetProfileAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Changes the contact e-mail.</summary>
+    /// <exception cref="ArgumentException">The e-mail is not a single valid address.</exception>
+    Task ChangeContactEmailAsync(string contactEmail, CancellationToken cancellationToken = default);
+
+    /// <summary>Changes the password.</summary>
+    /// <exception cref="MssanteAuthenticationException">The current password is wrong or the new one is refused.</exception>
+    Task ChangePasswordAsync(string currentPassword, string newPassword, CancellationToken cancellationToken = default);
+
+    /// <summary>Starts changing the one-time-code channel; returns the "test a code" step.</summary>
+    Task<OtpChannelEnrolment> StartOtpChannelChangeAsync(OtpChannelChoice otpChannel, CancellationToken cancellationToken = default);
+
+    /// <summary>Checks a code of the new channel, then saves it.</summary>
+    /// <exception cref="MssanteAuthenticationException">The code is wrong.</exception>
+    Task CompleteOtpChannelChangeAsync(string testCode, CancellationToken cancellationToken = default);
+}

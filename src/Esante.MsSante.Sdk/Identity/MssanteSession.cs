@@ -1,0 +1,295 @@
+using Esante.MsSante.Addressing;
+using Esante.MsSante.DependencyInjection;
+using Esante.MsSante.Diagnostics;
+using Esante.MsSante.Mailbox;
+using Esante.MsSante.Operators;
+using Esante.MsSante.Policies;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Esante.MsSante.Identity;
+
+/// <summary>The SDK's <see cref="IMssanteSession"/>, over whichever operator is configured.</summary>
+public class MssanteSession : IMssanteSession
+{
+    private readonly IMssanteOperator _operator;
+    private readonly MssanteOptions _options;
+    private readonly MssantePolicies _policies;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly object _gate = new();
+    private readonly List<IMailboxClient> _openMailboxes = [];
+    private SecondFactorChallenge? _challenge;
+    private string? _pendingUserName;
+    private OperatorGrant? _grant;
+
+    /// <summary>For mocking frameworks.</summary>
+    protected MssanteSession()
+    {
+        _operator = null!;
+        _options = new MssanteOptions();
+        _policies = MssantePolicies.Default;
+        _time = TimeProvider.System;
+        _loggerFactory = NullLoggerFactory.Instance;
+        _logger = NullLogger.Instance;
+    }
+
+    /// <summary>Creates a session (usually through dependency injection: <c>services.AddMssante(…)</c>).</summary>
+    /// <param name="operator">The operator to talk to.</param>
+    /// <param name="options">The SDK's options; validated here too, for use without a generic host.</param>
+    /// <param name="policies">The policies; built from <paramref name="options"/> when null.</param>
+    /// <param name="timeProvider">The clock; the system's when null.</param>
+    /// <param name="loggerFactory">Where to log; nothing when null.</param>
+    /// <exception cref="OptionsValidationException">The options are invalid.</exception>
+    public MssanteSession(
+        IMssanteOperator @operator,
+        IOptions<MssanteOptions> options,
+        MssantePolicies? policies = null,
+        TimeProvider? timeProvider = null,
+        ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(@operator);
+        ArgumentNullException.ThrowIfNull(options);
+        _operator = @operator;
+        _options = options.Value;
+        MssanteOptionsValidator.ThrowIfInvalid(_options);
+        _policies = policies ?? MssantePoliciesFactory.Create(_options);
+        _time = timeProvider ?? TimeProvider.System;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = _loggerFactory.CreateLogger<MssanteSession>();
+    }
+
+    /// <inheritdoc/>
+    public virtual SessionState State
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _grant is not null ? SessionState.SignedIn
+                    : _challenge is not null ? SessionState.AwaitingSecondFactor
+                    : SessionState.SignedOut;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public virtual string? UserName
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _grant?.UserName;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public virtual async Task<SignInResult> SignInAsync(string userName, string password, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(userName);
+        ArgumentNullException.ThrowIfNull(password);
+        if (State == SessionState.SignedIn)
+        {
+            throw new InvalidOperationException("The session is already signed in; sign out first.");
+        }
+        var step = await Logged(_operator.SignInAsync(userName, password, cancellationToken)).ConfigureAwait(false);
+        lock (_gate)
+        {
+            _challenge = step.Challenge;
+            _pendingUserName = userName;
+            _grant = step.Grant;
+        }
+        if (step.Grant is not null)
+        {
+            _logger.SignedIn(step.Grant.UserName);
+            return new SignInResult(null);
+        }
+        _logger.SecondFactorRequired(userName, step.Challenge!.Channel);
+        return new SignInResult(step.Challenge);
+    }
+
+    /// <inheritdoc/>
+    public virtual async Task CompleteSignInAsync(string oneTimeCode, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(oneTimeCode);
+        SecondFactorChallenge challenge;
+        lock (_gate)
+        {
+            challenge = _challenge ?? throw new InvalidOperationException("No one-time code is awaited: call SignInAsync first.");
+        }
+        var grant = await Logged(_operator.CompleteSecondFactorAsync(challenge, oneTimeCode.Trim(), cancellationToken)).ConfigureAwait(false);
+        lock (_gate)
+        {
+            _grant = grant;
+            _challenge = null;
+        }
+        _logger.SignedIn(grant.UserName);
+    }
+
+    /// <inheritdoc/>
+    public virtual Task<IReadOnlyList<MailboxDescriptor>> ListMailboxesAsync(CancellationToken cancellationToken = default) =>
+        _operator.ListMailboxesAsync(RequireGrant(), cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual async Task<IMailboxClient> OpenMailboxAsync(MssanteAddress mailbox, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(mailbox);
+        var opened = await _operator.OpenMailboxAsync(RequireGrant(), mailbox, cancellationToken).ConfigureAwait(false);
+        var client = new MailboxClient(opened, _policies, _options.ProductReference, _time, _loggerFactory.CreateLogger<MailboxClient>());
+        lock (_gate)
+        {
+            _openMailboxes.Add(client);
+        }
+        _logger.MailboxOpened(opened.Mailbox.Kind, opened.Mailbox.Address.Value);
+        return client;
+    }
+
+    /// <inheritdoc/>
+    public virtual async Task SignOutAsync(CancellationToken cancellationToken = default)
+    {
+        OperatorGrant? grant;
+        List<IMailboxClient> mailboxes;
+        lock (_gate)
+        {
+            grant = _grant;
+            mailboxes = [.. _openMailboxes];
+            _openMailboxes.Clear();
+            _grant = null;
+            _challenge = null;
+        }
+        foreach (var mailbox in mailboxes)
+        {
+            await mailbox.DisposeAsync().ConfigureAwait(false);
+        }
+        if (grant is not null)
+        {
+            await _operator.SignOutAsync(grant, cancellationToken).ConfigureAwait(false);
+            _logger.SignedOut(grant.UserName);
+        }
+    }
+
+    /// <inheritdoc/>
+    public virtual Task RequestPasswordResetAsync(string userName, string contactEmail, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(userName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(contactEmail);
+        return _operator.RequestPasswordResetAsync(userName.Trim(), contactEmail.Trim(), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public virtual Task<OtpChannelEnrolment> StartPasswordSetupAsync(Uri resetLink, string newPassword, string confirmation, OtpChannelChoice otpChannel, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(resetLink);
+        ArgumentNullException.ThrowIfNull(newPassword);
+        ArgumentNullException.ThrowIfNull(otpChannel);
+        if (!string.Equals(newPassword, confirmation, StringComparison.Ordinal))
+        {
+            throw new ArgumentException("The confirmation differs from the new password.", nameof(confirmation));
+        }
+        CheckOtpChoice(otpChannel);
+        return Logged(_operator.StartPasswordSetupAsync(resetLink, newPassword, otpChannel, cancellationToken));
+    }
+
+    /// <inheritdoc/>
+    public virtual Task CompletePasswordSetupAsync(Uri resetLink, string testCode, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(resetLink);
+        ArgumentNullException.ThrowIfNull(testCode);
+        return Logged(_operator.CompletePasswordSetupAsync(resetLink, testCode.Trim(), cancellationToken));
+    }
+
+    /// <inheritdoc/>
+    public virtual Task<AccountProfile> GetProfileAsync(CancellationToken cancellationToken = default) =>
+        _operator.GetProfileAsync(RequireGrant(), cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual Task ChangeContactEmailAsync(string contactEmail, CancellationToken cancellationToken = default)
+    {
+        CheckEmail(contactEmail, nameof(contactEmail));
+        return _operator.ChangeContactEmailAsync(RequireGrant(), contactEmail.Trim(), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public virtual Task ChangePasswordAsync(string currentPassword, string newPassword, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(currentPassword);
+        ArgumentNullException.ThrowIfNull(newPassword);
+        return Logged(_operator.ChangePasswordAsync(RequireGrant(), currentPassword, newPassword, cancellationToken));
+    }
+
+    /// <inheritdoc/>
+    public virtual Task<OtpChannelEnrolment> StartOtpChannelChangeAsync(OtpChannelChoice otpChannel, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(otpChannel);
+        CheckOtpChoice(otpChannel);
+        return _operator.StartOtpChannelChangeAsync(RequireGrant(), otpChannel, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public virtual Task CompleteOtpChannelChangeAsync(string testCode, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(testCode);
+        return Logged(_operator.CompleteOtpChannelChangeAsync(RequireGrant(), testCode.Trim(), cancellationToken));
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await DisposeAsyncCore().ConfigureAwait(false);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Signs out.</summary>
+    protected virtual async ValueTask DisposeAsyncCore() => await SignOutAsync().ConfigureAwait(false);
+
+    private OperatorGrant RequireGrant()
+    {
+        lock (_gate)
+        {
+            return _grant ?? throw new InvalidOperationException(
+                _challenge is null ? "The session is not signed in: call SignInAsync first." : "The sign-in is not complete: call CompleteSignInAsync with the one-time code.");
+        }
+    }
+
+    /// <summary>Logs authentication failures (their kind only) on the way out.</summary>
+    private async Task<T> Logged<T>(Task<T> operation)
+    {
+        try
+        {
+            return await operation.ConfigureAwait(false);
+        }
+        catch (MssanteAuthenticationException e)
+        {
+            _logger.SignInFailed(e.Failure);
+            throw;
+        }
+    }
+
+    private async Task Logged(Task operation) => await Logged(WithResult(operation)).ConfigureAwait(false);
+
+    private static async Task<bool> WithResult(Task operation)
+    {
+        await operation.ConfigureAwait(false);
+        return true;
+    }
+
+    private static void CheckOtpChoice(OtpChannelChoice choice)
+    {
+        if (choice.Channel == OtpChannel.Email)
+        {
+            CheckEmail(choice.Email, nameof(choice));
+        }
+    }
+
+    private static void CheckEmail(string? email, string name)
+    {
+        if (MssanteAddress.CheckSyntax(email?.Trim(), out _, out _) is { } error)
+        {
+            throw new ArgumentException("The e-mail address is not valid: " + error, name);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+namespace Esante.MsSante.Identity;
+
+/// <summary>The outcome of checking a one-time code.</summary>
+public enum OtpVerificationResult
+{
+    /// <summary>The code is right; it is now used up.</summary>
+    Valid,
+
+    /// <summary>The code is wrong, malformed, or outside the allowed time window.</summary>
+    Invalid,
+
+    /// <summary>The code was right but has already been used once.</summary>
+    Replayed,
+
+    /// <summary>The e-mail code is older than its lifetime, or none was issued.</summary>
+    Expired,
+}

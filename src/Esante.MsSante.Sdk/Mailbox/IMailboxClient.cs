@@ -1,0 +1,77 @@
+using Esante.MsSante.Messages;
+using Esante.MsSante.Operators;
+using Esante.MsSante.Policies;
+
+namespace Esante.MsSante.Mailbox;
+
+/// <summary>
+/// One open mailbox, personal or organisational: folders, the message list, reading, flags, deleting to the Trash, sending,
+/// quota and retention. Thread-safe; keep it while the mailbox is in use and dispose it at the end.
+/// </summary>
+public interface IMailboxClient : IAsyncDisposable
+{
+    /// <summary>The mailbox: its address (the one mail goes out under), kind and name.</summary>
+    MailboxDescriptor Mailbox { get; }
+
+    /// <summary>Lists the folders (« dossiers de mails ») with their roles and counts.</summary>
+    Task<IReadOnlyList<MailFolder>> GetFoldersAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The folder with a given role (Inbox, Sent, Trash, « Échanges Patients »…).</summary>
+    /// <exception cref="FolderNotFoundException">The mailbox has no such folder.</exception>
+    Task<MailFolder> GetFolderAsync(FolderRole role, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates a folder (« Nouveau dossier »).</summary>
+    Task<MailFolder> CreateFolderAsync(string path, CancellationToken cancellationToken = default);
+
+    /// <summary>Renames a folder.</summary>
+    /// <exception cref="FolderNotFoundException">The folder does not exist.</exception>
+    Task<MailFolder> RenameFolderAsync(string path, string newPath, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a folder and its messages.</summary>
+    /// <exception cref="FolderNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="InvalidOperationException">The folder is a special one (Inbox, Sent, Trash…).</exception>
+    Task DeleteFolderAsync(string path, CancellationToken cancellationToken = default);
+
+    /// <summary>Streams the summaries of a folder's messages (sender, subject, date, flags, size, MSSanté indicator), oldest first.</summary>
+    /// <param name="folderPath">The folder; the inbox when null.</param>
+    /// <param name="cancellationToken">Stops the listing.</param>
+    /// <exception cref="FolderNotFoundException">The folder does not exist.</exception>
+    IAsyncEnumerable<MessageSummary> GetMessagesAsync(string? folderPath = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a whole message. Reading does not mark it read: call <see cref="MarkAsReadAsync"/>.</summary>
+    /// <exception cref="MessageNotFoundException">The message is not there any more.</exception>
+    Task<ReceivedMessage> ReadMessageAsync(MessageRef message, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks a message read.</summary>
+    Task MarkAsReadAsync(MessageRef message, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks a message unread.</summary>
+    Task MarkAsUnreadAsync(MessageRef message, CancellationToken cancellationToken = default);
+
+    /// <summary>Moves a message to another folder.</summary>
+    /// <returns>Where the message is now.</returns>
+    Task<MessageRef> MoveAsync(MessageRef message, string targetFolderPath, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a message: it goes to the Trash; a message already in the Trash is deleted for good.</summary>
+    /// <returns>Where the message is now, or null when it was deleted for good.</returns>
+    Task<MessageRef?> DeleteAsync(MessageRef message, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sends a message from this mailbox (for an organisational mailbox, under the structure's address) and keeps a copy in Sent.
+    /// Every policy is checked first; a refused message sends nothing.
+    /// </summary>
+    /// <exception cref="MessageRejectedException">A policy refused the message; every violation is listed.</exception>
+    /// <exception cref="RecipientsRejectedException">The operator refused recipients; nothing was sent.</exception>
+    /// <exception cref="QuotaExceededException">The mailbox is full; nothing was sent.</exception>
+    Task<SubmissionResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>The storage used and the limit (« capacité de stockage »).</summary>
+    Task<QuotaReport> GetQuotaAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes for good the messages older than their folder's retention (Trash 30 days, and the folders' own limits).
+    /// Operators usually do this themselves; this makes it happen now.
+    /// </summary>
+    /// <returns>How many messages were deleted.</returns>
+    Task<int> ApplyRetentionAsync(CancellationToken cancellationToken = default);
+}

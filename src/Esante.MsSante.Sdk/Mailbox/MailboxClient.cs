@@ -1,0 +1,250 @@
+using System.Runtime.CompilerServices;
+using Esante.MsSante.Addressing;
+using Esante.MsSante.Diagnostics;
+using Esante.MsSante.Messages;
+using Esante.MsSante.Operators;
+using Esante.MsSante.Policies;
+using Microsoft.Extensions.Logging;
+
+namespace Esante.MsSante.Mailbox;
+
+/// <summary>The SDK's <see cref="IMailboxClient"/>: applies the policies and composes messages, then calls the operator seam.</summary>
+public class MailboxClient : IMailboxClient
+{
+    private const string InboxPath = "INBOX";
+
+    private readonly IOperatorMailbox _mailbox;
+    private readonly MssantePolicies _policies;
+    private readonly string? _productReference;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    /// <summary>For mocking frameworks.</summary>
+    protected MailboxClient()
+    {
+        _mailbox = null!;
+        _policies = MssantePolicies.Default;
+        _time = TimeProvider.System;
+        _logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+    }
+
+    /// <summary>Wraps an open operator mailbox.</summary>
+    /// <param name="mailbox">The operator's mailbox.</param>
+    /// <param name="policies">The policies to apply.</param>
+    /// <param name="productReference">The product reference for <c>X-MSS-NIL</c>; sending is refused without it.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="logger">Where to log; nothing when null.</param>
+    public MailboxClient(IOperatorMailbox mailbox, MssantePolicies policies, string? productReference, TimeProvider? timeProvider = null, ILogger? logger = null)
+    {
+        _mailbox = mailbox ?? throw new ArgumentNullException(nameof(mailbox));
+        _policies = policies ?? throw new ArgumentNullException(nameof(policies));
+        _productReference = productReference;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+    }
+
+    /// <inheritdoc/>
+    public virtual MailboxDescriptor Mailbox => _mailbox.Mailbox;
+
+    /// <inheritdoc/>
+    public virtual Task<IReadOnlyList<MailFolder>> GetFoldersAsync(CancellationToken cancellationToken = default) =>
+        _mailbox.ListFoldersAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual async Task<MailFolder> GetFolderAsync(FolderRole role, CancellationToken cancellationToken = default)
+    {
+        var folders = await _mailbox.ListFoldersAsync(cancellationToken).ConfigureAwait(false);
+        return folders.FirstOrDefault(f => f.Role == role)
+            ?? (role == FolderRole.PatientExchanges
+                ? folders.FirstOrDefault(f => string.Equals(f.Name, _policies.PatientRouting.FolderName, StringComparison.OrdinalIgnoreCase))
+                : null)
+            ?? throw new FolderNotFoundException(role.ToString());
+    }
+
+    /// <inheritdoc/>
+    public virtual Task<MailFolder> CreateFolderAsync(string path, CancellationToken cancellationToken = default)
+    {
+        CheckFolderPath(path, nameof(path));
+        return _mailbox.CreateFolderAsync(path, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public virtual Task<MailFolder> RenameFolderAsync(string path, string newPath, CancellationToken cancellationToken = default)
+    {
+        CheckFolderPath(path, nameof(path));
+        CheckFolderPath(newPath, nameof(newPath));
+        return _mailbox.RenameFolderAsync(path, newPath, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public virtual async Task DeleteFolderAsync(string path, CancellationToken cancellationToken = default)
+    {
+        CheckFolderPath(path, nameof(path));
+        var folders = await _mailbox.ListFoldersAsync(cancellationToken).ConfigureAwait(false);
+        var folder = folders.FirstOrDefault(f => f.Path == path) ?? throw new FolderNotFoundException(path);
+        if (folder.Role is not (FolderRole.None or FolderRole.Archive))
+        {
+            throw new InvalidOperationException($"The {folder.Role} folder cannot be deleted.");
+        }
+        await _mailbox.DeleteFolderAsync(path, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public virtual async IAsyncEnumerable<MessageSummary> GetMessagesAsync(string? folderPath = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var summary in _mailbox.FetchSummariesAsync(folderPath ?? InboxPath, cancellationToken).ConfigureAwait(false))
+        {
+            yield return WithMssanteIndicator(summary);
+        }
+    }
+
+    /// <inheritdoc/>
+    public virtual async Task<ReceivedMessage> ReadMessageAsync(MessageRef message, CancellationToken cancellationToken = default)
+    {
+        var (summary, mime) = await _mailbox.FetchMessageAsync(message, cancellationToken).ConfigureAwait(false);
+        return new ReceivedMessage(WithMssanteIndicator(summary), mime);
+    }
+
+    /// <inheritdoc/>
+    public virtual Task MarkAsReadAsync(MessageRef message, CancellationToken cancellationToken = default) =>
+        _mailbox.StoreFlagsAsync(message, MessageFlags.Seen, [], add: true, cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual Task MarkAsUnreadAsync(MessageRef message, CancellationToken cancellationToken = default) =>
+        _mailbox.StoreFlagsAsync(message, MessageFlags.Seen, [], add: false, cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual Task<MessageRef> MoveAsync(MessageRef message, string targetFolderPath, CancellationToken cancellationToken = default)
+    {
+        CheckFolderPath(targetFolderPath, nameof(targetFolderPath));
+        return _mailbox.MoveAsync(message, targetFolderPath, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public virtual async Task<MessageRef?> DeleteAsync(MessageRef message, CancellationToken cancellationToken = default)
+    {
+        var trash = await GetFolderAsync(FolderRole.Trash, cancellationToken).ConfigureAwait(false);
+        if (message.FolderPath == trash.Path)
+        {
+            await _mailbox.ExpungeAsync(message, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        return await _mailbox.MoveAsync(message, trash.Path, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public virtual async Task<SubmissionResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var violations = Check(message);
+        if (violations.Count > 0)
+        {
+            _logger.MessageRefused(string.Join(",", violations.Select(v => v.Code).Distinct()));
+            throw new MessageRejectedException(violations);
+        }
+        var mime = MssanteMessageComposer.Compose(message, Mailbox.Address, Mailbox.DisplayName, _productReference!, _time.GetUtcNow());
+        var envelope = new SubmissionEnvelope(
+            Mailbox.Address,
+            MssanteMessageComposer.EnvelopeRecipients(message, _policies.Addresses.TrustedDomains),
+            message.DeliveryStatus);
+        var result = await _mailbox.SubmitAsync(mime, envelope, cancellationToken).ConfigureAwait(false);
+        _logger.MessageSent(result.MessageId, Mailbox.Address.Value, envelope.Recipients.Count, message.Attachments.Count);
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public virtual Task<QuotaReport> GetQuotaAsync(CancellationToken cancellationToken = default) => _mailbox.GetQuotaAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual async Task<int> ApplyRetentionAsync(CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        var removed = 0;
+        foreach (var folder in await _mailbox.ListFoldersAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var isTrash = folder.Role == FolderRole.Trash;
+            if (_policies.Retention.LimitFor(folder.Path, isTrash) is null)
+            {
+                continue;
+            }
+            var expired = new List<MessageRef>();
+            await foreach (var summary in _mailbox.FetchSummariesAsync(folder.Path, cancellationToken).ConfigureAwait(false))
+            {
+                if (_policies.Retention.Evaluate(folder.Path, isTrash, summary.ReceivedAt, now).IsExpired)
+                {
+                    expired.Add(summary.Ref);
+                }
+            }
+            foreach (var message in expired)
+            {
+                await _mailbox.ExpungeAsync(message, cancellationToken).ConfigureAwait(false);
+                removed++;
+            }
+        }
+        _logger.RetentionApplied(removed, Mailbox.Address.Value);
+        return removed;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await DisposeAsyncCore().ConfigureAwait(false);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Closes the operator mailbox.</summary>
+    protected virtual ValueTask DisposeAsyncCore() => _mailbox.DisposeAsync();
+
+    /// <summary>Runs every policy on a message; returns all violations.</summary>
+    private List<PolicyViolation> Check(OutgoingMessage message)
+    {
+        var violations = new List<PolicyViolation>();
+        if (string.IsNullOrWhiteSpace(_productReference))
+        {
+            violations.Add(new PolicyViolation(
+                PolicyViolationCodes.ProductReferenceMissing,
+                "The software's product reference (X-MSS-NIL) is not configured: set MssanteOptions.ProductReference to your reference in the national convergence registry."));
+        }
+        if (!message.AllRecipients.Any())
+        {
+            violations.Add(new PolicyViolation(PolicyViolationCodes.NoRecipient, "The message has no recipient: add at least one To, Cc or Bcc address."));
+        }
+        CheckRecipients(message.To, "To", violations);
+        CheckRecipients(message.Cc, "Cc", violations);
+        CheckRecipients(message.Bcc, "Bcc", violations);
+        violations.AddRange(HeaderValuePolicy.Evaluate("Subject", message.Subject));
+        violations.AddRange(HeaderValuePolicy.Evaluate("In-Reply-To", message.InReplyTo));
+        for (var i = 0; i < message.References.Count; i++)
+        {
+            violations.AddRange(HeaderValuePolicy.Evaluate($"References {i + 1}", message.References[i]));
+        }
+        for (var i = 0; i < message.Attachments.Count; i++)
+        {
+            violations.AddRange(HeaderValuePolicy.Evaluate($"file name of attachment {i + 1}", message.Attachments[i].FileName));
+        }
+        violations.AddRange(_policies.Attachments.Evaluate(message.Attachments.Select(a => a.Length)));
+        return violations;
+    }
+
+    private void CheckRecipients(IList<Recipient> recipients, string field, List<PolicyViolation> violations)
+    {
+        for (var i = 0; i < recipients.Count; i++)
+        {
+            var target = $"{field} recipient {i + 1}";
+            violations.AddRange(_policies.Addresses.Evaluate(recipients[i].Address, target, out _));
+            violations.AddRange(HeaderValuePolicy.Evaluate($"display name of {target}", recipients[i].DisplayName));
+        }
+    }
+
+    private MessageSummary WithMssanteIndicator(MessageSummary summary) =>
+        summary with { IsMssante = summary.From?.ToMssanteAddress(_policies.Addresses.TrustedDomains) is not null };
+
+    private static void CheckFolderPath(string path, string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path, name);
+        if (path.AsSpan().IndexOfAny('\r', '\n') >= 0 || path.Any(char.IsControl))
+        {
+            throw new ArgumentException("A folder name is on one line, without control characters.", name);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+namespace Esante.MsSante.Messages;
+
+/// <summary>One line of a folder's message list.</summary>
+public sealed record MessageSummary
+{
+    /// <summary>Where the message is.</summary>
+    public required MessageRef Ref { get; init; }
+
+    /// <summary>The sender (From), if the message has one.</summary>
+    public MessageParty? From { get; init; }
+
+    /// <summary>The subject, if any. Health data: never log it.</summary>
+    public string? Subject { get; init; }
+
+    /// <summary>The Date header, or the arrival time when the message has none.</summary>
+    public DateTimeOffset Date { get; init; }
+
+    /// <summary>When the message arrived in the mailbox (IMAP INTERNALDATE).</summary>
+    public DateTimeOffset ReceivedAt { get; init; }
+
+    /// <summary>The system flags.</summary>
+    public MessageFlags Flags { get; init; }
+
+    /// <summary>The keywords (tags).</summary>
+    public IReadOnlyCollection<string> Keywords { get; init; } = [];
+
+    /// <summary>The size of the whole message in bytes (RFC822.SIZE).</summary>
+    public long Size { get; init; }
+
+    /// <summary>
+    /// Whether the message is an MSSanté message (« message sécurisé MSSanté »): its sender is in the trust space.
+    /// </summary>
+    public bool IsMssante { get; init; }
+
+    /// <summary>Whether the message has been read.</summary>
+    public bool IsRead => Flags.HasFlag(MessageFlags.Seen);
+}

@@ -1,0 +1,93 @@
+using Esante.MsSante.Addressing;
+using MimeKit;
+using MimeKit.Utils;
+
+namespace Esante.MsSante.Messages;
+
+/// <summary>
+/// Turns an <see cref="OutgoingMessage"/> into the MIME message MSSanté expects: UTF-8 text, <c>X-MSS-NIL</c> on every message,
+/// Message-ID, In-Reply-To and References per RFC 5322, <c>Disposition-Notification-To</c> when a read receipt is asked,
+/// <c>X-MSS-MES: FIN</c> to end a patient conversation. Bcc recipients stay out of the headers.
+/// </summary>
+/// <remarks>The message must have passed the policies: this type does not validate.</remarks>
+public static class MssanteMessageComposer
+{
+    /// <summary>Composes the MIME message.</summary>
+    /// <param name="message">The message, already checked by the policies.</param>
+    /// <param name="from">The sending mailbox's address (the structure's for an organisational mailbox).</param>
+    /// <param name="fromDisplayName">The sending mailbox's display name, if any.</param>
+    /// <param name="productReference">The software's product reference for <c>X-MSS-NIL</c>.</param>
+    /// <param name="date">The Date header.</param>
+    /// <returns>The MIME message; attachments stream from their sources when it is written.</returns>
+    public static MimeMessage Compose(OutgoingMessage message, MssanteAddress from, string? fromDisplayName, string productReference, DateTimeOffset date)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentException.ThrowIfNullOrWhiteSpace(productReference);
+
+        var mime = new MimeMessage();
+        mime.From.Add(new MailboxAddress(fromDisplayName ?? string.Empty, from.Value));
+        mime.To.AddRange(message.To.Select(ToMailbox));
+        mime.Cc.AddRange(message.Cc.Select(ToMailbox));
+        mime.Subject = message.Subject ?? string.Empty;
+        mime.Date = date;
+        mime.MessageId = MimeUtils.GenerateMessageId(from.Domain);
+        if (message.InReplyTo is not null)
+        {
+            mime.InReplyTo = message.InReplyTo;
+        }
+        foreach (var reference in message.References)
+        {
+            mime.References.Add(reference);
+        }
+        mime.Headers.Add(MssanteHeaders.Nil, productReference);
+        if (message.EndsPatientConversation)
+        {
+            mime.Headers.Add(MssanteHeaders.Mes, MssanteHeaders.MesEndValue);
+        }
+        if (message.RequestReadReceipt)
+        {
+            mime.Headers.Add(HeaderId.DispositionNotificationTo, new MailboxAddress(fromDisplayName ?? string.Empty, from.Value).ToString());
+        }
+
+        var builder = new BodyBuilder { TextBody = message.TextBody ?? (message.HtmlBody is null ? string.Empty : null), HtmlBody = message.HtmlBody };
+        mime.Body = WithAttachments(builder.ToMessageBody(), message.Attachments);
+        foreach (var part in mime.BodyParts.OfType<TextPart>())
+        {
+            part.ContentType.Charset = "utf-8";
+        }
+        return mime;
+    }
+
+    /// <summary>The envelope recipients: To, Cc and Bcc, each address once.</summary>
+    public static IReadOnlyList<MssanteAddress> EnvelopeRecipients(OutgoingMessage message, TrustedDomainList trustedDomains)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return message.AllRecipients
+            .Select(r => MssanteAddress.Parse(r.Address, trustedDomains))
+            .Distinct()
+            .ToList();
+    }
+
+    private static MailboxAddress ToMailbox(Recipient recipient) => new(recipient.DisplayName ?? string.Empty, recipient.Address);
+
+    private static MimeEntity WithAttachments(MimeEntity body, IList<OutgoingAttachment> attachments)
+    {
+        if (attachments.Count == 0)
+        {
+            return body;
+        }
+        var mixed = new Multipart("mixed") { body };
+        foreach (var attachment in attachments)
+        {
+            mixed.Add(new MimePart(ContentType.Parse(attachment.ContentType))
+            {
+                Content = new MimeContent(attachment.OpenRead()),
+                ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
+                ContentTransferEncoding = ContentEncoding.Base64,
+                FileName = attachment.FileName,
+            });
+        }
+        return mixed;
+    }
+}

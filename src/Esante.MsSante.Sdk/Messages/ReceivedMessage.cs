@@ -1,0 +1,61 @@
+using MimeKit;
+
+namespace Esante.MsSante.Messages;
+
+/// <summary>A message read from a mailbox: its summary, bodies, attachments and MSSanté headers.</summary>
+public sealed class ReceivedMessage
+{
+    internal ReceivedMessage(MessageSummary summary, MimeMessage mime)
+    {
+        Summary = summary;
+        Mime = mime;
+        MessageId = mime.MessageId;
+        InReplyTo = mime.InReplyTo;
+        To = mime.To.Mailboxes.Select(m => new MessageParty(NullIfEmpty(m.Name), m.Address)).ToList();
+        Cc = mime.Cc.Mailboxes.Select(m => new MessageParty(NullIfEmpty(m.Name), m.Address)).ToList();
+        Attachments = mime.Attachments.OfType<MimePart>().Select(p => new ReceivedAttachment(p)).ToList();
+        ReadReceiptRequested = mime.Headers.Contains(HeaderId.DispositionNotificationTo);
+        ProductReference = mime.Headers[MssanteHeaders.Nil];
+        EndsPatientConversation =
+            string.Equals(mime.Headers[MssanteHeaders.Mes]?.Trim(), MssanteHeaders.MesEndValue, StringComparison.OrdinalIgnoreCase) ||
+            string.Equals(mime.Subject?.Trim(), MssanteHeaders.EndSubject, StringComparison.Ordinal);
+    }
+
+    /// <summary>The message's line in the list: sender, subject, date, flags, size, MSSanté indicator.</summary>
+    public MessageSummary Summary { get; }
+
+    /// <summary>The Message-ID, without angle brackets.</summary>
+    public string? MessageId { get; }
+
+    /// <summary>The Message-ID this message answers, if any.</summary>
+    public string? InReplyTo { get; }
+
+    /// <summary>The main recipients.</summary>
+    public IReadOnlyList<MessageParty> To { get; }
+
+    /// <summary>The copy recipients.</summary>
+    public IReadOnlyList<MessageParty> Cc { get; }
+
+    /// <summary>The plain-text body, if any.</summary>
+    public string? TextBody => Mime.TextBody;
+
+    /// <summary>The HTML body, if any.</summary>
+    public string? HtmlBody => Mime.HtmlBody;
+
+    /// <summary>The attachments.</summary>
+    public IReadOnlyList<ReceivedAttachment> Attachments { get; }
+
+    /// <summary>Whether the sender asked for a read receipt (<c>Disposition-Notification-To</c>).</summary>
+    public bool ReadReceiptRequested { get; }
+
+    /// <summary>The sending software's product reference (<c>X-MSS-NIL</c>), if present.</summary>
+    public string? ProductReference { get; }
+
+    /// <summary>Whether the message ends a conversation with a patient (<c>X-MSS-MES: FIN</c> or subject <c>[FIN]</c>).</summary>
+    public bool EndsPatientConversation { get; }
+
+    /// <summary>The whole MIME message, for what this type does not expose.</summary>
+    public MimeMessage Mime { get; }
+
+    private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
+}

@@ -1,0 +1,29 @@
+namespace Esante.MsSante.Operators;
+
+/// <summary>What a folder is for (IMAP SPECIAL-USE, RFC 6154, plus the MSSanté patients' folder).</summary>
+public enum FolderRole
+{
+    /// <summary>An ordinary folder created by the person.</summary>
+    None,
+
+    /// <summary>The inbox (« Boîte de réception »).</summary>
+    Inbox,
+
+    /// <summary>Sent messages (« Envoyé »).</summary>
+    Sent,
+
+    /// <summary>Drafts (« Brouillons »).</summary>
+    Drafts,
+
+    /// <summary>The Trash (« Corbeille »), emptied after 30 days.</summary>
+    Trash,
+
+    /// <summary>Junk mail.</summary>
+    Junk,
+
+    /// <summary>Archives.</summary>
+    Archive,
+
+    /// <summary>Messages from patients (« Échanges Patients »).</summary>
+    PatientExchanges,
+}

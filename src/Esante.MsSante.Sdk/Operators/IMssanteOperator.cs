@@ -1,0 +1,64 @@
+using Esante.MsSante.Addressing;
+
+namespace Esante.MsSante.Operators;
+
+/// <summary>
+/// An MSSanté operator as the SDK's services see it (layer 4, the operator seam): sign-in, the mailboxes a person may open,
+/// and the operator's account journeys (first connection, forgotten password, profile). Implemented over IMAP/SMTP for
+/// real operators and in memory by the fake operator of <c>Esante.MsSante.Sdk.Testing</c>.
+/// </summary>
+public interface IMssanteOperator
+{
+    /// <summary>Checks a user name (« prénom.nom ») and password.</summary>
+    /// <returns>Signed in, or the second-factor step to complete.</returns>
+    /// <exception cref="MssanteAuthenticationException">Wrong credentials, or the account is locked.</exception>
+    Task<SignInStep> SignInAsync(string userName, string password, CancellationToken cancellationToken = default);
+
+    /// <summary>Completes a sign-in with the one-time code.</summary>
+    /// <exception cref="MssanteAuthenticationException">The code is wrong, already used or expired, or the account is locked.</exception>
+    Task<OperatorGrant> CompleteSecondFactorAsync(SecondFactorChallenge challenge, string code, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the mailboxes the person may open: their own and the organisational ones they are a delegate of.</summary>
+    Task<IReadOnlyList<MailboxDescriptor>> ListMailboxesAsync(OperatorGrant grant, CancellationToken cancellationToken = default);
+
+    /// <summary>Opens a mailbox.</summary>
+    /// <exception cref="MailboxAccessDeniedException">The person may not open it.</exception>
+    Task<IOperatorMailbox> OpenMailboxAsync(OperatorGrant grant, MssanteAddress mailbox, CancellationToken cancellationToken = default);
+
+    /// <summary>Ends the sign-in; the grant and the mailboxes opened with it stop working.</summary>
+    Task SignOutAsync(OperatorGrant grant, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// « Mot de passe oublié / Première connexion »: if the user name and contact e-mail match an account, the operator
+    /// e-mails a link valid 1 hour and usable once. It says nothing about whether they matched.
+    /// </summary>
+    Task RequestPasswordResetAsync(string userName, string contactEmail, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// First step of the reset-link page: the new password and the one-time-code channel. Nothing is saved yet:
+    /// the operator returns the "test a code" step, completed by <see cref="CompletePasswordSetupAsync"/>.
+    /// </summary>
+    /// <exception cref="MssanteAuthenticationException">The link is unknown, expired or used, or the password is refused.</exception>
+    Task<OtpChannelEnrolment> StartPasswordSetupAsync(Uri resetLink, string newPassword, OtpChannelChoice otpChannel, CancellationToken cancellationToken = default);
+
+    /// <summary>Tests a code of the chosen channel; when it is right, saves the password and channel and uses up the link.</summary>
+    /// <exception cref="MssanteAuthenticationException">The code is wrong, or the link is no longer valid.</exception>
+    Task CompletePasswordSetupAsync(Uri resetLink, string testCode, CancellationToken cancellationToken = default);
+
+    /// <summary>The profile (« Mon Profil »): contact e-mail and one-time-code channel.</summary>
+    Task<AccountProfile> GetProfileAsync(OperatorGrant grant, CancellationToken cancellationToken = default);
+
+    /// <summary>Changes the contact e-mail used for password resets.</summary>
+    Task ChangeContactEmailAsync(OperatorGrant grant, string contactEmail, CancellationToken cancellationToken = default);
+
+    /// <summary>Changes the password.</summary>
+    /// <exception cref="MssanteAuthenticationException">The current password is wrong or the new one is refused.</exception>
+    Task ChangePasswordAsync(OperatorGrant grant, string currentPassword, string newPassword, CancellationToken cancellationToken = default);
+
+    /// <summary>Starts changing the one-time-code channel; nothing changes until <see cref="CompleteOtpChannelChangeAsync"/> gets a right code.</summary>
+    Task<OtpChannelEnrolment> StartOtpChannelChangeAsync(OperatorGrant grant, OtpChannelChoice otpChannel, CancellationToken cancellationToken = default);
+
+    /// <summary>Tests a code of the new channel; when it is right, the channel is saved.</summary>
+    /// <exception cref="MssanteAuthenticationException">The code is wrong, or no change was started.</exception>
+    Task CompleteOtpChannelChangeAsync(OperatorGrant grant, string testCode, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,69 @@
+using Esante.MsSante.Messages;
+using MimeKit;
+
+namespace Esante.MsSante.Operators;
+
+/// <summary>
+/// One open mailbox at an operator (layer 4 of the SDK, the operator seam): the mailbox operations the services need,
+/// with IMAP semantics. Implemented over IMAP/SMTP for real operators and in memory by the fake operator.
+/// </summary>
+/// <remarks>Implementations are safe to call from several threads; calls may be serialised.</remarks>
+public interface IOperatorMailbox : IAsyncDisposable
+{
+    /// <summary>The mailbox.</summary>
+    MailboxDescriptor Mailbox { get; }
+
+    /// <summary>Lists the folders with their roles and counts.</summary>
+    Task<IReadOnlyList<MailFolder>> ListFoldersAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Creates a folder.</summary>
+    /// <exception cref="ArgumentException">The path is not a valid folder name.</exception>
+    /// <exception cref="InvalidOperationException">A folder with that path exists.</exception>
+    Task<MailFolder> CreateFolderAsync(string path, CancellationToken cancellationToken = default);
+
+    /// <summary>Renames (or moves) a folder and its subfolders.</summary>
+    /// <exception cref="FolderNotFoundException">The folder does not exist.</exception>
+    Task<MailFolder> RenameFolderAsync(string path, string newPath, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a folder and the messages in it.</summary>
+    /// <exception cref="FolderNotFoundException">The folder does not exist.</exception>
+    Task DeleteFolderAsync(string path, CancellationToken cancellationToken = default);
+
+    /// <summary>Streams the summaries of a folder's messages, oldest first.</summary>
+    /// <exception cref="FolderNotFoundException">The folder does not exist.</exception>
+    IAsyncEnumerable<MessageSummary> FetchSummariesAsync(string folderPath, CancellationToken cancellationToken = default);
+
+    /// <summary>Fetches one whole message.</summary>
+    /// <exception cref="MessageNotFoundException">The message is not there any more.</exception>
+    Task<(MessageSummary Summary, MimeMessage Message)> FetchMessageAsync(MessageRef message, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds or removes system flags and keywords.</summary>
+    /// <exception cref="MessageNotFoundException">The message is not there any more.</exception>
+    Task StoreFlagsAsync(MessageRef message, MessageFlags flags, IReadOnlyCollection<string> keywords, bool add, CancellationToken cancellationToken = default);
+
+    /// <summary>Moves a message to another folder.</summary>
+    /// <returns>Where the message is now.</returns>
+    /// <exception cref="MessageNotFoundException">The message is not there any more.</exception>
+    /// <exception cref="FolderNotFoundException">The target folder does not exist.</exception>
+    Task<MessageRef> MoveAsync(MessageRef message, string targetFolderPath, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a message for good (no Trash).</summary>
+    /// <exception cref="MessageNotFoundException">The message is not there any more.</exception>
+    Task ExpungeAsync(MessageRef message, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a message in a folder.</summary>
+    /// <exception cref="FolderNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="QuotaExceededException">The mailbox is full.</exception>
+    Task<MessageRef> AppendAsync(string folderPath, MimeMessage message, MessageFlags flags, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sends a message and saves one copy in Sent. Either every recipient is accepted and the message is sent once,
+    /// or nothing is sent.
+    /// </summary>
+    /// <exception cref="RecipientsRejectedException">The operator refused recipients; nothing was sent.</exception>
+    /// <exception cref="QuotaExceededException">The copy in Sent does not fit; nothing was sent.</exception>
+    Task<SubmissionResult> SubmitAsync(MimeMessage message, SubmissionEnvelope envelope, CancellationToken cancellationToken = default);
+
+    /// <summary>Reports the storage used and the limit.</summary>
+    Task<QuotaReport> GetQuotaAsync(CancellationToken cancellationToken = default);
+}

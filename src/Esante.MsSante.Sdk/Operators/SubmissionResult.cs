@@ -1,0 +1,9 @@
+using Esante.MsSante.Messages;
+
+namespace Esante.MsSante.Operators;
+
+/// <summary>What the operator did with a submitted message.</summary>
+/// <param name="MessageId">The message's Message-ID, without angle brackets.</param>
+/// <param name="AcceptedRecipients">The envelope recipients the operator accepted (all of them: a refusal sends nothing).</param>
+/// <param name="SentCopy">Where the copy saved in Sent is, if the operator reports it.</param>
+public sealed record SubmissionResult(string MessageId, IReadOnlyList<string> AcceptedRecipients, MessageRef? SentCopy);

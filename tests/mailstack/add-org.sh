@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Creates (if needed) an organisational mailbox (BAL ORG) in the running test
+# mail stack and shares every one of its folders with each DELEGATE by IMAP ACL
+# (RFC 4314). A delegate then sees it in the shared namespace (RFC 2342):
+#   shared/<ORG_ADDRESS>/INBOX, shared/<ORG_ADDRESS>/Sent, ...
+#
+#   tests/mailstack/add-org.sh DIR ORG_ADDRESS [--rights RIGHTS] DELEGATE...
+#
+# RIGHTS are IMAP ACL letters (default "lrwstipekx": Zimbra's "Manager",
+# everything but administering the ACL; "lrs" is a viewer, "lrwstipekxa"
+# an administrator). "--rights none" removes the delegates' access.
+# The organisational account itself gets a random password unless it already
+# exists or ORG_PASSWORD is set; DELEGATEs must already exist (add-user.sh).
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+
+[ $# -ge 2 ] || die "usage: $0 DIR ORG_ADDRESS [--rights RIGHTS] DELEGATE..."
+DIR="$(cd "$1" && pwd -P)" || die "no such DIR: $1"
+ORG="$(printf '%s' "$2" | tr '[:upper:]' '[:lower:]')"
+shift 2
+RIGHTS="lrwstipekx"
+if [ "${1:-}" = "--rights" ]; then
+  [ $# -ge 2 ] || die "--rights needs a value"
+  RIGHTS="$2"
+  shift 2
+fi
+CONF="$DIR/dovecot/dovecot.conf"
+USERS_DB="$DIR/dovecot/db/users.sqlite"
+[ -f "$CONF" ] || die "$CONF not found: start the stack first (start.sh $DIR)"
+
+# IMAP ACL letters -> Dovecot right names (doveadm takes names only).
+NAMES=()
+if [ "$RIGHTS" != "none" ]; then
+  for ((i = 0; i < ${#RIGHTS}; i++)); do
+    case "${RIGHTS:i:1}" in
+      l) NAMES+=(lookup) ;;  r) NAMES+=(read) ;;   w) NAMES+=(write) ;;
+      s) NAMES+=(write-seen) ;; t) NAMES+=(write-deleted) ;; i) NAMES+=(insert) ;;
+      p) NAMES+=(post) ;;    e) NAMES+=(expunge) ;; k) NAMES+=(create) ;;
+      x) NAMES+=(delete) ;;  a) NAMES+=(admin) ;;
+      c) NAMES+=(create delete) ;; d) NAMES+=(write-deleted expunge delete) ;;
+      *) die "unknown IMAP ACL right '${RIGHTS:i:1}' in $RIGHTS (use letters from lrswipkxtea)" ;;
+    esac
+  done
+fi
+
+if ! "$PY" "$HERE/users.py" "$USERS_DB" exists "$ORG"; then
+  "$HERE/add-user.sh" "$DIR" "$ORG" "${ORG_PASSWORD:-$(openssl rand -hex 16)}"
+fi
+for d in "$@"; do
+  "$PY" "$HERE/users.py" "$USERS_DB" exists "$d" || die "delegate $d does not exist: add it first with add-user.sh"
+done
+
+doveadm() { command doveadm -c "$CONF" "$@"; }
+
+# Opening the special-use folders creates them (auto = subscribe).
+doveadm mailbox status -u "$ORG" messages INBOX Sent Drafts Trash Junk >/dev/null
+
+mapfile -t FOLDERS < <(doveadm mailbox list -u "$ORG" | grep -v '^shared/' || true)
+for d in "$@"; do
+  d="$(printf '%s' "$d" | tr '[:upper:]' '[:lower:]')"
+  for f in "${FOLDERS[@]}"; do
+    if [ ${#NAMES[@]} -eq 0 ]; then
+      doveadm acl delete -u "$ORG" "$f" "user=$d"
+    else
+      doveadm acl set -u "$ORG" "$f" "user=$d" "${NAMES[@]}"
+    fi
+  done
+done
+# Make sure the delegates' shared-mailbox index (acl_shared_dict) is current.
+doveadm acl recalc -u "$ORG"
+echo "mailstack: $ORG shared with: $* (rights $RIGHTS) as shared/$ORG/..."

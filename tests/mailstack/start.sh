@@ -1,0 +1,198 @@
+#!/usr/bin/env bash
+# Starts a private MSSanté-like mail stack (Dovecot + Postfix) on loopback ports.
+#
+#   tests/mailstack/start.sh DIR
+#
+# Everything (configuration, TLS material, mail, queue, logs, pid files) lives
+# under DIR. Run as root. When it returns 0, every port answers and
+# DIR/mailstack.env describes the stack (see README.md beside this file).
+# Stop it with tests/mailstack/stop.sh DIR.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+
+[ $# -eq 1 ] || die "usage: $0 DIR"
+[ "$(id -u)" -eq 0 ] || die "must run as root (Dovecot and Postfix are started as root and drop privileges)"
+
+T0=$(date +%s.%N)
+
+# ---------------------------------------------------------------- packages
+ensure_packages
+
+# ---------------------------------------------------------------- folders
+mkdir -p "$1"
+DIR="$(cd "$1" && pwd -P)"
+ENV_FILE="$DIR/mailstack.env"
+
+# A stack already running from DIR is stopped first (data, users and TLS
+# material are kept; ports are picked anew).
+if [ -f "$ENV_FILE" ] || [ -f "$DIR/dovecot/run/master.pid" ] || [ -d "$DIR/postfix-queue/pid" ]; then
+  "$HERE/stop.sh" "$DIR" >/dev/null 2>&1 || true
+fi
+rm -f "$ENV_FILE"
+
+MAIL_USER=nobody
+MAIL_GROUP="$(id -gn nobody 2>/dev/null || echo nogroup)"
+MAIL_UID="$(id -u "$MAIL_USER")"
+MAIL_GID="$(getent group "$MAIL_GROUP" | cut -d: -f3)"
+
+mkdir -p "$DIR"/{tls,dovecot,dovecot/keys/default/HS256,logs,postfix,postfix-data,mail,mail-shared}
+chmod 0755 "$DIR" "$DIR/dovecot" "$DIR/logs" "$DIR/postfix"
+chmod 0700 "$DIR/tls"
+# Dovecot's auth process (user dovecot) reads the users file and the JWT key.
+chown -R root:dovecot "$DIR/dovecot/keys"
+chmod -R u=rwX,g=rX,o= "$DIR/dovecot/keys"
+chown "$MAIL_USER:$MAIL_GROUP" "$DIR/mail" "$DIR/mail-shared"
+chmod 0770 "$DIR/mail" "$DIR/mail-shared"
+
+# The mail processes run as $MAIL_USER: every parent of DIR must let it through.
+if ! setpriv --reuid="$MAIL_USER" --regid="$MAIL_GROUP" --clear-groups test -w "$DIR/mail" 2>/dev/null; then
+  die "user $MAIL_USER cannot reach $DIR/mail (a parent folder is not searchable by others, e.g. mode 0700).
+Use a DIR whose parents are searchable (mktemp -d under /tmp is fine: start.sh opens DIR itself), or run: chmod o+x <that parent>"
+fi
+
+# Dovecot's UNIX sockets live in base_dir; a UNIX socket path is limited to 107 bytes.
+DOVECOT_BASE="$DIR/dovecot/run"
+if [ ${#DOVECOT_BASE} -gt 60 ]; then
+  DOVECOT_BASE="/run/mailstack-$(printf '%s' "$DIR" | sha1sum | cut -c1-12)"
+fi
+mkdir -p "$DOVECOT_BASE"
+[ "$DOVECOT_BASE" = "$DIR/dovecot/run" ] || ln -sfn "$DOVECOT_BASE" "$DIR/dovecot/run"
+
+# ---------------------------------------------------------------- TLS
+TLS="$DIR/tls"
+if [ ! -s "$TLS/server.pem" ] || [ ! -s "$TLS/ca.pem" ]; then
+  (
+    cd "$TLS"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+      -keyout ca.key -out ca.pem -days 3650 -sha256 \
+      -subj "/O=MSSante SDK tests/CN=Mail stack test CA" \
+      -addext "basicConstraints=critical,CA:TRUE" \
+      -addext "keyUsage=critical,keyCertSign,cRLSign" >/dev/null 2>&1
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+      -keyout server.key -out server.csr -subj "/O=MSSante SDK tests/CN=localhost" >/dev/null 2>&1
+    cat > server.ext <<'EOF'
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:localhost,IP:127.0.0.1,IP:127.0.0.2
+EOF
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+      -out server.pem -days 825 -sha256 -extfile server.ext >/dev/null 2>&1
+    cat server.pem ca.pem > server-chain.pem
+    rm -f server.csr ca.srl
+  ) || die "openssl could not create the test certificates under $TLS"
+  chmod 0600 "$TLS"/*.key
+  chmod 0644 "$TLS"/*.pem
+fi
+
+# ---------------------------------------------------------------- JWT key (HS256)
+JWT_KEY_FILE="$DIR/jwt-hs256.key.b64"
+if [ ! -s "$JWT_KEY_FILE" ]; then
+  openssl rand -base64 32 | tr -d '\n' > "$JWT_KEY_FILE"
+  chmod 0644 "$JWT_KEY_FILE"
+fi
+# Dovecot looks the key up as shared/<azp|default>/<alg>/<kid|default>; the fs
+# dict drops "shared/". The value is the base64 of the secret.
+install -m 0640 -o root -g dovecot "$JWT_KEY_FILE" "$DIR/dovecot/keys/default/HS256/default"
+JWT_ISSUER="https://psc.test.local"
+
+# ---------------------------------------------------------------- users
+# Dovecot's auth process (user dovecot) reads the table; SQLite may need to
+# write next to it (locks, journal), hence group-writable.
+USERS_DB="$DIR/dovecot/db/users.sqlite"
+mkdir -p "$DIR/dovecot/db"
+"$PY" "$HERE/users.py" "$USERS_DB" init
+chown -R root:dovecot "$DIR/dovecot/db"
+chmod 0770 "$DIR/dovecot/db"
+chmod 0660 "$USERS_DB"
+
+# ---------------------------------------------------------------- ports
+# name order matters: read below in the same order.
+read -r IMAP_PORT IMAPS_PORT MANAGESIEVE_PORT LMTP_PORT AUTH_PORT QUOTA_STATUS_PORT \
+        SMTP_SUBMISSION_PORT SMTPS_PORT SMTP_PLAIN_PORT IMAP_PLAIN_PORT < <(free_ports 9 1)
+HOST=127.0.0.1
+PLAIN_IMAP_HOST=127.0.0.2
+
+# ---------------------------------------------------------------- Dovecot
+DOVECOT_CONF="$DIR/dovecot/dovecot.conf"
+DOVECOT_LOG="$DIR/logs/dovecot.log"
+render "$HERE/dovecot.conf.in" "$DOVECOT_CONF"
+render "$HERE/dovecot-oauth2.conf.ext.in" "$DIR/dovecot/oauth2.conf.ext"
+render "$HERE/dovecot-sql.conf.ext.in" "$DIR/dovecot/sql.conf.ext"
+: > "$DOVECOT_LOG"
+
+# ---------------------------------------------------------------- Postfix
+POSTFIX_DIR="$DIR/postfix"
+POSTFIX_QUEUE="$DIR/postfix-queue"
+POSTFIX_LOG="$DIR/logs/postfix.log"
+mkdir -p "$POSTFIX_QUEUE"
+chown root:root "$POSTFIX_QUEUE" "$DIR/postfix-data"
+chown postfix "$DIR/postfix-data"
+render "$HERE/postfix-main.cf.in" "$POSTFIX_DIR/main.cf"
+render "$HERE/postfix-master.cf.in" "$POSTFIX_DIR/master.cf"
+cp "$HERE/postfix-domains.regexp" "$POSTFIX_DIR/domains.regexp"
+: > "$POSTFIX_LOG"
+
+postfix -c "$POSTFIX_DIR" check >>"$POSTFIX_LOG" 2>&1 \
+  || { tail -n 30 "$POSTFIX_LOG" >&2; die "postfix check failed for $POSTFIX_DIR (see above)"; }
+dovecot -c "$DOVECOT_CONF" -n >/dev/null 2>"$DIR/logs/dovecot-config.err" \
+  || { cat "$DIR/logs/dovecot-config.err" >&2; die "dovecot rejected $DOVECOT_CONF (see above)"; }
+
+# ---------------------------------------------------------------- start
+dovecot -c "$DOVECOT_CONF" \
+  || { tail -n 30 "$DOVECOT_LOG" >&2; die "dovecot did not start (log: $DOVECOT_LOG)"; }
+
+# start-fg keeps the master in the foreground, logging to its standard output
+# (maillog_file = /dev/stdout); it is detached here and stopped by its pid file.
+setsid postfix -c "$POSTFIX_DIR" start-fg </dev/null >>"$POSTFIX_LOG" 2>&1 &
+
+# ---------------------------------------------------------------- wait
+wait_ports 20 \
+  "$HOST:$IMAP_PORT" "$HOST:$IMAPS_PORT" "$PLAIN_IMAP_HOST:$IMAP_PLAIN_PORT" \
+  "$HOST:$MANAGESIEVE_PORT" "$HOST:$LMTP_PORT" "$HOST:$AUTH_PORT" "$HOST:$QUOTA_STATUS_PORT" \
+  "$HOST:$SMTP_SUBMISSION_PORT" "$HOST:$SMTPS_PORT" "$HOST:$SMTP_PLAIN_PORT" \
+  || {
+    echo "---- tail of $DOVECOT_LOG" >&2; tail -n 30 "$DOVECOT_LOG" >&2 || true
+    echo "---- tail of $POSTFIX_LOG" >&2; tail -n 30 "$POSTFIX_LOG" >&2 || true
+    "$HERE/stop.sh" "$DIR" >/dev/null 2>&1 || true
+    die "the mail stack did not answer on every port (see the logs above)"
+  }
+
+# ---------------------------------------------------------------- env file
+cat > "$ENV_FILE.tmp" <<EOF
+MAILSTACK_DIR=$DIR
+MAILSTACK_HOST=$HOST
+IMAP_PORT=$IMAP_PORT
+IMAPS_PORT=$IMAPS_PORT
+IMAP_PLAIN_HOST=$PLAIN_IMAP_HOST
+IMAP_PLAIN_PORT=$IMAP_PLAIN_PORT
+MANAGESIEVE_PORT=$MANAGESIEVE_PORT
+LMTP_PORT=$LMTP_PORT
+SMTP_SUBMISSION_PORT=$SMTP_SUBMISSION_PORT
+SMTPS_PORT=$SMTPS_PORT
+SMTP_PLAIN_PORT=$SMTP_PLAIN_PORT
+DOVECOT_AUTH_PORT=$AUTH_PORT
+QUOTA_STATUS_PORT=$QUOTA_STATUS_PORT
+TLS_HOSTNAME=localhost
+CA_CERT=$TLS/ca.pem
+SERVER_CERT=$TLS/server.pem
+JWT_HS256_KEY_FILE=$JWT_KEY_FILE
+JWT_ISSUER=$JWT_ISSUER
+DEFAULT_QUOTA_KB=512000
+ADD_USER=$HERE/add-user.sh
+ADD_ORG=$HERE/add-org.sh
+STOP=$HERE/stop.sh
+USERS_DB=$USERS_DB
+MAIL_ROOT=$DIR/mail
+DOVECOT_CONF=$DOVECOT_CONF
+POSTFIX_CONFIG_DIR=$POSTFIX_DIR
+DOVECOT_LOG=$DOVECOT_LOG
+POSTFIX_LOG=$POSTFIX_LOG
+EOF
+mv "$ENV_FILE.tmp" "$ENV_FILE"
+
+T1=$(date +%s.%N)
+awk -v a="$T0" -v b="$T1" -v f="$ENV_FILE" 'BEGIN { printf "mail stack up in %.1fs: %s\n", b - a, f }'
