@@ -6,7 +6,7 @@ namespace Esante.MsSante.Addressing;
 /// An ADELI number (« Automatisation DEs LIstes »), the older register of some professions: 9 characters,
 /// digits, starting with the département (2A/2B in Corsica). Its national id is <c>0</c> followed by the number.
 /// </summary>
-public sealed class Adeli : HealthIdentifier, IParsable<Adeli>
+public sealed class Adeli : HealthIdentifier
 {
     /// <summary>The prefix of an ADELI national id.</summary>
     public const char NationalIdPrefix = '0';
@@ -18,18 +18,12 @@ public sealed class Adeli : HealthIdentifier, IParsable<Adeli>
 
     /// <summary>Parses an ADELI number.</summary>
     /// <exception cref="FormatException">Not 9 characters of the expected shape.</exception>
-    public static Adeli Parse(string s) => ParseCore(s);
+    public static Adeli Parse(string s) => TryParse(s, out var r, out var e) ? r : throw new FormatException(e);
 
-    private static Adeli ParseCore(string s) => TryParse(s, out var r, out var e) ? r : throw new FormatException(e);
-
-    /// <inheritdoc cref="Parse(string)"/>
-    public static Adeli Parse(string s, IFormatProvider? provider) => ParseCore(s);
 
     /// <summary>Tries to parse an ADELI number.</summary>
     public static bool TryParse([NotNullWhen(true)] string? s, [NotNullWhen(true)] out Adeli? result) => TryParse(s, out result, out _);
 
-    /// <inheritdoc cref="TryParse(string?, out Adeli?)"/>
-    public static bool TryParse([NotNullWhen(true)] string? s, IFormatProvider? provider, [NotNullWhen(true)] out Adeli? result) => TryParse(s, out result, out _);
 
     /// <summary>Tries to parse an ADELI number, and says why when it cannot.</summary>
     public static bool TryParse([NotNullWhen(true)] string? s, [NotNullWhen(true)] out Adeli? result, [NotNullWhen(false)] out string? error) =>
@@ -44,6 +38,6 @@ public sealed class Adeli : HealthIdentifier, IParsable<Adeli>
         {
             throw new FormatException("An ADELI national id starts with 0.");
         }
-        return ParseCore(nationalId[1..]);
+        return Parse(nationalId[1..]);
     }
 }

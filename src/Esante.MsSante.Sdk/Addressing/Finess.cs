@@ -10,7 +10,7 @@ namespace Esante.MsSante.Addressing;
 /// The last character is documented as a Luhn-style key, but that rule is not confirmed against the official text,
 /// so parsing does not enforce it; <see cref="HasValidLuhnKey"/> reports it.
 /// </remarks>
-public sealed class Finess : HealthIdentifier, IParsable<Finess>
+public sealed class Finess : HealthIdentifier
 {
     /// <summary>The prefix of a FINESS national id.</summary>
     public const char NationalIdPrefix = '1';
@@ -25,18 +25,12 @@ public sealed class Finess : HealthIdentifier, IParsable<Finess>
 
     /// <summary>Parses a FINESS number.</summary>
     /// <exception cref="FormatException">Not 9 characters of the expected shape.</exception>
-    public static Finess Parse(string s) => ParseCore(s);
+    public static Finess Parse(string s) => TryParse(s, out var r, out var e) ? r : throw new FormatException(e);
 
-    private static Finess ParseCore(string s) => TryParse(s, out var r, out var e) ? r : throw new FormatException(e);
-
-    /// <inheritdoc cref="Parse(string)"/>
-    public static Finess Parse(string s, IFormatProvider? provider) => ParseCore(s);
 
     /// <summary>Tries to parse a FINESS number.</summary>
     public static bool TryParse([NotNullWhen(true)] string? s, [NotNullWhen(true)] out Finess? result) => TryParse(s, out result, out _);
 
-    /// <inheritdoc cref="TryParse(string?, out Finess?)"/>
-    public static bool TryParse([NotNullWhen(true)] string? s, IFormatProvider? provider, [NotNullWhen(true)] out Finess? result) => TryParse(s, out result, out _);
 
     /// <summary>Tries to parse a FINESS number, and says why when it cannot.</summary>
     public static bool TryParse([NotNullWhen(true)] string? s, [NotNullWhen(true)] out Finess? result, [NotNullWhen(false)] out string? error) =>

@@ -11,7 +11,7 @@ namespace Esante.MsSante.Addressing;
 /// <remarks>
 /// An INS is health data: parse errors never repeat it, and <see cref="ToString"/> is the only member that returns it.
 /// </remarks>
-public sealed class InsMatricule : IEquatable<InsMatricule>, IParsable<InsMatricule>
+public sealed class InsMatricule : IEquatable<InsMatricule>
 {
     /// <summary>Number of characters of a matricule with its key.</summary>
     public const int Length = 15;
@@ -52,16 +52,11 @@ public sealed class InsMatricule : IEquatable<InsMatricule>, IParsable<InsMatric
         return result;
     }
 
-    /// <inheritdoc cref="Parse(string)"/>
-    public static InsMatricule Parse(string s, IFormatProvider? provider) => TryParse(s, out var r, out var e) ? r : throw new FormatException(e);
 
     /// <summary>Tries to parse a matricule.</summary>
     public static bool TryParse([NotNullWhen(true)] string? s, [NotNullWhen(true)] out InsMatricule? result) =>
         TryParse(s, out result, out _);
 
-    /// <inheritdoc cref="TryParse(string?, out InsMatricule?)"/>
-    public static bool TryParse([NotNullWhen(true)] string? s, IFormatProvider? provider, [NotNullWhen(true)] out InsMatricule? result) =>
-        TryParse(s, out result, out _);
 
     /// <summary>Tries to parse a matricule, and says why when it cannot.</summary>
     public static bool TryParse([NotNullWhen(true)] string? s, [NotNullWhen(true)] out InsMatricule? result, [NotNullWhen(false)] out string? error)

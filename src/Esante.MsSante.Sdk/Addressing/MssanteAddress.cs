@@ -13,7 +13,7 @@ namespace Esante.MsSante.Addressing;
 /// as MSSanté operators treat them.
 /// Parse errors say what is wrong without echoing the local part, which may identify a patient.
 /// </remarks>
-public sealed class MssanteAddress : IEquatable<MssanteAddress>, IParsable<MssanteAddress>
+public sealed class MssanteAddress : IEquatable<MssanteAddress>
 {
     /// <summary>The domain of patients' addresses in Mon Espace Santé: <c>patient.mssante.fr</c>.</summary>
     public const string PatientDomain = "patient.mssante.fr";
@@ -45,8 +45,6 @@ public sealed class MssanteAddress : IEquatable<MssanteAddress>, IParsable<Mssan
     /// <exception cref="FormatException">The text is not a single valid MSSanté address; the message says why.</exception>
     public static MssanteAddress Parse(string s) => Parse(s, TrustedDomainList.Default);
 
-    /// <inheritdoc cref="Parse(string)"/>
-    public static MssanteAddress Parse(string s, IFormatProvider? provider) => Parse(s, TrustedDomainList.Default);
 
     /// <summary>Parses an address in the given trust space.</summary>
     /// <exception cref="FormatException">The text is not a single valid MSSanté address; the message says why.</exception>
@@ -63,9 +61,6 @@ public sealed class MssanteAddress : IEquatable<MssanteAddress>, IParsable<Mssan
     public static bool TryParse([NotNullWhen(true)] string? s, [NotNullWhen(true)] out MssanteAddress? result) =>
         TryParse(s, TrustedDomainList.Default, out result, out _);
 
-    /// <inheritdoc cref="TryParse(string?, out MssanteAddress?)"/>
-    public static bool TryParse([NotNullWhen(true)] string? s, IFormatProvider? provider, [NotNullWhen(true)] out MssanteAddress? result) =>
-        TryParse(s, out result);
 
     /// <summary>Tries to parse an address in the given trust space, and says why when it cannot.</summary>
     /// <param name="s">The text: a bare address, without display name or angle brackets.</param>

@@ -6,7 +6,7 @@ namespace Esante.MsSante.Addressing;
 /// An RPPS number (« Répertoire partagé des professionnels de santé »): 11 digits, the last a Luhn check digit.
 /// Its national id is <c>8</c> followed by the number.
 /// </summary>
-public sealed class Rpps : HealthIdentifier, IParsable<Rpps>
+public sealed class Rpps : HealthIdentifier
 {
     /// <summary>The prefix of an RPPS national id.</summary>
     public const char NationalIdPrefix = '8';
@@ -18,18 +18,12 @@ public sealed class Rpps : HealthIdentifier, IParsable<Rpps>
 
     /// <summary>Parses an RPPS number.</summary>
     /// <exception cref="FormatException">Not 11 digits, or the Luhn check digit is wrong.</exception>
-    public static Rpps Parse(string s) => ParseCore(s);
+    public static Rpps Parse(string s) => TryParse(s, out var r, out var e) ? r : throw new FormatException(e);
 
-    private static Rpps ParseCore(string s) => TryParse(s, out var r, out var e) ? r : throw new FormatException(e);
-
-    /// <inheritdoc cref="Parse(string)"/>
-    public static Rpps Parse(string s, IFormatProvider? provider) => ParseCore(s);
 
     /// <summary>Tries to parse an RPPS number.</summary>
     public static bool TryParse([NotNullWhen(true)] string? s, [NotNullWhen(true)] out Rpps? result) => TryParse(s, out result, out _);
 
-    /// <inheritdoc cref="TryParse(string?, out Rpps?)"/>
-    public static bool TryParse([NotNullWhen(true)] string? s, IFormatProvider? provider, [NotNullWhen(true)] out Rpps? result) => TryParse(s, out result, out _);
 
     /// <summary>Tries to parse an RPPS number, and says why when it cannot.</summary>
     public static bool TryParse([NotNullWhen(true)] string? s, [NotNullWhen(true)] out Rpps? result, [NotNullWhen(false)] out string? error) =>
@@ -44,7 +38,7 @@ public sealed class Rpps : HealthIdentifier, IParsable<Rpps>
         {
             throw new FormatException("An RPPS national id starts with 8.");
         }
-        return ParseCore(nationalId[1..]);
+        return Parse(nationalId[1..]);
     }
 
     private static string? Check(string s) =>

@@ -1,0 +1,14 @@
+namespace Esante.MsSante.Testing;
+
+/// <summary>What the fake operator sent to the outside world.</summary>
+public enum FakeOutboxKind
+{
+    /// <summary>A one-time code by e-mail (sign-in or "test a code").</summary>
+    OneTimeCode,
+
+    /// <summary>A password-reset / first-connection link.</summary>
+    PasswordResetLink,
+
+    /// <summary>A message sent by a mailbox to an address the operator does not host (another operator, a patient).</summary>
+    RelayedMessage,
+}
