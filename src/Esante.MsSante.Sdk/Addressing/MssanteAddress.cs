@@ -118,6 +118,10 @@ public sealed class MssanteAddress : IEquatable<MssanteAddress>
         {
             return $"The address is longer than {MaxAddressLength} characters.";
         }
+        if (s.AsSpan().IndexOfAny('<', '>') >= 0)
+        {
+            return "The address must be a bare mailbox such as prenom.nom@hopital.mssante.fr, without a display name or angle brackets.";
+        }
         var at = s.IndexOf('@', StringComparison.Ordinal);
         if (at < 0 || at != s.LastIndexOf('@'))
         {

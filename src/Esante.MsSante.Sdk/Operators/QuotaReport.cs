@@ -10,10 +10,12 @@ public sealed record QuotaReport(long UsedBytes, long? LimitBytes)
     /// <summary>The fraction used, from 0 to 1 (or more when over quota); 0 without a limit.</summary>
     public double UsedFraction => LimitBytes is > 0 ? (double)UsedBytes / LimitBytes.Value : 0;
 
-    /// <summary>For example "12.3 MB of 500.0 MB used (2%)".</summary>
+    /// <summary>For example "12.3 MB of 500.0 MB used (2.5%)".</summary>
     public override string ToString() => LimitBytes is null
-        ? string.Create(CultureInfo.InvariantCulture, $"{Mb(UsedBytes)} used (no limit)")
-        : string.Create(CultureInfo.InvariantCulture, $"{Mb(UsedBytes)} of {Mb(LimitBytes.Value)} used ({UsedFraction:P0})");
+        ? $"{Size(UsedBytes)} used (no limit)"
+        : string.Create(CultureInfo.InvariantCulture, $"{Size(UsedBytes)} of {Size(LimitBytes.Value)} used ({UsedFraction * 100:0.0}%)");
 
-    private static string Mb(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024.0):0.0} MB");
+    private static string Size(long bytes) => bytes < 1024 * 1024
+        ? string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.0} KB")
+        : string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024.0):0.0} MB");
 }

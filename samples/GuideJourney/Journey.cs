@@ -1,0 +1,145 @@
+using Esante.MsSante.Addressing;
+using Esante.MsSante.Directory;
+using Esante.MsSante.Identity;
+using Esante.MsSante.Messages;
+using Esante.MsSante.Operators;
+using Esante.MsSante.Policies;
+using Esante.MsSante.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Esante.MsSante.Samples.GuideJourney;
+
+/// <summary>
+/// Walks through the « Guide d'utilisation de la messagerie régionale sécurisée MSSanté » as an application would,
+/// with the SDK's public services, against an in-memory fake operator.
+/// </summary>
+public static class Journey
+{
+    private const string Domain = "esantepdl.mssante.fr";
+
+    public static async Task<bool> RunAsync(TextWriter output)
+    {
+        var step = 0;
+        void Step(string title) => output.WriteLine($"{Environment.NewLine}{++step}. {title}");
+        void Say(string text) => output.WriteLine("   " + text);
+
+        // The operator's side: what an administrator set up before the person's first connection.
+        var server = new FakeMssanteOperator(options: new FakeOperatorOptions { DefaultDomain = Domain });
+        var adrien = server.CreateAccount("adrien.malosse27", password: null, contactEmail: "adrien.malosse@example.fr")
+            .Describe(profession: "Médecin", rpps: "10003381653", organization: "CH DE CHOLET", city: "Cholet", postalCode: "49300");
+        server.CreateOrganisationalMailbox($"secretariat-cardio@{Domain}", "Secrétariat de cardiologie - CH de Cholet", adrien);
+        var chuNantes = "chu-nantes.mssante.fr";
+        server.CreateAccount("adele.alexandre", "Bonjour-2025", domain: chuNantes).Describe("Infirmier", "10103197363", "CHU DE NANTES", "Nantes", "44093");
+        var adeline = server.CreateAccount("adeline.goudal", "Bonjour-2025", domain: chuNantes).Describe("Pharmacien", "10102293320", "CHU DE NANTES SITE HOTEL DIEU", "Nantes", "44093");
+        server.CreateAccount("adeline.bouchard", "Bonjour-2025", domain: chuNantes).Describe("Infirmier", "10105287808", "HOP PSY ST JACQUES CHU NANTES", "Nantes", "44200");
+        server.CreateAccount("marc.durand", "Bonjour-2025", domain: "chu-angers.mssante.fr").Describe("Médecin", "10001234565", "CHU D'ANGERS", "Angers", "49100");
+
+        // The application's side: the SDK as any hospital software registers it.
+        var services = new ServiceCollection()
+            .AddMssante(options => options.ProductReference = "DEV935997")
+            .AddMssanteFakeOperator(server);
+        await using var provider = services.BuildServiceProvider();
+        await using var session = provider.GetRequiredService<IMssanteSession>();
+        var otp = provider.GetRequiredService<IOtpProvider>();
+
+        output.WriteLine("MSSanté guide journey, against the embedded fake operator");
+
+        Step("First connection (« Mot de passe oublié / Première connexion »)");
+        await session.RequestPasswordResetAsync("adrien.malosse27", "adrien.malosse@example.fr");
+        var link = server.LastResetLinkSentTo("adrien.malosse@example.fr");
+        Say($"A link valid 1 hour was e-mailed to the contact address: {link.GetLeftPart(UriPartial.Path)}?token=…");
+
+        Step("New password and one-time code by authenticator app, with « Tester la saisie d'un OTP »");
+        var enrolment = await session.StartPasswordSetupAsync(link, "Cholet-Cardio-2025", "Cholet-Cardio-2025", OtpChannelChoice.ByAuthenticatorApp());
+        var secret = enrolment.Authenticator!.Secret;
+        Say($"QR code to scan: {enrolment.Authenticator.OtpAuthUri.GetLeftPart(UriPartial.Path)}?secret=…");
+        await session.CompletePasswordSetupAsync(link, otp.ComputeTotp(secret));
+        Say("The app's code was right: password and channel saved, the link is used up.");
+        try
+        {
+            await session.StartPasswordSetupAsync(link, "Another-pass-1", "Another-pass-1", OtpChannelChoice.ByAuthenticatorApp());
+        }
+        catch (MssanteAuthenticationException e)
+        {
+            Say($"Using the link again is refused: {e.Message}");
+        }
+
+        Step("Sign in with « prénom.nom », password and one-time code");
+        server.AdvanceTime(TimeSpan.FromSeconds(30)); // the next code: each code signs in once
+        var signIn = await session.SignInAsync("adrien.malosse27", "Cholet-Cardio-2025");
+        Say($"Password accepted; the operator asks for a one-time code ({(signIn.SecondFactor!.Channel == OtpChannel.AuthenticatorApp ? "authenticator app" : "e-mail")}).");
+        await session.CompleteSignInAsync(otp.ComputeTotp(secret));
+        Say($"Signed in as {session.UserName}.");
+
+        Step("Choose the mailbox (« Sélection de la boîte aux lettres »)");
+        var mailboxes = await session.ListMailboxesAsync();
+        foreach (var m in mailboxes)
+        {
+            Say($"{(m.Kind == MailboxKind.Organisational ? "ORG" : "PER")}  {m.Address}  {m.DisplayName}");
+        }
+        var organisational = mailboxes.First(m => m.Kind == MailboxKind.Organisational);
+        await using var mailbox = await session.OpenMailboxAsync(organisational.Address);
+        Say($"Opened the organisational mailbox {mailbox.Mailbox.Address}.");
+
+        Step("Search the directory (Ville : Nantes, Structure : CHU)");
+        var directory = provider.GetRequiredService<IDirectorySearch>();
+        var found = await directory.SearchAsync(new DirectoryQuery { City = "Nantes", Organization = "CHU" });
+        Say($"{"Nom",-10} {"Prénom",-8} {"@ MSSanté",-40} {"CP",-6} {"Ville",-7} {"Profession",-11} N° RPPS");
+        foreach (var e in found.Entries)
+        {
+            Say($"{e.LastName,-10} {e.FirstName,-8} {e.Address,-40} {e.PostalCode,-6} {e.City,-7} {e.Profession,-11} {e.Identifier?.NationalId}");
+        }
+        var colleague = found.Entries.First(e => e.Address == adeline.Address);
+
+        Step("Send a message with an attachment to a colleague");
+        var letter = new OutgoingMessage { Subject = "Courrier de sortie", TextBody = "Bonjour, veuillez trouver le courrier de sortie ci-joint." };
+        letter.To.Add(new Recipient(colleague.Address.Value, colleague.DisplayName));
+        letter.Attachments.Add(OutgoingAttachment.FromBytes("courrier.pdf", SamplePdf(), "application/pdf"));
+        var sent = await mailbox.SendAsync(letter);
+        var received = await server.WaitForMessageAsync(d => d.Mailbox == adeline.Address.Value && d.Message.MessageId == sent.MessageId);
+        Say($"Sent {sent.MessageId}; a copy is in Sent.");
+        Say($"{colleague.DisplayName} received it from {received.Message.From} with {received.Message.Attachments.Count()} attachment, X-MSS-NIL {received.Message.Headers["X-MSS-NIL"]}.");
+
+        Step("A patient writes from Mon Espace Santé");
+        var patient = new QualifiedIns(InsMatricule.Parse("279035121518989"), InsOid.Nir, "MARTIN", "Claire", new DateOnly(1979, 3, 12), AdministrativeSex.Female);
+        server.DeliverFromPatient(patient.ToPatientAddress(), organisational.Address.Value, "Question sur mon traitement", "Bonjour docteur…");
+        var patientFolder = await mailbox.GetFolderAsync(FolderRole.PatientExchanges);
+        await foreach (var summary in mailbox.GetMessagesAsync(patientFolder.Path))
+        {
+            Say($"« {patientFolder.Name} » holds a message from {summary.From} (MSSanté: {(summary.IsMssante ? "yes" : "no")}, unread: {(summary.IsRead ? "no" : "yes")}).");
+        }
+        var inboxCount = (await mailbox.GetFolderAsync(FolderRole.Inbox)).MessageCount;
+        Say($"The inbox holds {inboxCount} message(s): the patient's message was filed apart.");
+
+        Step("Storage used (« Capacité de stockage »)");
+        Say((await mailbox.GetQuotaAsync()).ToString());
+
+        Step("A 16 MB attachment is refused before anything is sent");
+        var tooBig = new OutgoingMessage { Subject = "Imagerie", TextBody = "Voir pièce jointe." };
+        tooBig.To.Add(new Recipient(colleague.Address.Value));
+        tooBig.Attachments.Add(OutgoingAttachment.FromBytes("irm.dcm", new byte[16 * 1024 * 1024], "application/dicom"));
+        var outboxBefore = server.Deliveries.Count;
+        try
+        {
+            await mailbox.SendAsync(tooBig);
+            Say("Unexpected: the message was sent.");
+            return false;
+        }
+        catch (MessageRejectedException e)
+        {
+            Say($"Refused [{string.Join(", ", e.Violations.Select(v => v.Code))}]: {e.Violations[0].Message}");
+            Say($"Nothing was sent: {server.Deliveries.Count - outboxBefore} new delivery.");
+        }
+
+        Step("Sign out");
+        await session.SignOutAsync();
+        Say($"Session state: {session.State}.");
+        output.WriteLine();
+        output.WriteLine("Journey complete.");
+        return true;
+    }
+
+    /// <summary>A tiny valid PDF, so the attachment is a real document.</summary>
+    private static byte[] SamplePdf() => System.Text.Encoding.ASCII.GetBytes(
+        "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n");
+}

@@ -1,0 +1,105 @@
+using Esante.MsSante.Addressing;
+
+namespace Esante.MsSante.Tests.Addressing;
+
+public class MssanteAddressTests
+{
+    [Theory]
+    [InlineData("adeline.goudal@chu-nantes.mssante.fr")]
+    [InlineData("secretariat-cardio@esantepdl.mssante.fr")]
+    [InlineData("o'brien+tag@hopital.mssante.fr")]
+    [InlineData("279035121518989@patient.mssante.fr")]
+    public void Parses_valid_MSSante_addresses(string text)
+    {
+        var address = MssanteAddress.Parse(text);
+        Assert.Equal(text, address.Value);
+    }
+
+    [Fact]
+    public void Domain_is_case_insensitive_and_stored_in_lower_case()
+    {
+        var address = MssanteAddress.Parse("Adeline.Goudal@CHU-Nantes.MSSante.FR");
+        Assert.Equal("chu-nantes.mssante.fr", address.Domain);
+        Assert.Equal(MssanteAddress.Parse("adeline.goudal@chu-nantes.mssante.fr"), address);
+        Assert.Equal(MssanteAddress.Parse("adeline.goudal@chu-nantes.mssante.fr").GetHashCode(), address.GetHashCode());
+    }
+
+    [Theory]
+    [InlineData("", "empty")]
+    [InlineData("   ", "empty")]
+    [InlineData("no-at-sign.mssante.fr", "exactly one '@'")]
+    [InlineData("a@b@hopital.mssante.fr", "exactly one '@'")]
+    [InlineData("@hopital.mssante.fr", "nothing before '@'")]
+    [InlineData(".dot@hopital.mssante.fr", "'.'")]
+    [InlineData("two..dots@hopital.mssante.fr", "'.'")]
+    [InlineData("with space@hopital.mssante.fr", "not allowed")]
+    [InlineData("\"quoted\"@hopital.mssante.fr", "not allowed")]
+    [InlineData("Jean Dupont <jean.dupont@hopital.mssante.fr>", "without a display name")]
+    [InlineData("a,b@hopital.mssante.fr", "not allowed")]
+    [InlineData("jean@-bad.mssante.fr", "not a valid host name")]
+    [InlineData("jean@hopital..mssante.fr", "not a valid host name")]
+    [InlineData("jean@localhost", "two labels")]
+    [InlineData("jean@hop_ital.mssante.fr", "not a valid host name")]
+    public void Refuses_malformed_addresses_and_says_why(string text, string reason)
+    {
+        Assert.False(MssanteAddress.TryParse(text, TrustedDomainList.Default, out _, out var error));
+        Assert.Contains(reason, error, StringComparison.OrdinalIgnoreCase);
+        var thrown = Assert.Throws<FormatException>(() => MssanteAddress.Parse(text));
+        Assert.Equal(error, thrown.Message);
+    }
+
+    [Theory]
+    [InlineData("jean.dupont@hopital.mssante.fr\r\nBcc: victim@hopital.mssante.fr")]
+    [InlineData("jean.dupont@hopital.mssante.fr\n")]
+    [InlineData("jean\r.dupont@hopital.mssante.fr")]
+    public void Refuses_line_breaks_anywhere(string text)
+    {
+        Assert.False(MssanteAddress.TryParse(text, TrustedDomainList.Default, out _, out var error));
+        Assert.Contains("line break", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("jean.dupont@gmail.com")]
+    [InlineData("jean.dupont@mssante.fr")]
+    [InlineData("jean.dupont@mssante.fr.evil.com")]
+    [InlineData("jean.dupont@notmssante.fr")]
+    public void Refuses_domains_outside_the_trust_space(string text)
+    {
+        Assert.False(MssanteAddress.TryParse(text, TrustedDomainList.Default, out _, out var error));
+        Assert.Contains("outside the MSSanté trust space", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Whitelisted_domains_join_the_trust_space_including_unicode_names()
+    {
+        var trust = new TrustedDomainList(["hopital-partenaire.fr", "clinique-é.fr"]);
+        Assert.True(MssanteAddress.TryParse("jean@hopital-partenaire.fr", trust, out _, out _));
+        Assert.True(MssanteAddress.TryParse("jean@CLINIQUE-É.fr", trust, out var idn, out _));
+        Assert.StartsWith("xn--clinique-", idn.Domain, StringComparison.Ordinal);
+        Assert.False(MssanteAddress.TryParse("jean@hopital-partenaire.fr", out _));
+    }
+
+    [Fact]
+    public void A_patient_address_needs_a_valid_INS_and_the_error_never_repeats_it()
+    {
+        Assert.True(MssanteAddress.Parse("279035121518989@patient.mssante.fr").IsPatient);
+        Assert.False(MssanteAddress.TryParse("279035121518988@patient.mssante.fr", TrustedDomainList.Default, out _, out var error));
+        Assert.Contains("INS", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("27903512151898", error, StringComparison.Ordinal);
+        Assert.False(MssanteAddress.TryParse("jean.dupont@patient.mssante.fr", out _));
+    }
+
+    [Fact]
+    public void Errors_never_echo_the_local_part()
+    {
+        Assert.False(MssanteAddress.TryParse("secret name@gmail.com", TrustedDomainList.Default, out _, out var error));
+        Assert.DoesNotContain("secret", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Refuses_over_long_addresses()
+    {
+        Assert.False(MssanteAddress.TryParse(new string('a', 65) + "@hopital.mssante.fr", out _));
+        Assert.False(MssanteAddress.TryParse(new string('a', 60) + "@" + string.Join('.', Enumerable.Repeat("abcdefghij", 20)) + ".mssante.fr", out _));
+    }
+}
