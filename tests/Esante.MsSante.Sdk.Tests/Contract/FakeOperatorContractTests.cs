@@ -1,0 +1,41 @@
+using Esante.MsSante.Addressing;
+using Esante.MsSante.Identity;
+using Esante.MsSante.Testing;
+
+namespace Esante.MsSante.Tests.Contract;
+
+/// <summary>The contract suite against the fake operator.</summary>
+public sealed class FakeOperatorContractTests : MailboxContract, IAsyncLifetime
+{
+    private readonly FakeOperatorHarness _harness = new();
+    private readonly Dictionary<string, FakeAccount> _accounts = [];
+    private int _next;
+
+    protected override string HostedDomain => _harness.Server.Options.DefaultDomain;
+
+    protected override Task<TestUser> CreateUserAsync(long? quotaBytes = null)
+    {
+        var userName = $"user{++_next}.test";
+        var account = _harness.Server.CreateAccount(userName, "Motdepasse-1");
+        if (quotaBytes is not null)
+        {
+            _harness.Server.SetQuota(account.Address.Value, quotaBytes.Value);
+        }
+        _accounts[userName] = account;
+        return Task.FromResult(new TestUser(userName, account.Address, "Motdepasse-1"));
+    }
+
+    protected override Task<MssanteAddress> CreateOrganisationalMailboxAsync(params TestUser[] delegates)
+    {
+        var org = _harness.Server.CreateOrganisationalMailbox($"structure{++_next}@{HostedDomain}", "Structure", [.. delegates.Select(d => _accounts[d.UserName])]);
+        return Task.FromResult(org.Address);
+    }
+
+    protected override Task<IMssanteSession> SignInAsync(TestUser user) => _harness.SignInAsync(_accounts[user.UserName], user.Password);
+
+    protected override IMssanteSession NewSession() => _harness.NewSession();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _harness.DisposeAsync();
+}

@@ -1,0 +1,257 @@
+using Esante.MsSante.Addressing;
+using Esante.MsSante.Identity;
+using Esante.MsSante.Mailbox;
+using Esante.MsSante.Messages;
+using Esante.MsSante.Operators;
+
+namespace Esante.MsSante.Tests.Contract;
+
+/// <summary>
+/// The observable behaviour every operator must show through the SDK's public services. Run against the fake operator,
+/// and against a real Dovecot/Postfix stack, by subclasses that say how to create accounts and sign in.
+/// </summary>
+public abstract class MailboxContract
+{
+    /// <summary>Creates an account with a personal mailbox, unique to the calling test.</summary>
+    protected abstract Task<TestUser> CreateUserAsync(long? quotaBytes = null);
+
+    /// <summary>Creates an organisational mailbox shared with the delegates.</summary>
+    protected abstract Task<MssanteAddress> CreateOrganisationalMailboxAsync(params TestUser[] delegates);
+
+    /// <summary>Signs in completely (second factor included where the operator asks for one).</summary>
+    protected abstract Task<IMssanteSession> SignInAsync(TestUser user);
+
+    /// <summary>A new session, not signed in.</summary>
+    protected abstract IMssanteSession NewSession();
+
+    /// <summary>A domain this operator hosts, for an unknown recipient.</summary>
+    protected abstract string HostedDomain { get; }
+
+    protected async Task<IMailboxClient> OpenOwnAsync(TestUser user) => await (await SignInAsync(user)).OpenMailboxAsync(user.Address);
+
+    /// <summary>Waits (in real time) for a message to appear in a folder: real operators deliver asynchronously.</summary>
+    protected static async Task<MessageSummary> WaitForMessageAsync(IMailboxClient mailbox, Func<MessageSummary, bool> predicate, string? folder = null)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            await foreach (var summary in mailbox.GetMessagesAsync(folder))
+            {
+                if (predicate(summary))
+                {
+                    return summary;
+                }
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The message did not arrive within 15 s.");
+            }
+            await Task.Delay(50);
+        }
+    }
+
+    protected static OutgoingMessage Letter(MssanteAddress to, string subject, string body = "Bonjour, voici le compte rendu.")
+    {
+        var message = new OutgoingMessage { Subject = subject, TextBody = body };
+        message.To.Add(to);
+        return message;
+    }
+
+    protected static async Task<List<MessageSummary>> ListAsync(IMailboxClient mailbox, string? folder = null)
+    {
+        var list = new List<MessageSummary>();
+        await foreach (var summary in mailbox.GetMessagesAsync(folder))
+        {
+            list.Add(summary);
+        }
+        return list;
+    }
+
+    [Fact]
+    public async Task A_message_sent_from_one_mailbox_arrives_in_the_other_with_its_summary()
+    {
+        var alice = await CreateUserAsync();
+        var bob = await CreateUserAsync();
+        await using var aliceBox = await OpenOwnAsync(alice);
+        await using var bobBox = await OpenOwnAsync(bob);
+
+        var letter = Letter(bob.Address, "Compte rendu opératoire");
+        letter.Attachments.Add(OutgoingAttachment.FromBytes("cr.pdf", [37, 80, 68, 70], "application/pdf"));
+        var sent = await aliceBox.SendAsync(letter);
+
+        var summary = await WaitForMessageAsync(bobBox, s => s.Subject == "Compte rendu opératoire");
+        Assert.Equal(alice.Address.Value, summary.From!.Address, ignoreCase: true);
+        Assert.True(summary.IsMssante);
+        Assert.False(summary.IsRead);
+        Assert.True(summary.Size > 0);
+        var message = await bobBox.ReadMessageAsync(summary.Ref);
+        Assert.Equal(sent.MessageId, message.MessageId);
+        Assert.Contains("compte rendu", message.TextBody, StringComparison.Ordinal);
+        Assert.Equal("DEV935997", message.ProductReference);
+        var attachment = Assert.Single(message.Attachments);
+        Assert.Equal("cr.pdf", attachment.FileName);
+        Assert.Equal(new byte[] { 37, 80, 68, 70 }, await attachment.ReadAllBytesAsync());
+    }
+
+    [Fact]
+    public async Task The_sender_keeps_exactly_one_copy_in_Sent()
+    {
+        var alice = await CreateUserAsync();
+        var bob = await CreateUserAsync();
+        await using var aliceBox = await OpenOwnAsync(alice);
+        await aliceBox.SendAsync(Letter(bob.Address, "Copie unique"));
+        var sent = await aliceBox.GetFolderAsync(FolderRole.Sent);
+        var copies = (await ListAsync(aliceBox, sent.Path)).Where(s => s.Subject == "Copie unique").ToList();
+        var copy = Assert.Single(copies);
+        Assert.True(copy.IsRead);
+    }
+
+    [Fact]
+    public async Task Messages_are_marked_read_and_unread()
+    {
+        var alice = await CreateUserAsync();
+        var bob = await CreateUserAsync();
+        await using var aliceBox = await OpenOwnAsync(alice);
+        await using var bobBox = await OpenOwnAsync(bob);
+        await aliceBox.SendAsync(Letter(bob.Address, "À lire"));
+        var summary = await WaitForMessageAsync(bobBox, s => s.Subject == "À lire");
+
+        await bobBox.MarkAsReadAsync(summary.Ref);
+        Assert.True((await ListAsync(bobBox)).Single(s => s.Ref == summary.Ref).IsRead);
+        Assert.Equal(0, (await bobBox.GetFolderAsync(FolderRole.Inbox)).UnreadCount);
+        await bobBox.MarkAsUnreadAsync(summary.Ref);
+        Assert.False((await ListAsync(bobBox)).Single(s => s.Ref == summary.Ref).IsRead);
+    }
+
+    [Fact]
+    public async Task Deleting_moves_to_the_Trash_and_deleting_from_the_Trash_removes_for_good()
+    {
+        var alice = await CreateUserAsync();
+        var bob = await CreateUserAsync();
+        await using var aliceBox = await OpenOwnAsync(alice);
+        await using var bobBox = await OpenOwnAsync(bob);
+        await aliceBox.SendAsync(Letter(bob.Address, "À supprimer"));
+        var summary = await WaitForMessageAsync(bobBox, s => s.Subject == "À supprimer");
+
+        var inTrash = await bobBox.DeleteAsync(summary.Ref);
+        var trash = await bobBox.GetFolderAsync(FolderRole.Trash);
+        Assert.Equal(trash.Path, inTrash!.Value.FolderPath);
+        Assert.DoesNotContain(await ListAsync(bobBox), s => s.Subject == "À supprimer");
+        Assert.Contains(await ListAsync(bobBox, trash.Path), s => s.Subject == "À supprimer");
+
+        Assert.Null(await bobBox.DeleteAsync(inTrash.Value));
+        Assert.DoesNotContain(await ListAsync(bobBox, trash.Path), s => s.Subject == "À supprimer");
+        await Assert.ThrowsAsync<MessageNotFoundException>(() => bobBox.ReadMessageAsync(inTrash.Value));
+    }
+
+    [Fact]
+    public async Task Folders_are_created_renamed_and_deleted_and_messages_move_between_them()
+    {
+        var alice = await CreateUserAsync();
+        await using var box = await OpenOwnAsync(alice);
+        await box.SendAsync(Letter(alice.Address, "À classer"));
+        var summary = await WaitForMessageAsync(box, s => s.Subject == "À classer");
+
+        var created = await box.CreateFolderAsync("Cardiologie");
+        Assert.Equal(FolderRole.None, created.Role);
+        var moved = await box.MoveAsync(summary.Ref, "Cardiologie");
+        Assert.Equal("Cardiologie", moved.FolderPath);
+        Assert.Contains(await ListAsync(box, "Cardiologie"), s => s.Subject == "À classer");
+
+        var renamed = await box.RenameFolderAsync("Cardiologie", "Cardio 2025");
+        Assert.Equal("Cardio 2025", renamed.Name);
+        Assert.Contains(await ListAsync(box, "Cardio 2025"), s => s.Subject == "À classer");
+        Assert.DoesNotContain(await box.GetFoldersAsync(), f => f.Path == "Cardiologie");
+
+        await box.DeleteFolderAsync("Cardio 2025");
+        Assert.DoesNotContain(await box.GetFoldersAsync(), f => f.Path == "Cardio 2025");
+        await Assert.ThrowsAsync<FolderNotFoundException>(async () => await ListAsync(box, "Cardio 2025"));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => box.DeleteFolderAsync((box.GetFolderAsync(FolderRole.Trash).Result).Path));
+    }
+
+    [Fact]
+    public async Task The_mailbox_has_the_special_folders_and_reports_a_500_MB_quota()
+    {
+        var alice = await CreateUserAsync();
+        await using var box = await OpenOwnAsync(alice);
+        var roles = (await box.GetFoldersAsync()).Select(f => f.Role).ToList();
+        Assert.Contains(FolderRole.Inbox, roles);
+        Assert.Contains(FolderRole.Sent, roles);
+        Assert.Contains(FolderRole.Trash, roles);
+        Assert.Contains(FolderRole.Drafts, roles);
+        var quota = await box.GetQuotaAsync();
+        Assert.Equal(500L * 1024 * 1024, quota.LimitBytes);
+        Assert.InRange(quota.UsedBytes, 0, 1024 * 1024);
+    }
+
+    [Fact]
+    public async Task A_wrong_password_is_refused_with_a_clear_error()
+    {
+        var alice = await CreateUserAsync();
+        await using var session = NewSession();
+        var e = await Assert.ThrowsAsync<MssanteAuthenticationException>(() => session.SignInAsync(alice.UserName, alice.Password + "x"));
+        Assert.Equal(AuthenticationFailure.InvalidCredentials, e.Failure);
+        Assert.DoesNotContain(alice.Password, e.Message, StringComparison.Ordinal);
+        Assert.Equal(SessionState.SignedOut, session.State);
+    }
+
+    [Fact]
+    public async Task A_delegate_opens_the_organisational_mailbox_and_sends_under_the_structures_address()
+    {
+        var delegated = await CreateUserAsync();
+        var colleague = await CreateUserAsync();
+        var org = await CreateOrganisationalMailboxAsync(delegated);
+        await using var session = await SignInAsync(delegated);
+
+        var mailboxes = await session.ListMailboxesAsync();
+        Assert.Contains(mailboxes, m => m.Address == org && m.Kind == MailboxKind.Organisational && !m.IsOwn);
+        await using var orgBox = await session.OpenMailboxAsync(org);
+        await orgBox.SendAsync(Letter(colleague.Address, "Depuis la structure"));
+
+        await using var colleagueBox = await OpenOwnAsync(colleague);
+        var summary = await WaitForMessageAsync(colleagueBox, s => s.Subject == "Depuis la structure");
+        Assert.Equal(org.Value, summary.From!.Address, ignoreCase: true);
+    }
+
+    [Fact]
+    public async Task A_person_who_is_not_a_delegate_cannot_open_the_organisational_mailbox()
+    {
+        var delegated = await CreateUserAsync();
+        var outsider = await CreateUserAsync();
+        var org = await CreateOrganisationalMailboxAsync(delegated);
+        await using var session = await SignInAsync(outsider);
+        Assert.DoesNotContain(await session.ListMailboxesAsync(), m => m.Address == org);
+        await Assert.ThrowsAsync<MailboxAccessDeniedException>(() => session.OpenMailboxAsync(org));
+    }
+
+    [Fact]
+    public async Task An_unknown_recipient_is_refused_by_name_and_nothing_is_sent()
+    {
+        var alice = await CreateUserAsync();
+        var bob = await CreateUserAsync();
+        await using var aliceBox = await OpenOwnAsync(alice);
+        var unknown = MssanteAddress.Parse($"personne-{Guid.NewGuid():N}@{HostedDomain}");
+        var letter = Letter(bob.Address, "Envoi partiel ?");
+        letter.To.Add(unknown);
+
+        var e = await Assert.ThrowsAsync<RecipientsRejectedException>(() => aliceBox.SendAsync(letter));
+        Assert.Equal(unknown.Value, Assert.Single(e.Recipients).Address, ignoreCase: true);
+        var sent = await aliceBox.GetFolderAsync(FolderRole.Sent);
+        Assert.DoesNotContain(await ListAsync(aliceBox, sent.Path), s => s.Subject == "Envoi partiel ?");
+        await using var bobBox = await OpenOwnAsync(bob);
+        await Task.Delay(300);
+        Assert.DoesNotContain(await ListAsync(bobBox), s => s.Subject == "Envoi partiel ?");
+    }
+
+    [Fact]
+    public async Task A_full_mailbox_refuses_to_store_more_with_a_clear_error()
+    {
+        var alice = await CreateUserAsync(quotaBytes: 64 * 1024);
+        var bob = await CreateUserAsync();
+        await using var aliceBox = await OpenOwnAsync(alice);
+        var letter = Letter(bob.Address, "Trop gros pour Envoyés");
+        letter.Attachments.Add(OutgoingAttachment.FromBytes("scan.bin", new byte[200 * 1024]));
+        var e = await Assert.ThrowsAnyAsync<MssanteException>(() => aliceBox.SendAsync(letter));
+        Assert.True(e is QuotaExceededException, $"Expected a quota error, got {e.GetType().Name}: {e.Message}");
+    }
+}
