@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace Esante.MsSante.Identity;
 
 /// <summary>The SDK's <see cref="IMssanteSession"/>, over whichever operator is configured.</summary>
-public class MssanteSession : IMssanteSession
+public class MssanteSession : IMssanteSession, IDisposable
 {
     private readonly IMssanteOperator _operator;
     private readonly MssanteOptions _options;
@@ -234,6 +234,13 @@ public class MssanteSession : IMssanteSession
     {
         ArgumentNullException.ThrowIfNull(testCode);
         return Logged(_operator.CompleteOtpChannelChangeAsync(RequireGrant(), testCode.Trim(), cancellationToken));
+    }
+
+    /// <summary>Disposes synchronously, for containers and callers that cannot await; prefer <see cref="DisposeAsync"/>.</summary>
+    public void Dispose()
+    {
+        DisposeAsyncCore().AsTask().GetAwaiter().GetResult();
+        GC.SuppressFinalize(this);
     }
 
     /// <inheritdoc/>

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace Esante.MsSante.Mailbox;
 
 /// <summary>The SDK's <see cref="IMailboxClient"/>: applies the policies and composes messages, then calls the operator seam.</summary>
-public class MailboxClient : IMailboxClient
+public class MailboxClient : IMailboxClient, IDisposable
 {
     private const string InboxPath = "INBOX";
 
@@ -183,6 +183,13 @@ public class MailboxClient : IMailboxClient
         }
         _logger.RetentionApplied(removed, Mailbox.Address.Value);
         return removed;
+    }
+
+    /// <summary>Disposes synchronously, for containers and callers that cannot await; prefer <see cref="DisposeAsync"/>.</summary>
+    public void Dispose()
+    {
+        DisposeAsyncCore().AsTask().GetAwaiter().GetResult();
+        GC.SuppressFinalize(this);
     }
 
     /// <inheritdoc/>

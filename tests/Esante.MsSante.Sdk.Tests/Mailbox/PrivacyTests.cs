@@ -1,0 +1,47 @@
+using Esante.MsSante.Addressing;
+using Esante.MsSante.Identity;
+using Esante.MsSante.Messages;
+using Esante.MsSante.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+
+namespace Esante.MsSante.Tests.Mailbox;
+
+/// <summary>Health data and secrets never reach the logs.</summary>
+public class PrivacyTests
+{
+    [Fact]
+    public async Task Logs_name_operations_but_never_subjects_bodies_patients_passwords_or_codes()
+    {
+        var collector = new FakeLogCollector();
+        var server = new FakeMssanteOperator();
+        await using var provider = new ServiceCollection()
+            .AddSingleton<ILoggerFactory>(new LoggerFactory([new FakeLoggerProvider(collector)]))
+            .AddMssante(o => o.ProductReference = "DEV935997")
+            .AddMssanteFakeOperator(server)
+            .BuildServiceProvider();
+        var doctor = server.CreateAccount("claire.roux", "Secret-Pass-1");
+        await using var session = provider.GetRequiredService<IMssanteSession>();
+        await Assert.ThrowsAnyAsync<Exception>(() => session.SignInAsync("claire.roux", "Wrong-Secret-9"));
+        await session.SignInAsync("claire.roux", "Secret-Pass-1");
+        var code = server.LastCodeSentTo(doctor.OtpEmail!);
+        await session.CompleteSignInAsync(code);
+        await using var box = await session.OpenMailboxAsync(doctor.Address);
+
+        var toPatient = new OutgoingMessage { Subject = "Diagnostic confidentiel", TextBody = "Corps confidentiel" };
+        toPatient.To.Add(MssanteAddress.Parse("279035121518989@patient.mssante.fr"));
+        await box.SendAsync(toPatient);
+        toPatient.Subject = "Diagnostic confidentiel\r\n";
+        await Assert.ThrowsAnyAsync<Exception>(() => box.SendAsync(toPatient));
+
+        var logs = string.Join(Environment.NewLine, collector.GetSnapshot().Select(r => r.Message));
+        Assert.Contains("Signed in as claire.roux", logs, StringComparison.Ordinal);
+        Assert.Contains("Sent message", logs, StringComparison.Ordinal);
+        Assert.Contains("MSS-HEADER-INJECTION", logs, StringComparison.Ordinal);
+        foreach (var secret in new[] { "Diagnostic", "confidentiel", "279035121518989", "Secret-Pass-1", "Wrong-Secret-9", code })
+        {
+            Assert.DoesNotContain(secret, logs, StringComparison.Ordinal);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using Esante.MsSante.Samples.GuideJourney;
+
+namespace Esante.MsSante.Tests.Samples;
+
+public class GuideJourneyTests
+{
+    [Fact]
+    public async Task The_sample_runs_the_whole_guide_journey()
+    {
+        using var output = new StringWriter();
+        Assert.True(await Journey.RunAsync(output), output.ToString());
+        var text = output.ToString();
+        Assert.Contains("A link valid 1 hour was e-mailed", text, StringComparison.Ordinal);
+        Assert.Contains("Using the link again is refused", text, StringComparison.Ordinal);
+        Assert.Contains("Signed in as adrien.malosse27.", text, StringComparison.Ordinal);
+        Assert.Contains("ORG  secretariat-cardio@esantepdl.mssante.fr", text, StringComparison.Ordinal);
+        Assert.Contains("GOUDAL     Adeline  adeline.goudal@chu-nantes.mssante.fr", text, StringComparison.Ordinal);
+        Assert.Contains("received it from \"Secrétariat de cardiologie - CH de Cholet\" <secretariat-cardio@esantepdl.mssante.fr> with 1 attachment", text, StringComparison.Ordinal);
+        Assert.Contains("« Échanges Patients » holds a message from REDACTED@patient.mssante.fr", text, StringComparison.Ordinal);
+        Assert.Contains("of 500.0 MB used", text, StringComparison.Ordinal);
+        Assert.Contains("Refused [MSS-ATTACHMENTS-TOO-LARGE]", text, StringComparison.Ordinal);
+        Assert.Contains("Nothing was sent: 0 new delivery.", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("279035121518989", text, StringComparison.Ordinal);
+        Assert.EndsWith("Journey complete." + Environment.NewLine, text, StringComparison.Ordinal);
+    }
+}
