@@ -53,13 +53,23 @@ if ! setpriv --reuid="$MAIL_USER" --regid="$MAIL_GROUP" --clear-groups test -w "
 Use a DIR whose parents are searchable (mktemp -d under /tmp is fine: start.sh opens DIR itself), or run: chmod o+x <that parent>"
 fi
 
-# Dovecot's UNIX sockets live in base_dir; a UNIX socket path is limited to 107 bytes.
+# Dovecot's base_dir and Postfix's queue hold UNIX sockets, whose paths are
+# limited to 107 bytes: with a long DIR they go to a short folder in /run
+# (symlinked from DIR, removed by stop.sh).
 DOVECOT_BASE="$DIR/dovecot/run"
-if [ ${#DOVECOT_BASE} -gt 60 ]; then
-  DOVECOT_BASE="/run/mailstack-$(printf '%s' "$DIR" | sha1sum | cut -c1-12)"
+POSTFIX_QUEUE="$DIR/postfix-queue"
+rm -f "$DOVECOT_BASE" 2>/dev/null || true   # a symlink left by an earlier run
+if [ ${#DIR} -gt 60 ]; then
+  SHORT="/run/mailstack-$(printf '%s' "$DIR" | sha1sum | cut -c1-12)"
+  mkdir -p "$SHORT/dovecot-run"
+  chmod 0755 "$SHORT"
+  ln -sfn "$SHORT/dovecot-run" "$DIR/dovecot/run"
+  DOVECOT_BASE="$SHORT/dovecot-run"
+  [ -L "$DIR/postfix-queue" ] || rm -rf "$DIR/postfix-queue"
+  ln -sfn "$SHORT/postfix-queue" "$DIR/postfix-queue"
+  POSTFIX_QUEUE="$SHORT/postfix-queue"
 fi
 mkdir -p "$DOVECOT_BASE"
-[ "$DOVECOT_BASE" = "$DIR/dovecot/run" ] || ln -sfn "$DOVECOT_BASE" "$DIR/dovecot/run"
 
 # ---------------------------------------------------------------- TLS
 TLS="$DIR/tls"
@@ -126,23 +136,35 @@ render "$HERE/dovecot-sql.conf.ext.in" "$DIR/dovecot/sql.conf.ext"
 
 # ---------------------------------------------------------------- Postfix
 POSTFIX_DIR="$DIR/postfix"
-POSTFIX_QUEUE="$DIR/postfix-queue"
 POSTFIX_LOG="$DIR/logs/postfix.log"
-mkdir -p "$POSTFIX_QUEUE"
-chown root:root "$POSTFIX_QUEUE" "$DIR/postfix-data"
-chown postfix "$DIR/postfix-data"
 render "$HERE/postfix-main.cf.in" "$POSTFIX_DIR/main.cf"
 render "$HERE/postfix-master.cf.in" "$POSTFIX_DIR/master.cf"
 cp "$HERE/postfix-domains.regexp" "$POSTFIX_DIR/domains.regexp"
+# Postfix waits (~2 s) until a configuration file younger than a second or two
+# has "settled": these were written by us just now, so date them back.
+touch -d '-1 minute' "$POSTFIX_DIR/main.cf" "$POSTFIX_DIR/master.cf" "$POSTFIX_DIR/domains.regexp"
 : > "$POSTFIX_LOG"
 
-postfix -c "$POSTFIX_DIR" check >>"$POSTFIX_LOG" 2>&1 \
-  || { tail -n 30 "$POSTFIX_LOG" >&2; die "postfix check failed for $POSTFIX_DIR (see above)"; }
+# The queue layout of /etc/postfix/postfix-files, made here: "postfix check"
+# (post-install create-missing) would take ~2 s. quick-start tells
+# postfix-script to skip its own checks at start.
+install -d -o root -g root -m 0755 "$POSTFIX_QUEUE" "$POSTFIX_QUEUE/pid"
+for q in active bounce corrupt defer deferred flush hold incoming private saved trace; do
+  install -d -o postfix -m 0700 "$POSTFIX_QUEUE/$q"
+done
+install -d -o postfix -g postdrop -m 0730 "$POSTFIX_QUEUE/maildrop"
+install -d -o postfix -g postdrop -m 0710 "$POSTFIX_QUEUE/public"
+install -d -o postfix -m 0700 "$DIR/postfix-data"
+touch "$POSTFIX_QUEUE/quick-start"
+postconf -c "$POSTFIX_DIR" -n >/dev/null 2>"$DIR/logs/postfix-config.err" \
+  || { cat "$DIR/logs/postfix-config.err" >&2; die "postconf rejected $POSTFIX_DIR/main.cf (see above)"; }
 dovecot -c "$DOVECOT_CONF" -n >/dev/null 2>"$DIR/logs/dovecot-config.err" \
   || { cat "$DIR/logs/dovecot-config.err" >&2; die "dovecot rejected $DOVECOT_CONF (see above)"; }
 
 # ---------------------------------------------------------------- start
-dovecot -c "$DOVECOT_CONF" \
+# Detached from the caller's standard streams, so that a caller reading our
+# output (a test runner) sees it end when start.sh ends.
+dovecot -c "$DOVECOT_CONF" </dev/null >>"$DOVECOT_LOG" 2>&1 \
   || { tail -n 30 "$DOVECOT_LOG" >&2; die "dovecot did not start (log: $DOVECOT_LOG)"; }
 
 # start-fg keeps the master in the foreground, logging to its standard output
@@ -160,6 +182,14 @@ wait_ports 20 \
     "$HERE/stop.sh" "$DIR" >/dev/null 2>&1 || true
     die "the mail stack did not answer on every port (see the logs above)"
   }
+
+# Both masters must have written their pid files (stop.sh relies on them).
+for i in $(seq 1 200); do
+  pid_alive "$DIR/dovecot/run/master.pid" dovecot && pid_alive "$POSTFIX_QUEUE/pid/master.pid" master && break
+  sleep 0.05
+done
+pid_alive "$DIR/dovecot/run/master.pid" dovecot && pid_alive "$POSTFIX_QUEUE/pid/master.pid" master \
+  || { "$HERE/stop.sh" "$DIR" >/dev/null 2>&1 || true; die "a master process did not write its pid file (logs: $DIR/logs)"; }
 
 # ---------------------------------------------------------------- env file
 cat > "$ENV_FILE.tmp" <<EOF

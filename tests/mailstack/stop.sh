@@ -32,10 +32,12 @@ stop_pid "$DIR/postfix-queue/pid/master.pid" "master"
 stop_pid "$DIR/dovecot/run/master.pid" "dovecot"
 
 rm -f "$DIR/mailstack.env"
-# A short base_dir outside DIR (long DIR paths) is removed with the stack.
-if [ -L "$DIR/dovecot/run" ]; then
-  base=$(readlink "$DIR/dovecot/run")
-  case "$base" in /run/mailstack-*) rm -rf "$base" ;; esac
-  rm -f "$DIR/dovecot/run"
-fi
+# Short socket folders outside DIR (long DIR paths) go with the stack.
+for link in "$DIR/dovecot/run" "$DIR/postfix-queue"; do
+  if [ -L "$link" ]; then
+    target=$(readlink "$link")
+    case "$target" in /run/mailstack-*/*) rm -rf "$(dirname "$target")" ;; esac
+    rm -f "$link"
+  fi
+done
 echo "mailstack: stopped $DIR"
