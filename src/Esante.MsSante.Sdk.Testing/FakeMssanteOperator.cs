@@ -1,9 +1,12 @@
+using System.IdentityModel.Tokens.Jwt;
+using System.Security.Claims;
 using System.Security.Cryptography;
 using Esante.MsSante.Addressing;
 using Esante.MsSante.Directory;
 using Esante.MsSante.Identity;
 using Esante.MsSante.Messages;
 using Esante.MsSante.Operators;
+using Microsoft.IdentityModel.Tokens;
 using MimeKit;
 
 namespace Esante.MsSante.Testing;
@@ -36,6 +39,7 @@ public sealed class FakeMssanteOperator : IMssanteOperator
     private readonly List<FakeDelivery> _deliveries = [];
     private readonly List<Waiter> _waiters = [];
     private readonly OtpProvider _otp;
+    private readonly SymmetricSecurityKey _tokenKey = new(RandomNumberGenerator.GetBytes(32));
     private uint _uidValidity;
 
     /// <summary>Creates an empty operator.</summary>
@@ -151,6 +155,29 @@ public sealed class FakeMssanteOperator : IMssanteOperator
     {
         ArgumentNullException.ThrowIfNull(account);
         return _otp.ComputeTotp(account.TotpSecret ?? throw new InvalidOperationException($"{account.UserName} does not use an authenticator app."));
+    }
+
+    /// <summary>The issuer of the access tokens this operator accepts.</summary>
+    public const string TokenIssuer = "https://operateur.test/auth";
+
+    /// <summary>
+    /// Issues an access token for an account, as an identity provider such as Pro Santé Connect would: a JWT (HS256) with
+    /// <c>sub</c>, <c>email</c>, <c>iss</c>, <c>iat</c> and <c>exp</c>, accepted by <see cref="SignInWithTokenAsync"/>.
+    /// </summary>
+    /// <param name="account">The account.</param>
+    /// <param name="lifetime">How long it is valid; 2 minutes (Pro Santé Connect's) when null. Negative for an already expired token.</param>
+    public string IssueAccessToken(FakeAccount account, TimeSpan? lifetime = null)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        var now = TimeProvider.GetUtcNow();
+        var expires = now + (lifetime ?? TimeSpan.FromMinutes(2));
+        var token = new JwtSecurityToken(
+            issuer: TokenIssuer,
+            claims: [new Claim("sub", account.UserName), new Claim("email", account.Address.Value)],
+            notBefore: (expires < now ? expires.AddMinutes(-1) : now).UtcDateTime,
+            expires: expires.UtcDateTime,
+            signingCredentials: new SigningCredentials(_tokenKey, SecurityAlgorithms.HmacSha256));
+        return new JwtSecurityTokenHandler().WriteToken(token);
     }
 
     /// <summary>The last one-time code e-mailed to an address.</summary>
@@ -286,6 +313,48 @@ public sealed class FakeMssanteOperator : IMssanteOperator
             }
             _challenges[challenge.Id] = new Challenge(account.UserName, challenge.ExpiresAt);
             return Task.FromResult(SignInStep.SecondFactorRequired(challenge));
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<OperatorGrant> SignInWithTokenAsync(string userName, BearerTokenSource accessToken, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userName);
+        ArgumentNullException.ThrowIfNull(accessToken);
+        var token = await accessToken(cancellationToken).ConfigureAwait(false);
+        var now = TimeProvider.GetUtcNow();
+        AccessTokens.ThrowIfExpired(token, now);
+        ClaimsPrincipal principal;
+        try
+        {
+            principal = new JwtSecurityTokenHandler { MapInboundClaims = false }.ValidateToken(token, new TokenValidationParameters
+            {
+                ValidIssuer = TokenIssuer,
+                ValidateAudience = false,
+                IssuerSigningKey = _tokenKey,
+                LifetimeValidator = (notBefore, expires, _, _) => expires > now.UtcDateTime && (notBefore is null || notBefore <= now.UtcDateTime),
+            }, out _);
+        }
+        catch (ArgumentException)
+        {
+            throw new MssanteAuthenticationException(AuthenticationFailure.InvalidCredentials, "The access token was refused.");
+        }
+        catch (SecurityTokenException)
+        {
+            throw new MssanteAuthenticationException(AuthenticationFailure.InvalidCredentials, "The access token was refused.");
+        }
+        lock (_gate)
+        {
+            var subject = principal.FindFirst("sub")?.Value;
+            if (subject is null || !_accounts.TryGetValue(subject, out var account) ||
+                !(string.Equals(userName, account.UserName, StringComparison.OrdinalIgnoreCase) || string.Equals(userName, account.Address.Value, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new MssanteAuthenticationException(AuthenticationFailure.InvalidCredentials, "The access token was refused.");
+            }
+            ThrowIfLocked(account, now);
+            var grant = new FakeGrant(account.UserName, account.Address, now, NewToken());
+            _activeGrants.Add(grant.Id);
+            return grant;
         }
     }
 

@@ -22,6 +22,14 @@ public interface IMssanteSession : IAsyncDisposable
     /// <exception cref="InvalidOperationException">The session is already signed in.</exception>
     Task<SignInResult> SignInAsync(string userName, string password, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Signs in with a bearer access token, such as a Pro Santé Connect token, refreshed by the application: the SDK asks
+    /// <paramref name="accessToken"/> for the current token at each connection and never stores it.
+    /// </summary>
+    /// <exception cref="MssanteAuthenticationException">The token is expired or refused.</exception>
+    /// <exception cref="InvalidOperationException">The session is already signed in.</exception>
+    Task SignInWithTokenAsync(string userName, BearerTokenSource accessToken, CancellationToken cancellationToken = default);
+
     /// <summary>Completes the sign-in with the one-time code (« code à usage unique »).</summary>
     /// <exception cref="MssanteAuthenticationException">The code is wrong, already used or expired, or the account is locked.</exception>
     /// <exception cref="InvalidOperationException">No code is awaited.</exception>

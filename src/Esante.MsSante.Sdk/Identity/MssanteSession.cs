@@ -113,6 +113,24 @@ public class MssanteSession : IMssanteSession, IDisposable
     }
 
     /// <inheritdoc/>
+    public virtual async Task SignInWithTokenAsync(string userName, BearerTokenSource accessToken, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(userName);
+        ArgumentNullException.ThrowIfNull(accessToken);
+        if (State == SessionState.SignedIn)
+        {
+            throw new InvalidOperationException("The session is already signed in; sign out first.");
+        }
+        var grant = await Logged(_operator.SignInWithTokenAsync(userName, accessToken, cancellationToken)).ConfigureAwait(false);
+        lock (_gate)
+        {
+            _grant = grant;
+            _challenge = null;
+        }
+        _logger.SignedIn(grant.UserName);
+    }
+
+    /// <inheritdoc/>
     public virtual async Task CompleteSignInAsync(string oneTimeCode, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(oneTimeCode);

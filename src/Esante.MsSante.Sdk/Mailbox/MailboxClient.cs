@@ -142,7 +142,7 @@ public class MailboxClient : IMailboxClient, IDisposable
             _logger.MessageRefused(string.Join(",", violations.Select(v => v.Code).Distinct()));
             throw new MessageRejectedException(violations);
         }
-        var mime = MssanteMessageComposer.Compose(message, Mailbox.Address, Mailbox.DisplayName, _productReference!, _time.GetUtcNow());
+        using var mime = MssanteMessageComposer.Compose(message, Mailbox.Address, Mailbox.DisplayName, _productReference!, _time.GetUtcNow());
         var envelope = new SubmissionEnvelope(
             Mailbox.Address,
             MssanteMessageComposer.EnvelopeRecipients(message, _policies.Addresses.TrustedDomains),

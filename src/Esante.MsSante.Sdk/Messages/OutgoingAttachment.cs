@@ -56,30 +56,11 @@ public sealed class OutgoingAttachment
             throw new ArgumentException("The stream must be seekable so the attachment's size can be checked before sending.", nameof(content));
         }
         var start = content.Position;
-        return new OutgoingAttachment(fileName, contentType, content.Length - start, () =>
-        {
-            content.Position = start;
-            return new NonClosingStream(content);
-        });
+        var end = content.Length;
+        // A window on the caller's stream: MimeKit may seek and dispose it without touching the rest or closing the stream.
+        return new OutgoingAttachment(fileName, contentType, end - start, () => new MimeKit.IO.BoundStream(content, start, end, leaveOpen: true));
     }
 
     /// <summary>Opens the content for reading; the caller disposes the stream.</summary>
     internal Stream OpenRead() => _open();
-
-    /// <summary>Lets MimeKit dispose its stream without closing the caller's.</summary>
-    private sealed class NonClosingStream(Stream inner) : Stream
-    {
-        public override bool CanRead => inner.CanRead;
-        public override bool CanSeek => inner.CanSeek;
-        public override bool CanWrite => false;
-        public override long Length => inner.Length;
-        public override long Position { get => inner.Position; set => inner.Position = value; }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.ReadAsync(buffer, offset, count, cancellationToken);
-        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
 }

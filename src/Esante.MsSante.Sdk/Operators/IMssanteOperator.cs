@@ -14,6 +14,16 @@ public interface IMssanteOperator
     /// <exception cref="MssanteAuthenticationException">Wrong credentials, or the account is locked.</exception>
     Task<SignInStep> SignInAsync(string userName, string password, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Signs in with a bearer access token (a Pro Santé Connect token, CONF.07) through SASL XOAUTH2 or OAUTHBEARER.
+    /// The source is asked again for each new connection.
+    /// </summary>
+    /// <param name="userName">The account the token is for (its MSSanté address at most operators).</param>
+    /// <param name="accessToken">Gives the current token.</param>
+    /// <param name="cancellationToken">Cancels signing in.</param>
+    /// <exception cref="MssanteAuthenticationException">The token is expired (<see cref="AuthenticationFailure.TokenExpired"/>) or refused.</exception>
+    Task<OperatorGrant> SignInWithTokenAsync(string userName, BearerTokenSource accessToken, CancellationToken cancellationToken = default);
+
     /// <summary>Completes a sign-in with the one-time code.</summary>
     /// <exception cref="MssanteAuthenticationException">The code is wrong, already used or expired, or the account is locked.</exception>
     Task<OperatorGrant> CompleteSecondFactorAsync(SecondFactorChallenge challenge, string code, CancellationToken cancellationToken = default);

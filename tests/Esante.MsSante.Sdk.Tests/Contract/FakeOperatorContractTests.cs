@@ -35,6 +35,12 @@ public sealed class FakeOperatorContractTests : MailboxContract, IAsyncLifetime
 
     protected override IMssanteSession NewSession() => _harness.NewSession();
 
+    protected override string IssueToken(TestUser user, TimeSpan lifetime, bool validSignature = true)
+    {
+        var token = _harness.Server.IssueAccessToken(_accounts[user.UserName], lifetime);
+        return validSignature ? token : token[..^4] + (token.EndsWith("AAAA", StringComparison.Ordinal) ? "BBBB" : "AAAA");
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await _harness.DisposeAsync();

@@ -24,6 +24,9 @@ public abstract class MailboxContract
     /// <summary>A new session, not signed in.</summary>
     protected abstract IMssanteSession NewSession();
 
+    /// <summary>An access token for the user, as Pro Santé Connect would issue (negative lifetime: already expired).</summary>
+    protected abstract string IssueToken(TestUser user, TimeSpan lifetime, bool validSignature = true);
+
     /// <summary>A domain this operator hosts, for an unknown recipient.</summary>
     protected abstract string HostedDomain { get; }
 
@@ -192,6 +195,37 @@ public abstract class MailboxContract
         var e = await Assert.ThrowsAsync<MssanteAuthenticationException>(() => session.SignInAsync(alice.UserName, alice.Password + "x"));
         Assert.Equal(AuthenticationFailure.InvalidCredentials, e.Failure);
         Assert.DoesNotContain(alice.Password, e.Message, StringComparison.Ordinal);
+        Assert.Equal(SessionState.SignedOut, session.State);
+    }
+
+    [Fact]
+    public async Task Signing_in_with_a_bearer_token_opens_the_mailbox()
+    {
+        var alice = await CreateUserAsync();
+        await using var session = NewSession();
+        var calls = 0;
+        await session.SignInWithTokenAsync(alice.Address.Value, _ =>
+        {
+            calls++;
+            return ValueTask.FromResult(IssueToken(alice, TimeSpan.FromMinutes(2)));
+        });
+        Assert.Equal(SessionState.SignedIn, session.State);
+        await using var box = await session.OpenMailboxAsync(alice.Address);
+        Assert.Contains(await box.GetFoldersAsync(), f => f.Role == FolderRole.Inbox);
+        Assert.True(calls >= 1);
+    }
+
+    [Fact]
+    public async Task An_expired_token_is_refused_as_expired_and_a_forged_one_as_refused()
+    {
+        var alice = await CreateUserAsync();
+        await using var session = NewSession();
+        var expired = await Assert.ThrowsAsync<MssanteAuthenticationException>(
+            () => session.SignInWithTokenAsync(alice.Address.Value, _ => ValueTask.FromResult(IssueToken(alice, TimeSpan.FromMinutes(-5)))));
+        Assert.Equal(AuthenticationFailure.TokenExpired, expired.Failure);
+        var forged = await Assert.ThrowsAsync<MssanteAuthenticationException>(
+            () => session.SignInWithTokenAsync(alice.Address.Value, _ => ValueTask.FromResult(IssueToken(alice, TimeSpan.FromMinutes(2), validSignature: false))));
+        Assert.Equal(AuthenticationFailure.InvalidCredentials, forged.Failure);
         Assert.Equal(SessionState.SignedOut, session.State);
     }
 
