@@ -1,0 +1,31 @@
+using Esante.MsSante.Operators;
+using Esante.MsSante.Operators.Imap;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Plugs a real operator, reached over IMAP and SMTP submission, into an application's services.</summary>
+public static class ImapOperatorServiceCollectionExtensions
+{
+    /// <summary>
+    /// Makes the SDK talk to a real MSSanté operator over IMAP and SMTP (MailKit), with TLS 1.2+ and certificate validation.
+    /// Call <c>AddMssante</c> as well.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets the servers and the TLS settings.</param>
+    /// <returns>The service collection, for chaining.</returns>
+    /// <exception cref="ArgumentException">The options are invalid (checked when the operator is first resolved).</exception>
+    public static IServiceCollection AddMssanteImapOperator(this IServiceCollection services, Action<ImapOperatorOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.TryAddSingleton(TimeProvider.System);
+        services.Replace(ServiceDescriptor.Singleton<IMssanteOperator>(sp =>
+        {
+            var options = new ImapOperatorOptions();
+            configure(options);
+            return new ImapOperator(options, sp.GetRequiredService<TimeProvider>());
+        }));
+        return services;
+    }
+}

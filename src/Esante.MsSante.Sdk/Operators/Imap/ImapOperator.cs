@@ -1,0 +1,209 @@
+using Esante.MsSante.Addressing;
+using MailKit.Net.Imap;
+
+namespace Esante.MsSante.Operators.Imap;
+
+/// <summary>
+/// A real MSSanté operator over IMAP4rev1 and SMTP submission, with MailKit: sign-in by password (PLAIN/LOGIN) or bearer token
+/// (OAUTHBEARER/XOAUTH2), TLS 1.2+ with certificate validation, personal mailboxes and organisational ones shared by ACL
+/// (RFC 4314) in the shared namespace (RFC 2342).
+/// </summary>
+/// <remarks>
+/// The account journeys of an operator's web portal (first connection, forgotten password, one-time-code settings) have no
+/// standard protocol: this operator refuses them with <see cref="NotSupportedException"/>, and never asks for a one-time code
+/// itself (operators require Pro Santé Connect or client certificates for software instead).
+/// </remarks>
+public sealed class ImapOperator : IMssanteOperator
+{
+    private const string PortalOnly = "This operator exposes account management only through its web portal: there is no standard protocol for it.";
+
+    private readonly ImapOperatorOptions _options;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the operator.</summary>
+    /// <param name="options">Where the servers are and how to reach them.</param>
+    /// <param name="timeProvider">The clock; the system's when null.</param>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public ImapOperator(ImapOperatorOptions options, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <inheritdoc/>
+    public async Task<SignInStep> SignInAsync(string userName, string password, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(userName);
+        ArgumentNullException.ThrowIfNull(password);
+        return SignInStep.Completed(await SignInAsync(MailCredential.FromPassword(userName, password), cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <inheritdoc/>
+    public Task<OperatorGrant> SignInWithTokenAsync(string userName, BearerTokenSource accessToken, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(userName);
+        ArgumentNullException.ThrowIfNull(accessToken);
+        return SignInAsync(MailCredential.FromToken(userName, accessToken), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="InvalidOperationException">Always: this operator never asks for a one-time code.</exception>
+    public Task<OperatorGrant> CompleteSecondFactorAsync(SecondFactorChallenge challenge, string code, CancellationToken cancellationToken = default) =>
+        throw new InvalidOperationException("This operator never asks for a one-time code.");
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<MailboxDescriptor>> ListMailboxesAsync(OperatorGrant grant, CancellationToken cancellationToken = default)
+    {
+        var imapGrant = Check(grant);
+        var imap = imapGrant.TakeConnection() ?? await ConnectImapAsync(_options, imapGrant.Credential, _time, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var mailboxes = new List<MailboxDescriptor>();
+            if (grant.Address is not null)
+            {
+                mailboxes.Add(new MailboxDescriptor(grant.Address, MailboxKind.Personal, grant.Address.Value, IsOwn: true));
+            }
+            foreach (var owner in await SharedOwnersAsync(imap, cancellationToken).ConfigureAwait(false))
+            {
+                mailboxes.Add(new MailboxDescriptor(owner, MailboxKind.Organisational, owner.Value, IsOwn: false));
+            }
+            imapGrant.ReturnConnection(imap);
+            return mailboxes;
+        }
+        catch
+        {
+            imap.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<IOperatorMailbox> OpenMailboxAsync(OperatorGrant grant, MssanteAddress mailbox, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(mailbox);
+        var imapGrant = Check(grant);
+        var imap = imapGrant.TakeConnection() ?? await ConnectImapAsync(_options, imapGrant.Credential, _time, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (mailbox == grant.Address)
+            {
+                return new ImapOperatorMailbox(_options, imapGrant.Credential, _time, new MailboxDescriptor(mailbox, MailboxKind.Personal, mailbox.Value, IsOwn: true), string.Empty, imap);
+            }
+            if (!(await SharedOwnersAsync(imap, cancellationToken).ConfigureAwait(false)).Contains(mailbox))
+            {
+                throw new MailboxAccessDeniedException($"The account {grant.UserName} may not open the mailbox {mailbox}: it is neither theirs nor shared with them.");
+            }
+            var shared = OtherUsersNamespace(imap)!;
+            var prefix = shared.Path.TrimEnd(shared.DirectorySeparator) + shared.DirectorySeparator + mailbox.Value + shared.DirectorySeparator;
+            return new ImapOperatorMailbox(_options, imapGrant.Credential, _time, new MailboxDescriptor(mailbox, MailboxKind.Organisational, mailbox.Value, IsOwn: false), prefix, imap);
+        }
+        catch
+        {
+            imap.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task SignOutAsync(OperatorGrant grant, CancellationToken cancellationToken = default)
+    {
+        (grant as ImapGrant)?.End();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="NotSupportedException">Always: account management is in the operator's web portal.</exception>
+    public Task RequestPasswordResetAsync(string userName, string contactEmail, CancellationToken cancellationToken = default) => throw new NotSupportedException(PortalOnly);
+
+    /// <inheritdoc/>
+    /// <exception cref="NotSupportedException">Always: account management is in the operator's web portal.</exception>
+    public Task<OtpChannelEnrolment> StartPasswordSetupAsync(Uri resetLink, string newPassword, OtpChannelChoice otpChannel, CancellationToken cancellationToken = default) => throw new NotSupportedException(PortalOnly);
+
+    /// <inheritdoc/>
+    /// <exception cref="NotSupportedException">Always: account management is in the operator's web portal.</exception>
+    public Task CompletePasswordSetupAsync(Uri resetLink, string testCode, CancellationToken cancellationToken = default) => throw new NotSupportedException(PortalOnly);
+
+    /// <inheritdoc/>
+    /// <exception cref="NotSupportedException">Always: account management is in the operator's web portal.</exception>
+    public Task<AccountProfile> GetProfileAsync(OperatorGrant grant, CancellationToken cancellationToken = default) => throw new NotSupportedException(PortalOnly);
+
+    /// <inheritdoc/>
+    /// <exception cref="NotSupportedException">Always: account management is in the operator's web portal.</exception>
+    public Task ChangeContactEmailAsync(OperatorGrant grant, string contactEmail, CancellationToken cancellationToken = default) => throw new NotSupportedException(PortalOnly);
+
+    /// <inheritdoc/>
+    /// <exception cref="NotSupportedException">Always: account management is in the operator's web portal.</exception>
+    public Task ChangePasswordAsync(OperatorGrant grant, string currentPassword, string newPassword, CancellationToken cancellationToken = default) => throw new NotSupportedException(PortalOnly);
+
+    /// <inheritdoc/>
+    /// <exception cref="NotSupportedException">Always: account management is in the operator's web portal.</exception>
+    public Task<OtpChannelEnrolment> StartOtpChannelChangeAsync(OperatorGrant grant, OtpChannelChoice otpChannel, CancellationToken cancellationToken = default) => throw new NotSupportedException(PortalOnly);
+
+    /// <inheritdoc/>
+    /// <exception cref="NotSupportedException">Always: account management is in the operator's web portal.</exception>
+    public Task CompleteOtpChannelChangeAsync(OperatorGrant grant, string testCode, CancellationToken cancellationToken = default) => throw new NotSupportedException(PortalOnly);
+
+    /// <summary>Opens an authenticated IMAP connection.</summary>
+    internal static async Task<ImapClient> ConnectImapAsync(ImapOperatorOptions options, MailCredential credential, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var imap = new ImapClient();
+        try
+        {
+            MailConnections.Configure(imap, options);
+            await MailConnections.ConnectAsync(imap, options.ImapHost, options.ImapPort, options.ImapSecurity, "IMAP", cancellationToken).ConfigureAwait(false);
+            await MailConnections.AuthenticateAsync(imap, credential, time, cancellationToken).ConfigureAwait(false);
+            return imap;
+        }
+        catch
+        {
+            imap.Dispose();
+            throw;
+        }
+    }
+
+    private async Task<OperatorGrant> SignInAsync(MailCredential credential, CancellationToken cancellationToken)
+    {
+        var imap = await ConnectImapAsync(_options, credential, _time, cancellationToken).ConfigureAwait(false);
+        return new ImapGrant(credential.UserName, PersonalAddress(credential.UserName), _time.GetUtcNow(), credential, imap);
+    }
+
+    private MssanteAddress? PersonalAddress(string userName)
+    {
+        var address = userName.Contains('@', StringComparison.Ordinal) || string.IsNullOrEmpty(_options.MailDomain) ? userName : $"{userName}@{_options.MailDomain}";
+        return MssanteAddress.TryParse(address, out var parsed) ? parsed : null;
+    }
+
+    /// <summary>The owners whose mailboxes are shared with this user (the first level of the shared namespace).</summary>
+    private static async Task<List<MssanteAddress>> SharedOwnersAsync(ImapClient imap, CancellationToken cancellationToken)
+    {
+        if (OtherUsersNamespace(imap) is not { } shared)
+        {
+            return [];
+        }
+        var root = imap.GetFolder(shared);
+        var owners = await root.GetSubfoldersAsync(subscribedOnly: false, cancellationToken).ConfigureAwait(false);
+        return owners
+            .Select(o => MssanteAddress.TryParse(o.Name, out var address) ? address : null)
+            .OfType<MssanteAddress>()
+            .ToList();
+    }
+
+    /// <summary>
+    /// Where mailboxes other people shared with this user appear: the "other users" namespace of RFC 2342 (Dovecot's
+    /// <c>shared/</c>), else the shared one.
+    /// </summary>
+    internal static MailKit.FolderNamespace? OtherUsersNamespace(ImapClient imap) =>
+        imap.OtherNamespaces.Count > 0 ? imap.OtherNamespaces[0] : imap.SharedNamespaces.Count > 0 ? imap.SharedNamespaces[0] : null;
+
+    private static ImapGrant Check(OperatorGrant grant)
+    {
+        ArgumentNullException.ThrowIfNull(grant);
+        if (grant is not ImapGrant imapGrant || imapGrant.Ended)
+        {
+            throw new MssanteAuthenticationException(AuthenticationFailure.SessionEnded, "The session has ended: sign in again.");
+        }
+        return imapGrant;
+    }
+}

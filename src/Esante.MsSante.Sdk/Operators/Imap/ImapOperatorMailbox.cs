@@ -1,0 +1,637 @@
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using Esante.MsSante.Messages;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Net.Smtp;
+using MailKit.Search;
+using MimeKit;
+using MimeKit.IO;
+using MessageFlags = Esante.MsSante.Messages.MessageFlags;
+using MessageSummary = Esante.MsSante.Messages.MessageSummary;
+
+namespace Esante.MsSante.Operators.Imap;
+
+/// <summary>
+/// One mailbox over IMAP and SMTP submission. It keeps one IMAP connection and one SMTP connection, reuses them, and
+/// reconnects on its own when they drop: an operation that cannot have taken effect twice is retried once on the new
+/// connection; one that could (an append, a move, a send) reports the failure instead of risking a duplicate.
+/// </summary>
+internal sealed class ImapOperatorMailbox : IOperatorMailbox
+{
+    private const int FetchBatch = 256;
+    private static readonly TimeSpan SmtpIdleCheck = TimeSpan.FromSeconds(20);
+    private const MessageSummaryItems SummaryItems =
+        MessageSummaryItems.UniqueId | MessageSummaryItems.Envelope | MessageSummaryItems.Flags | MessageSummaryItems.Size | MessageSummaryItems.InternalDate;
+
+    private readonly ImapOperatorOptions _options;
+    private readonly MailCredential _credential;
+    private readonly TimeProvider _time;
+    private readonly string _prefix;
+    private readonly SemaphoreSlim _imapGate = new(1, 1);
+    private readonly SemaphoreSlim _smtpGate = new(1, 1);
+    private ImapClient _imap;
+    private MssanteSmtpClient? _smtp;
+    private DateTimeOffset _smtpLastUsed;
+    private QuotaReport? _quota;
+    private bool _disposed;
+
+    public ImapOperatorMailbox(ImapOperatorOptions options, MailCredential credential, TimeProvider time, MailboxDescriptor mailbox, string prefix, ImapClient connection)
+    {
+        _options = options;
+        _credential = credential;
+        _time = time;
+        Mailbox = mailbox;
+        _prefix = prefix;
+        _imap = connection;
+    }
+
+    public MailboxDescriptor Mailbox { get; }
+
+    public Task<IReadOnlyList<MailFolder>> ListFoldersAsync(CancellationToken cancellationToken = default) =>
+        ImapAsync(async imap => (IReadOnlyList<MailFolder>)(await ListAsync(imap, cancellationToken).ConfigureAwait(false)).Select(f => f.Folder).ToList(), idempotent: true, cancellationToken);
+
+    public Task<MailFolder> CreateFolderAsync(string path, CancellationToken cancellationToken = default) =>
+        ImapAsync(async imap =>
+        {
+            var (parentPath, name) = Split(path);
+            var parent = parentPath is null ? Root(imap) : await FolderAsync(imap, parentPath, cancellationToken).ConfigureAwait(false);
+            if (await ExistsAsync(imap, path, cancellationToken).ConfigureAwait(false))
+            {
+                throw new InvalidOperationException($"A folder '{path}' already exists.");
+            }
+            var created = await parent.CreateAsync(name, isMessageFolder: true, cancellationToken).ConfigureAwait(false);
+            if (created is not null)
+            {
+                await created.SubscribeAsync(cancellationToken).ConfigureAwait(false);
+            }
+            return new MailFolder(path, name, FolderRole.None, 0, 0, parent.DirectorySeparator);
+        }, idempotent: false, cancellationToken);
+
+    public Task<MailFolder> RenameFolderAsync(string path, string newPath, CancellationToken cancellationToken = default) =>
+        ImapAsync(async imap =>
+        {
+            var folder = await FolderAsync(imap, path, cancellationToken).ConfigureAwait(false);
+            var (parentPath, name) = Split(newPath);
+            var parent = parentPath is null ? Root(imap) : await FolderAsync(imap, parentPath, cancellationToken).ConfigureAwait(false);
+            await folder.RenameAsync(parent, name, cancellationToken).ConfigureAwait(false);
+            var renamed = (await ListAsync(imap, cancellationToken).ConfigureAwait(false)).Select(f => f.Folder).FirstOrDefault(f => f.Path == newPath);
+            return renamed ?? new MailFolder(newPath, name, FolderRole.None, 0, 0, folder.DirectorySeparator);
+        }, idempotent: false, cancellationToken);
+
+    public Task DeleteFolderAsync(string path, CancellationToken cancellationToken = default) =>
+        ImapAsync(async imap =>
+        {
+            var folder = await FolderAsync(imap, path, cancellationToken).ConfigureAwait(false);
+            if (folder.IsOpen)
+            {
+                await folder.CloseAsync(expunge: false, cancellationToken).ConfigureAwait(false);
+            }
+            await folder.DeleteAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }, idempotent: false, cancellationToken);
+
+    public async IAsyncEnumerable<MessageSummary> FetchSummariesAsync(string folderPath, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var (uidValidity, uids) = await ImapAsync(async imap =>
+        {
+            var folder = await OpenAsync(imap, folderPath, cancellationToken).ConfigureAwait(false);
+            return (folder.UidValidity, await folder.SearchAsync(SearchQuery.All, cancellationToken).ConfigureAwait(false));
+        }, idempotent: true, cancellationToken).ConfigureAwait(false);
+
+        // The lock is held per batch, not across yields, so the caller may use the mailbox while it reads the list.
+        for (var start = 0; start < uids.Count; start += FetchBatch)
+        {
+            var batch = uids.Skip(start).Take(FetchBatch).ToList();
+            var summaries = await ImapAsync(async imap =>
+            {
+                var folder = await OpenAsync(imap, folderPath, cancellationToken).ConfigureAwait(false);
+                if (folder.UidValidity != uidValidity)
+                {
+                    return [];
+                }
+                return await folder.FetchAsync(batch, SummaryItems, cancellationToken).ConfigureAwait(false);
+            }, idempotent: true, cancellationToken).ConfigureAwait(false);
+            foreach (var summary in summaries.OrderBy(s => s.UniqueId.Id))
+            {
+                yield return ToSummary(folderPath, uidValidity, summary);
+            }
+        }
+    }
+
+    public Task<(MessageSummary Summary, MimeMessage Message)> FetchMessageAsync(MessageRef message, CancellationToken cancellationToken = default) =>
+        ImapAsync(async imap =>
+        {
+            var (folder, summary) = await LocateAsync(imap, message, cancellationToken).ConfigureAwait(false);
+            var mime = await folder.GetMessageAsync(summary.UniqueId, cancellationToken).ConfigureAwait(false);
+            return (ToSummary(message.FolderPath, message.UidValidity, summary), mime);
+        }, idempotent: true, cancellationToken);
+
+    public Task StoreFlagsAsync(MessageRef message, MessageFlags flags, IReadOnlyCollection<string> keywords, bool add, CancellationToken cancellationToken = default) =>
+        ImapAsync(async imap =>
+        {
+            var (folder, summary) = await LocateAsync(imap, message, cancellationToken).ConfigureAwait(false);
+            var request = new StoreFlagsRequest(add ? StoreAction.Add : StoreAction.Remove, ToMailKit(flags)) { Silent = true };
+            foreach (var keyword in keywords)
+            {
+                request.Keywords.Add(keyword);
+            }
+            await folder.StoreAsync(summary.UniqueId, request, cancellationToken).ConfigureAwait(false);
+            return true;
+        }, idempotent: true, cancellationToken);
+
+    public Task<MessageRef> MoveAsync(MessageRef message, string targetFolderPath, CancellationToken cancellationToken = default) =>
+        ImapAsync(async imap =>
+        {
+            var target = await FolderAsync(imap, targetFolderPath, cancellationToken).ConfigureAwait(false);
+            var (folder, summary) = await LocateAsync(imap, message, cancellationToken).ConfigureAwait(false);
+            var moved = await folder.MoveToAsync(summary.UniqueId, target, cancellationToken).ConfigureAwait(false);
+            var status = await StatusAsync(target, cancellationToken).ConfigureAwait(false);
+            return new MessageRef(targetFolderPath, moved?.Validity ?? status, moved?.Id ?? 0);
+        }, idempotent: false, cancellationToken);
+
+    public Task ExpungeAsync(MessageRef message, CancellationToken cancellationToken = default) =>
+        ImapAsync(async imap =>
+        {
+            var (folder, summary) = await LocateAsync(imap, message, cancellationToken).ConfigureAwait(false);
+            await folder.AddFlagsAsync(summary.UniqueId, MailKit.MessageFlags.Deleted, silent: true, cancellationToken).ConfigureAwait(false);
+            if (imap.Capabilities.HasFlag(ImapCapabilities.UidPlus))
+            {
+                await folder.ExpungeAsync([summary.UniqueId], cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await folder.ExpungeAsync(cancellationToken).ConfigureAwait(false);
+            }
+            return true;
+        }, idempotent: true, cancellationToken);
+
+    public Task<MessageRef> AppendAsync(string folderPath, MimeMessage message, MessageFlags flags, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return ImapAsync(imap => AppendAsync(imap, folderPath, message, flags, cancellationToken), idempotent: false, cancellationToken);
+    }
+
+    public async Task<SubmissionResult> SubmitAsync(MimeMessage message, SubmissionEnvelope envelope, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(envelope);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_options.SaveSentCopy)
+        {
+            await EnsureRoomForAsync(Measure(message), cancellationToken).ConfigureAwait(false);
+        }
+        await SendAsync(message, envelope, cancellationToken).ConfigureAwait(false);
+        MessageRef? copy = null;
+        if (_options.SaveSentCopy)
+        {
+            // Sent already: a failure to save the copy must not make the caller send again.
+            try
+            {
+                copy = await ImapAsync(async imap =>
+                {
+                    var sent = (await ListAsync(imap, cancellationToken).ConfigureAwait(false)).FirstOrDefault(f => f.Folder.Role == FolderRole.Sent).Folder
+                        ?? throw new FolderNotFoundException("Sent");
+                    return await AppendAsync(imap, sent.Path, message, MessageFlags.Seen, cancellationToken).ConfigureAwait(false);
+                }, idempotent: false, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MssanteException)
+            {
+                copy = null;
+            }
+        }
+        return new SubmissionResult(message.MessageId ?? string.Empty, envelope.Recipients.Select(r => r.Value).ToList(), copy);
+    }
+
+    public Task<QuotaReport> GetQuotaAsync(CancellationToken cancellationToken = default) =>
+        ImapAsync(async imap =>
+        {
+            if (!imap.Capabilities.HasFlag(ImapCapabilities.Quota))
+            {
+                throw new NotSupportedException("The IMAP server does not support QUOTA (RFC 9208): it cannot report the storage used.");
+            }
+            var inbox = await FolderAsync(imap, "INBOX", cancellationToken).ConfigureAwait(false);
+            FolderQuota quota;
+            try
+            {
+                quota = await inbox.GetQuotaAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (ImapCommandException e) when (e.Response == ImapCommandResponse.No)
+            {
+                // Dovecot, for one, shows a mailbox's quota only to its owner, not to the delegates of an organisational mailbox.
+                throw new NotSupportedException($"The operator does not report this mailbox's quota to this account: {e.ResponseText}", e);
+            }
+            var report = new QuotaReport((long)(quota.CurrentStorageSize ?? 0) * 1024, quota.StorageLimit is { } limit ? (long)limit * 1024 : null);
+            _quota = report;
+            return report;
+        }, idempotent: true, cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        await QuitAsync(_imap).ConfigureAwait(false);
+        if (_smtp is not null)
+        {
+            await QuitAsync(_smtp).ConfigureAwait(false);
+        }
+        _imapGate.Dispose();
+        _smtpGate.Dispose();
+    }
+
+    // ---- IMAP plumbing ----
+
+    private async Task<T> ImapAsync<T>(Func<ImapClient, Task<T>> operation, bool idempotent, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await _imapGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await EnsureImapAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await operation(_imap).ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsConnectionFailure(e) && idempotent)
+            {
+                await ReconnectImapAsync(cancellationToken).ConfigureAwait(false);
+                return await operation(_imap).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (IsConnectionFailure(e))
+        {
+            _imap.Dispose();
+            throw new MssanteConnectionException("The connection to the IMAP server dropped during the operation; it may not have been done. It reconnects at the next call.", e);
+        }
+        catch (ImapCommandException e) when (IsOverQuota(e))
+        {
+            throw new QuotaExceededException("The mailbox is full: delete messages and empty the Trash to free space.", _quota);
+        }
+        catch (MailKit.FolderNotFoundException e)
+        {
+            throw new FolderNotFoundException(Relative(e.FolderName));
+        }
+        finally
+        {
+            _imapGate.Release();
+        }
+    }
+
+    private async Task EnsureImapAsync(CancellationToken cancellationToken)
+    {
+        if (!_imap.IsConnected || !_imap.IsAuthenticated)
+        {
+            await ReconnectImapAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReconnectImapAsync(CancellationToken cancellationToken)
+    {
+        _imap.Dispose();
+        _imap = await ImapOperator.ConnectImapAsync(_options, _credential, _time, cancellationToken).ConfigureAwait(false);
+    }
+
+    private IMailFolder Root(ImapClient imap) =>
+        _prefix.Length == 0 ? imap.GetFolder(imap.PersonalNamespaces[0]) : imap.GetFolder(_prefix.TrimEnd(Separator(imap)));
+
+    private async Task<IMailFolder> FolderAsync(ImapClient imap, string path, CancellationToken cancellationToken)
+    {
+        if (!path.Equals("INBOX", StringComparison.OrdinalIgnoreCase))
+        {
+            return await imap.GetFolderAsync(_prefix + path, cancellationToken).ConfigureAwait(false);
+        }
+        // Another user's INBOX is the root of their tree in the shared namespace (shared/owner).
+        return _prefix.Length == 0 ? imap.Inbox : await imap.GetFolderAsync(_prefix[..^1], cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<bool> ExistsAsync(ImapClient imap, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await FolderAsync(imap, path, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (MailKit.FolderNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<IMailFolder> OpenAsync(ImapClient imap, string path, CancellationToken cancellationToken)
+    {
+        var folder = await FolderAsync(imap, path, cancellationToken).ConfigureAwait(false);
+        if (!folder.IsOpen || folder.Access != FolderAccess.ReadWrite)
+        {
+            try
+            {
+                await folder.OpenAsync(FolderAccess.ReadWrite, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ImapCommandException e) when (e.Response == ImapCommandResponse.No)
+            {
+                // Deleted since MailKit cached it, or never there ([NONEXISTENT]).
+                throw new MailKit.FolderNotFoundException(folder.FullName);
+            }
+        }
+        return folder;
+    }
+
+    private async Task<(IMailFolder Folder, IMessageSummary Summary)> LocateAsync(ImapClient imap, MessageRef message, CancellationToken cancellationToken)
+    {
+        IMailFolder folder;
+        try
+        {
+            folder = await OpenAsync(imap, message.FolderPath, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MailKit.FolderNotFoundException)
+        {
+            throw new MessageNotFoundException(message);
+        }
+        if (folder.UidValidity != message.UidValidity)
+        {
+            throw new MessageNotFoundException(message);
+        }
+        var found = await folder.FetchAsync([new UniqueId(message.UidValidity, message.Uid)], SummaryItems, cancellationToken).ConfigureAwait(false);
+        return found.Count == 0 ? throw new MessageNotFoundException(message) : (folder, found[0]);
+    }
+
+    private async Task<List<(MailFolder Folder, IMailFolder Imap)>> ListAsync(ImapClient imap, CancellationToken cancellationToken)
+    {
+        var shared = ImapOperator.OtherUsersNamespace(imap)?.Path;
+        var folderNamespace = _prefix.Length == 0 ? imap.PersonalNamespaces[0] : ImapOperator.OtherUsersNamespace(imap)!;
+        var all = await imap.GetFoldersAsync(folderNamespace, StatusItems.Count | StatusItems.Unread | StatusItems.UidValidity, subscribedOnly: false, cancellationToken).ConfigureAwait(false);
+        var result = new List<(MailFolder, IMailFolder)>();
+        foreach (var folder in all)
+        {
+            // Dovecot lists another user's INBOX as the root of their tree (shared/owner), and opens it as shared/owner/INBOX too.
+            if (_prefix.Length > 0 && folder.FullName == _prefix[..^1] && !folder.Attributes.HasFlag(FolderAttributes.NoSelect))
+            {
+                result.Add((new MailFolder("INBOX", "INBOX", FolderRole.Inbox, folder.Count, folder.Unread, folder.DirectorySeparator), folder));
+                continue;
+            }
+            if (!folder.FullName.StartsWith(_prefix, StringComparison.Ordinal) || folder.FullName.Length == _prefix.Length ||
+                folder.Attributes.HasFlag(FolderAttributes.NoSelect) || folder.Attributes.HasFlag(FolderAttributes.NonExistent) ||
+                (_prefix.Length == 0 && shared is { Length: > 0 } && (folder.FullName == shared.TrimEnd(folder.DirectorySeparator) || folder.FullName.StartsWith(shared, StringComparison.Ordinal))))
+            {
+                continue;
+            }
+            var path = folder.FullName[_prefix.Length..];
+            result.Add((new MailFolder(path, folder.Name, RoleOf(folder, path), folder.Count, folder.Unread, folder.DirectorySeparator), folder));
+        }
+        return result;
+    }
+
+    private async Task<MessageRef> AppendAsync(ImapClient imap, string folderPath, MimeMessage message, MessageFlags flags, CancellationToken cancellationToken)
+    {
+        var folder = await FolderAsync(imap, folderPath, cancellationToken).ConfigureAwait(false);
+        var uid = await folder.AppendAsync(new AppendRequest(message, ToMailKit(flags)), cancellationToken).ConfigureAwait(false);
+        _quota = null;
+        return new MessageRef(folderPath, uid?.Validity ?? await StatusAsync(folder, cancellationToken).ConfigureAwait(false), uid?.Id ?? 0);
+    }
+
+    private static async Task<uint> StatusAsync(IMailFolder folder, CancellationToken cancellationToken)
+    {
+        if (!folder.IsOpen)
+        {
+            await folder.StatusAsync(StatusItems.UidValidity, cancellationToken).ConfigureAwait(false);
+        }
+        return folder.UidValidity;
+    }
+
+    /// <summary>Refuses a send whose Sent copy would not fit, asking the server only when the last known usage is close to the limit.</summary>
+    private async Task EnsureRoomForAsync(long size, CancellationToken cancellationToken)
+    {
+        var quota = _quota;
+        if (quota is null || quota.LimitBytes is { } l && quota.UsedBytes + size > l * 0.9)
+        {
+            try
+            {
+                quota = await GetQuotaAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (NotSupportedException)
+            {
+                return;
+            }
+        }
+        if (quota.LimitBytes is { } limit && quota.UsedBytes + size > limit)
+        {
+            throw new QuotaExceededException("The mailbox is full: the copy in Sent would not fit, so nothing was sent. Delete messages and empty the Trash.", quota);
+        }
+        _quota = quota with { UsedBytes = quota.UsedBytes + size };
+    }
+
+    // ---- SMTP plumbing ----
+
+    private async Task SendAsync(MimeMessage message, SubmissionEnvelope envelope, CancellationToken cancellationToken)
+    {
+        await _smtpGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var smtp = await EnsureSmtpAsync(cancellationToken).ConfigureAwait(false);
+            smtp.BeginSend(envelope.Recipients.Count, envelope.DeliveryStatus);
+            try
+            {
+                await smtp.SendAsync(FormatOptions.Default, message, new MailboxAddress(string.Empty, envelope.From.Value),
+                    envelope.Recipients.Select(r => new MailboxAddress(string.Empty, r.Value)), cancellationToken).ConfigureAwait(false);
+                _smtpLastUsed = _time.GetUtcNow();
+            }
+            catch (SmtpCommandException) when (smtp.Rejected.Count > 0)
+            {
+                throw new RecipientsRejectedException([.. smtp.Rejected]);
+            }
+            catch (SmtpCommandException e) when (e.ErrorCode == SmtpErrorCode.SenderNotAccepted)
+            {
+                throw new MailboxAccessDeniedException($"The server refused to send under {envelope.From}: {(int)e.StatusCode} {e.Message}");
+            }
+            catch (SmtpCommandException e) when (e.ErrorCode == SmtpErrorCode.RecipientNotAccepted)
+            {
+                throw new RecipientsRejectedException([new RejectedRecipient(e.Mailbox?.Address ?? "?", $"{(int)e.StatusCode} {e.Message}")]);
+            }
+            catch (SmtpCommandException e)
+            {
+                throw new MssanteException($"The server refused the message: {(int)e.StatusCode} {e.Message}", e);
+            }
+            catch (Exception e) when (IsConnectionFailure(e))
+            {
+                _smtp?.Dispose();
+                _smtp = null;
+                throw new MssanteConnectionException("The connection dropped while sending: the message may or may not have been delivered, so it was not sent again. Check Sent or with the recipient before sending it again.", e);
+            }
+        }
+        finally
+        {
+            _smtpGate.Release();
+        }
+    }
+
+    /// <summary>The SMTP connection, opened on first use and checked with NOOP after a pause, so a stale connection is replaced before a send, never during one.</summary>
+    private async Task<MssanteSmtpClient> EnsureSmtpAsync(CancellationToken cancellationToken)
+    {
+        if (_smtp is { IsConnected: true, IsAuthenticated: true })
+        {
+            if (_time.GetUtcNow() - _smtpLastUsed < SmtpIdleCheck)
+            {
+                return _smtp;
+            }
+            try
+            {
+                await _smtp.NoOpAsync(cancellationToken).ConfigureAwait(false);
+                _smtpLastUsed = _time.GetUtcNow();
+                return _smtp;
+            }
+            catch (Exception e) when (IsConnectionFailure(e) || e is SmtpCommandException)
+            {
+                // Stale: replaced below.
+            }
+        }
+        _smtp?.Dispose();
+        _smtp = null;
+        var smtp = new MssanteSmtpClient();
+        try
+        {
+            MailConnections.Configure(smtp, _options);
+            var host = string.IsNullOrEmpty(_options.SmtpHost) ? _options.ImapHost : _options.SmtpHost;
+            await MailConnections.ConnectAsync(smtp, host, _options.SmtpPort, _options.SmtpSecurity, "SMTP", cancellationToken).ConfigureAwait(false);
+            await MailConnections.AuthenticateAsync(smtp, _credential, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            smtp.Dispose();
+            throw;
+        }
+        _smtp = smtp;
+        _smtpLastUsed = _time.GetUtcNow();
+        return smtp;
+    }
+
+    // ---- mapping ----
+
+    private string Relative(string fullName) =>
+        _prefix.Length > 0 && fullName == _prefix[..^1] ? "INBOX"
+        : fullName.StartsWith(_prefix, StringComparison.Ordinal) ? fullName[_prefix.Length..] : fullName;
+
+    private char Separator(ImapClient imap) =>
+        (_prefix.Length == 0 ? imap.PersonalNamespaces[0] : ImapOperator.OtherUsersNamespace(imap)!).DirectorySeparator;
+
+    private static (string? Parent, string Name) Split(string path)
+    {
+        var slash = path.LastIndexOf('/');
+        return slash < 0 ? (null, path) : (path[..slash], path[(slash + 1)..]);
+    }
+
+    private static FolderRole RoleOf(IMailFolder folder, string path)
+    {
+        var a = folder.Attributes;
+        if (path.Equals("INBOX", StringComparison.OrdinalIgnoreCase) || a.HasFlag(FolderAttributes.Inbox))
+        {
+            return FolderRole.Inbox;
+        }
+        if (a.HasFlag(FolderAttributes.Sent))
+        {
+            return FolderRole.Sent;
+        }
+        if (a.HasFlag(FolderAttributes.Trash))
+        {
+            return FolderRole.Trash;
+        }
+        if (a.HasFlag(FolderAttributes.Drafts))
+        {
+            return FolderRole.Drafts;
+        }
+        if (a.HasFlag(FolderAttributes.Junk))
+        {
+            return FolderRole.Junk;
+        }
+        if (a.HasFlag(FolderAttributes.Archive))
+        {
+            return FolderRole.Archive;
+        }
+        // Shared namespaces rarely carry SPECIAL-USE: fall back on the usual names.
+        return path switch
+        {
+            "Sent" or "Sent Messages" or "Envoyés" => FolderRole.Sent,
+            "Trash" or "Deleted Messages" or "Corbeille" => FolderRole.Trash,
+            "Drafts" or "Brouillons" => FolderRole.Drafts,
+            "Junk" or "Spam" => FolderRole.Junk,
+            Policies.PatientRoutingPolicy.DefaultFolderName => FolderRole.PatientExchanges,
+            _ => FolderRole.None,
+        };
+    }
+
+    private static MessageSummary ToSummary(string folderPath, uint uidValidity, IMessageSummary s)
+    {
+        var from = s.Envelope?.From.Mailboxes.FirstOrDefault();
+        var received = s.InternalDate ?? s.Envelope?.Date ?? DateTimeOffset.MinValue;
+        return new MessageSummary
+        {
+            Ref = new MessageRef(folderPath, uidValidity, s.UniqueId.Id),
+            From = from is null ? null : new MessageParty(string.IsNullOrEmpty(from.Name) ? null : from.Name, from.Address),
+            Subject = s.Envelope?.Subject,
+            Date = s.Envelope?.Date ?? received,
+            ReceivedAt = received,
+            Flags = FromMailKit(s.Flags ?? MailKit.MessageFlags.None),
+            Keywords = s.Keywords?.ToList() ?? [],
+            Size = s.Size ?? 0,
+        };
+    }
+
+    private static MailKit.MessageFlags ToMailKit(MessageFlags flags)
+    {
+        var result = MailKit.MessageFlags.None;
+        if (flags.HasFlag(MessageFlags.Seen)) result |= MailKit.MessageFlags.Seen;
+        if (flags.HasFlag(MessageFlags.Answered)) result |= MailKit.MessageFlags.Answered;
+        if (flags.HasFlag(MessageFlags.Flagged)) result |= MailKit.MessageFlags.Flagged;
+        if (flags.HasFlag(MessageFlags.Deleted)) result |= MailKit.MessageFlags.Deleted;
+        if (flags.HasFlag(MessageFlags.Draft)) result |= MailKit.MessageFlags.Draft;
+        return result;
+    }
+
+    private static MessageFlags FromMailKit(MailKit.MessageFlags flags)
+    {
+        var result = MessageFlags.None;
+        if (flags.HasFlag(MailKit.MessageFlags.Seen)) result |= MessageFlags.Seen;
+        if (flags.HasFlag(MailKit.MessageFlags.Answered)) result |= MessageFlags.Answered;
+        if (flags.HasFlag(MailKit.MessageFlags.Flagged)) result |= MessageFlags.Flagged;
+        if (flags.HasFlag(MailKit.MessageFlags.Deleted)) result |= MessageFlags.Deleted;
+        if (flags.HasFlag(MailKit.MessageFlags.Draft)) result |= MessageFlags.Draft;
+        return result;
+    }
+
+    private static long Measure(MimeMessage message)
+    {
+        using var measure = new MeasuringStream();
+        message.WriteTo(FormatOptions.Default, measure);
+        return measure.Length;
+    }
+
+    internal static bool IsConnectionFailure(Exception e) =>
+        e is IOException or SocketException or ServiceNotConnectedException or ProtocolException or ObjectDisposedException;
+
+    /// <summary>RFC 9208's OVERQUOTA response code, or the wording servers use without it.</summary>
+    private static bool IsOverQuota(ImapCommandException e) =>
+        e.Response == ImapCommandResponse.No &&
+        (e.Message.Contains("OVERQUOTA", StringComparison.OrdinalIgnoreCase) || e.ResponseText.Contains("quota exceeded", StringComparison.OrdinalIgnoreCase) ||
+         e.ResponseText.Contains("over quota", StringComparison.OrdinalIgnoreCase));
+
+    private static async Task QuitAsync(MailService client)
+    {
+        try
+        {
+            if (client.IsConnected)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await client.DisconnectAsync(quit: true, timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (IsConnectionFailure(e) || e is OperationCanceledException)
+        {
+            // Closing anyway.
+        }
+        finally
+        {
+            client.Dispose();
+        }
+    }
+}

@@ -1,0 +1,138 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Security;
+
+namespace Esante.MsSante.Operators.Imap;
+
+/// <summary>
+/// Connecting and authenticating MailKit clients the MSSanté way: TLS 1.2+ only, certificates checked against the system's
+/// roots and the configured authorities, and every failure turned into an error that says what to do.
+/// </summary>
+internal static class MailConnections
+{
+    public static void Configure(MailService client, ImapOperatorOptions options)
+    {
+        client.Timeout = (int)options.Timeout.TotalMilliseconds;
+        client.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+        client.CheckCertificateRevocation = options.CheckCertificateRevocation;
+        client.ServerCertificateValidationCallback = (_, certificate, _, errors) => IsTrusted(certificate, errors, options);
+        if (options.ClientCertificates.Count > 0)
+        {
+            client.ClientCertificates = options.ClientCertificates;
+        }
+    }
+
+    public static async Task ConnectAsync(MailService client, string host, int port, ConnectionSecurity security, string protocol, CancellationToken cancellationToken)
+    {
+        var socketOptions = security switch
+        {
+            ConnectionSecurity.ImplicitTls => SecureSocketOptions.SslOnConnect,
+            ConnectionSecurity.InsecurePlaintext => SecureSocketOptions.None,
+            _ => SecureSocketOptions.StartTls,
+        };
+        var where = $"{protocol} server {host}:{port}";
+        try
+        {
+            await client.ConnectAsync(host, port, socketOptions, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            throw new MssanteConnectionException($"The {where} is unreachable ({e.SocketErrorCode}): check the host, the port and the network.", e);
+        }
+        catch (SslHandshakeException e)
+        {
+            throw new MssanteConnectionException(
+                $"TLS with the {where} failed: its certificate is not trusted (unknown authority, wrong host name, expired or revoked), " +
+                "or the server does not offer TLS 1.2 or newer. Add the operator's authority to TrustedCertificateAuthorities if it is a private one (IGC Santé).", e);
+        }
+        catch (NotSupportedException e) when (security == ConnectionSecurity.StartTls)
+        {
+            throw new MssanteConnectionException($"The {where} offers no STARTTLS: the SDK refuses to send credentials or health data in clear.", e);
+        }
+        catch (Exception e) when (e is ProtocolException or IOException)
+        {
+            throw new MssanteConnectionException($"The {where} did not answer as an {protocol} server: check the port and whether it expects implicit TLS or STARTTLS.", e);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new MssanteConnectionException($"The {where} did not answer in time.", e);
+        }
+    }
+
+    /// <summary>Authenticates with a password (the best mechanism both sides have, PLAIN or LOGIN at least) or a bearer token (OAUTHBEARER, else XOAUTH2).</summary>
+    public static async Task AuthenticateAsync(MailService client, MailCredential credential, TimeProvider time, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (credential.Password is not null)
+            {
+                await client.AuthenticateAsync(Encoding.UTF8, new NetworkCredential(credential.UserName, credential.Password), cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            var token = await credential.AccessToken!(cancellationToken).ConfigureAwait(false);
+            AccessTokens.ThrowIfExpired(token, time.GetUtcNow());
+            SaslMechanism mechanism = client.AuthenticationMechanisms.Contains("OAUTHBEARER")
+                ? new SaslMechanismOAuthBearer(credential.UserName, token)
+                : client.AuthenticationMechanisms.Contains("XOAUTH2")
+                    ? new SaslMechanismOAuth2(credential.UserName, token)
+                    : throw new NotSupportedException("The server offers neither OAUTHBEARER nor XOAUTH2: it cannot accept an access token.");
+            await client.AuthenticateAsync(mechanism, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MailKit.Security.AuthenticationException e)
+        {
+            throw new MssanteAuthenticationException(AuthenticationFailure.InvalidCredentials,
+                credential.Password is not null ? "The user name or the password is wrong." : "The access token was refused (expired, revoked or for another account).")
+            {
+                Data = { ["ServerText"] = e.Message },
+            };
+        }
+    }
+
+    private static bool IsTrusted(X509Certificate? certificate, SslPolicyErrors errors, ImapOperatorOptions options)
+    {
+        if (options.InsecureSkipCertificateValidation || errors == SslPolicyErrors.None)
+        {
+            return true;
+        }
+        // A name mismatch or a missing certificate is never forgiven; an unknown root is, if it is one we were told to trust.
+        if (certificate is null || errors != SslPolicyErrors.RemoteCertificateChainErrors || options.TrustedCertificateAuthorities.Count == 0)
+        {
+            return false;
+        }
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(options.TrustedCertificateAuthorities);
+        chain.ChainPolicy.RevocationMode = options.CheckCertificateRevocation ? X509RevocationMode.Online : X509RevocationMode.NoCheck;
+        using var leaf = new X509Certificate2(certificate);
+        return chain.Build(leaf);
+    }
+}
+
+/// <summary>What the SDK signs in with: a password or a source of bearer tokens, kept in memory only.</summary>
+internal sealed class MailCredential
+{
+    private MailCredential(string userName, string? password, BearerTokenSource? accessToken)
+    {
+        UserName = userName;
+        Password = password;
+        AccessToken = accessToken;
+    }
+
+    public string UserName { get; }
+
+    public string? Password { get; }
+
+    public BearerTokenSource? AccessToken { get; }
+
+    public static MailCredential FromPassword(string userName, string password) => new(userName, password, null);
+
+    public static MailCredential FromToken(string userName, BearerTokenSource token) => new(userName, null, token);
+
+    public override string ToString() => $"MailCredential {{ UserName = {UserName}, secret = REDACTED }}";
+}

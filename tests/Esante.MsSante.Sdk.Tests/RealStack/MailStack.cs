@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.IdentityModel.Tokens.Jwt;
+using System.Security.Claims;
+using System.Security.Cryptography.X509Certificates;
+using Esante.MsSante.Operators.Imap;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Esante.MsSante.Tests.RealStack;
+
+/// <summary>
+/// The real Dovecot + Postfix stack of <c>tests/mailstack</c>: the one <c>./test.sh</c> started (MAILSTACK_ENV), or one this
+/// fixture starts and stops itself. It never skips: when the stack cannot start, the tests fail with the reason.
+/// </summary>
+public sealed class MailStack : IDisposable
+{
+    private readonly Dictionary<string, string> _env;
+    private readonly string? _ownedDirectory;
+    private int _next;
+
+    public MailStack()
+    {
+        var envFile = Environment.GetEnvironmentVariable("MAILSTACK_ENV");
+        if (string.IsNullOrEmpty(envFile))
+        {
+            _ownedDirectory = Path.Combine(Path.GetTempPath(), "esante-mailstack-" + Guid.NewGuid().ToString("N")[..8]);
+            Run("start.sh", _ownedDirectory);
+            envFile = Path.Combine(_ownedDirectory, "mailstack.env");
+        }
+        _env = File.ReadAllLines(envFile)
+            .Where(l => l.Contains('=', StringComparison.Ordinal) && !l.StartsWith('#'))
+            .Select(l => l.Split('=', 2))
+            .ToDictionary(p => p[0].Trim(), p => p[1].Trim().Trim('"', '\''));
+        Directory = _env["MAILSTACK_DIR"];
+        CaCertificate = X509Certificate2.CreateFromPem(File.ReadAllText(_env["CA_CERT"]));
+    }
+
+    public string Directory { get; }
+
+    public X509Certificate2 CaCertificate { get; }
+
+    /// <summary>The test domain every account is created in.</summary>
+    public string Domain { get; } = "chu-test.mssante.fr";
+
+    public int Port(string key) => int.Parse(_env[key], System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Options that reach the stack over STARTTLS on IMAP and submission, trusting only the stack's test CA.</summary>
+    public ImapOperatorOptions Options(Action<ImapOperatorOptions>? change = null)
+    {
+        var options = new ImapOperatorOptions
+        {
+            ImapHost = "127.0.0.1",
+            ImapPort = Port("IMAP_PORT"),
+            SmtpPort = Port("SMTP_SUBMISSION_PORT"),
+            Timeout = TimeSpan.FromSeconds(20),
+        };
+        options.TrustedCertificateAuthorities.Add(CaCertificate);
+        change?.Invoke(options);
+        return options;
+    }
+
+    /// <summary>A new unique address in the test domain.</summary>
+    public string NewAddress(string prefix = "user") => $"{prefix}{Interlocked.Increment(ref _next)}-{Guid.NewGuid().ToString("N")[..6]}@{Domain}";
+
+    public void AddUser(string address, string password, long? quotaBytes = null) =>
+        Run("add-user.sh", quotaBytes is null ? [Directory, address, password] : [Directory, address, password, $"{Math.Max(1, quotaBytes.Value / 1024)}k"]);
+
+    public void AddOrganisation(string address, params string[] delegates) => Run("add-org.sh", [Directory, address, .. delegates]);
+
+    /// <summary>A JWT as Pro Santé Connect would issue, signed with the stack's HS256 key.</summary>
+    public string IssueToken(string address, TimeSpan lifetime, bool validSignature = true)
+    {
+        var secret = Convert.FromBase64String(File.ReadAllText(_env["JWT_HS256_KEY_FILE"]).Trim());
+        if (!validSignature)
+        {
+            secret = [.. secret.Select(b => (byte)(b ^ 0xFF))];
+        }
+        var now = DateTime.UtcNow;
+        var token = new JwtSecurityToken(
+            issuer: _env["JWT_ISSUER"],
+            claims: [new Claim("sub", address), new Claim("email", address)],
+            notBefore: lifetime < TimeSpan.Zero ? now + lifetime - TimeSpan.FromMinutes(1) : now,
+            expires: now + lifetime,
+            signingCredentials: new SigningCredentials(new SymmetricSecurityKey(secret), SecurityAlgorithms.HmacSha256));
+        return new JwtSecurityTokenHandler().WriteToken(token);
+    }
+
+    public void Dispose()
+    {
+        if (_ownedDirectory is not null)
+        {
+            Run("stop.sh", _ownedDirectory);
+        }
+        CaCertificate.Dispose();
+    }
+
+    private static void Run(string script, params string[] arguments)
+    {
+        var path = Path.Combine(RepositoryRoot(), "tests", "mailstack", script);
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(path);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException($"{script} did not finish in 5 minutes.");
+        }
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{script} failed ({process.ExitCode}); run it by hand to see why: bash {path} {string.Join(' ', arguments)}{Environment.NewLine}{error.Result}{output.Result}");
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Esante.MsSante.sln")))
+        {
+            directory = directory.Parent;
+        }
+        return directory?.FullName ?? throw new InvalidOperationException("The repository root (Esante.MsSante.sln) was not found above the test binaries.");
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class MailStackCollection : ICollectionFixture<MailStack>
+{
+    public const string Name = "Real mail stack";
+}

@@ -1,0 +1,62 @@
+using Esante.MsSante.Addressing;
+using Esante.MsSante.Identity;
+using Esante.MsSante.Operators.Imap;
+using Esante.MsSante.Tests.Contract;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Esante.MsSante.Tests.RealStack;
+
+/// <summary>The contract suite against Dovecot and Postfix, through the IMAP/SMTP operator.</summary>
+[Collection(MailStackCollection.Name)]
+public sealed class RealOperatorContractTests(MailStack stack) : MailboxContract, IAsyncLifetime
+{
+    private ServiceProvider _provider = null!;
+
+    protected override string HostedDomain => stack.Domain;
+
+    public Task InitializeAsync()
+    {
+        _provider = new ServiceCollection()
+            .AddMssante(o => o.ProductReference = "DEV935997")
+            .AddMssanteImapOperator(o =>
+            {
+                var options = stack.Options();
+                o.ImapHost = options.ImapHost;
+                o.ImapPort = options.ImapPort;
+                o.SmtpPort = options.SmtpPort;
+                o.Timeout = options.Timeout;
+                o.TrustedCertificateAuthorities.AddRange(options.TrustedCertificateAuthorities);
+            })
+            .BuildServiceProvider();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _provider.DisposeAsync();
+
+    protected override Task<TestUser> CreateUserAsync(long? quotaBytes = null)
+    {
+        var address = stack.NewAddress();
+        stack.AddUser(address, "Motdepasse-1", quotaBytes);
+        return Task.FromResult(new TestUser(address, MssanteAddress.Parse(address), "Motdepasse-1"));
+    }
+
+    protected override Task<MssanteAddress> CreateOrganisationalMailboxAsync(params TestUser[] delegates)
+    {
+        var address = stack.NewAddress("structure");
+        stack.AddOrganisation(address, [.. delegates.Select(d => d.Address.Value)]);
+        return Task.FromResult(MssanteAddress.Parse(address));
+    }
+
+    protected override async Task<IMssanteSession> SignInAsync(TestUser user)
+    {
+        var session = NewSession();
+        var result = await session.SignInAsync(user.UserName, user.Password);
+        Assert.True(result.IsSignedIn);
+        return session;
+    }
+
+    protected override IMssanteSession NewSession() => _provider.GetRequiredService<IMssanteSession>();
+
+    protected override string IssueToken(TestUser user, TimeSpan lifetime, bool validSignature = true) =>
+        stack.IssueToken(user.Address.Value, lifetime, validSignature);
+}
