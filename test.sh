@@ -1,10 +1,28 @@
 #!/usr/bin/env bash
-# Runs every test of the solution. Anything the tests need is provisioned here, so this works on a fresh machine.
+# Runs every test of the solution. What the tests need is provisioned here, so this works on a fresh Debian machine
+# with the .NET SDK, as root: the real mail stack (Dovecot + Postfix from Debian's packages, installed if missing)
+# is started on free loopback ports for the integration tests and stopped at the end.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+stack=$(mktemp -d /tmp/esante-mailstack-XXXXXX)
+cleanup() {
+  bash tests/mailstack/stop.sh "$stack" >/dev/null 2>&1 || true
+  rm -rf "$stack" "$log"
+}
+trap cleanup EXIT
+
+echo "Starting the test mail stack (Dovecot + Postfix on loopback)..."
+if ! bash tests/mailstack/start.sh "$stack" >"$log" 2>&1; then
+  cat "$log" >&2
+  echo "The test mail stack did not start: see above, or run 'bash tests/mailstack/start.sh DIR' as root." >&2
+  exit 1
+fi
+tail -n 1 "$log"
+python3 tests/mailstack/smoke.py "$stack" >"$log" 2>&1 || { cat "$log" >&2; echo "The test mail stack failed its smoke test." >&2; exit 1; }
+echo "Mail stack smoke test passed."
+export MAILSTACK_ENV="$stack/mailstack.env"
 
 status=0
 dotnet test Esante.MsSante.sln --configuration Release 2>&1 | tee "$log" || status=$?
