@@ -41,6 +41,9 @@ public sealed class MailStack : IDisposable
     /// <summary>The test domain every account is created in.</summary>
     public string Domain { get; } = "chu-test.mssante.fr";
 
+    /// <summary>The loopback address of the IMAP listener that offers no TLS.</summary>
+    public string PlainImapHost => _env["IMAP_PLAIN_HOST"];
+
     public int Port(string key) => int.Parse(_env[key], System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Options that reach the stack over STARTTLS on IMAP and submission, trusting only the stack's test CA.</summary>

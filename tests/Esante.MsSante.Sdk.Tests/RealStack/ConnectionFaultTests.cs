@@ -1,0 +1,179 @@
+using System.Net;
+using System.Net.Sockets;
+using Esante.MsSante.Addressing;
+using Esante.MsSante.Identity;
+using Esante.MsSante.Mailbox;
+using Esante.MsSante.Messages;
+using Esante.MsSante.Operators;
+using Esante.MsSante.Operators.Imap;
+using MimeKit;
+
+namespace Esante.MsSante.Tests.RealStack;
+
+/// <summary>What the IMAP/SMTP operator does when the network or the server misbehaves.</summary>
+[Collection(MailStackCollection.Name)]
+public sealed class ConnectionFaultTests(MailStack stack)
+{
+    private const string Password = "Motdepasse-1";
+
+    private static MssanteSession Session(ImapOperatorOptions options) =>
+        new(new ImapOperator(options), Microsoft.Extensions.Options.Options.Create(new DependencyInjection.MssanteOptions { ProductReference = "DEV935997" }));
+
+    private string NewUser()
+    {
+        var address = stack.NewAddress();
+        stack.AddUser(address, Password);
+        return address;
+    }
+
+    private static async Task<IMailboxClient> OpenAsync(ImapOperatorOptions options, string address)
+    {
+        var session = Session(options);
+        await session.SignInAsync(address, Password);
+        return await session.OpenMailboxAsync(MssanteAddress.Parse(address));
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_is_a_clear_connection_error()
+    {
+        var closedPort = FreePort();
+        var e = await Assert.ThrowsAsync<MssanteConnectionException>(() => Session(stack.Options(o => o.ImapPort = closedPort)).SignInAsync(NewUser(), Password));
+        Assert.Contains("unreachable", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_wrong_port_is_a_clear_connection_error()
+    {
+        var e = await Assert.ThrowsAsync<MssanteConnectionException>(
+            () => Session(stack.Options(o => o.ImapPort = stack.Port("SMTP_SUBMISSION_PORT"))).SignInAsync(NewUser(), Password));
+        Assert.Contains("did not answer as an IMAP server", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_certificate_from_an_unknown_authority_is_refused()
+    {
+        var e = await Assert.ThrowsAsync<MssanteConnectionException>(
+            () => Session(stack.Options(o => o.TrustedCertificateAuthorities.Clear())).SignInAsync(NewUser(), Password));
+        Assert.Contains("not trusted", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Implicit_TLS_ports_work_with_the_trusted_authority()
+    {
+        var user = NewUser();
+        await using var box = await OpenAsync(stack.Options(o =>
+        {
+            o.ImapPort = stack.Port("IMAPS_PORT");
+            o.ImapSecurity = ConnectionSecurity.ImplicitTls;
+            o.SmtpPort = stack.Port("SMTPS_PORT");
+            o.SmtpSecurity = ConnectionSecurity.ImplicitTls;
+        }), user);
+        var message = new OutgoingMessage { Subject = "Par TLS implicite", TextBody = "ok" };
+        message.To.Add(MssanteAddress.Parse(user));
+        await box.SendAsync(message);
+        Assert.Contains(await box.GetFoldersAsync(), f => f.Role == FolderRole.Sent && f.MessageCount == 1);
+    }
+
+    [Fact]
+    public async Task A_server_offering_no_TLS_is_refused_unless_the_insecure_option_is_on()
+    {
+        var user = NewUser();
+        ImapOperatorOptions Plain(ConnectionSecurity security) => stack.Options(o =>
+        {
+            o.ImapHost = stack.PlainImapHost;
+            o.ImapPort = stack.Port("IMAP_PLAIN_PORT");
+            o.ImapSecurity = security;
+            o.SmtpHost = "127.0.0.1";
+            o.SmtpPort = stack.Port("SMTP_PLAIN_PORT");
+            o.SmtpSecurity = security;
+        });
+        var refused = await Assert.ThrowsAsync<MssanteConnectionException>(() => Session(Plain(ConnectionSecurity.StartTls)).SignInAsync(user, Password));
+        Assert.Contains("no STARTTLS", refused.Message, StringComparison.Ordinal);
+
+        await using var box = await OpenAsync(Plain(ConnectionSecurity.InsecurePlaintext), user);
+        Assert.Contains(await box.GetFoldersAsync(), f => f.Role == FolderRole.Inbox);
+    }
+
+    [Fact]
+    public async Task A_connection_dropped_mid_list_reconnects_and_the_list_completes_once()
+    {
+        var user = NewUser();
+        using var relay = new TcpRelay(stack.Port("IMAP_PORT"));
+        var options = stack.Options(o => o.ImapPort = relay.Port);
+        await using var box = await OpenAsync(options, user);
+        var seed = await OpenRawAppendAsync(user, 300);
+
+        var seen = new List<MessageRef>();
+        await foreach (var summary in box.GetMessagesAsync())
+        {
+            seen.Add(summary.Ref);
+            if (seen.Count == 10)
+            {
+                relay.DropAll();
+            }
+        }
+        Assert.Equal(seed, seen.Count);
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        Assert.True(relay.Connections >= 2, "The mailbox should have reconnected.");
+        Assert.Equal(seed, (await box.GetFolderAsync(FolderRole.Inbox)).MessageCount);
+    }
+
+    [Fact]
+    public async Task A_connection_dropped_mid_send_reports_failure_and_never_sends_twice()
+    {
+        var sender = NewUser();
+        var recipient = NewUser();
+        using var relay = new TcpRelay(stack.Port("SMTP_SUBMISSION_PORT"));
+        await using var box = await OpenAsync(stack.Options(o => o.SmtpPort = relay.Port), sender);
+
+        var first = new OutgoingMessage { Subject = "Coupé", TextBody = "x" };
+        first.To.Add(MssanteAddress.Parse(recipient));
+        first.Attachments.Add(OutgoingAttachment.FromBytes("scan.bin", new byte[400 * 1024]));
+        relay.DropAfterClientBytes(100 * 1024);
+        var e = await Assert.ThrowsAsync<MssanteConnectionException>(() => box.SendAsync(first));
+        Assert.Contains("may or may not have been delivered", e.Message, StringComparison.Ordinal);
+
+        var second = new OutgoingMessage { Subject = "Après reconnexion", TextBody = "y" };
+        second.To.Add(MssanteAddress.Parse(recipient));
+        await box.SendAsync(second);
+
+        await using var inbox = await OpenAsync(stack.Options(), recipient);
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        List<MessageSummary> received;
+        do
+        {
+            await Task.Delay(100);
+            received = await inbox.GetMessagesAsync().ToListAsync();
+        }
+        while (!received.Any(s => s.Subject == "Après reconnexion") && DateTime.UtcNow < deadline);
+        Assert.Single(received, s => s.Subject == "Après reconnexion");
+        Assert.DoesNotContain(received, s => s.Subject == "Coupé");
+        var sent = await box.GetFolderAsync(FolderRole.Sent);
+        Assert.Equal(["Après reconnexion"], (await box.GetMessagesAsync(sent.Path).ToListAsync()).Select(s => s.Subject));
+    }
+
+    /// <summary>Seeds the inbox with small messages through a separate connection.</summary>
+    private async Task<int> OpenRawAppendAsync(string user, int count)
+    {
+        var op = new ImapOperator(stack.Options());
+        var grant = await op.SignInAsync(user, Password);
+        await using var raw = await op.OpenMailboxAsync(grant.Grant!, MssanteAddress.Parse(user));
+        for (var i = 0; i < count; i++)
+        {
+            var message = new MimeMessage();
+            message.From.Add(MailboxAddress.Parse("jean.dupont@chu-angers.mssante.fr"));
+            message.To.Add(MailboxAddress.Parse(user));
+            message.Subject = $"Message {i}";
+            message.Body = new TextPart("plain") { Text = "Bonjour" };
+            await raw.AppendAsync("INBOX", message, MessageFlags.None);
+        }
+        return count;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
