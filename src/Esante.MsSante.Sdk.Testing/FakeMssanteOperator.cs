@@ -820,6 +820,17 @@ public sealed class FakeMssanteOperator : IMssanteOperator
         }
     }
 
+    /// <summary>Completes at the next delivery, append or outbox message.</summary>
+    internal Task ChangedAsync(CancellationToken cancellationToken)
+    {
+        var waiter = new Waiter();
+        lock (_gate)
+        {
+            _waiters.Add(waiter);
+        }
+        return waiter.Signal.Task.WaitAsync(cancellationToken);
+    }
+
     private void Signal()
     {
         foreach (var waiter in _waiters)

@@ -42,6 +42,39 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
         }
     }
 
+    public async IAsyncEnumerable<MessageSummary> WatchAsync(string folderPath, MessageRef? after = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var (uidValidity, last) = await Run(s =>
+        {
+            var folder = s.Folder(folderPath);
+            return (folder.UidValidity, after is { } a && a.UidValidity == folder.UidValidity ? a.Uid : folder.NextUid - 1);
+        }).ConfigureAwait(false);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var changed = server.ChangedAsync(cancellationToken);
+            var arrived = await Run(s =>
+            {
+                var folder = s.Folder(folderPath);
+                return folder.UidValidity != uidValidity
+                    ? []
+                    : folder.Messages.Where(m => m.Uid > last).Select(m => FakeMailboxStore.Summarize(folder, m)).ToList();
+            }).ConfigureAwait(false);
+            foreach (var summary in arrived)
+            {
+                last = Math.Max(last, summary.Ref.Uid);
+                yield return summary;
+            }
+            try
+            {
+                await changed.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                yield break;
+            }
+        }
+    }
+
     public Task<(MessageSummary Summary, MimeMessage Message)> FetchMessageAsync(MessageRef message, CancellationToken cancellationToken = default) =>
         Run(s =>
         {

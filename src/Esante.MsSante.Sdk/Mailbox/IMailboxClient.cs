@@ -38,6 +38,19 @@ public interface IMailboxClient : IAsyncDisposable
     /// <exception cref="FolderNotFoundException">The folder does not exist.</exception>
     IAsyncEnumerable<MessageSummary> GetMessagesAsync(string? folderPath = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Streams new messages as they arrive in a folder (the inbox when null), until cancelled: the new-message events an
+    /// application reacts to. Uses IMAP IDLE where the operator offers it.
+    /// </summary>
+    /// <param name="folderPath">The folder; the inbox when null.</param>
+    /// <param name="after">
+    /// The last message the application has seen: messages after it are streamed first, so nothing is missed between a
+    /// listing (or a restart) and the watch. When null, or when the folder was recreated since, only messages arriving from now.
+    /// </param>
+    /// <param name="cancellationToken">Stops watching.</param>
+    /// <exception cref="FolderNotFoundException">The folder does not exist.</exception>
+    IAsyncEnumerable<MessageSummary> WatchAsync(string? folderPath = null, MessageRef? after = null, CancellationToken cancellationToken = default);
+
     /// <summary>Reads a whole message. Reading does not mark it read: call <see cref="MarkAsReadAsync"/>.</summary>
     /// <exception cref="MessageNotFoundException">The message is not there any more.</exception>
     Task<ReceivedMessage> ReadMessageAsync(MessageRef message, CancellationToken cancellationToken = default);

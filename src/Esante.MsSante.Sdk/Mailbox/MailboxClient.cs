@@ -99,6 +99,15 @@ public class MailboxClient : IMailboxClient, IDisposable
     }
 
     /// <inheritdoc/>
+    public virtual async IAsyncEnumerable<MessageSummary> WatchAsync(string? folderPath = null, MessageRef? after = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var summary in _mailbox.WatchAsync(folderPath ?? InboxPath, after, cancellationToken).ConfigureAwait(false))
+        {
+            yield return WithMssanteIndicator(summary);
+        }
+    }
+
+    /// <inheritdoc/>
     public virtual async Task<ReceivedMessage> ReadMessageAsync(MessageRef message, CancellationToken cancellationToken = default)
     {
         var (summary, mime) = await _mailbox.FetchMessageAsync(message, cancellationToken).ConfigureAwait(false);

@@ -33,6 +33,14 @@ public interface IOperatorMailbox : IAsyncDisposable
     /// <exception cref="FolderNotFoundException">The folder does not exist.</exception>
     IAsyncEnumerable<MessageSummary> FetchSummariesAsync(string folderPath, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Streams the summaries of messages that arrive in a folder, as they arrive (IMAP IDLE on a connection of its own, so
+    /// the mailbox stays usable): those after <paramref name="after"/> when it is given and still valid, else those arriving
+    /// from now on. Ends when <paramref name="cancellationToken"/> is cancelled.
+    /// </summary>
+    /// <exception cref="FolderNotFoundException">The folder does not exist.</exception>
+    IAsyncEnumerable<MessageSummary> WatchAsync(string folderPath, MessageRef? after = null, CancellationToken cancellationToken = default);
+
     /// <summary>Fetches one whole message.</summary>
     /// <exception cref="MessageNotFoundException">The message is not there any more.</exception>
     Task<(MessageSummary Summary, MimeMessage Message)> FetchMessageAsync(MessageRef message, CancellationToken cancellationToken = default);

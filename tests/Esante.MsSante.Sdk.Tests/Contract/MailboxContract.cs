@@ -97,6 +97,37 @@ public abstract class MailboxContract
     }
 
     [Fact]
+    public async Task Watching_the_inbox_yields_messages_as_they_arrive()
+    {
+        var alice = await CreateUserAsync();
+        var bob = await CreateUserAsync();
+        await using var aliceBox = await OpenOwnAsync(alice);
+        await using var bobBox = await OpenOwnAsync(bob);
+        await aliceBox.SendAsync(Letter(bob.Address, "Avant"));
+        var seen = await WaitForMessageAsync(bobBox, s => s.Subject == "Avant");
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var watched = new List<string?>();
+        var watching = Task.Run(async () =>
+        {
+            // Watching after the last message seen: what arrives in between is not missed.
+            await foreach (var summary in bobBox.WatchAsync(after: seen.Ref, cancellationToken: stop.Token))
+            {
+                watched.Add(summary.Subject);
+                if (watched.Count == 2)
+                {
+                    return;
+                }
+            }
+        });
+        await aliceBox.SendAsync(Letter(bob.Address, "Nouveau 1"));
+        await aliceBox.SendAsync(Letter(bob.Address, "Nouveau 2"));
+        await watching;
+        Assert.Equal(["Nouveau 1", "Nouveau 2"], watched);
+        Assert.False(stop.IsCancellationRequested, "The new messages should arrive well before the timeout.");
+    }
+
+    [Fact]
     public async Task The_sender_keeps_exactly_one_copy_in_Sent()
     {
         var alice = await CreateUserAsync();

@@ -119,6 +119,113 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         }
     }
 
+    public async IAsyncEnumerable<MessageSummary> WatchAsync(string folderPath, MessageRef? after = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        // A connection of its own: IDLE blocks the connection it runs on.
+        var imap = await ImapOperator.ConnectImapAsync(_options, _credential, _time, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var folder = await OpenWatchedAsync(imap, folderPath, cancellationToken).ConfigureAwait(false);
+            var uidValidity = folder.UidValidity;
+            var last = after is { } a && a.UidValidity == uidValidity ? a.Uid
+                : folder.UidNext is { } next ? next.Id - 1
+                : await HighestUidAsync(folder, cancellationToken).ConfigureAwait(false);
+            var caughtUp = false;
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                IList<IMessageSummary> arrived;
+                try
+                {
+                    if (caughtUp)
+                    {
+                        await WaitForChangeAsync(imap, folder, cancellationToken).ConfigureAwait(false);
+                    }
+                    caughtUp = true;
+                    arrived = folder.UidValidity != uidValidity
+                        ? []
+                        : await folder.FetchAsync(new UniqueIdRange(new UniqueId(uidValidity, last + 1), UniqueId.MaxValue), SummaryItems, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    yield break;
+                }
+                catch (Exception e) when (IsConnectionFailure(e))
+                {
+                    // Reconnect and resynchronise from the last UID seen.
+                    imap.Dispose();
+                    imap = await ImapOperator.ConnectImapAsync(_options, _credential, _time, cancellationToken).ConfigureAwait(false);
+                    folder = await OpenWatchedAsync(imap, folderPath, cancellationToken).ConfigureAwait(false);
+                    if (folder.UidValidity != uidValidity)
+                    {
+                        uidValidity = folder.UidValidity;
+                        last = await HighestUidAsync(folder, cancellationToken).ConfigureAwait(false);
+                    }
+                    continue;
+                }
+                foreach (var summary in arrived.Where(m => m.UniqueId.Id > last).OrderBy(m => m.UniqueId.Id))
+                {
+                    last = summary.UniqueId.Id;
+                    yield return ToSummary(folderPath, uidValidity, summary);
+                }
+            }
+        }
+        finally
+        {
+            await QuitAsync(imap).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<IMailFolder> OpenWatchedAsync(ImapClient imap, string folderPath, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await OpenAsync(imap, folderPath, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MailKit.FolderNotFoundException)
+        {
+            throw new FolderNotFoundException(folderPath);
+        }
+    }
+
+    private static async Task<uint> HighestUidAsync(IMailFolder folder, CancellationToken cancellationToken)
+    {
+        var uids = await folder.SearchAsync(SearchQuery.All, cancellationToken).ConfigureAwait(false);
+        return uids.Count == 0 ? 0 : uids.Max(u => u.Id);
+    }
+
+    /// <summary>IDLE until the server reports a new message (restarted every 9 minutes, under RFC 2177's 29), or NOOP polling without IDLE.</summary>
+    private static async Task WaitForChangeAsync(ImapClient imap, IMailFolder folder, CancellationToken cancellationToken)
+    {
+        var count = folder.Count;
+        if (!imap.Capabilities.HasFlag(ImapCapabilities.Idle))
+        {
+            while (folder.Count == count)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+                await imap.NoOpAsync(cancellationToken).ConfigureAwait(false);
+            }
+            return;
+        }
+        using var done = new CancellationTokenSource(TimeSpan.FromMinutes(9));
+        void OnCountChanged(object? sender, EventArgs e)
+        {
+            if (folder.Count > count)
+            {
+                done.Cancel();
+            }
+        }
+        folder.CountChanged += OnCountChanged;
+        try
+        {
+            await imap.IdleAsync(done.Token, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            folder.CountChanged -= OnCountChanged;
+        }
+    }
+
     public Task<(MessageSummary Summary, MimeMessage Message)> FetchMessageAsync(MessageRef message, CancellationToken cancellationToken = default) =>
         ImapAsync(async imap =>
         {
