@@ -1,6 +1,7 @@
 using System.IdentityModel.Tokens.Jwt;
 using System.Security.Claims;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Esante.MsSante.Addressing;
 using Esante.MsSante.Directory;
 using Esante.MsSante.Identity;
@@ -40,6 +41,7 @@ public sealed class FakeMssanteOperator : IMssanteOperator
     private readonly List<Waiter> _waiters = [];
     private readonly OtpProvider _otp;
     private readonly SymmetricSecurityKey _tokenKey = new(RandomNumberGenerator.GetBytes(32));
+    private readonly Dictionary<string, string> _certificates = new(StringComparer.OrdinalIgnoreCase);
     private uint _uidValidity;
 
     /// <summary>Creates an empty operator.</summary>
@@ -178,6 +180,28 @@ public sealed class FakeMssanteOperator : IMssanteOperator
             expires: expires.UtcDateTime,
             signingCredentials: new SigningCredentials(_tokenKey, SecurityAlgorithms.HmacSha256));
         return new JwtSecurityTokenHandler().WriteToken(token);
+    }
+
+    /// <summary>
+    /// Issues a client certificate for an account, as the IGC Santé would for an applicative mailbox, valid one day from the
+    /// operator's clock, and registers it: <see cref="SignInWithCertificateAsync"/> accepts it.
+    /// </summary>
+    public X509Certificate2 IssueClientCertificate(FakeAccount account)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest($"CN={account.Address.Value}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddEmailAddress(account.Address.Value);
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], critical: false));
+        var now = TimeProvider.GetUtcNow();
+        var certificate = request.CreateSelfSigned(now.AddMinutes(-1), now.AddDays(1));
+        lock (_gate)
+        {
+            _certificates[certificate.Thumbprint] = account.UserName;
+        }
+        return certificate;
     }
 
     /// <summary>The last one-time code e-mailed to an address.</summary>
@@ -355,6 +379,28 @@ public sealed class FakeMssanteOperator : IMssanteOperator
             var grant = new FakeGrant(account.UserName, account.Address, now, NewToken());
             _activeGrants.Add(grant.Id);
             return grant;
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<OperatorGrant> SignInWithCertificateAsync(X509Certificate2 certificate, string? userName = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        lock (_gate)
+        {
+            var now = TimeProvider.GetUtcNow();
+            if (!_certificates.TryGetValue(certificate.Thumbprint, out var owner) || !certificate.HasPrivateKey ||
+                now < certificate.NotBefore || now >= certificate.NotAfter ||
+                (userName is not null && !string.Equals(userName, owner, StringComparison.OrdinalIgnoreCase) &&
+                 !string.Equals(userName, _accounts[owner].Address.Value, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new MssanteAuthenticationException(AuthenticationFailure.InvalidCredentials, "The client certificate was refused (unknown authority, expired, or for no account here).");
+            }
+            var account = _accounts[owner];
+            ThrowIfLocked(account, now);
+            var grant = new FakeGrant(account.UserName, account.Address, now, NewToken());
+            _activeGrants.Add(grant.Id);
+            return Task.FromResult<OperatorGrant>(grant);
         }
     }
 

@@ -30,6 +30,9 @@ internal static partial class Log
     [LoggerMessage(7, LogLevel.Information, "Retention removed {Count} expired message(s) from {Mailbox}")]
     public static partial void RetentionApplied(this ILogger logger, int count, string mailbox);
 
+    [LoggerMessage(9, LogLevel.Warning, "Message {MessageId} was sent, but its copy was not saved in Sent: {Reason}")]
+    public static partial void SentCopyNotSaved(this ILogger logger, string messageId, string reason);
+
     [LoggerMessage(8, LogLevel.Information, "Signed out {UserName}")]
     public static partial void SignedOut(this ILogger logger, string userName);
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Esante.MsSante.Addressing;
 using Esante.MsSante.Mailbox;
 using Esante.MsSante.Operators;
@@ -29,6 +30,17 @@ public interface IMssanteSession : IAsyncDisposable
     /// <exception cref="MssanteAuthenticationException">The token is expired or refused.</exception>
     /// <exception cref="InvalidOperationException">The session is already signed in.</exception>
     Task SignInWithTokenAsync(string userName, BearerTokenSource accessToken, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Signs in with a client certificate, as software does for an applicative mailbox (IGC Santé « Organisation »
+    /// certificate, CONF.27). No password or one-time code is involved.
+    /// </summary>
+    /// <param name="certificate">The certificate with its private key.</param>
+    /// <param name="userName">The account; the certificate's e-mail address or common name when null.</param>
+    /// <param name="cancellationToken">Cancels signing in.</param>
+    /// <exception cref="MssanteAuthenticationException">The certificate is refused.</exception>
+    /// <exception cref="InvalidOperationException">The session is already signed in.</exception>
+    Task SignInWithCertificateAsync(X509Certificate2 certificate, string? userName = null, CancellationToken cancellationToken = default);
 
     /// <summary>Completes the sign-in with the one-time code (« code à usage unique »).</summary>
     /// <exception cref="MssanteAuthenticationException">The code is wrong, already used or expired, or the account is locked.</exception>

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Esante.MsSante.Addressing;
 using Esante.MsSante.DependencyInjection;
 using Esante.MsSante.Diagnostics;
@@ -113,15 +114,32 @@ public class MssanteSession : IMssanteSession, IDisposable
     }
 
     /// <inheritdoc/>
-    public virtual async Task SignInWithTokenAsync(string userName, BearerTokenSource accessToken, CancellationToken cancellationToken = default)
+    public virtual Task SignInWithTokenAsync(string userName, BearerTokenSource accessToken, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(userName);
         ArgumentNullException.ThrowIfNull(accessToken);
+        return CompleteWith(() => _operator.SignInWithTokenAsync(userName, accessToken, cancellationToken));
+    }
+
+    /// <inheritdoc/>
+    public virtual Task SignInWithCertificateAsync(X509Certificate2 certificate, string? userName = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        if (!certificate.HasPrivateKey)
+        {
+            throw new ArgumentException("The client certificate has no private key: load it with its key (PFX, or PEM certificate and key).", nameof(certificate));
+        }
+        return CompleteWith(() => _operator.SignInWithCertificateAsync(certificate, userName, cancellationToken));
+    }
+
+    /// <summary>Signs in in one step (token, certificate): no one-time code follows.</summary>
+    private async Task CompleteWith(Func<Task<OperatorGrant>> signIn)
+    {
         if (State == SessionState.SignedIn)
         {
             throw new InvalidOperationException("The session is already signed in; sign out first.");
         }
-        var grant = await Logged(_operator.SignInWithTokenAsync(userName, accessToken, cancellationToken)).ConfigureAwait(false);
+        var grant = await Logged(signIn()).ConfigureAwait(false);
         lock (_gate)
         {
             _grant = grant;

@@ -158,6 +158,10 @@ public class MailboxClient : IMailboxClient, IDisposable
             message.DeliveryStatus);
         var result = await _mailbox.SubmitAsync(mime, envelope, cancellationToken).ConfigureAwait(false);
         _logger.MessageSent(result.MessageId, Mailbox.Address.Value, envelope.Recipients.Count, message.Attachments.Count);
+        if (result.SentCopyError is not null)
+        {
+            _logger.SentCopyNotSaved(result.MessageId, result.SentCopyError);
+        }
         return result;
     }
 

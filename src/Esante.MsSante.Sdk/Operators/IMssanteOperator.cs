@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Esante.MsSante.Addressing;
 
 namespace Esante.MsSante.Operators;
@@ -23,6 +24,16 @@ public interface IMssanteOperator
     /// <param name="cancellationToken">Cancels signing in.</param>
     /// <exception cref="MssanteAuthenticationException">The token is expired (<see cref="AuthenticationFailure.TokenExpired"/>) or refused.</exception>
     Task<OperatorGrant> SignInWithTokenAsync(string userName, BearerTokenSource accessToken, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Signs in with a client certificate (IGC Santé « Organisation » certificates of applicative mailboxes, CONF.27):
+    /// presented in TLS, then SASL EXTERNAL.
+    /// </summary>
+    /// <param name="certificate">The certificate, with its private key.</param>
+    /// <param name="userName">The account; the certificate's e-mail address or common name when null.</param>
+    /// <param name="cancellationToken">Cancels signing in.</param>
+    /// <exception cref="MssanteAuthenticationException">The certificate is refused.</exception>
+    Task<OperatorGrant> SignInWithCertificateAsync(X509Certificate2 certificate, string? userName = null, CancellationToken cancellationToken = default);
 
     /// <summary>Completes a sign-in with the one-time code.</summary>
     /// <exception cref="MssanteAuthenticationException">The code is wrong, already used or expired, or the account is locked.</exception>

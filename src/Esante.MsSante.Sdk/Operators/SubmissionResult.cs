@@ -6,4 +6,7 @@ namespace Esante.MsSante.Operators;
 /// <param name="MessageId">The message's Message-ID, without angle brackets.</param>
 /// <param name="AcceptedRecipients">The envelope recipients the operator accepted (all of them: a refusal sends nothing).</param>
 /// <param name="SentCopy">Where the copy saved in Sent is, if the operator reports it.</param>
-public sealed record SubmissionResult(string MessageId, IReadOnlyList<string> AcceptedRecipients, MessageRef? SentCopy);
+/// <param name="SentCopyError">
+/// Why the copy in Sent could not be saved although the message was sent, or null. The message is not sent again for it.
+/// </param>
+public sealed record SubmissionResult(string MessageId, IReadOnlyList<string> AcceptedRecipients, MessageRef? SentCopy, string? SentCopyError = null);

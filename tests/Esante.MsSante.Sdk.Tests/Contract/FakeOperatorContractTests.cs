@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Esante.MsSante.Addressing;
 using Esante.MsSante.Identity;
 using Esante.MsSante.Testing;
@@ -34,6 +35,8 @@ public sealed class FakeOperatorContractTests : MailboxContract, IAsyncLifetime
     protected override Task<IMssanteSession> SignInAsync(TestUser user) => _harness.SignInAsync(_accounts[user.UserName], user.Password);
 
     protected override IMssanteSession NewSession() => _harness.NewSession();
+
+    protected override X509Certificate2 IssueClientCertificate(TestUser user) => _harness.Server.IssueClientCertificate(_accounts[user.UserName]);
 
     protected override string IssueToken(TestUser user, TimeSpan lifetime, bool validSignature = true)
     {

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Esante.MsSante.Addressing;
 using Esante.MsSante.Identity;
 using Esante.MsSante.Mailbox;
@@ -26,6 +28,9 @@ public abstract class MailboxContract
 
     /// <summary>An access token for the user, as Pro Santé Connect would issue (negative lifetime: already expired).</summary>
     protected abstract string IssueToken(TestUser user, TimeSpan lifetime, bool validSignature = true);
+
+    /// <summary>A client certificate the operator accepts for the user (with its private key).</summary>
+    protected abstract X509Certificate2 IssueClientCertificate(TestUser user);
 
     /// <summary>A domain this operator hosts, for an unknown recipient.</summary>
     protected abstract string HostedDomain { get; }
@@ -257,6 +262,36 @@ public abstract class MailboxContract
         var forged = await Assert.ThrowsAsync<MssanteAuthenticationException>(
             () => session.SignInWithTokenAsync(alice.Address.Value, _ => ValueTask.FromResult(IssueToken(alice, TimeSpan.FromMinutes(2), validSignature: false))));
         Assert.Equal(AuthenticationFailure.InvalidCredentials, forged.Failure);
+        Assert.Equal(SessionState.SignedOut, session.State);
+    }
+
+    [Fact]
+    public async Task Signing_in_with_a_client_certificate_opens_the_mailbox_and_sends()
+    {
+        var robot = await CreateUserAsync();
+        var bob = await CreateUserAsync();
+        using var certificate = IssueClientCertificate(robot);
+        await using var session = NewSession();
+        await session.SignInWithCertificateAsync(certificate);
+        Assert.Equal(SessionState.SignedIn, session.State);
+        await using var box = await session.OpenMailboxAsync(robot.Address);
+        await box.SendAsync(Letter(bob.Address, "Résultats automatiques"));
+        await using var bobBox = await OpenOwnAsync(bob);
+        var received = await WaitForMessageAsync(bobBox, s => s.Subject == "Résultats automatiques");
+        Assert.Equal(robot.Address.Value, received.From!.Address, ignoreCase: true);
+    }
+
+    [Fact]
+    public async Task A_certificate_the_operator_does_not_know_is_refused()
+    {
+        var robot = await CreateUserAsync();
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest($"CN={robot.Address.Value}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var stranger = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        await using var session = NewSession();
+        // Refused during the TLS handshake or at SASL EXTERNAL, depending on the server: never signed in.
+        var e = await Assert.ThrowsAnyAsync<MssanteException>(() => session.SignInWithCertificateAsync(stranger));
+        Assert.True(e is MssanteAuthenticationException or MssanteConnectionException, e.ToString());
         Assert.Equal(SessionState.SignedOut, session.State);
     }
 

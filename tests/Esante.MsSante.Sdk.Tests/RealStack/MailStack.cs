@@ -69,6 +69,14 @@ public sealed class MailStack : IDisposable
 
     public void AddOrganisation(string address, params string[] delegates) => Run("add-org.sh", [Directory, address, .. delegates]);
 
+    /// <summary>A client certificate for the user, signed by the stack's CA (tests/mailstack/add-client-cert.sh).</summary>
+    public X509Certificate2 IssueClientCertificate(string address)
+    {
+        Run("add-client-cert.sh", Directory, address);
+        var folder = Path.Combine(Directory, "tls", "clients");
+        return X509Certificate2.CreateFromPemFile(Path.Combine(folder, address + ".pem"), Path.Combine(folder, address + ".key"));
+    }
+
     /// <summary>A JWT as Pro Santé Connect would issue, signed with the stack's HS256 key.</summary>
     public string IssueToken(string address, TimeSpan lifetime, bool validSignature = true)
     {

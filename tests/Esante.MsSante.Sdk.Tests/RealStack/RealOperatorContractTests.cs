@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Esante.MsSante.Addressing;
 using Esante.MsSante.Identity;
 using Esante.MsSante.Operators.Imap;
@@ -56,6 +57,8 @@ public sealed class RealOperatorContractTests(MailStack stack) : MailboxContract
     }
 
     protected override IMssanteSession NewSession() => _provider.GetRequiredService<IMssanteSession>();
+
+    protected override X509Certificate2 IssueClientCertificate(TestUser user) => stack.IssueClientCertificate(user.Address.Value);
 
     protected override string IssueToken(TestUser user, TimeSpan lifetime, bool validSignature = true) =>
         stack.IssueToken(user.Address.Value, lifetime, validSignature);

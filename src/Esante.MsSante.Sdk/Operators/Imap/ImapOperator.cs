@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Esante.MsSante.Addressing;
 using MailKit.Net.Imap;
 
@@ -46,6 +47,13 @@ public sealed class ImapOperator : IMssanteOperator
         ArgumentException.ThrowIfNullOrWhiteSpace(userName);
         ArgumentNullException.ThrowIfNull(accessToken);
         return SignInAsync(MailCredential.FromToken(userName, accessToken), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<OperatorGrant> SignInWithCertificateAsync(X509Certificate2 certificate, string? userName = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        return SignInAsync(MailCredential.FromCertificate(userName ?? ClientCertificates.Identity(certificate), certificate), cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -151,7 +159,7 @@ public sealed class ImapOperator : IMssanteOperator
         var imap = new ImapClient();
         try
         {
-            MailConnections.Configure(imap, options);
+            MailConnections.Configure(imap, options, credential);
             await MailConnections.ConnectAsync(imap, options.ImapHost, options.ImapPort, options.ImapSecurity, "IMAP", cancellationToken).ConfigureAwait(false);
             await MailConnections.AuthenticateAsync(imap, credential, time, cancellationToken).ConfigureAwait(false);
             return imap;

@@ -34,6 +34,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
     private MssanteSmtpClient? _smtp;
     private DateTimeOffset _smtpLastUsed;
     private QuotaReport? _quota;
+    private string? _sentPath;
     private bool _disposed;
 
     public ImapOperatorMailbox(ImapOperatorOptions options, MailCredential credential, TimeProvider time, MailboxDescriptor mailbox, string prefix, ImapClient connection)
@@ -75,6 +76,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             var (parentPath, name) = Split(newPath);
             var parent = parentPath is null ? Root(imap) : await FolderAsync(imap, parentPath, cancellationToken).ConfigureAwait(false);
             await folder.RenameAsync(parent, name, cancellationToken).ConfigureAwait(false);
+            _sentPath = null;
             var renamed = (await ListAsync(imap, cancellationToken).ConfigureAwait(false)).Select(f => f.Folder).FirstOrDefault(f => f.Path == newPath);
             return renamed ?? new MailFolder(newPath, name, FolderRole.None, 0, 0, folder.DirectorySeparator);
         }, idempotent: false, cancellationToken);
@@ -88,6 +90,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
                 await folder.CloseAsync(expunge: false, cancellationToken).ConfigureAwait(false);
             }
             await folder.DeleteAsync(cancellationToken).ConfigureAwait(false);
+            _sentPath = null;
             return true;
         }, idempotent: false, cancellationToken);
 
@@ -290,25 +293,28 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         }
         await SendAsync(message, envelope, cancellationToken).ConfigureAwait(false);
         MessageRef? copy = null;
+        string? copyError = null;
         if (_options.SaveSentCopy)
         {
             // Sent already: a failure to save the copy must not make the caller send again.
             try
             {
-                copy = await ImapAsync(async imap =>
-                {
-                    var sent = (await ListAsync(imap, cancellationToken).ConfigureAwait(false)).FirstOrDefault(f => f.Folder.Role == FolderRole.Sent).Folder
-                        ?? throw new FolderNotFoundException("Sent");
-                    return await AppendAsync(imap, sent.Path, message, MessageFlags.Seen, cancellationToken).ConfigureAwait(false);
-                }, idempotent: false, cancellationToken).ConfigureAwait(false);
+                var sent = await SentPathAsync(cancellationToken).ConfigureAwait(false);
+                copy = await ImapAsync(imap => AppendAsync(imap, sent, message, MessageFlags.Seen, cancellationToken), idempotent: false, cancellationToken).ConfigureAwait(false);
             }
-            catch (MssanteException)
+            catch (MssanteException e)
             {
-                copy = null;
+                copyError = e.Message;
             }
         }
-        return new SubmissionResult(message.MessageId ?? string.Empty, envelope.Recipients.Select(r => r.Value).ToList(), copy);
+        return new SubmissionResult(message.MessageId ?? string.Empty, envelope.Recipients.Select(r => r.Value).ToList(), copy, copyError);
     }
+
+    /// <summary>The Sent folder's path, looked up once (SPECIAL-USE, else its usual names).</summary>
+    private async Task<string> SentPathAsync(CancellationToken cancellationToken) =>
+        _sentPath ??= await ImapAsync(async imap =>
+            (await ListAsync(imap, cancellationToken).ConfigureAwait(false)).Select(f => f.Folder).FirstOrDefault(f => f.Role == FolderRole.Sent)?.Path
+            ?? throw new FolderNotFoundException("Sent"), idempotent: true, cancellationToken).ConfigureAwait(false);
 
     public Task<QuotaReport> GetQuotaAsync(CancellationToken cancellationToken = default) =>
         ImapAsync(async imap =>
@@ -576,7 +582,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
     /// <summary>The SMTP connection, opened on first use and checked with NOOP after a pause, so a stale connection is replaced before a send, never during one.</summary>
     private async Task<MssanteSmtpClient> EnsureSmtpAsync(CancellationToken cancellationToken)
     {
-        if (_smtp is { IsConnected: true, IsAuthenticated: true })
+        if (_smtp is { IsConnected: true } && (_smtp.IsAuthenticated || _credential.Certificate is not null))
         {
             if (_time.GetUtcNow() - _smtpLastUsed < SmtpIdleCheck)
             {
@@ -598,7 +604,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         var smtp = new MssanteSmtpClient();
         try
         {
-            MailConnections.Configure(smtp, _options);
+            MailConnections.Configure(smtp, _options, _credential);
             var host = string.IsNullOrEmpty(_options.SmtpHost) ? _options.ImapHost : _options.SmtpHost;
             await MailConnections.ConnectAsync(smtp, host, _options.SmtpPort, _options.SmtpSecurity, "SMTP", cancellationToken).ConfigureAwait(false);
             await MailConnections.AuthenticateAsync(smtp, _credential, _time, cancellationToken).ConfigureAwait(false);

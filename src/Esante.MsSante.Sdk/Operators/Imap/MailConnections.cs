@@ -16,15 +16,20 @@ namespace Esante.MsSante.Operators.Imap;
 /// </summary>
 internal static class MailConnections
 {
-    public static void Configure(MailService client, ImapOperatorOptions options)
+    public static void Configure(MailService client, ImapOperatorOptions options, MailCredential credential)
     {
         client.Timeout = (int)options.Timeout.TotalMilliseconds;
         client.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
         client.CheckCertificateRevocation = options.CheckCertificateRevocation;
         client.ServerCertificateValidationCallback = (_, certificate, _, errors) => IsTrusted(certificate, errors, options);
-        if (options.ClientCertificates.Count > 0)
+        var certificates = new X509CertificateCollection(options.ClientCertificates);
+        if (credential.Certificate is not null)
         {
-            client.ClientCertificates = options.ClientCertificates;
+            certificates.Insert(0, credential.Certificate);
+        }
+        if (certificates.Count > 0)
+        {
+            client.ClientCertificates = certificates;
         }
     }
 
@@ -75,6 +80,19 @@ internal static class MailConnections
                 await client.AuthenticateAsync(Encoding.UTF8, new NetworkCredential(credential.UserName, credential.Password), cancellationToken).ConfigureAwait(false);
                 return;
             }
+            if (credential.Certificate is not null)
+            {
+                if (client.AuthenticationMechanisms.Contains("EXTERNAL"))
+                {
+                    await client.AuthenticateAsync(new SaslMechanismExternal(), cancellationToken).ConfigureAwait(false);
+                }
+                else if (client is not MailKit.Net.Smtp.SmtpClient)
+                {
+                    throw new NotSupportedException("The IMAP server does not offer SASL EXTERNAL: it cannot sign in with a client certificate.");
+                }
+                // An SMTP server without EXTERNAL authorises the TLS client certificate itself.
+                return;
+            }
             var token = await credential.AccessToken!(cancellationToken).ConfigureAwait(false);
             AccessTokens.ThrowIfExpired(token, time.GetUtcNow());
             SaslMechanism mechanism = client.AuthenticationMechanisms.Contains("OAUTHBEARER")
@@ -87,7 +105,9 @@ internal static class MailConnections
         catch (MailKit.Security.AuthenticationException e)
         {
             throw new MssanteAuthenticationException(AuthenticationFailure.InvalidCredentials,
-                credential.Password is not null ? "The user name or the password is wrong." : "The access token was refused (expired, revoked or for another account).")
+                credential.Password is not null ? "The user name or the password is wrong."
+                : credential.Certificate is not null ? "The client certificate was refused (unknown authority, expired, or for no account here)."
+                : "The access token was refused (expired, revoked or for another account).")
             {
                 Data = { ["ServerText"] = e.Message },
             };
@@ -114,14 +134,15 @@ internal static class MailConnections
     }
 }
 
-/// <summary>What the SDK signs in with: a password or a source of bearer tokens, kept in memory only.</summary>
+/// <summary>What the SDK signs in with: a password, a source of bearer tokens or a client certificate, kept in memory only.</summary>
 internal sealed class MailCredential
 {
-    private MailCredential(string userName, string? password, BearerTokenSource? accessToken)
+    private MailCredential(string userName, string? password, BearerTokenSource? accessToken, X509Certificate2? certificate)
     {
         UserName = userName;
         Password = password;
         AccessToken = accessToken;
+        Certificate = certificate;
     }
 
     public string UserName { get; }
@@ -130,9 +151,13 @@ internal sealed class MailCredential
 
     public BearerTokenSource? AccessToken { get; }
 
-    public static MailCredential FromPassword(string userName, string password) => new(userName, password, null);
+    public X509Certificate2? Certificate { get; }
 
-    public static MailCredential FromToken(string userName, BearerTokenSource token) => new(userName, null, token);
+    public static MailCredential FromPassword(string userName, string password) => new(userName, password, null, null);
+
+    public static MailCredential FromToken(string userName, BearerTokenSource token) => new(userName, null, token, null);
+
+    public static MailCredential FromCertificate(string userName, X509Certificate2 certificate) => new(userName, null, null, certificate);
 
     public override string ToString() => $"MailCredential {{ UserName = {UserName}, secret = REDACTED }}";
 }

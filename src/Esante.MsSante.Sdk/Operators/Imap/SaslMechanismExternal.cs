@@ -1,0 +1,21 @@
+using System.Net;
+using MailKit.Security;
+
+namespace Esante.MsSante.Operators.Imap;
+
+/// <summary>
+/// SASL EXTERNAL (RFC 4422 appendix A): the identity is the TLS client certificate's. MailKit has no such mechanism.
+/// The authorisation identity is left empty so the server takes the one the certificate names.
+/// </summary>
+internal sealed class SaslMechanismExternal() : SaslMechanism(new NetworkCredential(string.Empty, string.Empty))
+{
+    public override string MechanismName => "EXTERNAL";
+
+    public override bool SupportsInitialResponse => true;
+
+    protected override byte[] Challenge(byte[]? token, int startIndex, int length, CancellationToken cancellationToken)
+    {
+        IsAuthenticated = true;
+        return [];
+    }
+}
