@@ -1,3 +1,4 @@
+using Esante.MsSante.Addressing;
 using Esante.MsSante.DependencyInjection;
 using Esante.MsSante.Identity;
 using Esante.MsSante.Policies;
@@ -11,7 +12,8 @@ public static class MssanteServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the SDK's services: <see cref="IMssanteSession"/> (one per person signing in), <see cref="IOtpProvider"/>,
-    /// the policies built from <see cref="MssanteOptions"/> (validated at start), and a <see cref="TimeProvider"/>.
+    /// the policies built from <see cref="MssanteOptions"/> (validated at start), the <see cref="TrustSpace"/> whose
+    /// whitelist can be reloaded (<see cref="TrustSpace.LoadWhitelistAsync"/>), and a <see cref="TimeProvider"/>.
     /// An operator must be registered too: the fake one with <c>AddMssanteFakeOperator</c> from Esante.MsSante.Sdk.Testing.
     /// Calling it twice adds nothing twice.
     /// </summary>
@@ -29,7 +31,8 @@ public static class MssanteServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MssanteOptions>, MssanteOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<MssantePolicies>(sp => MssantePoliciesFactory.Create(sp.GetRequiredService<IOptions<MssanteOptions>>().Value));
+        services.TryAddSingleton(sp => MssantePoliciesFactory.CreateTrustSpace(sp.GetRequiredService<IOptions<MssanteOptions>>().Value));
+        services.TryAddSingleton(sp => MssantePoliciesFactory.Create(sp.GetRequiredService<IOptions<MssanteOptions>>().Value, sp.GetRequiredService<TrustSpace>()));
         services.TryAddSingleton<IOtpProvider>(sp => new OtpProvider(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<MssanteOptions>>().Value.Otp));
         services.TryAddTransient<IMssanteSession, MssanteSession>();
         return services;

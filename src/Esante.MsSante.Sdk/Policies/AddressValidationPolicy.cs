@@ -8,17 +8,27 @@ namespace Esante.MsSante.Policies;
 /// </summary>
 public sealed class AddressValidationPolicy
 {
-    /// <summary>Creates the policy.</summary>
+    private readonly TrustSpace _trustSpace;
+
+    /// <summary>Creates the policy over a fixed trust space.</summary>
     /// <param name="trustedDomains">The trust space; <see cref="TrustedDomainList.Default"/> when null.</param>
     /// <param name="allowPatientRecipients">Whether patients (<c>@patient.mssante.fr</c>) may be written to.</param>
     public AddressValidationPolicy(TrustedDomainList? trustedDomains = null, bool allowPatientRecipients = true)
+        : this(new TrustSpace(trustedDomains), allowPatientRecipients)
     {
-        TrustedDomains = trustedDomains ?? TrustedDomainList.Default;
+    }
+
+    /// <summary>Creates the policy over a trust space whose whitelist may be reloaded.</summary>
+    /// <param name="trustSpace">The trust space, read at each decision.</param>
+    /// <param name="allowPatientRecipients">Whether patients (<c>@patient.mssante.fr</c>) may be written to.</param>
+    public AddressValidationPolicy(TrustSpace trustSpace, bool allowPatientRecipients = true)
+    {
+        _trustSpace = trustSpace ?? throw new ArgumentNullException(nameof(trustSpace));
         AllowPatientRecipients = allowPatientRecipients;
     }
 
-    /// <summary>The trust space recipients must belong to.</summary>
-    public TrustedDomainList TrustedDomains { get; }
+    /// <summary>The trust space recipients must belong to, now.</summary>
+    public TrustedDomainList TrustedDomains => _trustSpace.Current;
 
     /// <summary>Whether patients may be written to.</summary>
     public bool AllowPatientRecipients { get; }
@@ -44,7 +54,8 @@ public sealed class AddressValidationPolicy
         {
             return [new PolicyViolation(PolicyViolationCodes.RecipientMalformed, syntaxError, target)];
         }
-        if (!TrustedDomains.Contains(domain!))
+        var trustedDomains = TrustedDomains;
+        if (!trustedDomains.Contains(domain!))
         {
             return
             [
@@ -58,7 +69,7 @@ public sealed class AddressValidationPolicy
         {
             return [new PolicyViolation(PolicyViolationCodes.PatientRecipientNotAllowed, "writing to patients is not allowed by this application's configuration.", target)];
         }
-        if (!MssanteAddress.TryParse(candidate, TrustedDomains, out address, out var error))
+        if (!MssanteAddress.TryParse(candidate, trustedDomains, out address, out var error))
         {
             return [new PolicyViolation(PolicyViolationCodes.PatientAddressInvalid, error, target)];
         }
