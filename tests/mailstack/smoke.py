@@ -4,7 +4,8 @@
     python3 tests/mailstack/smoke.py DIR
 
 Adds a few users with unique names (so it can run again on the same stack),
-then checks IMAP, SMTP, XOAUTH2 with a locally signed JWT, shared
+then checks IMAP, SMTP, XOAUTH2 with a locally signed JWT, client
+certificates (IMAP AUTHENTICATE EXTERNAL, submission without AUTH), shared
 (organisational) mailboxes, quota refusals, ManageSieve/Sieve and the no-TLS
 ports. Every TLS connection validates the server certificate against the
 stack's own CA. Prints one line per check; exits 1 on the first failure.
@@ -21,6 +22,7 @@ import socket
 import ssl
 import subprocess
 import sys
+import tempfile
 import time
 import warnings
 
@@ -238,6 +240,125 @@ try:
 except smtplib.SMTPAuthenticationError as e:
     ok("submission XOAUTH2 expired token refused", f"{e.smtp_code} {e.smtp_error.decode()}")
 s.close()
+
+# ----------------------------------------------------------------- client certificates
+def add_client_cert(addr, *extra):
+    out = subprocess.run([E["ADD_CLIENT_CERT"], DIR, addr, *extra], check=True,
+                         stdout=subprocess.PIPE, text=True).stdout.split()
+    return out[0], out[1]
+
+
+def cert_ctx(cert=None):
+    c = ssl.create_default_context(cafile=E["CA_CERT"])  # server validation still ON
+    if cert:
+        c.load_cert_chain(*cert)
+    return c
+
+
+def external(m):
+    return m.authenticate("EXTERNAL", lambda _c: b"")  # empty response: authzid = the cert's user
+
+
+def imap_external_refused(name, cert, port=None):
+    try:
+        m = imaplib.IMAP4(TLS_NAME, int(port or E["IMAP_PORT"]))
+        m.starttls(ssl_context=cert_ctx(cert))
+        typ, data = external(m)
+        fail(name, f"accepted: {typ} {data}")
+    except imaplib.IMAP4.error as e:
+        ok(name, "at auth: " + str(e))
+    except (ssl.SSLError, OSError) as e:
+        ok(name, "at TLS: " + type(e).__name__ + " " + str(e)[:120])
+
+
+CERT_A = add_client_cert(A)
+CERT_B = add_client_cert(B)
+CERT_GHOST = add_client_cert(f"fantome.{RUN}@{DOMAIN}", "--allow-unknown")
+ok("add-client-cert.sh (CN/rfc822Name = address, clientAuth, 1 day)", CERT_A[0])
+# The same name, signed by a CA the stack does not know.
+FOREIGN = tempfile.mkdtemp(prefix="smoke-foreign-ca-")
+ossl = lambda *a: subprocess.run(["openssl", *a], check=True, cwd=FOREIGN,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+ossl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+     "-keyout", "ca.key", "-out", "ca.pem", "-days", "1", "-subj", "/CN=Foreign test CA",
+     "-addext", "basicConstraints=critical,CA:TRUE")
+ossl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+     "-keyout", "c.key", "-out", "c.csr", "-subj", f"/CN={A}")
+with open(os.path.join(FOREIGN, "c.ext"), "w") as f:
+    f.write(f"extendedKeyUsage = clientAuth\nsubjectAltName = email:{A}\n")
+ossl("x509", "-req", "-in", "c.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-set_serial", "7",
+     "-days", "1", "-extfile", "c.ext", "-out", "c.pem")
+CERT_FOREIGN = (os.path.join(FOREIGN, "c.pem"), os.path.join(FOREIGN, "c.key"))
+
+# IMAP STARTTLS + EXTERNAL: logged in as the certificate's user (proved by
+# an APPEND that A then finds with a password login; in Drafts, so that the
+# INBOX counts checked further down do not change).
+m = imaplib.IMAP4(TLS_NAME, int(E["IMAP_PORT"]))
+check("AUTH=EXTERNAL" in m.capabilities, "IMAP offers AUTH=EXTERNAL", " ".join(m.capabilities))
+m.starttls(ssl_context=cert_ctx(CERT_A))
+typ, data = external(m)
+check(typ == "OK", "IMAP STARTTLS + AUTHENTICATE EXTERNAL with a client certificate", f"{typ} {data[0].decode()}")
+mark = f"cert-login-{RUN}"
+typ, data = m.append("Drafts", None, None, message(A, A, mark))
+check(typ == "OK", "APPEND in the EXTERNAL session", f"{typ} {data[0].decode()}")
+m.logout()
+m = imap_login(A, PW)
+m.select("Drafts")
+typ, data = m.search(None, "SUBJECT", mark)
+check(bool(data[0]), "EXTERNAL session was the certificate's user (password login finds its APPEND)", f"SEARCH {data[0].decode()}")
+m.logout()
+imap_external_refused("IMAP EXTERNAL without a client certificate refused", None)
+imap_external_refused("IMAP EXTERNAL with a certificate for an unknown address refused", CERT_GHOST)
+imap_external_refused("IMAP EXTERNAL with a certificate from another CA refused", CERT_FOREIGN)
+m = imap_starttls()
+typ, _ = m.login(A, PW)
+check(typ == "OK", "IMAP LOGIN without a certificate still works (certificate asked, not required)")
+m.logout()
+
+# Submission with a client certificate and no AUTH.
+s = smtplib.SMTP(TLS_NAME, int(E["SMTP_SUBMISSION_PORT"]), timeout=20)
+s.ehlo("client.test")
+s.starttls(context=cert_ctx(CERT_A))
+s.ehlo("client.test")
+s.mail(A)
+code, resp = s.rcpt(f"personne.{RUN}@{DOMAIN}")
+check(code == 550, "submission with certificate: unknown recipient still refused at RCPT", f"{code} {resp.decode()}")
+code, resp = s.rcpt(B)
+check(code == 250, "submission STARTTLS with client certificate, no AUTH: RCPT", f"{code} {resp.decode()}")
+cert_subject = f"Sent with a client certificate {RUN}"
+code, resp = s.data(message(A, B, cert_subject))
+check(code == 250, "submission with client certificate, no AUTH: DATA", f"{code} {resp.decode()}")
+s.quit()
+s = smtplib.SMTP_SSL(TLS_NAME, int(E["SMTPS_PORT"]), context=cert_ctx(CERT_A), timeout=20)
+s.ehlo("client.test")
+s.mail(A)
+code, resp = s.rcpt(B)
+check(code == 250, "SMTPS with client certificate, no AUTH: RCPT", f"{code} {resp.decode()}")
+s.rset()
+s.quit()
+for name, cert in (("without certificate", None), ("with a certificate from another CA", CERT_FOREIGN)):
+    s = smtplib.SMTP(TLS_NAME, int(E["SMTP_SUBMISSION_PORT"]), timeout=20)
+    s.ehlo("client.test")
+    s.starttls(context=cert_ctx(cert))
+    s.ehlo("client.test")
+    s.mail(A)
+    code, resp = s.rcpt(B)
+    check(500 <= code < 600, f"submission {name} and without AUTH refused", f"{code} {resp.decode()}")
+    s.quit()
+# B, by IMAPS + EXTERNAL, finds the message sent with A's certificate.
+deadline = time.monotonic() + 10
+while True:
+    m = imaplib.IMAP4_SSL(TLS_NAME, int(E["IMAPS_PORT"]), ssl_context=cert_ctx(CERT_B))
+    typ, login = external(m)
+    m.select("INBOX")
+    typ, data = m.search(None, "SUBJECT", f'"{cert_subject}"')
+    m.logout()
+    if data[0] or time.monotonic() > deadline:
+        break
+    time.sleep(0.1)
+check(bool(data[0]), "IMAPS + EXTERNAL as the recipient: the certificate-sent message is in its INBOX",
+      f"{login[0].decode()}; SEARCH {data[0].decode()}")
+subprocess.run(["rm", "-rf", FOREIGN], check=False)
 
 # ----------------------------------------------------------------- organisational mailbox
 subprocess.run([E["ADD_ORG"], DIR, ORG, DEL], check=True, stdout=subprocess.DEVNULL)

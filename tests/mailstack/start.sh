@@ -132,6 +132,7 @@ DOVECOT_LOG="$DIR/logs/dovecot.log"
 render "$HERE/dovecot.conf.in" "$DOVECOT_CONF"
 render "$HERE/dovecot-oauth2.conf.ext.in" "$DIR/dovecot/oauth2.conf.ext"
 render "$HERE/dovecot-sql.conf.ext.in" "$DIR/dovecot/sql.conf.ext"
+render "$HERE/dovecot-sql-external.conf.ext.in" "$DIR/dovecot/sql-external.conf.ext"
 : > "$DOVECOT_LOG"
 
 # ---------------------------------------------------------------- Postfix
@@ -214,6 +215,8 @@ JWT_ISSUER=$JWT_ISSUER
 DEFAULT_QUOTA_KB=512000
 ADD_USER=$HERE/add-user.sh
 ADD_ORG=$HERE/add-org.sh
+ADD_CLIENT_CERT=$HERE/add-client-cert.sh
+CLIENT_CERT_DIR=$TLS/clients
 STOP=$HERE/stop.sh
 USERS_DB=$USERS_DB
 MAIL_ROOT=$DIR/mail
