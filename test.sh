@@ -40,6 +40,10 @@ awk '
   END { printf "tests: %d passed, %d failed, %d skipped\n", passed, failed, skipped }
 ' "$log"
 
+if [ "$status" -ne 0 ]; then
+  echo "Mail stack errors seen during the run (if any):" >&2
+  grep -hE 'Panic|Fatal|Error|warning: .*(fatal|panic)' "$stack"/logs/*.log 2>/dev/null | grep -v 'Raw backtrace' | tail -n 20 >&2 || true
+fi
 if [ "$status" -eq 0 ] && ! grep -qE '(Passed|Failed)! +- Failed: ' "$log"; then
   echo "No test ran: treating this as a failure." >&2
   status=1

@@ -3,10 +3,13 @@ using System.Text;
 
 namespace Esante.MsSante.Testing;
 
-/// <summary>A salted PBKDF2 hash: the fake operator never keeps a password in clear.</summary>
+/// <summary>
+/// A salted PBKDF2 hash: the fake operator never keeps a password in clear. Few iterations on purpose: it holds test
+/// passwords only, and a sign-in must cost a test well under a millisecond.
+/// </summary>
 internal sealed class PasswordHash
 {
-    private const int Iterations = 10_000;
+    private const int Iterations = 100;
     private readonly byte[] _salt;
     private readonly byte[] _hash;
 

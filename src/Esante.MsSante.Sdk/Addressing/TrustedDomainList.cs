@@ -45,6 +45,11 @@ public sealed class TrustedDomainList
     /// <param name="domain">A domain name, in any case, ASCII or Unicode.</param>
     public bool Contains(string domain)
     {
+        // Fast path for the usual lower-case ASCII name: IDNA maps it to itself.
+        if (DomainName.IsLowerAsciiHostName(domain))
+        {
+            return IsMssanteDomain(domain) || _whitelisted.Contains(domain);
+        }
         if (DomainName.TryNormalize(domain, out var normalized) is not null)
         {
             return false;
@@ -61,6 +66,25 @@ public sealed class TrustedDomainList
 internal static class DomainName
 {
     private static readonly IdnMapping Idn = new() { UseStd3AsciiRules = true };
+
+    /// <summary>Whether a name is already in normal form: lower-case letters, digits, '-' and '.', two labels at least, none empty or hyphen-edged.</summary>
+    public static bool IsLowerAsciiHostName(string? domain)
+    {
+        if (string.IsNullOrEmpty(domain) || domain.Length > 253 || domain[0] is '.' or '-' || domain[^1] is '.' or '-' ||
+            !domain.Contains('.', StringComparison.Ordinal) || domain.Contains("..", StringComparison.Ordinal) ||
+            domain.Contains(".-", StringComparison.Ordinal) || domain.Contains("-.", StringComparison.Ordinal) || domain.StartsWith("xn--", StringComparison.Ordinal))
+        {
+            return false;
+        }
+        foreach (var c in domain)
+        {
+            if (!(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '.'))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /// <summary>Normalises to lower-case ASCII (IDNA); returns an error text, or null when valid.</summary>
     public static string? TryNormalize(string? domain, out string? normalized)

@@ -151,7 +151,9 @@ public class MailboxClient : IMailboxClient, IDisposable
             _logger.MessageRefused(string.Join(",", violations.Select(v => v.Code).Distinct()));
             throw new MessageRejectedException(violations);
         }
-        using var mime = MssanteMessageComposer.Compose(message, Mailbox.Address, Mailbox.DisplayName, _productReference!, _time.GetUtcNow());
+        // A mailbox whose name is its address gets no display name, not "addr" <addr>.
+        var displayName = string.Equals(Mailbox.DisplayName, Mailbox.Address.Value, StringComparison.OrdinalIgnoreCase) ? null : Mailbox.DisplayName;
+        using var mime = MssanteMessageComposer.Compose(message, Mailbox.Address, displayName, _productReference!, _time.GetUtcNow());
         var envelope = new SubmissionEnvelope(
             Mailbox.Address,
             MssanteMessageComposer.EnvelopeRecipients(message, _policies.Addresses.TrustedDomains),
@@ -256,8 +258,14 @@ public class MailboxClient : IMailboxClient, IDisposable
         }
     }
 
-    private MessageSummary WithMssanteIndicator(MessageSummary summary) =>
-        summary with { IsMssante = summary.From?.ToMssanteAddress(_policies.Addresses.TrustedDomains) is not null };
+    /// <summary>Whether the sender's domain is in the trust space: the « message sécurisé MSSanté » mark.</summary>
+    private MessageSummary WithMssanteIndicator(MessageSummary summary)
+    {
+        var address = summary.From?.Address;
+        var at = address?.LastIndexOf('@') ?? -1;
+        var isMssante = at > 0 && _policies.Addresses.TrustedDomains.Contains(address![(at + 1)..].ToLowerInvariant());
+        return summary.IsMssante == isMssante ? summary : summary with { IsMssante = isMssante };
+    }
 
     private static void CheckFolderPath(string path, string name)
     {

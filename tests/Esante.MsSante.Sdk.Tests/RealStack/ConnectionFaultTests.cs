@@ -122,7 +122,8 @@ public sealed class ConnectionFaultTests(MailStack stack)
         using var relay = new TcpRelay(stack.Port("IMAP_PORT"));
         var options = stack.Options(o => o.ImapPort = relay.Port);
         await using var box = await OpenAsync(options, user);
-        var seed = await OpenRawAppendAsync(user, 300);
+        // More than one batch (1,000), so the list reads the folder in two FETCHes and the drop falls between them.
+        var seed = await OpenRawAppendAsync(user, 1100);
 
         var seen = new List<MessageRef>();
         await foreach (var summary in box.GetMessagesAsync())

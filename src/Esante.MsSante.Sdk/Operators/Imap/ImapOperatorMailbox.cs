@@ -19,7 +19,10 @@ namespace Esante.MsSante.Operators.Imap;
 /// </summary>
 internal sealed class ImapOperatorMailbox : IOperatorMailbox
 {
-    private const int FetchBatch = 256;
+    private const int FetchBatch = 1000;
+
+    /// <summary>Free space above which a send's Sent copy surely fits (larger than any message servers accept).</summary>
+    private const long RoomWithoutMeasuring = 64L * 1024 * 1024;
     private static readonly TimeSpan SmtpIdleCheck = TimeSpan.FromSeconds(20);
     private const MessageSummaryItems SummaryItems =
         MessageSummaryItems.UniqueId | MessageSummaryItems.Envelope | MessageSummaryItems.Flags | MessageSummaryItems.Size | MessageSummaryItems.InternalDate;
@@ -96,11 +99,21 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
 
     public async IAsyncEnumerable<MessageSummary> FetchSummariesAsync(string folderPath, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var (uidValidity, uids) = await ImapAsync(async imap =>
+        // An ordinary folder comes in one FETCH; a large one in batches of UIDs, so memory stays bounded.
+        var (uidValidity, all, uids) = await ImapAsync(async imap =>
         {
             var folder = await OpenAsync(imap, folderPath, cancellationToken).ConfigureAwait(false);
-            return (folder.UidValidity, await folder.SearchAsync(SearchQuery.All, cancellationToken).ConfigureAwait(false));
+            if (folder.Count <= FetchBatch)
+            {
+                var summaries = folder.Count == 0 ? [] : await folder.FetchAsync(0, -1, SummaryItems, cancellationToken).ConfigureAwait(false);
+                return (folder.UidValidity, summaries, (IList<UniqueId>)[]);
+            }
+            return (folder.UidValidity, (IList<IMessageSummary>)[], await folder.SearchAsync(SearchQuery.All, cancellationToken).ConfigureAwait(false));
         }, idempotent: true, cancellationToken).ConfigureAwait(false);
+        foreach (var summary in all.OrderBy(s => s.UniqueId.Id))
+        {
+            yield return ToSummary(folderPath, uidValidity, summary);
+        }
 
         // The lock is held per batch, not across yields, so the caller may use the mailbox while it reads the list.
         for (var start = 0; start < uids.Count; start += FetchBatch)
@@ -289,7 +302,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_options.SaveSentCopy)
         {
-            await EnsureRoomForAsync(Measure(message), cancellationToken).ConfigureAwait(false);
+            await EnsureRoomForAsync(message, cancellationToken).ConfigureAwait(false);
         }
         await SendAsync(message, envelope, cancellationToken).ConfigureAwait(false);
         MessageRef? copy = null;
@@ -500,7 +513,6 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
     {
         var folder = await FolderAsync(imap, folderPath, cancellationToken).ConfigureAwait(false);
         var uid = await folder.AppendAsync(new AppendRequest(message, ToMailKit(flags)), cancellationToken).ConfigureAwait(false);
-        _quota = null;
         return new MessageRef(folderPath, uid?.Validity ?? await StatusAsync(folder, cancellationToken).ConfigureAwait(false), uid?.Id ?? 0);
     }
 
@@ -513,11 +525,14 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         return folder.UidValidity;
     }
 
-    /// <summary>Refuses a send whose Sent copy would not fit, asking the server only when the last known usage is close to the limit.</summary>
-    private async Task EnsureRoomForAsync(long size, CancellationToken cancellationToken)
+    /// <summary>
+    /// Refuses a send whose Sent copy would not fit. The quota is asked once, then kept up to date with what this mailbox
+    /// appends; the server is asked again, and the message measured, only when the usage comes close to the limit.
+    /// </summary>
+    private async Task EnsureRoomForAsync(MimeMessage message, CancellationToken cancellationToken)
     {
         var quota = _quota;
-        if (quota is null || quota.LimitBytes is { } l && quota.UsedBytes + size > l * 0.9)
+        if (quota is null)
         {
             try
             {
@@ -528,11 +543,34 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
                 return;
             }
         }
-        if (quota.LimitBytes is { } limit && quota.UsedBytes + size > limit)
+        if (quota.LimitBytes is not { } limit)
+        {
+            return;
+        }
+        if (limit - quota.UsedBytes > RoomWithoutMeasuring)
+        {
+            _quota = quota with { UsedBytes = quota.UsedBytes + EstimateSize(message) };
+            return;
+        }
+        // Close to the limit: ask the server and measure exactly.
+        quota = await GetQuotaAsync(cancellationToken).ConfigureAwait(false);
+        var size = Measure(message);
+        if (quota.UsedBytes + size > limit)
         {
             throw new QuotaExceededException("The mailbox is full: the copy in Sent would not fit, so nothing was sent. Delete messages and empty the Trash.", quota);
         }
         _quota = quota with { UsedBytes = quota.UsedBytes + size };
+    }
+
+    /// <summary>An upper bound of a message's size from its parts' lengths, without writing it (base64 grows content by 4/3).</summary>
+    private static long EstimateSize(MimeMessage message)
+    {
+        long size = 8 * 1024;
+        foreach (var part in message.BodyParts.OfType<MimePart>())
+        {
+            size += part.Content?.Stream is { CanSeek: true } stream ? stream.Length * 4 / 3 + 1024 : 64 * 1024;
+        }
+        return size;
     }
 
     // ---- SMTP plumbing ----
