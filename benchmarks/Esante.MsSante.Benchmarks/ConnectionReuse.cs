@@ -1,0 +1,84 @@
+using BenchmarkDotNet.Attributes;
+using Esante.MsSante.Addressing;
+using Esante.MsSante.Benchmarks.Infrastructure;
+using Esante.MsSante.Identity;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Esante.MsSante.Benchmarks;
+
+/// <summary>
+/// B. What reusing the connection is worth (ARCHITECTURE.md, "Performance shape": sending many messages does not pay a TLS
+/// handshake and authentication per message). Goal: the SDK ≥ 5× faster than connecting per message, i.e. Ratio ≤ 0.20.
+/// <para>
+/// Apples to apples: the baseline only submits by SMTP, so the SDK side disables its Sent copy
+/// (<c>ImapOperatorOptions.SaveSentCopy = false</c>); both sides then do exactly 100 SMTP submissions. The SDK side is measured
+/// from cold, sign-in (one IMAP connection), opening the mailbox and signing out included, which only counts against it.
+/// </para>
+/// </summary>
+[ShortRunConfig]
+public class ConnectionReuse
+{
+    private const int Messages = 100;
+
+    private BenchmarkMailStack _stack = null!;
+    private ServiceProvider? _provider;
+    private string _sender = null!;
+    private string _recipient = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _stack = BenchmarkMailStack.Attach();
+        _sender = _stack.NewUser("b-from");
+        _recipient = _stack.NewUser("b-to");
+        _provider = new ServiceCollection()
+            .AddMssante(o => o.ProductReference = Letters.ProductReference)
+            .AddMssanteImapOperator(o =>
+            {
+                _stack.Configure(o);
+                // No Sent copy: the baseline below does SMTP only, so the SDK does SMTP only too.
+                o.SaveSentCopy = false;
+            })
+            .BuildServiceProvider();
+    }
+
+    /// <summary>Every call starts on a quiet server: Postfix has delivered the previous call's 100 messages.</summary>
+    [IterationSetup]
+    public void DrainQueue() => _stack.WaitForEmptyQueue();
+
+    [Benchmark(Baseline = true, Description = "100 × (connect + STARTTLS + AUTH + send + QUIT): raw MailKit")]
+    public async Task<int> ConnectPerMessage()
+    {
+        for (var i = 0; i < Messages; i++)
+        {
+            using var smtp = await _stack.ConnectSmtpAsync(_sender);
+            using var message = Letters.Raw(_sender, _recipient, i);
+            await smtp.SendAsync(message);
+            await smtp.DisconnectAsync(quit: true);
+        }
+        return Messages;
+    }
+
+    [Benchmark(Description = "Sign in + 100 SendAsync on one IMailboxClient (no Sent copy): SDK")]
+    public async Task<int> SdkReusedConnection()
+    {
+        await using var session = _provider!.GetRequiredService<IMssanteSession>();
+        await session.SignInAsync(_sender, BenchmarkMailStack.Password);
+        await using var mailbox = await session.OpenMailboxAsync(MssanteAddress.Parse(_sender));
+        for (var i = 0; i < Messages; i++)
+        {
+            await mailbox.SendAsync(Letters.Sdk(_recipient, i));
+        }
+        return Messages;
+    }
+
+    [GlobalCleanup]
+    public async Task Cleanup()
+    {
+        if (_provider is not null)
+        {
+            await _provider.DisposeAsync();
+        }
+        _stack?.Dispose();
+    }
+}

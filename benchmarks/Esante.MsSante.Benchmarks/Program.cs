@@ -1,0 +1,39 @@
+using BenchmarkDotNet.Running;
+using Esante.MsSante.Benchmarks.Infrastructure;
+
+namespace Esante.MsSante.Benchmarks;
+
+/// <summary>
+/// Starts a private Dovecot + Postfix stack (tests/mailstack, as root), runs the BenchmarkDotNet switcher with the arguments
+/// given, and stops the stack. A stack already running can be reused by setting ESANTE_BENCH_MAILSTACK_ENV to its env file.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        var listingOnly = args.Any(a => a is "--list" or "--help" or "-h" or "-?" or "--version");
+        BenchmarkMailStack? stack = null;
+        if (!listingOnly && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(BenchmarkMailStack.EnvVariable)))
+        {
+            Console.WriteLine("Starting a private mail stack (Dovecot + Postfix on loopback, tests/mailstack/start.sh)...");
+            stack = BenchmarkMailStack.Start();
+            Console.WriteLine($"Mail stack running in {stack.Directory}.");
+            // BenchmarkDotNet's benchmark processes inherit this variable and attach to the stack.
+            Environment.SetEnvironmentVariable(BenchmarkMailStack.EnvVariable, stack.EnvFile);
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => stack.Dispose();
+        }
+        try
+        {
+            var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+            return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
+        }
+        finally
+        {
+            if (stack is not null)
+            {
+                Console.WriteLine($"Stopping the mail stack in {stack.Directory}.");
+                stack.Dispose();
+            }
+        }
+    }
+}
