@@ -56,7 +56,7 @@ public sealed class ImapOperatorOptions
     /// <summary>
     /// Checks the options.
     /// </summary>
-    /// <exception cref="ArgumentException">A host is missing, a port is out of range, or plaintext is combined with client certificates.</exception>
+    /// <exception cref="ArgumentException">The IMAP host is missing, a port is out of range, or the timeout is not positive.</exception>
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(ImapHost))
