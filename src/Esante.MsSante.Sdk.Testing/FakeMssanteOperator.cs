@@ -257,13 +257,24 @@ public sealed class FakeMssanteOperator : IMssanteOperator
     public void DeliverFromOutside(MimeMessage message, params string[] recipients)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var targets = (recipients.Length > 0 ? recipients : message.To.Mailboxes.Concat(message.Cc.Mailboxes).Select(m => m.Address))
-            .Select(r => MssanteAddress.Parse(r, new TrustedDomainList([.. _stores.Keys.Select(k => k.Domain)])))
-            .Distinct()
-            .ToList();
-        var raw = StoredMessage.Serialize(message);
+        var targets = recipients.Length > 0 ? recipients : [.. message.To.Mailboxes.Concat(message.Cc.Mailboxes).Select(m => m.Address)];
+        DeliverRawFromOutside(StoredMessage.Serialize(message), targets);
+    }
+
+    /// <summary>
+    /// Delivers raw bytes as they came off the wire, however malformed, to hosted recipients (as an MX would store them).
+    /// </summary>
+    /// <param name="raw">The message as received.</param>
+    /// <param name="recipients">The envelope recipients.</param>
+    /// <exception cref="RecipientsRejectedException">A recipient is not hosted here or its mailbox is full; nothing was delivered.</exception>
+    public void DeliverRawFromOutside(byte[] raw, params string[] recipients)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        ArgumentNullException.ThrowIfNull(recipients);
         lock (_gate)
         {
+            var hosted = new TrustedDomainList([.. _stores.Keys.Select(k => k.Domain)]);
+            var targets = recipients.Select(r => MssanteAddress.Parse(r, hosted)).Distinct().ToList();
             ExpireAll();
             var rejected = targets.Select(t => Refusal(t, raw.Length) is { } reason ? new RejectedRecipient(t.Value, reason) : null).OfType<RejectedRecipient>().ToList();
             if (rejected.Count > 0)

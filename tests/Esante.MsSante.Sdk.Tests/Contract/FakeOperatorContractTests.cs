@@ -36,6 +36,12 @@ public sealed class FakeOperatorContractTests : MailboxContract, IAsyncLifetime
 
     protected override IMssanteSession NewSession() => _harness.NewSession();
 
+    protected override Task DeliverRawAsync(TestUser recipient, byte[] raw)
+    {
+        _harness.Server.DeliverRawFromOutside(raw, recipient.Address.Value);
+        return Task.CompletedTask;
+    }
+
     protected override X509Certificate2 IssueClientCertificate(TestUser user) => _harness.Server.IssueClientCertificate(_accounts[user.UserName]);
 
     protected override string IssueToken(TestUser user, TimeSpan lifetime, bool validSignature = true)

@@ -32,6 +32,9 @@ public abstract class MailboxContract
     /// <summary>A client certificate the operator accepts for the user (with its private key).</summary>
     protected abstract X509Certificate2 IssueClientCertificate(TestUser user);
 
+    /// <summary>Delivers raw bytes to the user as a server receiving them from outside would store them.</summary>
+    protected abstract Task DeliverRawAsync(TestUser recipient, byte[] raw);
+
     /// <summary>A domain this operator hosts, for an unknown recipient.</summary>
     protected abstract string HostedDomain { get; }
 
@@ -130,6 +133,41 @@ public abstract class MailboxContract
         await watching;
         Assert.Equal(["Nouveau 1", "Nouveau 2"], watched);
         Assert.False(stop.IsCancellationRequested, "The new messages should arrive well before the timeout.");
+    }
+
+    [Fact]
+    public async Task A_malformed_message_is_listed_and_read_without_error_and_loses_nothing_readable()
+    {
+        var bob = await CreateUserAsync();
+        var raw = string.Join("\r\n",
+            "From: \"Cassé <jean.dupont@chu-angers.mssante.fr",
+            "To: " + bob.Address.Value,
+            "Subject: =?utf-8?B?!!pas-du-base64?= Message abîmé",
+            "Date: pas une date",
+            "Message-ID: <malforme@chu-angers.mssante.fr>",
+            "MIME-Version: 1.0",
+            "Content-Type: multipart/mixed; boundary=\"b1\"",
+            "",
+            "--b1",
+            "Content-Type: text/plain; charset=charset-inconnu",
+            "",
+            "Corps lisible",
+            "--b1",
+            "Content-Type: application/pdf; name=\"cr.pdf\"",
+            "Content-Transfer-Encoding: base64",
+            "Content-Disposition: attachment; filename=\"cr.pdf\"",
+            "",
+            "JVBERi0x!!!pas du base64 @@@",
+            "") + "\r\n";
+        await DeliverRawAsync(bob, System.Text.Encoding.UTF8.GetBytes(raw));
+        await using var box = await OpenOwnAsync(bob);
+        var summary = await WaitForMessageAsync(box, s => s.Subject?.Contains("abîmé", StringComparison.Ordinal) == true);
+        Assert.NotEqual(default, summary.Date);
+        var message = await box.ReadMessageAsync(summary.Ref);
+        Assert.Contains("Corps lisible", message.TextBody, StringComparison.Ordinal);
+        var attachment = Assert.Single(message.Attachments);
+        Assert.Equal("cr.pdf", attachment.FileName);
+        Assert.NotNull(await attachment.ReadAllBytesAsync());
     }
 
     [Fact]

@@ -69,6 +69,38 @@ public sealed class MailStack : IDisposable
 
     public void AddOrganisation(string address, params string[] delegates) => Run("add-org.sh", [Directory, address, .. delegates]);
 
+    /// <summary>Delivers raw bytes to a user through Dovecot's LMTP, as Postfix does, so nothing normalises them first.</summary>
+    public async Task DeliverRawAsync(string recipient, byte[] raw)
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync("127.0.0.1", Port("LMTP_PORT"));
+        var stream = client.GetStream();
+        using var reader = new StreamReader(stream, System.Text.Encoding.ASCII, leaveOpen: true);
+        async Task<string> ReplyAsync()
+        {
+            string? line;
+            do
+            {
+                line = await reader.ReadLineAsync() ?? throw new IOException("LMTP closed the connection.");
+            }
+            while (line.Length > 3 && line[3] == '-');
+            return line[0] is '2' or '3' ? line : throw new InvalidOperationException("LMTP refused: " + line);
+        }
+        async Task CommandAsync(string command)
+        {
+            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(command + "\r\n"));
+            await ReplyAsync();
+        }
+        await ReplyAsync();
+        await CommandAsync("LHLO tests.local");
+        await CommandAsync("MAIL FROM:<>");
+        await CommandAsync($"RCPT TO:<{recipient}>");
+        await CommandAsync("DATA");
+        await stream.WriteAsync(raw);
+        await CommandAsync(".");
+        await CommandAsync("QUIT");
+    }
+
     /// <summary>A client certificate for the user, signed by the stack's CA (tests/mailstack/add-client-cert.sh).</summary>
     public X509Certificate2 IssueClientCertificate(string address)
     {

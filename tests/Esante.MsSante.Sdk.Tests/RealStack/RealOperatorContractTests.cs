@@ -58,6 +58,8 @@ public sealed class RealOperatorContractTests(MailStack stack) : MailboxContract
 
     protected override IMssanteSession NewSession() => _provider.GetRequiredService<IMssanteSession>();
 
+    protected override Task DeliverRawAsync(TestUser recipient, byte[] raw) => stack.DeliverRawAsync(recipient.Address.Value, raw);
+
     protected override X509Certificate2 IssueClientCertificate(TestUser user) => stack.IssueClientCertificate(user.Address.Value);
 
     protected override string IssueToken(TestUser user, TimeSpan lifetime, bool validSignature = true) =>
