@@ -61,6 +61,9 @@ public sealed class FakeMssanteOperator : IMssanteOperator
     /// <summary>How it behaves.</summary>
     public FakeOperatorOptions Options { get; }
 
+    /// <summary>Failures to show on purpose: latency, dropped connections, refused sign-ins.</summary>
+    public FakeOperatorFaults Faults { get; } = new();
+
     /// <summary>The directory of its accounts and organisational mailboxes.</summary>
     public IDirectorySearch Directory { get; }
 
@@ -328,6 +331,7 @@ public sealed class FakeMssanteOperator : IMssanteOperator
     {
         ArgumentNullException.ThrowIfNull(userName);
         ArgumentNullException.ThrowIfNull(password);
+        ThrowIfSignInsRejected();
         lock (_gate)
         {
             var now = TimeProvider.GetUtcNow();
@@ -356,6 +360,7 @@ public sealed class FakeMssanteOperator : IMssanteOperator
     {
         ArgumentNullException.ThrowIfNull(userName);
         ArgumentNullException.ThrowIfNull(accessToken);
+        ThrowIfSignInsRejected();
         var token = await accessToken(cancellationToken).ConfigureAwait(false);
         var now = TimeProvider.GetUtcNow();
         AccessTokens.ThrowIfExpired(token, now);
@@ -397,6 +402,7 @@ public sealed class FakeMssanteOperator : IMssanteOperator
     public Task<OperatorGrant> SignInWithCertificateAsync(X509Certificate2 certificate, string? userName = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(certificate);
+        ThrowIfSignInsRejected();
         lock (_gate)
         {
             var now = TimeProvider.GetUtcNow();
@@ -737,6 +743,14 @@ public sealed class FakeMssanteOperator : IMssanteOperator
         account.LockedUntil = now + Options.LockoutDuration;
         return new MssanteAuthenticationException(AuthenticationFailure.AccountLocked,
             $"The account is locked after {Options.LockoutThreshold} failed attempts in a row. Try again later or reset the password (« Mot de passe oublié »).", account.LockedUntil);
+    }
+
+    private void ThrowIfSignInsRejected()
+    {
+        if (Faults.RejectSignIns)
+        {
+            throw new MssanteAuthenticationException(AuthenticationFailure.InvalidCredentials, "The operator refused the sign-in (fault injected by the fake operator).");
+        }
     }
 
     private static MssanteAuthenticationException InvalidCredentials() =>

@@ -145,19 +145,21 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
         return ValueTask.CompletedTask;
     }
 
-    private Task<T> Run<T>(Func<FakeMailboxStore, T> operation)
+    private async Task<T> Run<T>(Func<FakeMailboxStore, T> operation)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        var faults = server.Faults;
+        if (faults.Latency > TimeSpan.Zero)
+        {
+            await Task.Delay(faults.Latency).ConfigureAwait(false);
+        }
+        if (faults.TakeDrop())
+        {
+            throw new MssanteConnectionException("The connection to the operator dropped (fault injected by the fake operator).");
+        }
         lock (server.Gate)
         {
-            try
-            {
-                return Task.FromResult(operation(server.AuthorizeMailbox(grant, store.Descriptor.Address)));
-            }
-            catch (Exception e) when (e is MssanteException or InvalidOperationException or ArgumentException)
-            {
-                return Task.FromException<T>(e);
-            }
+            return operation(server.AuthorizeMailbox(grant, store.Descriptor.Address));
         }
     }
 }
