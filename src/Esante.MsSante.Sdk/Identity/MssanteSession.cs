@@ -23,7 +23,6 @@ public class MssanteSession : IMssanteSession, IDisposable
     private readonly object _gate = new();
     private readonly List<IMailboxClient> _openMailboxes = [];
     private SecondFactorChallenge? _challenge;
-    private string? _pendingUserName;
     private OperatorGrant? _grant;
 
     /// <summary>For mocking frameworks.</summary>
@@ -101,7 +100,6 @@ public class MssanteSession : IMssanteSession, IDisposable
         lock (_gate)
         {
             _challenge = step.Challenge;
-            _pendingUserName = userName;
             _grant = step.Grant;
         }
         if (step.Grant is not null)
