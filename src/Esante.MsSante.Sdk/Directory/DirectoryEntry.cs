@@ -54,6 +54,12 @@ public sealed record DirectoryEntry
     /// <summary>« Pays structure BAL ».</summary>
     public string? Country { get; init; }
 
+    /// <summary>
+    /// The row of the national file this entry was read from, all 31 columns in the file's order (see
+    /// <see cref="Extraction.ExtractionColumns"/>), when it came from « Extraction Correspondance MSSanté »; otherwise null.
+    /// </summary>
+    public IReadOnlyList<string>? Columns { get; init; }
+
     /// <summary>The name to show: « Prénom NOM » for a person, the structure otherwise.</summary>
     public string DisplayName => LastName is null
         ? Organization ?? Address.Value

@@ -1,0 +1,458 @@
+using Esante.MsSante.Addressing;
+
+namespace Esante.MsSante.Directory.Extraction;
+
+public sealed partial class ExtractionDirectoryIndex
+{
+    /// <summary>Ranges of 1 to 3 letters spanning several words are merged at build time when they cover at least this many postings.</summary>
+    private const int MergeAtBuildThreshold = 2_048;
+
+    private static readonly int[] TextColumns =
+    [
+        ExtractionColumns.LastName, ExtractionColumns.FirstName, ExtractionColumns.Organization, ExtractionColumns.Service,
+        ExtractionColumns.L2Location, ExtractionColumns.L3Distribution, ExtractionColumns.L4StreetNumber,
+        ExtractionColumns.L4StreetNumberComplement, ExtractionColumns.L4StreetType, ExtractionColumns.L4StreetName, ExtractionColumns.L5Locality,
+    ];
+
+    private static readonly (int Column, string Tag)[] FieldColumns =
+    [
+        (ExtractionColumns.LastName, LastNameTag), (ExtractionColumns.FirstName, FirstNameTag), (ExtractionColumns.PostalCode, PostalCodeTag),
+        (ExtractionColumns.Department, DepartmentTag), (ExtractionColumns.Profession, ProfessionTag), (ExtractionColumns.Organization, OrganizationTag),
+    ];
+
+    private ExtractionDirectoryIndex(ExtractionRowSet rows, ExtractionIndexOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        _rows = rows;
+        Options = options ?? new ExtractionIndexOptions();
+        var values = rows.Values;
+        var rowCount = rows.Count;
+
+        // 1. One entry per address; its rows chained in file order.
+        var entryOfAddress = new int[values.Length];
+        var lastRowOfEntry = new List<int>(rowCount);
+        var firstRows = new List<int>(rowCount);
+        _rowNext = new int[rowCount];
+        for (var row = 0; row < rowCount; row++)
+        {
+            _rowNext[row] = -1;
+            var address = rows.ValueId(row, ExtractionColumns.Address);
+            var entry = entryOfAddress[address] - 1;
+            if (entry < 0)
+            {
+                entryOfAddress[address] = firstRows.Count + 1;
+                firstRows.Add(row);
+                lastRowOfEntry.Add(row);
+            }
+            else
+            {
+                _rowNext[lastRowOfEntry[entry]] = row;
+                lastRowOfEntry[entry] = row;
+            }
+        }
+        entryOfAddress = [];
+        var entryCount = firstRows.Count;
+
+        // City of each L6 value: « 44093 NANTES CEDEX 1 » without its postal code, once per distinct line.
+        // Cities get value keys after the row set's values, so the caches below serve both.
+        _cityOfDelivery = new int[values.Length];
+        var cityNames = new List<string> { string.Empty };
+        var cityIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var row = 0; row < rowCount; row++)
+        {
+            var delivery = rows.ValueId(row, ExtractionColumns.L6Delivery);
+            if (delivery == 0 || _cityOfDelivery[delivery] != 0)
+            {
+                continue;
+            }
+            var line = values[delivery];
+            var space = line.IndexOf(' ', StringComparison.Ordinal);
+            var city = space > 0 && !line.AsSpan(0, space).ContainsAnyExceptInRange('0', '9') ? line[(space + 1)..].Trim() : line;
+            if (city.Length == 0)
+            {
+                continue;
+            }
+            if (!cityIndex.TryGetValue(city, out var index))
+            {
+                index = cityNames.Count;
+                cityNames.Add(city);
+                cityIndex.Add(city, index);
+            }
+            _cityOfDelivery[delivery] = index;
+        }
+        _cityNames = [.. cityNames];
+        cityIndex.Clear();
+        var keyCount = values.Length + _cityNames.Length;
+        string ValueOf(int key) => key < values.Length ? values[key] : _cityNames[key - values.Length];
+        int CityKey(int row)
+        {
+            var city = _cityOfDelivery[rows.ValueId(row, ExtractionColumns.L6Delivery)];
+            return city == 0 ? 0 : values.Length + city;
+        }
+
+        // 2. Entries numbered in rank order: kind, then folded name (last name, or structure), then folded first name.
+        var nameRank = RankFolded(values, firstRows, rows, ExtractionColumns.LastName, ExtractionColumns.Organization);
+        var firstNameRank = RankFolded(values, firstRows, rows, ExtractionColumns.FirstName, -1);
+        var keys = new ulong[entryCount];
+        var order = new int[entryCount];
+        for (var e = 0; e < entryCount; e++)
+        {
+            var row = firstRows[e];
+            var kind = KindOf(values[rows.ValueId(row, ExtractionColumns.MailboxType)]);
+            ulong kindRank = Options.KindOrder switch
+            {
+                DirectoryKindOrder.PersonsFirst => kind == Operators.MailboxKind.Personal ? 0UL : 1UL,
+                DirectoryKindOrder.StructuresFirst => kind == Operators.MailboxKind.Personal ? 1UL : 0UL,
+                _ => 0UL,
+            };
+            var last = rows.ValueId(row, ExtractionColumns.LastName);
+            var name = last != 0 ? nameRank[last] : nameRank[rows.ValueId(row, ExtractionColumns.Organization)];
+            keys[e] = (kindRank << 62) | ((ulong)name << 31) | (uint)firstNameRank[rows.ValueId(row, ExtractionColumns.FirstName)];
+            order[e] = row;
+        }
+        Array.Sort(keys, order);
+        // Equal keys keep file order, as a stable sort would.
+        for (var i = 0; i < entryCount;)
+        {
+            var j = i + 1;
+            while (j < entryCount && keys[j] == keys[i])
+            {
+                j++;
+            }
+            if (j - i > 1)
+            {
+                Array.Sort(order, i, j - i);
+            }
+            i = j;
+        }
+        _entryFirstRow = order;
+        keys = [];
+
+        // 3. Words of each entry (all its rows), as provisional ids of a word pool; then sorted once.
+        var words = new StringPool(1 << 18);
+        var valueWords = new int[]?[keyCount];
+        var fieldWords = new Dictionary<long, int[]>();
+        var buffer = new char[256];
+        var tagged = new char[256];
+        var entryWordStart = new int[entryCount + 1];
+        var entryWords = new int[entryCount * 24];
+        var used = 0;
+        var scratchWords = new List<int>(64);
+        var identifiers = new List<(string Key, int Entry)>(entryCount * 2);
+        for (var e = 0; e < entryCount; e++)
+        {
+            scratchWords.Clear();
+            for (var row = _entryFirstRow[e]; row >= 0; row = _rowNext[row])
+            {
+                foreach (var column in TextColumns)
+                {
+                    AddAll(scratchWords, WordsOf(rows.ValueId(row, column)));
+                }
+                var city = CityKey(row);
+                AddAll(scratchWords, WordsOf(city));
+                AddTagged(scratchWords, CityTag, city);
+                foreach (var (column, tag) in FieldColumns)
+                {
+                    AddTagged(scratchWords, tag, rows.ValueId(row, column));
+                }
+                // The address is unique to the entry: folded without caching.
+                var addressLength = TextFolding.Fold(values[rows.ValueId(row, ExtractionColumns.Address)], ref buffer);
+                AddSplit(scratchWords, EmailTag[0], buffer.AsSpan(0, addressLength));
+                scratchWords.Add(Tagged(KindTag[0], KindWord(KindOf(values[rows.ValueId(row, ExtractionColumns.MailboxType)]))));
+                AddIdentifier(identifiers, row, e);
+            }
+            scratchWords.Sort();
+            if (used + scratchWords.Count > entryWords.Length)
+            {
+                Array.Resize(ref entryWords, Math.Max(entryWords.Length * 3 / 2, used + scratchWords.Count));
+            }
+            var previous = -1;
+            foreach (var w in scratchWords)
+            {
+                if (w != previous)
+                {
+                    entryWords[used++] = w;
+                    previous = w;
+                }
+            }
+            entryWordStart[e + 1] = used;
+        }
+        valueWords = [];
+        fieldWords.Clear();
+
+        // 4. Sort the words; remap provisional ids to sorted ids.
+        var provisional = words.ToArray();
+        var sortedIds = new int[provisional.Length];
+        for (var i = 0; i < sortedIds.Length; i++)
+        {
+            sortedIds[i] = i;
+        }
+        Array.Sort(provisional, sortedIds, StringComparer.Ordinal);
+        // Id 0 is the empty string, first after sorting: drop it.
+        _tokens = provisional.AsSpan(1).ToArray();
+        var remap = new int[sortedIds.Length];
+        for (var i = 1; i < sortedIds.Length; i++)
+        {
+            remap[sortedIds[i]] = i - 1;
+        }
+
+        // 5. Postings: counting sort by word; entries visited in id order, so each list is ascending.
+        _postingStart = new int[_tokens.Length + 1];
+        for (var p = 0; p < used; p++)
+        {
+            _postingStart[remap[entryWords[p]] + 1]++;
+        }
+        for (var t = 0; t < _tokens.Length; t++)
+        {
+            _postingStart[t + 1] += _postingStart[t];
+        }
+        _postings = new int[used];
+        var fill = _postingStart.AsSpan(0, _tokens.Length).ToArray();
+        for (var e = 0; e < entryCount; e++)
+        {
+            for (var p = entryWordStart[e]; p < entryWordStart[e + 1]; p++)
+            {
+                _postings[fill[remap[entryWords[p]]]++] = e;
+            }
+        }
+        entryWords = [];
+        fill = [];
+
+        // 6. Dense words as bitmaps; short free-text prefixes spanning many words merged once.
+        _tokenBits = new ulong[]?[_tokens.Length];
+        var dense = Math.Max(64, entryCount / 16);
+        for (var t = 0; t < _tokens.Length; t++)
+        {
+            if (_postingStart[t + 1] - _postingStart[t] >= dense)
+            {
+                _tokenBits[t] = ToBitmap(_postingStart[t], _postingStart[t + 1], entryCount, out _);
+            }
+        }
+        _rangeSets = [];
+        for (var length = 1; length <= 3; length++)
+        {
+            MergeShortPrefixes(length, entryCount);
+        }
+
+        identifiers.Sort((a, b) => a.Key == b.Key ? a.Entry.CompareTo(b.Entry) : string.CompareOrdinal(a.Key, b.Key));
+        _identifierKeys = new string[identifiers.Count];
+        _identifierEntries = new int[identifiers.Count];
+        for (var i = 0; i < identifiers.Count; i++)
+        {
+            (_identifierKeys[i], _identifierEntries[i]) = identifiers[i];
+        }
+        return;
+
+        int[] WordsOf(int key)
+        {
+            if (key == 0)
+            {
+                return [];
+            }
+            if (valueWords[key] is { } cached)
+            {
+                return cached;
+            }
+            var length = TextFolding.Fold(ValueOf(key), ref buffer);
+            var list = new List<int>(4);
+            foreach (var range in Split(buffer.AsSpan(0, length)))
+            {
+                list.Add(words.Intern(buffer.AsSpan(range.Start, range.Length)));
+            }
+            return valueWords[key] = [.. list];
+        }
+
+        void AddTagged(List<int> into, string tag, int key)
+        {
+            if (key == 0)
+            {
+                return;
+            }
+            var cacheKey = ((long)tag[0] << 32) | (uint)key;
+            if (!fieldWords.TryGetValue(cacheKey, out var ids))
+            {
+                var plain = WordsOf(key);
+                ids = new int[plain.Length];
+                for (var i = 0; i < plain.Length; i++)
+                {
+                    ids[i] = Tagged(tag[0], words[plain[i]]);
+                }
+                fieldWords.Add(cacheKey, ids);
+            }
+            AddAll(into, ids);
+        }
+
+        void AddSplit(List<int> into, char tag, ReadOnlySpan<char> text)
+        {
+            foreach (var range in Split(text))
+            {
+                into.Add(Tagged(tag, text.Slice(range.Start, range.Length)));
+            }
+        }
+
+        int Tagged(char tag, ReadOnlySpan<char> word)
+        {
+            if (tagged.Length < word.Length + 1)
+            {
+                tagged = new char[word.Length * 2];
+            }
+            tagged[0] = tag;
+            word.CopyTo(tagged.AsSpan(1));
+            return words.Intern(tagged.AsSpan(0, word.Length + 1));
+        }
+
+        void AddIdentifier(List<(string Key, int Entry)> into, int row, int entry)
+        {
+            var value = values[rows.ValueId(row, ExtractionColumns.ProfessionalId)];
+            if (value.Length == 0)
+            {
+                return;
+            }
+            // Only identifiers that parse are searchable, as DirectoryEntry.Identifier holds only those.
+            var type = values[rows.ValueId(row, ExtractionColumns.ProfessionalIdType)];
+            HealthIdentifier? id = type switch
+            {
+                "8" => Rpps.TryParse(value, out var rpps) ? rpps : null,
+                "0" => Adeli.TryParse(value, out var adeli) ? adeli : null,
+                _ => null,
+            };
+            if (id is null)
+            {
+                return;
+            }
+            var national = values[rows.ValueId(row, ExtractionColumns.ProfessionalNationalId)];
+            into.Add((value, entry));
+            into.Add((national == id.NationalId ? national : id.NationalId, entry));
+        }
+    }
+
+    private static void AddAll(List<int> into, int[] ids)
+    {
+        foreach (var id in ids)
+        {
+            into.Add(id);
+        }
+    }
+
+    /// <summary>The words of folded text: ranges between single spaces.</summary>
+    private static List<(int Start, int Length)> Split(ReadOnlySpan<char> folded)
+    {
+        var ranges = new List<(int, int)>(4);
+        var start = 0;
+        for (var i = 0; i <= folded.Length; i++)
+        {
+            if (i == folded.Length || folded[i] == ' ')
+            {
+                if (i > start)
+                {
+                    ranges.Add((start, i - start));
+                }
+                start = i + 1;
+            }
+        }
+        return ranges;
+    }
+
+    /// <summary>For each value id used by entries in <paramref name="column"/> (or <paramref name="fallback"/> when empty), the rank of its folded text.</summary>
+    private static int[] RankFolded(string[] values, List<int> firstRows, ExtractionRowSet rows, int column, int fallback)
+    {
+        var rank = new int[values.Length];
+        var seen = new List<int>();
+        var mark = new bool[values.Length];
+        foreach (var row in firstRows)
+        {
+            var id = rows.ValueId(row, column);
+            if (id == 0 && fallback >= 0)
+            {
+                id = rows.ValueId(row, fallback);
+            }
+            if (!mark[id])
+            {
+                mark[id] = true;
+                seen.Add(id);
+            }
+        }
+        var buffer = new char[128];
+        var folded = new string[seen.Count];
+        for (var i = 0; i < folded.Length; i++)
+        {
+            var length = TextFolding.Fold(values[seen[i]], ref buffer);
+            folded[i] = new string(buffer, 0, length);
+        }
+        var ids = seen.ToArray();
+        Array.Sort(folded, ids, StringComparer.Ordinal);
+        var r = 0;
+        for (var i = 0; i < ids.Length; i++)
+        {
+            if (i > 0 && folded[i] != folded[i - 1])
+            {
+                r++;
+            }
+            rank[ids[i]] = r;
+        }
+        return rank;
+    }
+
+    private ulong[] ToBitmap(int from, int to, int entryCount, out int count)
+    {
+        var bits = new ulong[(entryCount + 63) >> 6];
+        count = 0;
+        for (var p = from; p < to; p++)
+        {
+            var id = _postings[p];
+            ref var word = ref bits[id >> 6];
+            var mask = 1UL << (id & 63);
+            if ((word & mask) == 0)
+            {
+                word |= mask;
+                count++;
+            }
+        }
+        return bits;
+    }
+
+    /// <summary>Merges once the free-text ranges of <paramref name="length"/> letters that span several words and many postings.</summary>
+    private void MergeShortPrefixes(int length, int entryCount)
+    {
+        var tokens = _tokens;
+        var dense = entryCount / 32;
+        var t = 0;
+        while (t < tokens.Length)
+        {
+            var token = tokens[t];
+            if (token.Length < length || token[0] < '0')
+            {
+                t++;
+                continue; // too short for this prefix, or a field word
+            }
+            var end = t + 1;
+            while (end < tokens.Length && tokens[end].Length >= length && string.CompareOrdinal(tokens[end], 0, token, 0, length) == 0)
+            {
+                end++;
+            }
+            // Tokens shorter than the prefix sort before the range, so [t, end) is exactly the prefix's range.
+            if (end - t > 1 && _postingStart[end] - _postingStart[t] >= MergeAtBuildThreshold)
+            {
+                var bits = ToBitmap(_postingStart[t], _postingStart[end], entryCount, out var count);
+                CandidateSet set;
+                if (count >= dense)
+                {
+                    set = CandidateSet.Bitmap(bits, count);
+                }
+                else
+                {
+                    var ids = new int[count];
+                    var cursor = new CandidateSet.Cursor(CandidateSet.Bitmap(bits, count));
+                    var n = 0;
+                    for (var id = cursor.Next(); id >= 0; id = cursor.Next())
+                    {
+                        ids[n++] = id;
+                    }
+                    set = CandidateSet.Slice(ids, 0, count);
+                }
+                _rangeSets[((long)t << 32) | (uint)end] = set;
+            }
+            t = end;
+        }
+    }
+}

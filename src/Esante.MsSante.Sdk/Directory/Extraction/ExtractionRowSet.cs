@@ -1,0 +1,63 @@
+using Esante.MsSante.Addressing;
+
+namespace Esante.MsSante.Directory.Extraction;
+
+/// <summary>
+/// The rows of an extraction file held compactly: every distinct value once, each row 31 value ids.
+/// Read-only and thread-safe once built.
+/// </summary>
+public sealed class ExtractionRowSet
+{
+    private readonly string[] _values;
+    private readonly int[] _cells;
+
+    internal ExtractionRowSet(string[] values, int[] cells, int count, TrustedDomainList trustedDomains)
+    {
+        _values = values;
+        _cells = cells;
+        Count = count;
+        TrustedDomains = trustedDomains;
+    }
+
+    /// <summary>The trust space the addresses were checked against.</summary>
+    public TrustedDomainList TrustedDomains { get; }
+
+    /// <summary>How many rows.</summary>
+    public int Count { get; }
+
+    /// <summary>How many distinct values the rows hold.</summary>
+    public int DistinctValueCount => _values.Length;
+
+    /// <summary>One column of one row; empty when the column is empty.</summary>
+    /// <param name="row">The row, from 0.</param>
+    /// <param name="column">The column, from 0 (see <see cref="ExtractionColumns"/>).</param>
+    public string Get(int row, int column)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(row);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(row, Count);
+        ArgumentOutOfRangeException.ThrowIfNegative(column);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(column, ExtractionColumns.Count);
+        return _values[_cells[(row * ExtractionColumns.Count) + column]];
+    }
+
+    /// <summary>The 31 columns of one row, in the file's order.</summary>
+    /// <param name="row">The row, from 0.</param>
+    public string[] GetColumns(int row)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(row);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(row, Count);
+        var columns = new string[ExtractionColumns.Count];
+        var start = row * ExtractionColumns.Count;
+        for (var i = 0; i < columns.Length; i++)
+        {
+            columns[i] = _values[_cells[start + i]];
+        }
+        return columns;
+    }
+
+    internal int ValueId(int row, int column) => _cells[(row * ExtractionColumns.Count) + column];
+
+    internal string Value(int id) => _values[id];
+
+    internal string[] Values => _values;
+}
