@@ -140,13 +140,25 @@ public sealed partial class ExtractionDirectoryIndex : IDirectorySearch
 
     private int FindEntry(string address)
     {
-        var range = PrefixRange(EmailTag + DirectoryText.Fold(address));
-        if (range.Lo >= range.Hi)
+        // The rarest word of the address leads to it.
+        var best = -1;
+        foreach (var word in DirectoryText.Words(address))
+        {
+            var (lo, hi) = PrefixRange(EmailTag + word);
+            if (lo >= hi || _tokens[lo].Length != word.Length + 1)
+            {
+                return -1;
+            }
+            if (best < 0 || _postingStart[lo + 1] - _postingStart[lo] < _postingStart[best + 1] - _postingStart[best])
+            {
+                best = lo;
+            }
+        }
+        if (best < 0)
         {
             return -1;
         }
-        var set = SetOf(range.Lo, range.Lo + 1);
-        var cursor = new CandidateSet.Cursor(set);
+        var cursor = new CandidateSet.Cursor(TokenSet(best));
         for (var id = cursor.Next(); id >= 0; id = cursor.Next())
         {
             if (string.Equals(_rows.Value(_rows.ValueId(_entryFirstRow[id], ExtractionColumns.Address)), address, StringComparison.OrdinalIgnoreCase))
