@@ -1,5 +1,6 @@
 using Esante.MsSante.Addressing;
 using Esante.MsSante.Directory;
+using Esante.MsSante.Directory.Extraction;
 using Esante.MsSante.Identity;
 using Esante.MsSante.Messages;
 using Esante.MsSante.Operators;
@@ -31,13 +32,17 @@ public static class Journey
         var chuNantes = "chu-nantes.mssante.fr";
         server.CreateAccount("adele.alexandre", "Bonjour-2025", domain: chuNantes).Describe("Infirmier", "10103197363", "CHU DE NANTES", "Nantes", "44093");
         var adeline = server.CreateAccount("adeline.goudal", "Bonjour-2025", domain: chuNantes).Describe("Pharmacien", "10102293320", "CHU DE NANTES SITE HOTEL DIEU", "Nantes", "44093");
-        server.CreateAccount("adeline.bouchard", "Bonjour-2025", domain: chuNantes).Describe("Infirmier", "10105287808", "HOP PSY ST JACQUES CHU NANTES", "Nantes", "44200");
         server.CreateAccount("marc.durand", "Bonjour-2025", domain: "chu-angers.mssante.fr").Describe("Médecin", "10001234565", "CHU D'ANGERS", "Angers", "49100");
+
+        // The national directory: a generated stand-in for the daily « Extraction Correspondance MSSanté » file.
+        var extraction = Path.Combine(Path.GetTempPath(), $"Extraction_Correspondance_MSSante_sample_{Environment.ProcessId}.txt");
+        new ExtractionFileGenerator { RowCount = 20_000 }.WriteFile(extraction);
 
         // The application's side: the SDK as any hospital software registers it.
         var services = new ServiceCollection()
             .AddMssante(options => options.ProductReference = "DEV935997")
-            .AddMssanteFakeOperator(server);
+            .AddMssanteFakeOperator(server)
+            .AddMssanteDirectory(options => options.ExtractionFilePath = extraction);
         await using var provider = services.BuildServiceProvider();
         await using var session = provider.GetRequiredService<IMssanteSession>();
         var otp = provider.GetRequiredService<IOtpProvider>();
@@ -81,15 +86,18 @@ public static class Journey
         await using var mailbox = await session.OpenMailboxAsync(organisational.Address);
         Say($"Opened the organisational mailbox {mailbox.Mailbox.Address}.");
 
-        Step("Search the directory (Ville : Nantes, Structure : CHU)");
+        Step("Search the national directory (Ville : Nantes, Structure : CHU)");
         var directory = provider.GetRequiredService<IDirectorySearch>();
-        var found = await directory.SearchAsync(new DirectoryQuery { City = "Nantes", Organization = "CHU" });
-        Say($"{"Nom",-10} {"Prénom",-8} {"@ MSSanté",-40} {"CP",-6} {"Ville",-7} {"Profession",-11} N° RPPS");
+        var found = await directory.SearchAsync(new DirectoryQuery { City = "Nantes", Organization = "CHU", Take = 6 });
+        Say($"{found.TotalCount} mailboxes in the extraction file (20,000 generated rows) match; the first {found.Entries.Count}:");
+        Say($"{"Nom",-16} {"Prénom",-13} {"@ MSSanté",-52} {"CP",-6} {"Ville",-15} {"Profession",-11} N° RPPS/ADELI");
         foreach (var e in found.Entries)
         {
-            Say($"{e.LastName,-10} {e.FirstName,-8} {e.Address,-40} {e.PostalCode,-6} {e.City,-7} {e.Profession,-11} {e.Identifier?.NationalId}");
+            Say($"{e.LastName,-16} {e.FirstName,-13} {e.Address,-52} {e.PostalCode,-6} {e.City,-15} {e.Profession,-11} {e.Identifier?.NationalId}");
         }
-        var colleague = found.Entries.First(e => e.Address == adeline.Address);
+        var typed = await directory.SearchAsync(new DirectoryQuery { Text = "gou ade nan", Take = 3 });
+        var colleague = typed.Entries.First(e => e.Address == adeline.Address);
+        Say($"Typing « gou ade nan » in « À : » suggests {colleague.DisplayName} <{colleague.Address}>.");
 
         Step("Send a message with an attachment to a colleague");
         var letter = new OutgoingMessage { Subject = "Courrier de sortie", TextBody = "Bonjour, veuillez trouver le courrier de sortie ci-joint." };
@@ -133,6 +141,7 @@ public static class Journey
 
         Step("Sign out");
         await session.SignOutAsync();
+        File.Delete(extraction);
         Say($"Session state: {session.State}.");
         output.WriteLine();
         output.WriteLine("Journey complete.");

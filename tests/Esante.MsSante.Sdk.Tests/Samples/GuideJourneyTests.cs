@@ -14,7 +14,9 @@ public class GuideJourneyTests
         Assert.Contains("Using the link again is refused", text, StringComparison.Ordinal);
         Assert.Contains("Signed in as adrien.malosse27.", text, StringComparison.Ordinal);
         Assert.Contains("ORG  secretariat-cardio@esantepdl.mssante.fr", text, StringComparison.Ordinal);
-        Assert.Contains("GOUDAL     Adeline  adeline.goudal@chu-nantes.mssante.fr", text, StringComparison.Ordinal);
+        Assert.Contains("mailboxes in the extraction file (20,000 generated rows) match", text, StringComparison.Ordinal);
+        Assert.Contains("ALEXANDRE        Adèle         adele.alexandre@chu-nantes.mssante.fr", text, StringComparison.Ordinal);
+        Assert.Contains("Typing « gou ade nan » in « À : » suggests Adeline GOUDAL <adeline.goudal@chu-nantes.mssante.fr>.", text, StringComparison.Ordinal);
         Assert.Contains("received it from \"Secrétariat de cardiologie - CH de Cholet\" <secretariat-cardio@esantepdl.mssante.fr> with 1 attachment", text, StringComparison.Ordinal);
         Assert.Contains("« Échanges Patients » holds a message from REDACTED@patient.mssante.fr", text, StringComparison.Ordinal);
         Assert.Contains("of 500.0 MB used", text, StringComparison.Ordinal);
