@@ -344,7 +344,10 @@ public abstract class MailboxContract
         var mailboxes = await session.ListMailboxesAsync();
         Assert.Contains(mailboxes, m => m.Address == org && m.Kind == MailboxKind.Organisational && !m.IsOwn);
         await using var orgBox = await session.OpenMailboxAsync(org);
-        await orgBox.SendAsync(Letter(colleague.Address, "Depuis la structure"));
+        var sent = await orgBox.SendAsync(Letter(colleague.Address, "Depuis la structure"));
+        Assert.Null(sent.SentCopyError);
+        var orgSent = await orgBox.GetFolderAsync(FolderRole.Sent);
+        Assert.Contains(await ListAsync(orgBox, orgSent.Path), s => s.Subject == "Depuis la structure");
 
         await using var colleagueBox = await OpenOwnAsync(colleague);
         var summary = await WaitForMessageAsync(colleagueBox, s => s.Subject == "Depuis la structure");
