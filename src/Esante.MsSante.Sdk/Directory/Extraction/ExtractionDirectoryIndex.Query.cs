@@ -153,33 +153,46 @@ public sealed partial class ExtractionDirectoryIndex
 
         // Several criteria: the candidates of the most selective, filtered by each of the others in turn.
         var first = Materialize(terms[0], scratch);
-        if (scratch.Candidates.Length < first.Count)
+        int n;
+        CandidateSet matches;
+        if (first.Bits is not null && first.Count >= DenseIntersection)
         {
-            scratch.Candidates = new int[Math.Max(first.Count, scratch.Candidates.Length * 2)];
+            // Even the most selective criterion is dense (« chu na », « ma j »): AND the bitmaps word by word and count
+            // with popcount, rather than testing tens of thousands of candidates one by one.
+            matches = IntersectBitmaps(first, terms, termCount, scratch);
+            n = matches.Count;
         }
-        var candidates = scratch.Candidates;
-        var n = 0;
-        var reader = new CandidateSet.Cursor(first);
-        for (var id = reader.Next(); id >= 0; id = reader.Next())
+        else
         {
-            candidates[n++] = id;
-        }
-        scratch.Return(first);
-        for (var t = 1; t < termCount && n > 0; t++)
-        {
-            var set = Materialize(terms[t], scratch);
-            var cursor = new CandidateSet.Cursor(set);
-            var kept = 0;
-            for (var i = 0; i < n; i++)
+            if (scratch.Candidates.Length < first.Count)
             {
-                var id = candidates[i];
-                if (cursor.Contains(id))
-                {
-                    candidates[kept++] = id;
-                }
+                scratch.Candidates = new int[Math.Max(first.Count, scratch.Candidates.Length * 2)];
             }
-            n = kept;
-            scratch.Return(set);
+            var candidates = scratch.Candidates;
+            n = 0;
+            var reader = new CandidateSet.Cursor(first);
+            for (var id = reader.Next(); id >= 0; id = reader.Next())
+            {
+                candidates[n++] = id;
+            }
+            scratch.Return(first);
+            for (var t = 1; t < termCount && n > 0; t++)
+            {
+                var set = Materialize(terms[t], scratch);
+                var cursor = new CandidateSet.Cursor(set);
+                var kept = 0;
+                for (var i = 0; i < n; i++)
+                {
+                    var id = candidates[i];
+                    if (cursor.Contains(id))
+                    {
+                        candidates[kept++] = id;
+                    }
+                }
+                n = kept;
+                scratch.Return(set);
+            }
+            matches = CandidateSet.Slice(candidates, 0, n);
         }
 
         // Rank: entries where every free-text word is a whole word first, then those where some word is only a prefix.
@@ -193,12 +206,14 @@ public sealed partial class ExtractionDirectoryIndex
                 anyWithoutExact |= terms[t].ExactToken < 0;
             }
         }
+        // The matches are read in id order, which is rank order, so only the first page's worth is visited.
+        var matchReader = new CandidateSet.Cursor(matches);
         if (textTerms == 0 || anyWithoutExact)
         {
             var bucket = textTerms == 0 ? scratch.Exact : scratch.Prefix;
-            for (var i = 0; i < n && bucket.Count < need; i++)
+            for (var id = bucket.Count < need ? matchReader.Next() : -1; id >= 0; id = bucket.Count < need ? matchReader.Next() : -1)
             {
-                bucket.Add(candidates[i]);
+                bucket.Add(id);
             }
             return n;
         }
@@ -211,13 +226,12 @@ public sealed partial class ExtractionDirectoryIndex
                 cursors[c++] = new CandidateSet.Cursor(TokenSet(terms[t].ExactToken));
             }
         }
-        for (var i = 0; i < n; i++)
+        for (var id = matchReader.Next(); id >= 0; id = matchReader.Next())
         {
             if (scratch.Exact.Count >= need && scratch.Prefix.Count >= need)
             {
                 break;
             }
-            var id = candidates[i];
             var exact = true;
             for (var k = 0; k < cursors.Length; k++)
             {
@@ -233,6 +247,50 @@ public sealed partial class ExtractionDirectoryIndex
             }
         }
         return n;
+    }
+
+    /// <summary>A most selective set at least this large, as a bitmap, is intersected word by word (a bitmap is Count/64 words).</summary>
+    private const int DenseIntersection = 4_096;
+
+    /// <summary>
+    /// The entries in <paramref name="first"/> (a bitmap) and in every other term: a scratch bitmap ANDed word by word with
+    /// the others' bitmaps (a sparse one is scattered into a bitmap first), counted with popcount.
+    /// </summary>
+    private CandidateSet IntersectBitmaps(CandidateSet first, Term[] terms, int termCount, QueryScratch scratch)
+    {
+        var result = scratch.RentBitmap(Count);
+        first.Bits.AsSpan().CopyTo(result);
+        scratch.Return(first);
+        ulong[]? sparse = null;
+        for (var t = 1; t < termCount; t++)
+        {
+            var set = Materialize(terms[t], scratch);
+            if (set.IsAll)
+            {
+                continue;
+            }
+            var bits = set.Bits;
+            if (bits is null)
+            {
+                sparse ??= new ulong[result.Length];
+                Array.Clear(sparse);
+                var ids = set.Ids!;
+                for (var i = set.Start; i < set.Start + set.Count; i++)
+                {
+                    var id = ids[i];
+                    sparse[id >> 6] |= 1UL << (id & 63);
+                }
+                bits = sparse;
+            }
+            var r = result.AsSpan();
+            var other = bits.AsSpan(0, r.Length);
+            for (var i = 0; i < r.Length; i++)
+            {
+                r[i] &= other[i];
+            }
+            scratch.Return(set);
+        }
+        return CandidateSet.Bitmap(result, PopCount(result));
     }
 
     /// <summary>One criterion: its count is the total, and the page is read from the front of its set.</summary>

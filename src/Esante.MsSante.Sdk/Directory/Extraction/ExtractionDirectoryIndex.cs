@@ -309,19 +309,26 @@ public sealed partial class ExtractionDirectoryIndex : IDirectorySearch
         }
         scratch ??= t_scratch ??= new QueryScratch();
         var bits = scratch.RentBitmap(Count);
-        var count = 0;
-        for (var p = _postingStart[lo]; p < _postingStart[hi]; p++)
+        // Dense words already have a bitmap: OR it word by word rather than scattering its postings one by one.
+        for (var t = lo; t < hi; t++)
         {
-            var id = _postings[p];
-            ref var word = ref bits[id >> 6];
-            var mask = 1UL << (id & 63);
-            if ((word & mask) == 0)
+            if (_tokenBits[t] is { } tokenBits)
             {
-                word |= mask;
-                count++;
+                var into = bits.AsSpan();
+                var from = tokenBits.AsSpan(0, into.Length);
+                for (var i = 0; i < into.Length; i++)
+                {
+                    into[i] |= from[i];
+                }
+                continue;
+            }
+            for (var p = _postingStart[t]; p < _postingStart[t + 1]; p++)
+            {
+                var id = _postings[p];
+                bits[id >> 6] |= 1UL << (id & 63);
             }
         }
-        return CandidateSet.Bitmap(bits, count);
+        return CandidateSet.Bitmap(bits, PopCount(bits));
     }
 
     private static int PopCount(ulong[] bits)
