@@ -137,38 +137,53 @@ public sealed partial class ExtractionDirectoryIndex
         var entryWordStart = new int[entryCount + 1];
         var entryWords = new int[entryCount * 24];
         var used = 0;
-        var scratchWords = new List<int>(64);
-        var identifiers = new List<(string Key, int Entry)>(entryCount * 2);
+        // Per-entry word ids in a reused array (no list per entry or per split), sorted and deduplicated in place.
+        var scratchWords = new int[64];
+        var scratchCount = 0;
+        var identifierKeys = new string[entryCount * 2];
+        var identifierEntries = new int[entryCount * 2];
+        var identifierCount = 0;
+        var kindWordIds = new int[4];
         for (var e = 0; e < entryCount; e++)
         {
-            scratchWords.Clear();
+            scratchCount = 0;
             for (var row = _entryFirstRow[e]; row >= 0; row = _rowNext[row])
             {
                 foreach (var column in TextColumns)
                 {
-                    AddAll(scratchWords, WordsOf(rows.ValueId(row, column)));
+                    AddAll(WordsOf(rows.ValueId(row, column)));
                 }
                 var city = CityKey(row);
-                AddAll(scratchWords, WordsOf(city));
-                AddTagged(scratchWords, CityTag, city);
+                AddAll(WordsOf(city));
+                AddTagged(CityTag, city);
                 foreach (var (column, tag) in FieldColumns)
                 {
-                    AddTagged(scratchWords, tag, rows.ValueId(row, column));
+                    AddTagged(tag, rows.ValueId(row, column));
                 }
                 // The address is unique to the entry: folded without caching.
                 var addressLength = TextFolding.Fold(values[rows.ValueId(row, ExtractionColumns.Address)], ref buffer);
-                AddSplit(scratchWords, EmailTag[0], buffer.AsSpan(0, addressLength));
-                scratchWords.Add(Tagged(KindTag[0], KindWord(KindOf(values[rows.ValueId(row, ExtractionColumns.MailboxType)]))));
-                AddIdentifier(identifiers, row, e);
+                AddSplit(EmailTag[0], addressLength);
+                var kind = (int)KindOf(values[rows.ValueId(row, ExtractionColumns.MailboxType)]);
+                if ((uint)kind >= (uint)kindWordIds.Length)
+                {
+                    Array.Resize(ref kindWordIds, kind + 1);
+                }
+                if (kindWordIds[kind] == 0)
+                {
+                    kindWordIds[kind] = Tagged(KindTag[0], KindWord((Operators.MailboxKind)kind));
+                }
+                Add(kindWordIds[kind]);
+                AddIdentifier(row, e);
             }
-            scratchWords.Sort();
-            if (used + scratchWords.Count > entryWords.Length)
+            Array.Sort(scratchWords, 0, scratchCount);
+            if (used + scratchCount > entryWords.Length)
             {
-                Array.Resize(ref entryWords, Math.Max(entryWords.Length * 3 / 2, used + scratchWords.Count));
+                Array.Resize(ref entryWords, Math.Max(entryWords.Length * 3 / 2, used + scratchCount));
             }
             var previous = -1;
-            foreach (var w in scratchWords)
+            for (var i = 0; i < scratchCount; i++)
             {
+                var w = scratchWords[i];
                 if (w != previous)
                 {
                     entryWords[used++] = w;
@@ -234,12 +249,25 @@ public sealed partial class ExtractionDirectoryIndex
             MergeShortPrefixes(length, entryCount);
         }
 
-        identifiers.Sort((a, b) => a.Key == b.Key ? a.Entry.CompareTo(b.Entry) : string.CompareOrdinal(a.Key, b.Key));
-        _identifierKeys = new string[identifiers.Count];
-        _identifierEntries = new int[identifiers.Count];
-        for (var i = 0; i < identifiers.Count; i++)
+        // Keys in ordinal order, entries ascending within a key (the order a comparison of (key, entry) gives),
+        // with arrays rather than a list of tuples and a delegate comparison.
+        _identifierKeys = identifierKeys.AsSpan(0, identifierCount).ToArray();
+        _identifierEntries = identifierEntries.AsSpan(0, identifierCount).ToArray();
+        identifierKeys = [];
+        identifierEntries = [];
+        Array.Sort(_identifierKeys, _identifierEntries, StringComparer.Ordinal);
+        for (var i = 0; i < _identifierKeys.Length;)
         {
-            (_identifierKeys[i], _identifierEntries[i]) = identifiers[i];
+            var j = i + 1;
+            while (j < _identifierKeys.Length && string.Equals(_identifierKeys[j], _identifierKeys[i], StringComparison.Ordinal))
+            {
+                j++;
+            }
+            if (j - i > 1)
+            {
+                Array.Sort(_identifierEntries, i, j - i);
+            }
+            i = j;
         }
         return;
 
@@ -254,15 +282,34 @@ public sealed partial class ExtractionDirectoryIndex
                 return cached;
             }
             var length = TextFolding.Fold(ValueOf(key), ref buffer);
-            var list = new List<int>(4);
-            foreach (var range in Split(buffer.AsSpan(0, length)))
+            var folded = buffer.AsSpan(0, length);
+            var ids = new int[CountWords(folded)];
+            var n = 0;
+            for (var pos = 0; NextWord(folded, ref pos, out var start, out var wordLength);)
             {
-                list.Add(words.Intern(buffer.AsSpan(range.Start, range.Length)));
+                ids[n++] = words.Intern(folded.Slice(start, wordLength));
             }
-            return valueWords[key] = [.. list];
+            return valueWords[key] = ids;
         }
 
-        void AddTagged(List<int> into, string tag, int key)
+        void Add(int id)
+        {
+            if (scratchCount == scratchWords.Length)
+            {
+                Array.Resize(ref scratchWords, scratchWords.Length * 2);
+            }
+            scratchWords[scratchCount++] = id;
+        }
+
+        void AddAll(int[] ids)
+        {
+            foreach (var id in ids)
+            {
+                Add(id);
+            }
+        }
+
+        void AddTagged(string tag, int key)
         {
             if (key == 0)
             {
@@ -279,14 +326,15 @@ public sealed partial class ExtractionDirectoryIndex
                 }
                 fieldWords.Add(cacheKey, ids);
             }
-            AddAll(into, ids);
+            AddAll(ids);
         }
 
-        void AddSplit(List<int> into, char tag, ReadOnlySpan<char> text)
+        void AddSplit(char tag, int length)
         {
-            foreach (var range in Split(text))
+            // The folded text is in buffer; Tagged copies each word out of it before interning.
+            for (var pos = 0; NextWord(buffer.AsSpan(0, length), ref pos, out var start, out var wordLength);)
             {
-                into.Add(Tagged(tag, text.Slice(range.Start, range.Length)));
+                Add(Tagged(tag, buffer.AsSpan(start, wordLength)));
             }
         }
 
@@ -301,7 +349,7 @@ public sealed partial class ExtractionDirectoryIndex
             return words.Intern(tagged.AsSpan(0, word.Length + 1));
         }
 
-        void AddIdentifier(List<(string Key, int Entry)> into, int row, int entry)
+        void AddIdentifier(int row, int entry)
         {
             var value = values[rows.ValueId(row, ExtractionColumns.ProfessionalId)];
             if (value.Length == 0)
@@ -321,36 +369,51 @@ public sealed partial class ExtractionDirectoryIndex
                 return;
             }
             var national = values[rows.ValueId(row, ExtractionColumns.ProfessionalNationalId)];
-            into.Add((value, entry));
-            into.Add((national == id.NationalId ? national : id.NationalId, entry));
-        }
-    }
-
-    private static void AddAll(List<int> into, int[] ids)
-    {
-        foreach (var id in ids)
-        {
-            into.Add(id);
-        }
-    }
-
-    /// <summary>The words of folded text: ranges between single spaces.</summary>
-    private static List<(int Start, int Length)> Split(ReadOnlySpan<char> folded)
-    {
-        var ranges = new List<(int, int)>(4);
-        var start = 0;
-        for (var i = 0; i <= folded.Length; i++)
-        {
-            if (i == folded.Length || folded[i] == ' ')
+            if (identifierCount + 2 > identifierKeys.Length)
             {
-                if (i > start)
-                {
-                    ranges.Add((start, i - start));
-                }
-                start = i + 1;
+                Array.Resize(ref identifierKeys, identifierKeys.Length * 2);
+                Array.Resize(ref identifierEntries, identifierEntries.Length * 2);
+            }
+            identifierKeys[identifierCount] = value;
+            identifierEntries[identifierCount++] = entry;
+            // The file's national id is the prefix and the number: keep that interned string rather than building it again.
+            // (NationalId is the type's prefix, 8 or 0, then Value.)
+            var prefix = type[0];
+            identifierKeys[identifierCount] = national.Length == id.Value.Length + 1 && national[0] == prefix && national.AsSpan(1).SequenceEqual(id.Value)
+                ? national
+                : id.NationalId;
+            identifierEntries[identifierCount++] = entry;
+        }
+    }
+
+    /// <summary>The next word of folded text (words are ranges between single spaces), from <paramref name="pos"/>; false at the end.</summary>
+    private static bool NextWord(ReadOnlySpan<char> folded, ref int pos, out int start, out int length)
+    {
+        while (pos < folded.Length)
+        {
+            var space = folded[pos..].IndexOf(' ');
+            var end = space < 0 ? folded.Length : pos + space;
+            start = pos;
+            length = end - pos;
+            pos = end + 1;
+            if (length > 0)
+            {
+                return true;
             }
         }
-        return ranges;
+        start = 0;
+        length = 0;
+        return false;
+    }
+
+    private static int CountWords(ReadOnlySpan<char> folded)
+    {
+        var count = 0;
+        for (var pos = 0; NextWord(folded, ref pos, out _, out _);)
+        {
+            count++;
+        }
+        return count;
     }
 
     /// <summary>For each value id used by entries in <paramref name="column"/> (or <paramref name="fallback"/> when empty), the rank of its folded text.</summary>
