@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.Threading.Channels;
 using System.Text.Unicode;
 using Esante.MsSante.Addressing;
 
@@ -8,7 +9,8 @@ namespace Esante.MsSante.Directory.Extraction;
 
 /// <summary>
 /// Reads the national file « Extraction Correspondance MSSanté » (the <c>.txt</c>, or the <c>.zip</c> holding it) as a stream:
-/// one pass, each line decoded strictly as UTF-8, values interned. A bad row is rejected and reported with its line number;
+/// one pass, each line decoded strictly as UTF-8, values interned. Lines are decoded, split and checked on one thread while
+/// another interns the values of the previous batch. A bad row is rejected and reported with its line number;
 /// it never stops the loading.
 /// </summary>
 public static class ExtractionFileLoader
@@ -61,7 +63,7 @@ public static class ExtractionFileLoader
         {
             return await LoadZipAsync(stream, head, options, progress, cancellationToken).ConfigureAwait(false);
         }
-        var reader = new Reader(options, progress);
+        var reader = new Reader(options, progress, stream.CanSeek ? stream.Length - stream.Position + headLength : 0);
         return await reader.ReadAsync(stream, head.AsMemory(0, headLength), cancellationToken).ConfigureAwait(false);
     }
 
@@ -111,7 +113,7 @@ public static class ExtractionFileLoader
             {
                 try
                 {
-                    return await new Reader(options, progress).ReadAsync(content, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                    return await new Reader(options, progress, text.Length).ReadAsync(content, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
                 }
                 catch (InvalidDataException e) when (!e.Data.Contains(FormatErrorMarker))
                 {
@@ -131,23 +133,152 @@ public static class ExtractionFileLoader
         return error;
     }
 
-    private sealed class Reader(ExtractionLoadOptions options, IProgress<ExtractionLoadProgress>? progress)
+    /// <summary>What the parsing stage decided for a row; the interning stage follows it in file order.</summary>
+    private enum RowVerdict : byte
     {
-        private readonly StringPool _pool = new(1 << 20);
+        /// <summary>Interned and kept.</summary>
+        Keep,
+
+        /// <summary>Interned (its values join the pool, as they always did), then rejected.</summary>
+        InternThenReject,
+
+        /// <summary>Rejected before its columns were split (bad UTF-8: no progress report; wrong column count).</summary>
+        RejectUtf8,
+        RejectColumns,
+    }
+
+    /// <summary>
+    /// Rows decoded and split by the parsing stage: their characters, and for each column its range and hash, so the interning
+    /// stage only looks values up. Batches are recycled.
+    /// </summary>
+    private sealed class Batch
+    {
+        public char[] Chars = new char[1 << 19];
+        public int CharCount;
+        public int[] Starts = new int[ExtractionColumns.Count * 2048];
+        public int[] Lengths = new int[ExtractionColumns.Count * 2048];
+        public int[] Hashes = new int[ExtractionColumns.Count * 2048];
+        public long[] Lines = new long[2048];
+        public RowVerdict[] Verdicts = new RowVerdict[2048];
+        public string?[] Reasons = new string?[2048];
+        public string?[] Addresses = new string?[2048];
+        public int RowCount;
+
+        public bool IsFull => RowCount == Lines.Length || CharCount > Chars.Length - 4096;
+
+        public void Clear()
+        {
+            CharCount = 0;
+            Array.Clear(Reasons, 0, RowCount);
+            Array.Clear(Addresses, 0, RowCount);
+            RowCount = 0;
+        }
+    }
+
+    private sealed class Reader
+    {
+        private const int BatchesInFlight = 4;
+
+        private readonly ExtractionLoadOptions _options;
+        private readonly IProgress<ExtractionLoadProgress>? _progress;
+        private readonly StringPool _pool;
         private readonly List<ExtractionRowProblem> _problems = [];
         private readonly int[] _fieldIds = new int[ExtractionColumns.Count];
-        private int[] _cells = new int[ExtractionColumns.Count * 1024];
+        private int[] _cells;
         private int _rowCount;
-        private long _lineNumber;
+        private long _lineNumber; // written by the parsing stage, read once it is over
         private long _rowsRead;
         private long _rejected;
-        private char[] _chars = new char[4096];
+
+        public Reader(ExtractionLoadOptions options, IProgress<ExtractionLoadProgress>? progress, long sizeHint)
+        {
+            _options = options;
+            _progress = progress;
+            // Pre-sized from the file's length (about 226 bytes and 3 new values per row in the national file), so the
+            // cells and the pool rarely grow; bounded so a wrong hint costs little.
+            var rows = (int)Math.Clamp(sizeHint / 200, 1024, 4_000_000);
+            _cells = new int[rows * ExtractionColumns.Count];
+            _pool = new StringPool((int)Math.Clamp(sizeHint / 64, 1 << 16, 1 << 23));
+        }
 
         public async Task<ExtractionLoadResult> ReadAsync(Stream stream, ReadOnlyMemory<byte> prefix, CancellationToken cancellationToken)
         {
-            var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var full = Channel.CreateBounded<Batch>(new BoundedChannelOptions(BatchesInFlight) { SingleReader = true, SingleWriter = true });
+            var free = Channel.CreateUnbounded<Batch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+            var parser = Task.Run(() => ParseAsync(stream, prefix, full.Writer, free.Reader, stop.Token), CancellationToken.None);
             try
             {
+                while (await full.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+                {
+                    while (full.Reader.TryRead(out var batch))
+                    {
+                        Consume(batch);
+                        batch.Clear();
+                        free.Writer.TryWrite(batch);
+                    }
+                }
+            }
+            catch
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+                try
+                {
+                    await parser.ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    // The consumer's own failure is the one to report.
+                }
+                throw;
+            }
+            // The parsing stage's failure (I/O, damaged zip, not an extraction, cancellation) surfaces here, unchanged.
+            await parser.ConfigureAwait(false);
+            // The recycled batches (a few MB each) are dropped now rather than whenever the pipeline's last reference goes.
+            while (free.Reader.TryRead(out _))
+            {
+            }
+            if (_lineNumber == 0)
+            {
+                throw FormatError("The file is empty: an « Extraction Correspondance MSSanté » file starts with a header row of 31 columns.");
+            }
+            _progress?.Report(new ExtractionLoadProgress(_rowsRead, _rowCount, _rejected));
+            var cells = _cells.AsSpan(0, _rowCount * ExtractionColumns.Count).ToArray();
+            _cells = [];
+            var rows = new ExtractionRowSet(_pool.ToArray(), cells, _rowCount, _options.TrustedDomains);
+            _pool.Release();
+            return new ExtractionLoadResult(rows, new ExtractionLoadReport(_rowsRead, _rowCount, _problems, _rejected));
+        }
+
+        /// <summary>The parsing stage: reads the bytes, cuts lines, decodes, splits, hashes and checks each row.</summary>
+        private async Task ParseAsync(Stream stream, ReadOnlyMemory<byte> prefix, ChannelWriter<Batch> full, ChannelReader<Batch> free,
+            CancellationToken cancellationToken)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+            var created = 0;
+            var parser = new LineParser(_options);
+            try
+            {
+                Batch Next()
+                {
+                    if (free.TryRead(out var recycled))
+                    {
+                        return recycled;
+                    }
+                    created++;
+                    return new Batch();
+                }
+                var batch = Next();
+                async ValueTask<Batch> Flush(Batch current)
+                {
+                    await full.WriteAsync(current, cancellationToken).ConfigureAwait(false);
+                    if (created >= BatchesInFlight + 2)
+                    {
+                        // Enough batches exist: wait for one to come back rather than allocating more.
+                        return await free.ReadAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    return Next();
+                }
                 prefix.Span.CopyTo(buffer);
                 var start = 0;
                 var end = prefix.Length;
@@ -161,7 +292,7 @@ public static class ExtractionFileLoader
                         {
                             if (start < end)
                             {
-                                Line(buffer.AsSpan(start, end - start));
+                                parser.Line(buffer.AsSpan(start, end - start), batch);
                             }
                             break;
                         }
@@ -179,6 +310,11 @@ public static class ExtractionFileLoader
                             buffer = bigger;
                         }
                         cancellationToken.ThrowIfCancellationRequested();
+                        if (batch.RowCount > 0)
+                        {
+                            // Hand over what this buffer held before waiting for the next read.
+                            batch = await Flush(batch).ConfigureAwait(false);
+                        }
                         var read = await stream.ReadAsync(buffer.AsMemory(end), cancellationToken).ConfigureAwait(false);
                         if (read == 0)
                         {
@@ -187,33 +323,100 @@ public static class ExtractionFileLoader
                         end += read;
                         continue;
                     }
-                    Line(buffer.AsSpan(start, newline));
+                    parser.Line(buffer.AsSpan(start, newline), batch);
                     start += newline + 1;
+                    if (batch.IsFull)
+                    {
+                        batch = await Flush(batch).ConfigureAwait(false);
+                    }
+                }
+                if (batch.RowCount > 0)
+                {
+                    await full.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
                 }
             }
             finally
             {
+                _lineNumber = parser.LineNumber;
                 ArrayPool<byte>.Shared.Return(buffer);
+                full.TryComplete();
             }
-            if (_lineNumber == 0)
-            {
-                throw FormatError("The file is empty: an « Extraction Correspondance MSSanté » file starts with a header row of 31 columns.");
-            }
-            progress?.Report(new ExtractionLoadProgress(_rowsRead, _rowCount, _rejected));
-            var cells = _cells.AsSpan(0, _rowCount * ExtractionColumns.Count).ToArray();
-            _cells = [];
-            var rows = new ExtractionRowSet(_pool.ToArray(), cells, _rowCount, options.TrustedDomains);
-            return new ExtractionLoadResult(rows, new ExtractionLoadReport(_rowsRead, _rowCount, _problems, _rejected));
         }
 
-        private void Line(ReadOnlySpan<byte> bytes)
+        /// <summary>The interning stage: values looked up with the hashes already computed, rows kept or rejected in file order.</summary>
+        private void Consume(Batch batch)
         {
-            _lineNumber++;
+            var chars = batch.Chars;
+            for (var r = 0; r < batch.RowCount; r++)
+            {
+                _rowsRead++;
+                var verdict = batch.Verdicts[r];
+                if (verdict == RowVerdict.RejectUtf8)
+                {
+                    Reject(batch.Lines[r], batch.Reasons[r]!);
+                    continue;
+                }
+                if (verdict == RowVerdict.RejectColumns)
+                {
+                    Reject(batch.Lines[r], batch.Reasons[r]!);
+                }
+                else
+                {
+                    var at = r * ExtractionColumns.Count;
+                    for (var column = 0; column < ExtractionColumns.Count; column++)
+                    {
+                        var length = batch.Lengths[at + column];
+                        _fieldIds[column] = length == 0
+                            ? 0
+                            : column == ExtractionColumns.Address && batch.Addresses[r] is { } address
+                                ? _pool.Intern(address, batch.Hashes[at + column])
+                                : _pool.Intern(chars.AsSpan(batch.Starts[at + column], length), batch.Hashes[at + column]);
+                    }
+                    if (verdict == RowVerdict.Keep)
+                    {
+                        var cell = _rowCount * ExtractionColumns.Count;
+                        if (cell + ExtractionColumns.Count > _cells.Length)
+                        {
+                            Array.Resize(ref _cells, _cells.Length * 2);
+                        }
+                        _fieldIds.CopyTo(_cells, cell);
+                        _rowCount++;
+                    }
+                    else
+                    {
+                        Reject(batch.Lines[r], batch.Reasons[r]!);
+                    }
+                }
+                if (_progress is not null && _rowsRead % _options.ProgressInterval == 0)
+                {
+                    _progress.Report(new ExtractionLoadProgress(_rowsRead, _rowCount, _rejected));
+                }
+            }
+        }
+
+        private void Reject(long line, string reason)
+        {
+            _rejected++;
+            if (_problems.Count < _options.MaxReportedProblems)
+            {
+                _problems.Add(new ExtractionRowProblem(line, reason));
+            }
+        }
+    }
+
+    /// <summary>The parsing stage's per-line work: decode, split, trim, hash, check the type and the address.</summary>
+    private sealed class LineParser(ExtractionLoadOptions options)
+    {
+        public long LineNumber;
+
+        public void Line(ReadOnlySpan<byte> bytes, Batch batch)
+        {
+            LineNumber++;
             if (!bytes.IsEmpty && bytes[^1] == (byte)'\r')
             {
                 bytes = bytes[..^1];
             }
-            if (_lineNumber == 1)
+            if (LineNumber == 1)
             {
                 Header(bytes);
                 return;
@@ -222,22 +425,68 @@ public static class ExtractionFileLoader
             {
                 return;
             }
-            _rowsRead++;
-            if (_chars.Length < bytes.Length)
+            var r = batch.RowCount;
+            batch.Lines[r] = LineNumber;
+            if (batch.Chars.Length - batch.CharCount < bytes.Length)
             {
-                _chars = new char[Math.Max(bytes.Length, _chars.Length * 2)];
+                Array.Resize(ref batch.Chars, Math.Max(batch.Chars.Length * 2, batch.CharCount + bytes.Length));
             }
-            var status = Utf8.ToUtf16(bytes, _chars, out var consumed, out var written, replaceInvalidSequences: false);
+            var status = Utf8.ToUtf16(bytes, batch.Chars.AsSpan(batch.CharCount), out var consumed, out var written, replaceInvalidSequences: false);
+            batch.RowCount++;
             if (status != OperationStatus.Done)
             {
-                Reject($"The row is not valid UTF-8 (byte {consumed + 1} of the line).");
+                batch.Verdicts[r] = RowVerdict.RejectUtf8;
+                batch.Reasons[r] = $"The row is not valid UTF-8 (byte {consumed + 1} of the line).";
                 return;
             }
-            Row(_chars.AsSpan(0, written));
-            if (progress is not null && _rowsRead % options.ProgressInterval == 0)
+            var lineStart = batch.CharCount;
+            var line = batch.Chars.AsSpan(lineStart, written);
+            batch.CharCount += written;
+            var separators = line.Count(ExtractionColumns.Separator);
+            if (separators != ExtractionColumns.Count - 1)
             {
-                progress.Report(new ExtractionLoadProgress(_rowsRead, _rowCount, _rejected));
+                batch.Verdicts[r] = RowVerdict.RejectColumns;
+                batch.Reasons[r] = $"The row has {separators + 1} columns; 31 are expected.";
+                return;
             }
+            var at = r * ExtractionColumns.Count;
+            var offset = 0;
+            for (var column = 0; column < ExtractionColumns.Count; column++)
+            {
+                var cut = column < ExtractionColumns.Count - 1 ? line[offset..].IndexOf(ExtractionColumns.Separator) : line.Length - offset;
+                var field = line.Slice(offset, cut);
+                var trimmed = field.Trim();
+                // Where the trimmed value starts inside the field: Trim only drops characters from both ends.
+                var lead = trimmed.IsEmpty ? 0 : field.Length - field.TrimStart().Length;
+                batch.Starts[at + column] = lineStart + offset + lead;
+                batch.Lengths[at + column] = trimmed.Length;
+                batch.Hashes[at + column] = trimmed.IsEmpty ? 0 : string.GetHashCode(trimmed);
+                offset += cut + 1;
+            }
+            var chars = batch.Chars;
+            var type = chars.AsSpan(batch.Starts[at + ExtractionColumns.MailboxType], batch.Lengths[at + ExtractionColumns.MailboxType]);
+            if (!(type.SequenceEqual("PER") || type.SequenceEqual("ORG") || type.SequenceEqual("APP") || type.SequenceEqual("CAB")))
+            {
+                batch.Verdicts[r] = RowVerdict.InternThenReject;
+                batch.Reasons[r] = "The mailbox type (« Type de BAL ») is not PER, ORG, APP or CAB.";
+                return;
+            }
+            // Addresses are (nearly) all distinct, so the string is made here, checked here, and the pool keeps it.
+            var address = new string(chars.AsSpan(batch.Starts[at + ExtractionColumns.Address], batch.Lengths[at + ExtractionColumns.Address]));
+            batch.Addresses[r] = address;
+            if (!MssanteAddress.TryParse(address, options.TrustedDomains, out var parsed, out var error))
+            {
+                batch.Verdicts[r] = RowVerdict.InternThenReject;
+                batch.Reasons[r] = "The address (« Adresse BAL ») is not a valid MSSanté address: " + error;
+                return;
+            }
+            if (parsed.IsPatient)
+            {
+                batch.Verdicts[r] = RowVerdict.InternThenReject;
+                batch.Reasons[r] = "The address (« Adresse BAL ») is a patient's address, which has no place in the professionals' directory.";
+                return;
+            }
+            batch.Verdicts[r] = RowVerdict.Keep;
         }
 
         private static void Header(ReadOnlySpan<byte> bytes)
@@ -264,57 +513,6 @@ public static class ExtractionFileLoader
                     throw FormatError(
                         $"This is not an « Extraction Correspondance MSSanté » file: header column {i + 1} is '{Shorten(names[i])}' where '{ExtractionColumns.Names[i]}' is expected.");
                 }
-            }
-        }
-
-        private void Row(ReadOnlySpan<char> line)
-        {
-            var separators = line.Count(ExtractionColumns.Separator);
-            if (separators != ExtractionColumns.Count - 1)
-            {
-                Reject($"The row has {separators + 1} columns; 31 are expected.");
-                return;
-            }
-            var rest = line;
-            for (var column = 0; column < ExtractionColumns.Count - 1; column++)
-            {
-                var cut = rest.IndexOf(ExtractionColumns.Separator);
-                _fieldIds[column] = _pool.Intern(rest[..cut].Trim());
-                rest = rest[(cut + 1)..];
-            }
-            _fieldIds[ExtractionColumns.Count - 1] = _pool.Intern(rest.Trim());
-            var type = _pool[_fieldIds[ExtractionColumns.MailboxType]];
-            if (type is not ("PER" or "ORG" or "APP" or "CAB"))
-            {
-                Reject("The mailbox type (« Type de BAL ») is not PER, ORG, APP or CAB.");
-                return;
-            }
-            var address = _pool[_fieldIds[ExtractionColumns.Address]];
-            if (!MssanteAddress.TryParse(address, options.TrustedDomains, out var parsed, out var error))
-            {
-                Reject("The address (« Adresse BAL ») is not a valid MSSanté address: " + error);
-                return;
-            }
-            if (parsed.IsPatient)
-            {
-                Reject("The address (« Adresse BAL ») is a patient's address, which has no place in the professionals' directory.");
-                return;
-            }
-            var at = _rowCount * ExtractionColumns.Count;
-            if (at + ExtractionColumns.Count > _cells.Length)
-            {
-                Array.Resize(ref _cells, _cells.Length * 2);
-            }
-            _fieldIds.CopyTo(_cells, at);
-            _rowCount++;
-        }
-
-        private void Reject(string reason)
-        {
-            _rejected++;
-            if (_problems.Count < options.MaxReportedProblems)
-            {
-                _problems.Add(new ExtractionRowProblem(_lineNumber, reason));
             }
         }
 

@@ -35,13 +35,16 @@ internal sealed class StringPool
     /// <summary>The values, indexed by id; only the first <see cref="Count"/> are set.</summary>
     public string[] Values => _values;
 
-    public int Intern(ReadOnlySpan<char> value)
+    public int Intern(ReadOnlySpan<char> value) => value.IsEmpty ? 0 : Intern(value, string.GetHashCode(value), null);
+
+    /// <summary>Interns a non-empty value whose <see cref="string.GetHashCode(ReadOnlySpan{char})"/> is already known (computed on another thread).</summary>
+    public int Intern(ReadOnlySpan<char> value, int hash) => Intern(value, hash, null);
+
+    /// <summary>Interns a non-empty string already allocated: kept as is when new, rather than copied.</summary>
+    public int Intern(string value, int hash) => Intern(value, hash, value);
+
+    private int Intern(ReadOnlySpan<char> value, int hash, string? made)
     {
-        if (value.IsEmpty)
-        {
-            return 0;
-        }
-        var hash = string.GetHashCode(value);
         var bucket = hash & (_buckets.Length - 1);
         for (var i = _buckets[bucket] - 1; i >= 0; i = _next[i] - 1)
         {
@@ -56,7 +59,7 @@ internal sealed class StringPool
             bucket = hash & (_buckets.Length - 1);
         }
         var id = _count++;
-        _values[id] = value.ToString();
+        _values[id] = made ?? value.ToString();
         _hashes[id] = hash;
         _next[id] = _buckets[bucket];
         _buckets[bucket] = id + 1;
@@ -65,6 +68,16 @@ internal sealed class StringPool
 
     /// <summary>The values, trimmed to <see cref="Count"/>; the hash table is left for the collector.</summary>
     public string[] ToArray() => _values.AsSpan(0, _count).ToArray();
+
+    /// <summary>Drops the table once <see cref="ToArray"/> has been taken, should anything still hold the pool.</summary>
+    public void Release()
+    {
+        _buckets = [];
+        _next = [];
+        _hashes = [];
+        _values = [];
+        _count = 0;
+    }
 
     private void Grow()
     {
