@@ -18,4 +18,9 @@ if (args.Length >= 2 && args[0] == "goals")
     await Goals.RunAsync(args[1]);
     return;
 }
+if (args.Length >= 2 && args[0] == "profile")
+{
+    await Profile.RunAsync(args[1], args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(QueryMix).Assembly).Run(args);
