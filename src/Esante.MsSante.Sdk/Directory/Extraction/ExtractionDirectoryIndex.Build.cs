@@ -127,6 +127,9 @@ public sealed partial class ExtractionDirectoryIndex
         }
         _entryFirstRow = order;
         keys = [];
+        // Identifiers need only the entries' rows: collected and sorted on the other core while the words are gathered.
+        var rowNext = _rowNext;
+        var identifierTask = Task.Run(() => BuildIdentifiers(rows, order, rowNext));
 
         // 3. Words of each entry (all its rows), as provisional ids of a word pool; then sorted once.
         var words = new StringPool(1 << 18);
@@ -140,10 +143,9 @@ public sealed partial class ExtractionDirectoryIndex
         // Per-entry word ids in a reused array (no list per entry or per split), sorted and deduplicated in place.
         var scratchWords = new int[64];
         var scratchCount = 0;
-        var identifierKeys = new string[entryCount * 2];
-        var identifierEntries = new int[entryCount * 2];
-        var identifierCount = 0;
         var kindWordIds = new int[4];
+        var seenBy = new int[1 << 18];
+        seenBy.AsSpan().Fill(-1);
         for (var e = 0; e < entryCount; e++)
         {
             scratchCount = 0;
@@ -173,21 +175,26 @@ public sealed partial class ExtractionDirectoryIndex
                     kindWordIds[kind] = Tagged(KindTag[0], KindWord((Operators.MailboxKind)kind));
                 }
                 Add(kindWordIds[kind]);
-                AddIdentifier(row, e);
             }
-            Array.Sort(scratchWords, 0, scratchCount);
+            // Each word once per entry, marked with the entry rather than sorted (postings only need entries in order).
             if (used + scratchCount > entryWords.Length)
             {
                 Array.Resize(ref entryWords, Math.Max(entryWords.Length * 3 / 2, used + scratchCount));
             }
-            var previous = -1;
+            if (seenBy.Length < words.Count)
+            {
+                var grown = new int[Math.Max(words.Count, seenBy.Length * 2)];
+                grown.AsSpan(seenBy.Length).Fill(-1);
+                seenBy.CopyTo(grown, 0);
+                seenBy = grown;
+            }
             for (var i = 0; i < scratchCount; i++)
             {
                 var w = scratchWords[i];
-                if (w != previous)
+                if (seenBy[w] != e)
                 {
+                    seenBy[w] = e;
                     entryWords[used++] = w;
-                    previous = w;
                 }
             }
             entryWordStart[e + 1] = used;
@@ -249,26 +256,7 @@ public sealed partial class ExtractionDirectoryIndex
             MergeShortPrefixes(length, entryCount);
         }
 
-        // Keys in ordinal order, entries ascending within a key (the order a comparison of (key, entry) gives),
-        // with arrays rather than a list of tuples and a delegate comparison.
-        _identifierKeys = identifierKeys.AsSpan(0, identifierCount).ToArray();
-        _identifierEntries = identifierEntries.AsSpan(0, identifierCount).ToArray();
-        identifierKeys = [];
-        identifierEntries = [];
-        Array.Sort(_identifierKeys, _identifierEntries, StringComparer.Ordinal);
-        for (var i = 0; i < _identifierKeys.Length;)
-        {
-            var j = i + 1;
-            while (j < _identifierKeys.Length && string.Equals(_identifierKeys[j], _identifierKeys[i], StringComparison.Ordinal))
-            {
-                j++;
-            }
-            if (j - i > 1)
-            {
-                Array.Sort(_identifierEntries, i, j - i);
-            }
-            i = j;
-        }
+        (_identifierKeys, _identifierEntries) = identifierTask.GetAwaiter().GetResult();
         return;
 
         int[] WordsOf(int key)
@@ -348,6 +336,43 @@ public sealed partial class ExtractionDirectoryIndex
             word.CopyTo(tagged.AsSpan(1));
             return words.Intern(tagged.AsSpan(0, word.Length + 1));
         }
+    }
+
+    /// <summary>The searchable identifiers (RPPS or ADELI number, and national id) and their entries, sorted ordinally, entries ascending within a key.</summary>
+    private static (string[] Keys, int[] Entries) BuildIdentifiers(ExtractionRowSet rows, int[] entryFirstRow, int[] rowNext)
+    {
+        var values = rows.Values;
+        var identifierKeys = new string[entryFirstRow.Length * 2];
+        var identifierEntries = new int[entryFirstRow.Length * 2];
+        var identifierCount = 0;
+        for (var e = 0; e < entryFirstRow.Length; e++)
+        {
+            for (var row = entryFirstRow[e]; row >= 0; row = rowNext[row])
+            {
+                AddIdentifier(row, e);
+            }
+        }
+        // Keys in ordinal order, entries ascending within a key (the order a comparison of (key, entry) gives),
+        // with arrays rather than a list of tuples and a delegate comparison.
+        var keys = identifierKeys.AsSpan(0, identifierCount).ToArray();
+        var entries = identifierEntries.AsSpan(0, identifierCount).ToArray();
+        identifierKeys = [];
+        identifierEntries = [];
+        Array.Sort(keys, entries, StringComparer.Ordinal);
+        for (var i = 0; i < keys.Length;)
+        {
+            var j = i + 1;
+            while (j < keys.Length && string.Equals(keys[j], keys[i], StringComparison.Ordinal))
+            {
+                j++;
+            }
+            if (j - i > 1)
+            {
+                Array.Sort(entries, i, j - i);
+            }
+            i = j;
+        }
+        return (keys, entries);
 
         void AddIdentifier(int row, int entry)
         {
