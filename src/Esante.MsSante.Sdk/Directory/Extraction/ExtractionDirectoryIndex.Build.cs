@@ -127,8 +127,11 @@ public sealed partial class ExtractionDirectoryIndex
         }
         _entryFirstRow = order;
         keys = [];
-        // Identifiers need only the entries' rows: collected and sorted on the other core while the words are gathered.
+        // The words of the addresses (one distinct address per entry, so the most interning) and the identifiers need only
+        // the entries' rows: built in tasks (the address words in their own pool, merged below) while this thread gathers
+        // the other words, so the three share both cores.
         var rowNext = _rowNext;
+        var emailTask = Task.Run(() => BuildEmailWords(rows, order, rowNext));
         var identifierTask = Task.Run(() => BuildIdentifiers(rows, order, rowNext));
 
         // 3. Words of each entry (all its rows), as provisional ids of a word pool; then sorted once.
@@ -162,9 +165,6 @@ public sealed partial class ExtractionDirectoryIndex
                 {
                     AddTagged(tag, rows.ValueId(row, column));
                 }
-                // The address is unique to the entry: folded without caching.
-                var addressLength = TextFolding.Fold(values[rows.ValueId(row, ExtractionColumns.Address)], ref buffer);
-                AddSplit(EmailTag[0], addressLength);
                 var kind = (int)KindOf(values[rows.ValueId(row, ExtractionColumns.MailboxType)]);
                 if ((uint)kind >= (uint)kindWordIds.Length)
                 {
@@ -202,8 +202,16 @@ public sealed partial class ExtractionDirectoryIndex
         valueWords = [];
         fieldWords.Clear();
 
-        // 4. Sort the words; remap provisional ids to sorted ids.
-        var provisional = words.ToArray();
+        (_identifierKeys, _identifierEntries) = identifierTask.GetAwaiter().GetResult();
+
+        // 4. Sort the words; remap provisional ids to sorted ids. The address words (their pool's id 0 is the empty string,
+        // which this pool has too) follow this pool's words.
+        var email = emailTask.GetAwaiter().GetResult();
+        var wordCount = words.Count;
+        var provisional = new string[wordCount + email.Words.Length - 1];
+        words.Values.AsSpan(0, wordCount).CopyTo(provisional);
+        email.Words.AsSpan(1).CopyTo(provisional.AsSpan(wordCount));
+        var emailOffset = wordCount - 1;
         var sortedIds = new int[provisional.Length];
         for (var i = 0; i < sortedIds.Length; i++)
         {
@@ -224,17 +232,27 @@ public sealed partial class ExtractionDirectoryIndex
         {
             _postingStart[remap[entryWords[p]] + 1]++;
         }
+        var emailStart = email.EntryStart;
+        var emailWords = email.EntryWords;
+        for (var p = 0; p < emailStart[entryCount]; p++)
+        {
+            _postingStart[remap[emailWords[p] + emailOffset] + 1]++;
+        }
         for (var t = 0; t < _tokens.Length; t++)
         {
             _postingStart[t + 1] += _postingStart[t];
         }
-        _postings = new int[used];
+        _postings = new int[used + emailStart[entryCount]];
         var fill = _postingStart.AsSpan(0, _tokens.Length).ToArray();
         for (var e = 0; e < entryCount; e++)
         {
             for (var p = entryWordStart[e]; p < entryWordStart[e + 1]; p++)
             {
                 _postings[fill[remap[entryWords[p]]]++] = e;
+            }
+            for (var p = emailStart[e]; p < emailStart[e + 1]; p++)
+            {
+                _postings[fill[remap[emailWords[p] + emailOffset]]++] = e;
             }
         }
         entryWords = [];
@@ -256,7 +274,6 @@ public sealed partial class ExtractionDirectoryIndex
             MergeShortPrefixes(length, entryCount);
         }
 
-        (_identifierKeys, _identifierEntries) = identifierTask.GetAwaiter().GetResult();
         return;
 
         int[] WordsOf(int key)
@@ -317,15 +334,6 @@ public sealed partial class ExtractionDirectoryIndex
             AddAll(ids);
         }
 
-        void AddSplit(char tag, int length)
-        {
-            // The folded text is in buffer; Tagged copies each word out of it before interning.
-            for (var pos = 0; NextWord(buffer.AsSpan(0, length), ref pos, out var start, out var wordLength);)
-            {
-                Add(Tagged(tag, buffer.AsSpan(start, wordLength)));
-            }
-        }
-
         int Tagged(char tag, ReadOnlySpan<char> word)
         {
             if (tagged.Length < word.Length + 1)
@@ -336,6 +344,57 @@ public sealed partial class ExtractionDirectoryIndex
             word.CopyTo(tagged.AsSpan(1));
             return words.Intern(tagged.AsSpan(0, word.Length + 1));
         }
+    }
+
+    /// <summary>The words of each entry's addresses, tagged as e-mail words: their own pool (id 0 the empty string), and each entry's ids once.</summary>
+    private static (string[] Words, int[] EntryStart, int[] EntryWords) BuildEmailWords(ExtractionRowSet rows, int[] entryFirstRow, int[] rowNext)
+    {
+        var values = rows.Values;
+        var pool = new StringPool(1 << 20);
+        var entryStart = new int[entryFirstRow.Length + 1];
+        var entryWords = new int[entryFirstRow.Length * 6];
+        var used = 0;
+        var buffer = new char[256];
+        var tagged = new char[256];
+        var seenBy = new int[1 << 20];
+        seenBy.AsSpan().Fill(-1);
+        for (var e = 0; e < entryFirstRow.Length; e++)
+        {
+            for (var row = entryFirstRow[e]; row >= 0; row = rowNext[row])
+            {
+                // The address is unique to the entry: folded without caching.
+                var length = TextFolding.Fold(values[rows.ValueId(row, ExtractionColumns.Address)], ref buffer);
+                for (var pos = 0; NextWord(buffer.AsSpan(0, length), ref pos, out var start, out var wordLength);)
+                {
+                    if (tagged.Length < wordLength + 1)
+                    {
+                        tagged = new char[(wordLength + 1) * 2];
+                    }
+                    tagged[0] = EmailTag[0];
+                    buffer.AsSpan(start, wordLength).CopyTo(tagged.AsSpan(1));
+                    var id = pool.Intern(tagged.AsSpan(0, wordLength + 1));
+                    if (id >= seenBy.Length)
+                    {
+                        var grown = new int[seenBy.Length * 2];
+                        grown.AsSpan(seenBy.Length).Fill(-1);
+                        seenBy.CopyTo(grown, 0);
+                        seenBy = grown;
+                    }
+                    if (seenBy[id] == e)
+                    {
+                        continue;
+                    }
+                    seenBy[id] = e;
+                    if (used == entryWords.Length)
+                    {
+                        Array.Resize(ref entryWords, entryWords.Length * 2);
+                    }
+                    entryWords[used++] = id;
+                }
+            }
+            entryStart[e + 1] = used;
+        }
+        return (pool.ToArray(), entryStart, entryWords);
     }
 
     /// <summary>The searchable identifiers (RPPS or ADELI number, and national id) and their entries, sorted ordinally, entries ascending within a key.</summary>
@@ -352,25 +411,22 @@ public sealed partial class ExtractionDirectoryIndex
                 AddIdentifier(row, e);
             }
         }
-        // Keys in ordinal order, entries ascending within a key (the order a comparison of (key, entry) gives),
-        // with arrays rather than a list of tuples and a delegate comparison.
-        var keys = identifierKeys.AsSpan(0, identifierCount).ToArray();
-        var entries = identifierEntries.AsSpan(0, identifierCount).ToArray();
+        // Keys in ordinal order, entries ascending within a key: sorted as structs whose first 12 characters are packed into
+        // three integers (big-endian, so integer order is ordinal order), the strings compared only when those agree.
+        var sortable = new IdentifierKey[identifierCount];
+        for (var i = 0; i < sortable.Length; i++)
+        {
+            sortable[i] = new IdentifierKey(identifierKeys[i], identifierEntries[i]);
+        }
         identifierKeys = [];
         identifierEntries = [];
-        Array.Sort(keys, entries, StringComparer.Ordinal);
-        for (var i = 0; i < keys.Length;)
+        sortable.AsSpan().Sort(new IdentifierKeyComparer());
+        var keys = new string[sortable.Length];
+        var entries = new int[sortable.Length];
+        for (var i = 0; i < sortable.Length; i++)
         {
-            var j = i + 1;
-            while (j < keys.Length && string.Equals(keys[j], keys[i], StringComparison.Ordinal))
-            {
-                j++;
-            }
-            if (j - i > 1)
-            {
-                Array.Sort(entries, i, j - i);
-            }
-            i = j;
+            keys[i] = sortable[i].Key;
+            entries[i] = sortable[i].Entry;
         }
         return (keys, entries);
 
@@ -408,6 +464,56 @@ public sealed partial class ExtractionDirectoryIndex
                 ? national
                 : id.NationalId;
             identifierEntries[identifierCount++] = entry;
+        }
+    }
+
+    private readonly struct IdentifierKey
+    {
+        public readonly ulong A;
+        public readonly ulong B;
+        public readonly ulong C;
+        public readonly string Key;
+        public readonly int Entry;
+
+        public IdentifierKey(string key, int entry)
+        {
+            A = Pack(key, 0);
+            B = Pack(key, 4);
+            C = Pack(key, 8);
+            Key = key;
+            Entry = entry;
+        }
+
+        private static ulong Pack(string s, int from)
+        {
+            ulong packed = 0;
+            for (var i = from; i < from + 4; i++)
+            {
+                packed = (packed << 16) | (i < s.Length ? s[i] : 0UL);
+            }
+            return packed;
+        }
+    }
+
+    /// <summary>(key ordinal, entry) order; the packed prefixes decide unless equal (then the whole strings do).</summary>
+    private readonly struct IdentifierKeyComparer : IComparer<IdentifierKey>
+    {
+        public int Compare(IdentifierKey x, IdentifierKey y)
+        {
+            if (x.A != y.A)
+            {
+                return x.A < y.A ? -1 : 1;
+            }
+            if (x.B != y.B)
+            {
+                return x.B < y.B ? -1 : 1;
+            }
+            if (x.C != y.C)
+            {
+                return x.C < y.C ? -1 : 1;
+            }
+            var byKey = string.CompareOrdinal(x.Key, y.Key);
+            return byKey != 0 ? byKey : x.Entry.CompareTo(y.Entry);
         }
     }
 
