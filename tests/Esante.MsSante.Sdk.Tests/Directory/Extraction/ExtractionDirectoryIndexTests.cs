@@ -180,11 +180,13 @@ public class ExtractionDirectoryIndexTests
         Assert.Throws<ArgumentException>(() => Search(new DirectoryQuery { Text = "gou", Take = 0 }));
     }
 
-    [Fact]
-    public async Task The_index_answers_as_InMemoryDirectory_does_over_the_same_entries()
+    [Theory]
+    [InlineData(3_000)]
+    [InlineData(20_000)] // large enough for the bitmap intersections of dense words (4,096 entries and more)
+    public async Task The_index_answers_as_InMemoryDirectory_does_over_the_same_entries(int rows)
     {
         // No repeated address here: the reference directory holds one entry per row.
-        var index = ExtractionFiles.Index(new ExtractionFileGenerator { RowCount = 3_000, Seed = 11, RepeatedAddressShare = 0, IncludeFixedRows = false });
+        var index = ExtractionFiles.Index(new ExtractionFileGenerator { RowCount = rows, Seed = 11, RepeatedAddressShare = 0, IncludeFixedRows = false });
         var entries = Enumerable.Range(0, index.Rows.Count)
             .Select(r => index.Find(index.Rows.Get(r, ExtractionColumns.Address))!)
             .ToList();
@@ -199,6 +201,7 @@ public class ExtractionDirectoryIndexTests
             new() { Email = "medecin.mssante" , Take = 30 }, new() { Identifier = sample.Identifier?.NationalId ?? "x" },
             new() { MailboxKind = MailboxKind.Organisational, Take = 40 }, new() { Text = "a", MailboxKind = MailboxKind.Personal, Skip = 5 },
             new() { City = "!!" , Take = 5 }, new() { Text = "saint" }, new() { Text = "é" }, new() { LastName = "le", FirstName = "j" },
+            new() { Text = "a m" }, new() { Text = "m a", Skip = 20 }, new() { Text = "r d" }, new() { Text = "c n", Take = 100 },
         ];
         foreach (var query in queries)
         {
