@@ -20,7 +20,7 @@ if ! bash tests/mailstack/start.sh "$stack" >"$log" 2>&1; then
   exit 1
 fi
 tail -n 1 "$log"
-python3 tests/mailstack/smoke.py "$stack" >"$log" 2>&1 || { cat "$log" >&2; echo "The test mail stack failed its smoke test." >&2; exit 1; }
+/usr/bin/python3 tests/mailstack/smoke.py "$stack" >"$log" 2>&1 || { cat "$log" >&2; echo "The test mail stack failed its smoke test." >&2; exit 1; }
 echo "Mail stack smoke test passed."
 export MAILSTACK_ENV="$stack/mailstack.env"
 
