@@ -79,10 +79,11 @@ internal sealed class FakeMailboxStore
     }
 
     /// <summary>Stores a message; checks the quota first.</summary>
-    public StoredMessage Append(FakeFolder folder, byte[] raw, MessageFlags flags, DateTimeOffset now)
+    // parsed: the message already parsed from raw, when the caller has it, so it is not parsed twice.
+    public StoredMessage Append(FakeFolder folder, byte[] raw, MessageFlags flags, DateTimeOffset now, MimeMessage? parsed = null)
     {
         EnsureRoom(raw.Length);
-        var stored = StoredMessage.Create(folder.NextUid++, raw, flags, now);
+        var stored = StoredMessage.Create(folder.NextUid++, raw, flags, now, parsed);
         folder.Messages.Add(stored);
         return stored;
     }
@@ -181,8 +182,8 @@ internal sealed class StoredMessage
 
     public DateTimeOffset Date { get; }
 
-    public static StoredMessage Create(uint uid, byte[] raw, MessageFlags flags, DateTimeOffset internalDate) =>
-        new(uid, raw, flags, internalDate, Parse(raw));
+    public static StoredMessage Create(uint uid, byte[] raw, MessageFlags flags, DateTimeOffset internalDate, MimeMessage? parsed = null) =>
+        new(uid, raw, flags, internalDate, parsed ?? Parse(raw));
 
     public StoredMessage CopyAs(uint uid)
     {

@@ -665,9 +665,10 @@ public sealed class FakeMssanteOperator : IMssanteOperator
         return new SubmissionResult(message.MessageId ?? string.Empty, envelope.Recipients.Select(r => r.Value).ToList(), new MessageRef(sent.Path, sent.UidValidity, copy.Uid));
     }
 
-    internal void Record(FakeMailboxStore store, FakeFolder folder, StoredMessage message)
+    // parsed: the message already parsed from its bytes, when the caller has it (then owned by the delivery record).
+    internal void Record(FakeMailboxStore store, FakeFolder folder, StoredMessage message, MimeMessage? parsed = null)
     {
-        _deliveries.Add(new FakeDelivery(store.Descriptor.Address.Value, folder.Path, StoredMessage.Parse(message.Raw), message.InternalDate));
+        _deliveries.Add(new FakeDelivery(store.Descriptor.Address.Value, folder.Path, parsed ?? StoredMessage.Parse(message.Raw), message.InternalDate));
         Signal();
     }
 
@@ -679,8 +680,9 @@ public sealed class FakeMssanteOperator : IMssanteOperator
         var folder = Options.Policies.PatientRouting.FolderFor(sender) is { } patientFolder
             ? store.Find(patientFolder) ?? store.Add(patientFolder, FolderRole.PatientExchanges)
             : store.FolderWithRole(FolderRole.Inbox);
-        var stored = store.Append(folder, raw, MessageFlags.None, Now);
-        Record(store, folder, stored);
+        // One parse per mailbox serves the routing, the stored summary and the delivery record.
+        var stored = store.Append(folder, raw, MessageFlags.None, Now, parsed);
+        Record(store, folder, stored, parsed);
     }
 
     /// <summary>Why a recipient would be refused now, or null when it is accepted.</summary>
