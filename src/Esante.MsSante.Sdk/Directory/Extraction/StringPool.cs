@@ -4,27 +4,28 @@ namespace Esante.MsSante.Directory.Extraction;
 /// Interns strings read as spans: each distinct value is allocated once and gets a dense id (0 is the empty string).
 /// Most columns of the national file repeat a few thousand values (professions, cities, structures), so rows keep ids.
 /// </summary>
+/// <remarks>
+/// Open addressing with linear probing over one array of slots, each the value's hash and id together: a value not yet
+/// in the pool (most of the national file's distinct values are seen once) costs one memory access to find out, and a
+/// hit reads the string only when the hashes agree. The table is kept at most half full.
+/// </remarks>
 internal sealed class StringPool
 {
-    private int[] _buckets;
-    private int[] _next;
-    private int[] _hashes;
+    private ulong[] _slots; // (hash << 32) | (id + 1); 0 is an empty slot
     private string[] _values;
     private int _count;
 
+    /// <param name="capacity">How many distinct values are expected; the pool grows past it.</param>
     public StringPool(int capacity = 1 << 16)
     {
-        var size = 1;
+        var size = 16;
         while (size < capacity)
         {
             size <<= 1;
         }
-        _buckets = new int[size];
-        _next = new int[size];
-        _hashes = new int[size];
+        _slots = new ulong[size * 2];
         _values = new string[size];
         _values[0] = string.Empty;
-        _hashes[0] = 0;
         _count = 1;
     }
 
@@ -45,25 +46,39 @@ internal sealed class StringPool
 
     private int Intern(ReadOnlySpan<char> value, int hash, string? made)
     {
-        var bucket = hash & (_buckets.Length - 1);
-        for (var i = _buckets[bucket] - 1; i >= 0; i = _next[i] - 1)
+        var slots = _slots;
+        var mask = slots.Length - 1;
+        var tag = (ulong)(uint)hash << 32;
+        var i = hash & mask;
+        while (true)
         {
-            if (_hashes[i] == hash && value.SequenceEqual(_values[i]))
+            var slot = slots[i];
+            if (slot == 0)
             {
-                return i;
+                break;
             }
+            if ((slot & 0xFFFF_FFFF_0000_0000UL) == tag)
+            {
+                var id = (int)(uint)slot - 1;
+                if (value.SequenceEqual(_values[id]))
+                {
+                    return id;
+                }
+            }
+            i = (i + 1) & mask;
         }
-        if (_count == _values.Length)
+        var added = _count++;
+        if (added == _values.Length)
+        {
+            Array.Resize(ref _values, _values.Length * 2);
+        }
+        _values[added] = made ?? value.ToString();
+        slots[i] = tag | (uint)(added + 1);
+        if (_count * 2 > slots.Length)
         {
             Grow();
-            bucket = hash & (_buckets.Length - 1);
         }
-        var id = _count++;
-        _values[id] = made ?? value.ToString();
-        _hashes[id] = hash;
-        _next[id] = _buckets[bucket];
-        _buckets[bucket] = id + 1;
-        return id;
+        return added;
     }
 
     /// <summary>The values, trimmed to <see cref="Count"/>; the hash table is left for the collector.</summary>
@@ -72,25 +87,28 @@ internal sealed class StringPool
     /// <summary>Drops the table once <see cref="ToArray"/> has been taken, should anything still hold the pool.</summary>
     public void Release()
     {
-        _buckets = [];
-        _next = [];
-        _hashes = [];
+        _slots = [];
         _values = [];
         _count = 0;
     }
 
     private void Grow()
     {
-        var size = _values.Length * 2;
-        Array.Resize(ref _values, size);
-        Array.Resize(ref _hashes, size);
-        _next = new int[size];
-        _buckets = new int[size];
-        for (var i = 1; i < _count; i++)
+        var slots = new ulong[_slots.Length * 2];
+        var mask = slots.Length - 1;
+        foreach (var slot in _slots)
         {
-            var bucket = _hashes[i] & (size - 1);
-            _next[i] = _buckets[bucket];
-            _buckets[bucket] = i + 1;
+            if (slot == 0)
+            {
+                continue;
+            }
+            var i = (int)(slot >> 32) & mask;
+            while (slots[i] != 0)
+            {
+                i = (i + 1) & mask;
+            }
+            slots[i] = slot;
         }
+        _slots = slots;
     }
 }
