@@ -397,124 +397,77 @@ public sealed partial class ExtractionDirectoryIndex
         return (pool.ToArray(), entryStart, entryWords);
     }
 
-    /// <summary>The searchable identifiers (RPPS or ADELI number, and national id) and their entries, sorted ordinally, entries ascending within a key.</summary>
-    private static (string[] Keys, int[] Entries) BuildIdentifiers(ExtractionRowSet rows, int[] entryFirstRow, int[] rowNext)
+    /// <summary>
+    /// The searchable identifiers (RPPS or ADELI number, and national id) as <see cref="IdentifierCode"/> keys, sorted, each
+    /// key's entries ascending and once.
+    /// </summary>
+    private static (ulong[] Keys, int[] Entries) BuildIdentifiers(ExtractionRowSet rows, int[] entryFirstRow, int[] rowNext)
     {
         var values = rows.Values;
-        var identifierKeys = new string[entryFirstRow.Length * 2];
-        var identifierEntries = new int[entryFirstRow.Length * 2];
-        var identifierCount = 0;
+        var keys = new ulong[entryFirstRow.Length * 2];
+        var entries = new int[entryFirstRow.Length * 2];
+        var count = 0;
+        Span<char> national = stackalloc char[IdentifierCode.MaxLength];
         for (var e = 0; e < entryFirstRow.Length; e++)
         {
             for (var row = entryFirstRow[e]; row >= 0; row = rowNext[row])
             {
-                AddIdentifier(row, e);
+                var value = values[rows.ValueId(row, ExtractionColumns.ProfessionalId)];
+                if (value.Length == 0)
+                {
+                    continue;
+                }
+                // Only identifiers that parse are searchable, as DirectoryEntry.Identifier holds only those.
+                var type = values[rows.ValueId(row, ExtractionColumns.ProfessionalIdType)];
+                var valid = type switch
+                {
+                    "8" => Rpps.TryParse(value, out _),
+                    "0" => Adeli.TryParse(value, out _),
+                    _ => false,
+                };
+                if (!valid)
+                {
+                    continue;
+                }
+                if (count + 2 > keys.Length)
+                {
+                    Array.Resize(ref keys, keys.Length * 2);
+                    Array.Resize(ref entries, entries.Length * 2);
+                }
+                // The number, and the national id: the type's prefix (8 or 0) and the number.
+                national[0] = type[0];
+                value.CopyTo(national[1..]);
+                keys[count] = IdentifierCode.Encode(value);
+                entries[count++] = e;
+                keys[count] = IdentifierCode.Encode(national[..(value.Length + 1)]);
+                entries[count++] = e;
             }
         }
-        // Keys in ordinal order, entries ascending within a key: sorted as structs whose first 12 characters are packed into
-        // three integers (big-endian, so integer order is ordinal order), the strings compared only when those agree.
-        var sortable = new IdentifierKey[identifierCount];
-        for (var i = 0; i < sortable.Length; i++)
+        Array.Sort(keys, entries, 0, count);
+        // Within a key (a professional with several mailboxes, or several rows), entries ascending and once.
+        var kept = 0;
+        for (var i = 0; i < count;)
         {
-            sortable[i] = new IdentifierKey(identifierKeys[i], identifierEntries[i]);
+            var j = i + 1;
+            while (j < count && keys[j] == keys[i])
+            {
+                j++;
+            }
+            if (j - i > 1)
+            {
+                Array.Sort(entries, i, j - i);
+            }
+            for (var k = i; k < j; k++)
+            {
+                if (k == i || entries[k] != entries[k - 1])
+                {
+                    keys[kept] = keys[k];
+                    entries[kept++] = entries[k];
+                }
+            }
+            i = j;
         }
-        identifierKeys = [];
-        identifierEntries = [];
-        sortable.AsSpan().Sort(new IdentifierKeyComparer());
-        var keys = new string[sortable.Length];
-        var entries = new int[sortable.Length];
-        for (var i = 0; i < sortable.Length; i++)
-        {
-            keys[i] = sortable[i].Key;
-            entries[i] = sortable[i].Entry;
-        }
-        return (keys, entries);
-
-        void AddIdentifier(int row, int entry)
-        {
-            var value = values[rows.ValueId(row, ExtractionColumns.ProfessionalId)];
-            if (value.Length == 0)
-            {
-                return;
-            }
-            // Only identifiers that parse are searchable, as DirectoryEntry.Identifier holds only those.
-            var type = values[rows.ValueId(row, ExtractionColumns.ProfessionalIdType)];
-            HealthIdentifier? id = type switch
-            {
-                "8" => Rpps.TryParse(value, out var rpps) ? rpps : null,
-                "0" => Adeli.TryParse(value, out var adeli) ? adeli : null,
-                _ => null,
-            };
-            if (id is null)
-            {
-                return;
-            }
-            var national = values[rows.ValueId(row, ExtractionColumns.ProfessionalNationalId)];
-            if (identifierCount + 2 > identifierKeys.Length)
-            {
-                Array.Resize(ref identifierKeys, identifierKeys.Length * 2);
-                Array.Resize(ref identifierEntries, identifierEntries.Length * 2);
-            }
-            identifierKeys[identifierCount] = value;
-            identifierEntries[identifierCount++] = entry;
-            // The file's national id is the prefix and the number: keep that interned string rather than building it again.
-            // (NationalId is the type's prefix, 8 or 0, then Value.)
-            var prefix = type[0];
-            identifierKeys[identifierCount] = national.Length == id.Value.Length + 1 && national[0] == prefix && national.AsSpan(1).SequenceEqual(id.Value)
-                ? national
-                : id.NationalId;
-            identifierEntries[identifierCount++] = entry;
-        }
-    }
-
-    private readonly struct IdentifierKey
-    {
-        public readonly ulong A;
-        public readonly ulong B;
-        public readonly ulong C;
-        public readonly string Key;
-        public readonly int Entry;
-
-        public IdentifierKey(string key, int entry)
-        {
-            A = Pack(key, 0);
-            B = Pack(key, 4);
-            C = Pack(key, 8);
-            Key = key;
-            Entry = entry;
-        }
-
-        private static ulong Pack(string s, int from)
-        {
-            ulong packed = 0;
-            for (var i = from; i < from + 4; i++)
-            {
-                packed = (packed << 16) | (i < s.Length ? s[i] : 0UL);
-            }
-            return packed;
-        }
-    }
-
-    /// <summary>(key ordinal, entry) order; the packed prefixes decide unless equal (then the whole strings do).</summary>
-    private readonly struct IdentifierKeyComparer : IComparer<IdentifierKey>
-    {
-        public int Compare(IdentifierKey x, IdentifierKey y)
-        {
-            if (x.A != y.A)
-            {
-                return x.A < y.A ? -1 : 1;
-            }
-            if (x.B != y.B)
-            {
-                return x.B < y.B ? -1 : 1;
-            }
-            if (x.C != y.C)
-            {
-                return x.C < y.C ? -1 : 1;
-            }
-            var byKey = string.CompareOrdinal(x.Key, y.Key);
-            return byKey != 0 ? byKey : x.Entry.CompareTo(y.Entry);
-        }
+        return (keys.AsSpan(0, kept).ToArray(), entries.AsSpan(0, kept).ToArray());
     }
 
     /// <summary>The next word of folded text (words are ranges between single spaces), from <paramref name="pos"/>; false at the end.</summary>

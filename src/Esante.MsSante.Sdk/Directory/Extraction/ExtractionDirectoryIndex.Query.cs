@@ -393,26 +393,27 @@ public sealed partial class ExtractionDirectoryIndex
     /// <summary>The entries whose RPPS or ADELI number, or national id, is exactly <paramref name="identifier"/>.</summary>
     private CandidateSet IdentifierSet(string identifier)
     {
-        var keys = _identifierKeys;
-        int lo = 0, hi = keys.Length;
-        while (lo < hi)
+        var code = IdentifierCode.Encode(identifier);
+        if (code == 0)
         {
-            var mid = (lo + hi) >>> 1;
-            if (string.CompareOrdinal(keys[mid], identifier) < 0)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
+            return CandidateSet.Empty; // not the shape of any indexed identifier
+        }
+        var keys = _identifierKeys;
+        var lo = Array.BinarySearch(keys, code);
+        if (lo < 0)
+        {
+            return CandidateSet.Empty;
+        }
+        while (lo > 0 && keys[lo - 1] == code)
+        {
+            lo--;
         }
         var end = lo;
-        while (end < keys.Length && keys[end] == identifier)
+        while (end < keys.Length && keys[end] == code)
         {
             end++;
         }
-        return end == lo ? CandidateSet.Empty : CandidateSet.Slice(_identifierEntries, lo, end - lo);
+        return CandidateSet.Slice(_identifierEntries, lo, end - lo);
     }
 
     /// <summary>

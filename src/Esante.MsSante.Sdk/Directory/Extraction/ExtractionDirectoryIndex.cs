@@ -28,7 +28,7 @@ public sealed partial class ExtractionDirectoryIndex : IDirectorySearch
     private readonly int[] _postings;
     private readonly ulong[]?[] _tokenBits;
     private readonly Dictionary<long, CandidateSet> _rangeSets;
-    private readonly string[] _identifierKeys;
+    private readonly ulong[] _identifierKeys; // IdentifierCode keys
     private readonly int[] _identifierEntries;
     private readonly int[] _cityOfDelivery;
     private readonly string[] _cityNames;

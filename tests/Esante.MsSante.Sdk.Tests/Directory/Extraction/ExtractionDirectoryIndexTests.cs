@@ -81,10 +81,15 @@ public class ExtractionDirectoryIndexTests
         Assert.Single(Search(new DirectoryQuery { Department = "2b", LastName = "santoni" }).Entries);
     }
 
-    [Fact]
-    public void A_partial_identifier_finds_nothing()
+    [Theory]
+    [InlineData("1010229332")] // partial
+    [InlineData("8101022933201")] // one digit too many
+    [InlineData("02b6012345")] // identifiers are written in capitals
+    [InlineData("1010 2293320")]
+    [InlineData("١٠١٠٢٢٩٣٣٢٠")] // Arabic-Indic digits are not digits here
+    public void An_identifier_of_another_shape_finds_nothing(string identifier)
     {
-        Assert.Equal(0, Search(new DirectoryQuery { Identifier = "1010229332" }).TotalCount);
+        Assert.Equal(0, Search(new DirectoryQuery { Identifier = identifier }).TotalCount);
     }
 
     [Fact]
