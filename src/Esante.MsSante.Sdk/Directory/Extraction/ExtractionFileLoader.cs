@@ -243,9 +243,9 @@ public static class ExtractionFileLoader
                 throw FormatError("The file is empty: an « Extraction Correspondance MSSanté » file starts with a header row of 31 columns.");
             }
             _progress?.Report(new ExtractionLoadProgress(_rowsRead, _rowCount, _rejected));
-            var cells = _cells.AsSpan(0, _rowCount * ExtractionColumns.Count).ToArray();
+            // The cells are kept as sized from the file's length (a little slack) rather than copied to fit.
+            var rows = new ExtractionRowSet(_pool.ToArray(), _cells, _rowCount, _options.TrustedDomains);
             _cells = [];
-            var rows = new ExtractionRowSet(_pool.ToArray(), cells, _rowCount, _options.TrustedDomains);
             _pool.Release();
             return new ExtractionLoadResult(rows, new ExtractionLoadReport(_rowsRead, _rowCount, _problems, _rejected));
         }
