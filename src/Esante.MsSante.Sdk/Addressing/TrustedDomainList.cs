@@ -86,6 +86,28 @@ internal static class DomainName
         return true;
     }
 
+    /// <summary>
+    /// Whether a name is lower-case ASCII in normal form with labels of at most 63 characters and no « -- » anywhere (so
+    /// no A-label and no label the IDNA hyphen rules question): IDNA would return it unchanged, so it is not asked.
+    /// </summary>
+    private static bool IsPlainHostName(string domain)
+    {
+        if (!IsLowerAsciiHostName(domain) || domain.Contains("--", StringComparison.Ordinal))
+        {
+            return false;
+        }
+        var label = 0;
+        foreach (var c in domain)
+        {
+            label = c == '.' ? 0 : label + 1;
+            if (label > 63)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /// <summary>Normalises to lower-case ASCII (IDNA); returns an error text, or null when valid.</summary>
     public static string? TryNormalize(string? domain, out string? normalized)
     {
@@ -93,6 +115,11 @@ internal static class DomainName
         if (string.IsNullOrEmpty(domain))
         {
             return "the domain is empty";
+        }
+        if (IsPlainHostName(domain))
+        {
+            normalized = domain; // IDNA maps it to itself
+            return null;
         }
         string ascii;
         try

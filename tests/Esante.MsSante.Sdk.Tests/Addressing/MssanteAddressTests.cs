@@ -79,6 +79,35 @@ public class MssanteAddressTests
         Assert.False(MssanteAddress.TryParse("jean@hopital-partenaire.fr", out _));
     }
 
+    [Theory]
+    [InlineData("a.b@chu.mssante.fr", "chu.mssante.fr")]
+    [InlineData("a.b@CHU.MsSante.FR", "chu.mssante.fr")]
+    [InlineData("a.b@centre-hospitalier.mssante.fr", "centre-hospitalier.mssante.fr")]
+    [InlineData("a.b@hôpital.mssante.fr", "xn--hpital-ixa.mssante.fr")]
+    public void Domains_are_normalised_to_lower_case_ASCII(string text, string domain)
+    {
+        Assert.Equal(domain, MssanteAddress.Parse(text).Domain);
+    }
+
+    [Theory]
+    [InlineData("a.b@chu..mssante.fr")]
+    [InlineData("a.b@-chu.mssante.fr")]
+    [InlineData("a.b@chu-.mssante.fr")]
+    [InlineData("a.b@chu_nantes.mssante.fr")]
+    [InlineData("a.b@xn--zzzzzzzzzzz-.mssante.fr")] // an A-label that is not punycode
+    public void Refuses_domains_that_are_not_host_names(string text)
+    {
+        Assert.False(MssanteAddress.TryParse(text, TrustedDomainList.Default, out _, out var error));
+        Assert.Contains("after '@'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_domain_label_has_at_most_63_characters()
+    {
+        Assert.True(MssanteAddress.TryParse($"a.b@{new string('c', 63)}.mssante.fr", out _));
+        Assert.False(MssanteAddress.TryParse($"a.b@{new string('c', 64)}.mssante.fr", out _));
+    }
+
     [Fact]
     public void A_patient_address_needs_a_valid_INS_and_the_error_never_repeats_it()
     {
