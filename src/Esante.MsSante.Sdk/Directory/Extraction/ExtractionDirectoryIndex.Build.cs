@@ -32,12 +32,14 @@ public sealed partial class ExtractionDirectoryIndex
         var entryOfAddress = new int[values.Length];
         var lastRowOfEntry = new List<int>(rowCount);
         var firstRows = new List<int>(rowCount);
+        var firstRowOfRow = new int[rowCount];
         _rowNext = new int[rowCount];
         for (var row = 0; row < rowCount; row++)
         {
             _rowNext[row] = -1;
             var address = rows.ValueId(row, ExtractionColumns.Address);
             var entry = entryOfAddress[address] - 1;
+            firstRowOfRow[row] = entry < 0 ? row : firstRows[entry];
             if (entry < 0)
             {
                 entryOfAddress[address] = firstRows.Count + 1;
@@ -127,59 +129,67 @@ public sealed partial class ExtractionDirectoryIndex
         }
         _entryFirstRow = order;
         keys = [];
-        // The words of the addresses (one distinct address per entry, so the most interning) and the identifiers need only
-        // the entries' rows: built in tasks (the address words in their own pool, merged below) while this thread gathers
-        // the other words, so the three share both cores.
-        var rowNext = _rowNext;
-        var emailTask = Task.Run(() => BuildEmailWords(rows, order, rowNext));
-        var identifierTask = Task.Run(() => BuildIdentifiers(rows, order, rowNext));
+        // Each row's entry (its rank). The passes below read the rows in file order: the cells and most values are laid
+        // out in that order, where rank order would jump across memory at every row.
+        var entryOfRow = firstRowOfRow;
+        var rankOfFirstRow = new int[rowCount];
+        for (var e = 0; e < entryCount; e++)
+        {
+            rankOfFirstRow[order[e]] = e;
+        }
+        for (var row = 0; row < rowCount; row++)
+        {
+            entryOfRow[row] = rankOfFirstRow[firstRowOfRow[row]];
+        }
+        rankOfFirstRow = [];
+        // The words of the addresses (one distinct address per entry, so the most interning) and the identifiers are built
+        // in tasks (the address words in their own pool, merged below) while this thread gathers the other words.
+        var firstRowList = firstRows;
+        var emailTask = Task.Run(() => BuildEmailWords(rows, firstRowList, entryOfRow));
+        var identifierTask = Task.Run(() => BuildIdentifiers(rows, entryOfRow));
 
-        // 3. Words of each entry (all its rows), as provisional ids of a word pool; then sorted once.
+        // 3. Words of each row, as provisional ids of a word pool (sorted once, below); each word once per row.
         var words = new StringPool(1 << 18);
         var valueWords = new int[]?[keyCount];
         var fieldWords = new Dictionary<long, int[]>();
         var buffer = new char[256];
         var tagged = new char[256];
-        var entryWordStart = new int[entryCount + 1];
-        var entryWords = new int[entryCount * 24];
+        var rowWordStart = new int[rowCount + 1];
+        var rowWords = new int[rowCount * 24];
         var used = 0;
-        // Per-entry word ids in a reused array (no list per entry or per split), sorted and deduplicated in place.
+        // Per-row word ids in a reused array (no list per row or per split), deduplicated with a « last row » mark.
         var scratchWords = new int[64];
         var scratchCount = 0;
         var kindWordIds = new int[4];
         var seenBy = new int[1 << 18];
         seenBy.AsSpan().Fill(-1);
-        for (var e = 0; e < entryCount; e++)
+        for (var row = 0; row < rowCount; row++)
         {
             scratchCount = 0;
-            for (var row = _entryFirstRow[e]; row >= 0; row = _rowNext[row])
+            foreach (var column in TextColumns)
             {
-                foreach (var column in TextColumns)
-                {
-                    AddAll(WordsOf(rows.ValueId(row, column)));
-                }
-                var city = CityKey(row);
-                AddAll(WordsOf(city));
-                AddTagged(CityTag, city);
-                foreach (var (column, tag) in FieldColumns)
-                {
-                    AddTagged(tag, rows.ValueId(row, column));
-                }
-                var kind = (int)KindOf(values[rows.ValueId(row, ExtractionColumns.MailboxType)]);
-                if ((uint)kind >= (uint)kindWordIds.Length)
-                {
-                    Array.Resize(ref kindWordIds, kind + 1);
-                }
-                if (kindWordIds[kind] == 0)
-                {
-                    kindWordIds[kind] = Tagged(KindTag[0], KindWord((Operators.MailboxKind)kind));
-                }
-                Add(kindWordIds[kind]);
+                AddAll(WordsOf(rows.ValueId(row, column)));
             }
-            // Each word once per entry, marked with the entry rather than sorted (postings only need entries in order).
-            if (used + scratchCount > entryWords.Length)
+            var city = CityKey(row);
+            AddAll(WordsOf(city));
+            AddTagged(CityTag, city);
+            foreach (var (column, tag) in FieldColumns)
             {
-                Array.Resize(ref entryWords, Math.Max(entryWords.Length * 3 / 2, used + scratchCount));
+                AddTagged(tag, rows.ValueId(row, column));
+            }
+            var kind = (int)KindOf(values[rows.ValueId(row, ExtractionColumns.MailboxType)]);
+            if ((uint)kind >= (uint)kindWordIds.Length)
+            {
+                Array.Resize(ref kindWordIds, kind + 1);
+            }
+            if (kindWordIds[kind] == 0)
+            {
+                kindWordIds[kind] = Tagged(KindTag[0], KindWord((Operators.MailboxKind)kind));
+            }
+            Add(kindWordIds[kind]);
+            if (used + scratchCount > rowWords.Length)
+            {
+                Array.Resize(ref rowWords, Math.Max(rowWords.Length * 3 / 2, used + scratchCount));
             }
             if (seenBy.Length < words.Count)
             {
@@ -191,16 +201,46 @@ public sealed partial class ExtractionDirectoryIndex
             for (var i = 0; i < scratchCount; i++)
             {
                 var w = scratchWords[i];
-                if (seenBy[w] != e)
+                if (seenBy[w] != row)
                 {
-                    seenBy[w] = e;
-                    entryWords[used++] = w;
+                    seenBy[w] = row;
+                    rowWords[used++] = w;
                 }
             }
-            entryWordStart[e + 1] = used;
+            rowWordStart[row + 1] = used;
         }
         valueWords = [];
         fieldWords.Clear();
+        // An entry of several rows (one address, several rows of the file) gets the union of its rows' words, once each.
+        var mergedWords = new Dictionary<int, int[]>();
+        seenBy.AsSpan().Fill(-1);
+        for (var e = 0; e < entryCount; e++)
+        {
+            if (_rowNext[_entryFirstRow[e]] < 0)
+            {
+                continue;
+            }
+            scratchCount = 0;
+            for (var row = _entryFirstRow[e]; row >= 0; row = _rowNext[row])
+            {
+                for (var p = rowWordStart[row]; p < rowWordStart[row + 1]; p++)
+                {
+                    var w = rowWords[p];
+                    if (seenBy[w] != e)
+                    {
+                        seenBy[w] = e;
+                        Add(w);
+                    }
+                }
+            }
+            mergedWords.Add(e, scratchWords.AsSpan(0, scratchCount).ToArray());
+        }
+        seenBy = [];
+        ReadOnlySpan<int> EntryWords(int e)
+        {
+            var first = _entryFirstRow[e];
+            return _rowNext[first] >= 0 ? mergedWords[e] : rowWords.AsSpan(rowWordStart[first], rowWordStart[first + 1] - rowWordStart[first]);
+        }
 
         (_identifierKeys, _identifierEntries) = identifierTask.GetAwaiter().GetResult();
 
@@ -208,9 +248,9 @@ public sealed partial class ExtractionDirectoryIndex
         // which this pool has too) follow this pool's words.
         var email = emailTask.GetAwaiter().GetResult();
         var wordCount = words.Count;
-        var provisional = new string[wordCount + email.Words.Length - 1];
+        var provisional = new string[wordCount + email.Pool.Length - 1];
         words.Values.AsSpan(0, wordCount).CopyTo(provisional);
-        email.Words.AsSpan(1).CopyTo(provisional.AsSpan(wordCount));
+        email.Pool.AsSpan(1).CopyTo(provisional.AsSpan(wordCount));
         var emailOffset = wordCount - 1;
         var sortedIds = new int[provisional.Length];
         for (var i = 0; i < sortedIds.Length; i++)
@@ -226,36 +266,47 @@ public sealed partial class ExtractionDirectoryIndex
             remap[sortedIds[i]] = i - 1;
         }
 
-        // 5. Postings: counting sort by word; entries visited in id order, so each list is ascending.
+        // 5. Postings: each entry's sorted word ids gathered in entry order (one pass reading the rows' words where they
+        // are, counting as it goes), then a counting sort by word; entries visited in id order, so each list is ascending.
         _postingStart = new int[_tokens.Length + 1];
-        for (var p = 0; p < used; p++)
-        {
-            _postingStart[remap[entryWords[p]] + 1]++;
-        }
         var emailStart = email.EntryStart;
-        var emailWords = email.EntryWords;
-        for (var p = 0; p < emailStart[entryCount]; p++)
+        var emailLength = email.EntryLength;
+        var emailWords = email.Words;
+        var entryTokenStart = new int[entryCount + 1];
+        var entryTokens = new int[rowWordStart[rowCount] + emailWords.Length];
+        var gathered = 0;
+        for (var e = 0; e < entryCount; e++)
         {
-            _postingStart[remap[emailWords[p] + emailOffset] + 1]++;
+            foreach (var w in EntryWords(e))
+            {
+                var token = remap[w];
+                entryTokens[gathered++] = token;
+                _postingStart[token + 1]++;
+            }
+            foreach (var w in emailWords.AsSpan(emailStart[e], emailLength[e]))
+            {
+                var token = remap[w + emailOffset];
+                entryTokens[gathered++] = token;
+                _postingStart[token + 1]++;
+            }
+            entryTokenStart[e + 1] = gathered;
         }
+        rowWords = [];
+        mergedWords.Clear();
         for (var t = 0; t < _tokens.Length; t++)
         {
             _postingStart[t + 1] += _postingStart[t];
         }
-        _postings = new int[used + emailStart[entryCount]];
+        _postings = new int[gathered];
         var fill = _postingStart.AsSpan(0, _tokens.Length).ToArray();
         for (var e = 0; e < entryCount; e++)
         {
-            for (var p = entryWordStart[e]; p < entryWordStart[e + 1]; p++)
+            for (var p = entryTokenStart[e]; p < entryTokenStart[e + 1]; p++)
             {
-                _postings[fill[remap[entryWords[p]]]++] = e;
-            }
-            for (var p = emailStart[e]; p < emailStart[e + 1]; p++)
-            {
-                _postings[fill[remap[emailWords[p] + emailOffset]]++] = e;
+                _postings[fill[entryTokens[p]]++] = e;
             }
         }
-        entryWords = [];
+        entryTokens = [];
         fill = [];
 
         // 6. Dense words as bitmaps; short free-text prefixes spanning many words merged once.
@@ -346,71 +397,101 @@ public sealed partial class ExtractionDirectoryIndex
         }
     }
 
-    /// <summary>The words of each entry's addresses, tagged as e-mail words: their own pool (id 0 the empty string), and each entry's ids once.</summary>
-    private static (string[] Words, int[] EntryStart, int[] EntryWords) BuildEmailWords(ExtractionRowSet rows, int[] entryFirstRow, int[] rowNext)
+    /// <summary>
+    /// The words of each entry's address, tagged as e-mail words: their own pool (id 0 the empty string), and for each entry
+    /// (by rank) where its word ids start in <c>Words</c> and how many there are, each once. The rows are read in file order.
+    /// </summary>
+    private static (string[] Pool, int[] EntryStart, int[] EntryLength, int[] Words) BuildEmailWords(ExtractionRowSet rows,
+        List<int> firstRows, int[] entryOfRow)
     {
         var values = rows.Values;
-        var pool = new StringPool(1 << 20);
-        var entryStart = new int[entryFirstRow.Length + 1];
-        var entryWords = new int[entryFirstRow.Length * 6];
+        var pool = new StringPool(1 << 18);
+        var entryStart = new int[firstRows.Count];
+        var entryLength = new int[firstRows.Count];
+        var words = new int[firstRows.Count * 6];
         var used = 0;
         var buffer = new char[256];
         var tagged = new char[256];
-        var seenBy = new int[1 << 20];
+        var seenBy = new int[1 << 18];
         seenBy.AsSpan().Fill(-1);
-        for (var e = 0; e < entryFirstRow.Length; e++)
+        // The domain's words, once per distinct domain (a structure's domain serves all its mailboxes).
+        var domains = new StringPool(1 << 14);
+        var domainWords = new int[]?[1 << 14];
+        var scratch = new List<int>();
+        for (var fileEntry = 0; fileEntry < firstRows.Count; fileEntry++)
         {
-            for (var row = entryFirstRow[e]; row >= 0; row = rowNext[row])
+            var row = firstRows[fileEntry];
+            var e = entryOfRow[row];
+            var address = values[rows.ValueId(row, ExtractionColumns.Address)];
+            var at = address.LastIndexOf('@');
+            var domain = domains.Intern(address.AsSpan(at + 1));
+            if (domain >= domainWords.Length)
             {
-                // The address is unique to the entry: folded without caching.
-                var length = TextFolding.Fold(values[rows.ValueId(row, ExtractionColumns.Address)], ref buffer);
-                for (var pos = 0; NextWord(buffer.AsSpan(0, length), ref pos, out var start, out var wordLength);)
+                Array.Resize(ref domainWords, domainWords.Length * 2);
+            }
+            if (domainWords[domain] is not { } known)
+            {
+                InternWords(address.AsSpan(at + 1));
+                known = domainWords[domain] = [.. scratch];
+            }
+            InternWords(address.AsSpan(0, at));
+            scratch.AddRange(known);
+            entryStart[e] = used;
+            foreach (var id in scratch)
+            {
+                if (id >= seenBy.Length)
                 {
-                    if (tagged.Length < wordLength + 1)
+                    var grown = new int[Math.Max(pool.Count, seenBy.Length * 2)];
+                    grown.AsSpan(seenBy.Length).Fill(-1);
+                    seenBy.CopyTo(grown, 0);
+                    seenBy = grown;
+                }
+                if (seenBy[id] != fileEntry)
+                {
+                    seenBy[id] = fileEntry;
+                    if (used == words.Length)
                     {
-                        tagged = new char[(wordLength + 1) * 2];
+                        Array.Resize(ref words, words.Length * 2);
                     }
-                    tagged[0] = EmailTag[0];
-                    buffer.AsSpan(start, wordLength).CopyTo(tagged.AsSpan(1));
-                    var id = pool.Intern(tagged.AsSpan(0, wordLength + 1));
-                    if (id >= seenBy.Length)
-                    {
-                        var grown = new int[seenBy.Length * 2];
-                        grown.AsSpan(seenBy.Length).Fill(-1);
-                        seenBy.CopyTo(grown, 0);
-                        seenBy = grown;
-                    }
-                    if (seenBy[id] == e)
-                    {
-                        continue;
-                    }
-                    seenBy[id] = e;
-                    if (used == entryWords.Length)
-                    {
-                        Array.Resize(ref entryWords, entryWords.Length * 2);
-                    }
-                    entryWords[used++] = id;
+                    words[used++] = id;
                 }
             }
-            entryStart[e + 1] = used;
+            entryLength[e] = used - entryStart[e];
         }
-        return (pool.ToArray(), entryStart, entryWords);
+        return (pool.ToArray(), entryStart, entryLength, words);
+
+        // Folds text and interns its words, tagged, into scratch (cleared first).
+        void InternWords(ReadOnlySpan<char> text)
+        {
+            scratch.Clear();
+            var length = TextFolding.Fold(text, ref buffer);
+            for (var pos = 0; NextWord(buffer.AsSpan(0, length), ref pos, out var wordStart, out var wordLength);)
+            {
+                if (tagged.Length < wordLength + 1)
+                {
+                    tagged = new char[(wordLength + 1) * 2];
+                }
+                tagged[0] = EmailTag[0];
+                buffer.AsSpan(wordStart, wordLength).CopyTo(tagged.AsSpan(1));
+                scratch.Add(pool.Intern(tagged.AsSpan(0, wordLength + 1)));
+            }
+        }
     }
 
     /// <summary>
     /// The searchable identifiers (RPPS or ADELI number, and national id) as <see cref="IdentifierCode"/> keys, sorted, each
     /// key's entries ascending and once.
     /// </summary>
-    private static (ulong[] Keys, int[] Entries) BuildIdentifiers(ExtractionRowSet rows, int[] entryFirstRow, int[] rowNext)
+    private static (ulong[] Keys, int[] Entries) BuildIdentifiers(ExtractionRowSet rows, int[] entryOfRow)
     {
         var values = rows.Values;
-        var keys = new ulong[entryFirstRow.Length * 2];
-        var entries = new int[entryFirstRow.Length * 2];
+        var keys = new ulong[entryOfRow.Length * 2];
+        var entries = new int[entryOfRow.Length * 2];
         var count = 0;
         Span<char> national = stackalloc char[IdentifierCode.MaxLength];
-        for (var e = 0; e < entryFirstRow.Length; e++)
+        for (var row = 0; row < entryOfRow.Length; row++)
         {
-            for (var row = entryFirstRow[e]; row >= 0; row = rowNext[row])
+            var e = entryOfRow[row];
             {
                 var value = values[rows.ValueId(row, ExtractionColumns.ProfessionalId)];
                 if (value.Length == 0)

@@ -7,7 +7,7 @@ namespace Esante.MsSante.Directory.Extraction;
 internal static class TextFolding
 {
     /// <summary>Folds <paramref name="text"/> into <paramref name="buffer"/> (words separated by one space) and returns the length written.</summary>
-    public static int Fold(string text, ref char[] buffer)
+    public static int Fold(ReadOnlySpan<char> text, ref char[] buffer)
     {
         if (buffer.Length < text.Length)
         {
@@ -19,7 +19,7 @@ internal static class TextFolding
         {
             if (c >= 0x80)
             {
-                var folded = DirectoryText.Fold(text);
+                var folded = DirectoryText.Fold(text.ToString());
                 if (buffer.Length < folded.Length)
                 {
                     buffer = new char[folded.Length];
