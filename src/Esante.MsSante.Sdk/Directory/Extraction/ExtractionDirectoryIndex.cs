@@ -201,7 +201,7 @@ public sealed partial class ExtractionDirectoryIndex : IDirectorySearch
             City = city == 0 ? null : _cityNames[city],
             Department = Col(ExtractionColumns.Department),
             Country = Col(ExtractionColumns.Country),
-            Columns = _rows.GetColumns(row),
+            Columns = _rows.View(row),
         };
     }
 

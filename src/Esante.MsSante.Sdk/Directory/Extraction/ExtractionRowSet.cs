@@ -55,9 +55,38 @@ public sealed class ExtractionRowSet
         return columns;
     }
 
+    /// <summary>A read-only view of one row's 31 columns, reading the row set on each access (nothing copied).</summary>
+    internal IReadOnlyList<string> View(int row) => new RowView(this, row);
+
     internal int ValueId(int row, int column) => _cells[(row * ExtractionColumns.Count) + column];
 
     internal string Value(int id) => _values[id];
 
     internal string[] Values => _values;
+}
+
+/// <summary>One row's columns as a list, read from the row set when asked (a search page builds many entries and few callers read every column).</summary>
+internal sealed class RowView(ExtractionRowSet rows, int row) : IReadOnlyList<string>
+{
+    public string this[int index]
+    {
+        get
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(index);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, ExtractionColumns.Count);
+            return rows.Value(rows.ValueId(row, index));
+        }
+    }
+
+    public int Count => ExtractionColumns.Count;
+
+    public IEnumerator<string> GetEnumerator()
+    {
+        for (var i = 0; i < ExtractionColumns.Count; i++)
+        {
+            yield return rows.Value(rows.ValueId(row, i));
+        }
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }

@@ -38,6 +38,9 @@ public class ExtractionDirectoryIndexTests
         Assert.NotNull(entry.Columns);
         Assert.Equal(ExtractionColumns.Count, entry.Columns.Count);
         Assert.Equal("44093 NANTES CEDEX 1", entry.Columns[ExtractionColumns.L6Delivery]);
+        Assert.Equal(Index.GetRows(entry)[0], entry.Columns.ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => entry.Columns[ExtractionColumns.Count]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => entry.Columns[-1]);
     }
 
     [Fact]
