@@ -20,14 +20,19 @@ public static class Profile
             GC.WaitForPendingFinalizers();
             GC.Collect();
             var a0 = GC.GetTotalAllocatedBytes(true);
+            var p0 = GC.GetTotalPauseDuration();
             var sw = Stopwatch.StartNew();
             var loaded = await ExtractionFileLoader.LoadAsync(path);
             var t1 = sw.Elapsed.TotalMilliseconds;
             var a1 = GC.GetTotalAllocatedBytes(true);
+            var p1 = GC.GetTotalPauseDuration();
             index = ExtractionDirectoryIndex.Build(loaded);
             var t2 = sw.Elapsed.TotalMilliseconds;
             var a2 = GC.GetTotalAllocatedBytes(true);
-            Console.WriteLine($"run {i + 1}: load {t1:F0} ms ({(a1 - a0) / 1e6:F0} MB), build {t2 - t1:F0} ms ({(a2 - a1) / 1e6:F0} MB), total {t2:F0} ms; gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}");
+            var p2 = GC.GetTotalPauseDuration();
+            Console.WriteLine($"run {i + 1}: load {t1:F0} ms ({(a1 - a0) / 1e6:F0} MB, GC pauses {(p1 - p0).TotalMilliseconds:F0} ms), " +
+                $"build {t2 - t1:F0} ms ({(a2 - a1) / 1e6:F0} MB, GC pauses {(p2 - p1).TotalMilliseconds:F0} ms), total {t2:F0} ms; " +
+                $"gen0/1/2 so far {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}");
         }
         Console.WriteLine($"managed memory after load: {GC.GetTotalMemory(true) / 1e6:F0} MB; {index!.Count} entries, {index.WordCount} words");
         System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
