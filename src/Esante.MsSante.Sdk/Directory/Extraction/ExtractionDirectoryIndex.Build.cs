@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Esante.MsSante.Addressing;
 
 namespace Esante.MsSante.Directory.Extraction;
@@ -20,6 +21,7 @@ public sealed partial class ExtractionDirectoryIndex
         (ExtractionColumns.Department, DepartmentTag), (ExtractionColumns.Profession, ProfessionTag), (ExtractionColumns.Organization, OrganizationTag),
     ];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ExtractionDirectoryIndex(ExtractionRowSet rows, ExtractionIndexOptions? options)
     {
         ArgumentNullException.ThrowIfNull(rows);
@@ -327,6 +329,7 @@ public sealed partial class ExtractionDirectoryIndex
 
         return;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         int[] WordsOf(int key)
         {
             if (key == 0)
@@ -365,6 +368,7 @@ public sealed partial class ExtractionDirectoryIndex
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void AddTagged(string tag, int key)
         {
             if (key == 0)
@@ -401,6 +405,7 @@ public sealed partial class ExtractionDirectoryIndex
     /// The words of each entry's address, tagged as e-mail words: their own pool (id 0 the empty string), and for each entry
     /// (by rank) where its word ids start in <c>Words</c> and how many there are, each once. The rows are read in file order.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (string[] Pool, int[] EntryStart, int[] EntryLength, int[] Words) BuildEmailWords(ExtractionRowSet rows,
         List<int> firstRows, int[] entryOfRow)
     {
@@ -482,6 +487,7 @@ public sealed partial class ExtractionDirectoryIndex
     /// The searchable identifiers (RPPS or ADELI number, and national id) as <see cref="IdentifierCode"/> keys, sorted, each
     /// key's entries ascending and once.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (ulong[] Keys, int[] Entries) BuildIdentifiers(ExtractionRowSet rows, int[] entryOfRow)
     {
         var values = rows.Values;
@@ -582,6 +588,7 @@ public sealed partial class ExtractionDirectoryIndex
     }
 
     /// <summary>For each value id used by entries in <paramref name="column"/> (or <paramref name="fallback"/> when empty), the rank of its folded text.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int[] RankFolded(string[] values, List<int> firstRows, ExtractionRowSet rows, int column, int fallback)
     {
         var rank = new int[values.Length];
@@ -621,6 +628,7 @@ public sealed partial class ExtractionDirectoryIndex
         return rank;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ulong[] ToBitmap(int from, int to, int entryCount, out int count)
     {
         var bits = new ulong[(entryCount + 63) >> 6];
@@ -640,6 +648,7 @@ public sealed partial class ExtractionDirectoryIndex
     }
 
     /// <summary>Merges once the free-text ranges of <paramref name="length"/> letters that span several words and many postings.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void MergeShortPrefixes(int length, int entryCount)
     {
         var tokens = _tokens;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
@@ -344,6 +345,7 @@ public static class ExtractionFileLoader
         }
 
         /// <summary>The interning stage: values looked up with the hashes already computed, rows kept or rejected in file order.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Consume(Batch batch)
         {
             var chars = batch.Chars;
@@ -409,6 +411,7 @@ public static class ExtractionFileLoader
     {
         public long LineNumber;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Line(ReadOnlySpan<byte> bytes, Batch batch)
         {
             LineNumber++;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Esante.MsSante.Directory.Extraction;
 
 /// <summary>
@@ -44,6 +45,7 @@ internal sealed class StringPool
     /// <summary>Interns a non-empty string already allocated: kept as is when new, rather than copied.</summary>
     public int Intern(string value, int hash) => Intern(value, hash, value);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Intern(ReadOnlySpan<char> value, int hash, string? made)
     {
         var slots = _slots;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Esante.MsSante.Directory.Extraction;
 
 /// <summary>
@@ -7,6 +8,7 @@ namespace Esante.MsSante.Directory.Extraction;
 internal static class TextFolding
 {
     /// <summary>Folds <paramref name="text"/> into <paramref name="buffer"/> (words separated by one space) and returns the length written.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Fold(ReadOnlySpan<char> text, ref char[] buffer)
     {
         if (buffer.Length < text.Length)
