@@ -57,8 +57,26 @@ public sealed class TrustedDomainList
         return IsMssanteDomain(normalized!) || _whitelisted.Contains(normalized!);
     }
 
+    /// <summary>Whether the domain of an address (what follows its last '@') belongs to the trust space; false without a domain.</summary>
+    /// <param name="address">An e-mail address, as a message's sender gives it.</param>
+    internal bool ContainsDomainOf(string address)
+    {
+        var at = address.LastIndexOf('@');
+        if (at <= 0 || at == address.Length - 1)
+        {
+            return false;
+        }
+        // The usual sender, a lower-case *.mssante.fr address, is answered without cutting the domain out.
+        var domain = address.AsSpan(at + 1);
+        if (DomainName.IsLowerAsciiHostName(domain) && (IsMssanteDomain(domain) || _whitelisted.Count == 0))
+        {
+            return IsMssanteDomain(domain);
+        }
+        return Contains(address[(at + 1)..]);
+    }
+
     /// <summary>Whether a normalised domain is a subdomain of <c>mssante.fr</c>.</summary>
-    internal static bool IsMssanteDomain(string normalizedDomain) =>
+    internal static bool IsMssanteDomain(ReadOnlySpan<char> normalizedDomain) =>
         normalizedDomain.EndsWith("." + MssanteParentDomain, StringComparison.Ordinal);
 }
 
@@ -68,10 +86,10 @@ internal static class DomainName
     private static readonly IdnMapping Idn = new() { UseStd3AsciiRules = true };
 
     /// <summary>Whether a name is already in normal form: lower-case letters, digits, '-' and '.', two labels at least, none empty or hyphen-edged.</summary>
-    public static bool IsLowerAsciiHostName(string? domain)
+    public static bool IsLowerAsciiHostName(ReadOnlySpan<char> domain)
     {
-        if (string.IsNullOrEmpty(domain) || domain.Length > 253 || domain[0] is '.' or '-' || domain[^1] is '.' or '-' ||
-            !domain.Contains('.', StringComparison.Ordinal) || domain.Contains("..", StringComparison.Ordinal) ||
+        if (domain.IsEmpty || domain.Length > 253 || domain[0] is '.' or '-' || domain[^1] is '.' or '-' ||
+            !domain.Contains('.') || domain.Contains("..", StringComparison.Ordinal) ||
             domain.Contains(".-", StringComparison.Ordinal) || domain.Contains("-.", StringComparison.Ordinal) || domain.StartsWith("xn--", StringComparison.Ordinal))
         {
             return false;

@@ -261,9 +261,7 @@ public class MailboxClient : IMailboxClient, IDisposable
     /// <summary>Whether the sender's domain is in the trust space: the « message sécurisé MSSanté » mark.</summary>
     private MessageSummary WithMssanteIndicator(MessageSummary summary)
     {
-        var address = summary.From?.Address;
-        var at = address?.LastIndexOf('@') ?? -1;
-        var isMssante = at > 0 && _policies.Addresses.TrustedDomains.Contains(address![(at + 1)..].ToLowerInvariant());
+        var isMssante = summary.From?.Address is { } address && _policies.Addresses.TrustedDomains.ContainsDomainOf(address);
         return summary.IsMssante == isMssante ? summary : summary with { IsMssante = isMssante };
     }
 

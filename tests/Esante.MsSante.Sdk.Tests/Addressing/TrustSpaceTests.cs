@@ -34,6 +34,26 @@ public class TrustSpaceTests
     }
 
     [Theory]
+    [InlineData("jean.dupont@chu-nantes.mssante.fr", true)]
+    [InlineData("Jean.Dupont@CHU-Nantes.MsSante.FR", true)]
+    [InlineData("\"Dupont, Jean\"@chu-nantes.mssante.fr", true)]
+    [InlineData("jean@hopital-partenaire.fr", true)]
+    [InlineData("jean@Clinique-Des-Érables.fr", true)]
+    [InlineData("jean@mssante.fr", false)]
+    [InlineData("jean@mssante.fr.example.org", false)]
+    [InlineData("jean@gmail.com", false)]
+    [InlineData("jean@", false)]
+    [InlineData("@chu-nantes.mssante.fr", false)]
+    [InlineData("no-at-sign", false)]
+    public void A_sender_is_MSSante_when_its_domain_is_in_the_trust_space(string sender, bool expected)
+    {
+        var whitelisted = new TrustedDomainList(["hopital-partenaire.fr", "clinique-des-érables.fr"]);
+        Assert.Equal(expected, whitelisted.ContainsDomainOf(sender));
+        var mssanteOnly = sender.Contains(".mssante.fr", StringComparison.OrdinalIgnoreCase) && expected;
+        Assert.Equal(mssanteOnly, TrustedDomainList.Default.ContainsDomainOf(sender));
+    }
+
+    [Theory]
     [InlineData("this is not XML", "not valid XML")]
     [InlineData("<ListeBlanche><Domaine>", "not valid XML")]
     [InlineData("<ListeBlanche xmlns=\"https://listeblanche.mssante.fr/schema\"/>", "no domain")]
