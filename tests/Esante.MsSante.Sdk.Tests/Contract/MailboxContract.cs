@@ -136,6 +136,42 @@ public abstract class MailboxContract
     }
 
     [Fact]
+    public async Task The_summary_decodes_the_sender_name_the_subject_and_the_date()
+    {
+        var bob = await CreateUserAsync();
+        var raw = string.Join("\r\n",
+            "Received: from relais.chu-angers.mssante.fr by mx; Tue, 3 Nov 2026 09:00:00 +0100",
+            "From: =?utf-8?Q?Dr_H=C3=A9l=C3=A8ne_B=C3=A9rthelot?= <helene.berthelot@chu-angers.mssante.fr>",
+            "To: " + bob.Address.Value + ", autre@chu-angers.mssante.fr",
+            "Cc: \"Secr\u00e9tariat, cardiologie\" <secretariat@chu-angers.mssante.fr>",
+            "Subject: =?utf-8?B?Q29tcHRlIHJlbmR1IGQnaG9zcGl0YWxpc2F0aW9u?=",
+            " =?utf-8?Q?_=E2=80=93_s=C3=A9jour_du_2_novembre?=",
+            "Date: Tue, 3 Nov 2026 08:59:12 +0100",
+            "Message-ID: <resume-decode@chu-angers.mssante.fr>",
+            "MIME-Version: 1.0",
+            "Content-Type: text/plain; charset=utf-8",
+            "",
+            "Corps",
+            "");
+        await DeliverRawAsync(bob, System.Text.Encoding.UTF8.GetBytes(raw));
+        var bare = string.Join("\r\n", "To: " + bob.Address.Value, "Message-ID: <sans-entete@chu-angers.mssante.fr>", "", "Sans expéditeur ni objet", "");
+        await DeliverRawAsync(bob, System.Text.Encoding.UTF8.GetBytes(bare));
+        await using var box = await OpenOwnAsync(bob);
+
+        var summary = await WaitForMessageAsync(box, s => s.Subject?.StartsWith("Compte rendu", StringComparison.Ordinal) == true);
+        Assert.Equal("Compte rendu d'hospitalisation – séjour du 2 novembre", summary.Subject);
+        Assert.Equal("Dr Hélène Bérthelot", summary.From!.Name);
+        Assert.Equal("helene.berthelot@chu-angers.mssante.fr", summary.From.Address);
+        Assert.True(summary.IsMssante);
+        Assert.Equal(new DateTimeOffset(2026, 11, 3, 8, 59, 12, TimeSpan.FromHours(1)), summary.Date);
+
+        var unnamed = await WaitForMessageAsync(box, s => s.Subject is null);
+        Assert.Null(unnamed.From);
+        Assert.False(unnamed.IsMssante);
+        Assert.Equal(unnamed.ReceivedAt, unnamed.Date);
+    }
+
+    [Fact]
     public async Task A_malformed_message_is_listed_and_read_without_error_and_loses_nothing_readable()
     {
         var bob = await CreateUserAsync();

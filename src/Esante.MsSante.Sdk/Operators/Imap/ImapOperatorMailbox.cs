@@ -7,6 +7,7 @@ using MailKit.Net.Smtp;
 using MailKit.Search;
 using MimeKit;
 using MimeKit.IO;
+using MimeKit.Utils;
 using MessageFlags = Esante.MsSante.Messages.MessageFlags;
 using MessageSummary = Esante.MsSante.Messages.MessageSummary;
 
@@ -24,8 +25,6 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
     /// <summary>Free space above which a send's Sent copy surely fits (larger than any message servers accept).</summary>
     private const long RoomWithoutMeasuring = 64L * 1024 * 1024;
     private static readonly TimeSpan SmtpIdleCheck = TimeSpan.FromSeconds(20);
-    private const MessageSummaryItems SummaryItems =
-        MessageSummaryItems.UniqueId | MessageSummaryItems.Envelope | MessageSummaryItems.Flags | MessageSummaryItems.Size | MessageSummaryItems.InternalDate;
 
     private readonly ImapOperatorOptions _options;
     private readonly MailCredential _credential;
@@ -105,12 +104,13 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             var folder = await OpenAsync(imap, folderPath, cancellationToken).ConfigureAwait(false);
             if (folder.Count <= FetchBatch)
             {
-                var summaries = folder.Count == 0 ? [] : await folder.FetchAsync(0, -1, SummaryItems, cancellationToken).ConfigureAwait(false);
+                var summaries = folder.Count == 0 ? [] : await folder.FetchAsync(0, -1, SummaryRequest(), cancellationToken).ConfigureAwait(false);
                 return (folder.UidValidity, summaries, (IList<UniqueId>)[]);
             }
             return (folder.UidValidity, (IList<IMessageSummary>)[], await folder.SearchAsync(SearchQuery.All, cancellationToken).ConfigureAwait(false));
         }, idempotent: true, cancellationToken).ConfigureAwait(false);
-        foreach (var summary in all.OrderBy(s => s.UniqueId.Id))
+        // Servers answer in sequence order, which is UID order: sorted only when they did not.
+        foreach (var summary in InUidOrder(all))
         {
             yield return ToSummary(folderPath, uidValidity, summary);
         }
@@ -126,9 +126,9 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
                 {
                     return [];
                 }
-                return await folder.FetchAsync(batch, SummaryItems, cancellationToken).ConfigureAwait(false);
+                return await folder.FetchAsync(batch, SummaryRequest(), cancellationToken).ConfigureAwait(false);
             }, idempotent: true, cancellationToken).ConfigureAwait(false);
-            foreach (var summary in summaries.OrderBy(s => s.UniqueId.Id))
+            foreach (var summary in InUidOrder(summaries))
             {
                 yield return ToSummary(folderPath, uidValidity, summary);
             }
@@ -160,7 +160,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
                     caughtUp = true;
                     arrived = folder.UidValidity != uidValidity
                         ? []
-                        : await folder.FetchAsync(new UniqueIdRange(new UniqueId(uidValidity, last + 1), UniqueId.MaxValue), SummaryItems, cancellationToken).ConfigureAwait(false);
+                        : await folder.FetchAsync(new UniqueIdRange(new UniqueId(uidValidity, last + 1), UniqueId.MaxValue), SummaryRequest(), cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
@@ -479,7 +479,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         {
             throw new MessageNotFoundException(message);
         }
-        var found = await folder.FetchAsync([new UniqueId(message.UidValidity, message.Uid)], SummaryItems, cancellationToken).ConfigureAwait(false);
+        var found = await folder.FetchAsync([new UniqueId(message.UidValidity, message.Uid)], SummaryRequest(), cancellationToken).ConfigureAwait(false);
         return found.Count == 0 ? throw new MessageNotFoundException(message) : (folder, found[0]);
     }
 
@@ -711,21 +711,69 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         };
     }
 
+    private static IEnumerable<IMessageSummary> InUidOrder(IList<IMessageSummary> summaries)
+    {
+        for (var i = 1; i < summaries.Count; i++)
+        {
+            if (summaries[i].UniqueId.Id < summaries[i - 1].UniqueId.Id)
+            {
+                return summaries.OrderBy(s => s.UniqueId.Id);
+            }
+        }
+        return summaries;
+    }
+
+    /// <summary>
+    /// What a line of the message list needs: UID, flags, size, arrival time and the From, Subject and Date headers. Those
+    /// three header fields rather than the ENVELOPE, which carries every address (To, Cc, Reply-To…) for MailKit to parse:
+    /// listing 1,000 messages took ≈ 30 % less time so (benchmarks/RESULTS.md).
+    /// </summary>
+    private static FetchRequest SummaryRequest() =>
+        new(MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | MessageSummaryItems.Size | MessageSummaryItems.InternalDate)
+        {
+            Headers = new HeaderSet([HeaderId.From, HeaderId.Subject, HeaderId.Date]),
+        };
+
     private static MessageSummary ToSummary(string folderPath, uint uidValidity, IMessageSummary s)
     {
-        var from = s.Envelope?.From.Mailboxes.FirstOrDefault();
-        var received = s.InternalDate ?? s.Envelope?.Date ?? DateTimeOffset.MinValue;
+        var headers = s.Headers;
+        var from = headers?.IndexOf(HeaderId.From) is >= 0 and var f && InternetAddressList.TryParse(ParserOptions.Default, headers[f].RawValue, out var addresses)
+            ? FirstMailbox(addresses)
+            : null;
+        var date = headers?.IndexOf(HeaderId.Date) is >= 0 and var d && DateUtils.TryParse(headers[d].RawValue, 0, headers[d].RawValue.Length, out var parsed)
+            ? parsed
+            : (DateTimeOffset?)null;
+        var received = s.InternalDate ?? date ?? DateTimeOffset.MinValue;
         return new MessageSummary
         {
             Ref = new MessageRef(folderPath, uidValidity, s.UniqueId.Id),
             From = from is null ? null : new MessageParty(string.IsNullOrEmpty(from.Name) ? null : from.Name, from.Address),
-            Subject = s.Envelope?.Subject,
-            Date = s.Envelope?.Date ?? received,
+            Subject = headers?[HeaderId.Subject],
+            Date = date ?? received,
             ReceivedAt = received,
             Flags = FromMailKit(s.Flags ?? MailKit.MessageFlags.None),
-            Keywords = s.Keywords?.ToList() ?? [],
+            Keywords = s.Keywords is { Count: > 0 } keywords ? [.. keywords] : [],
             Size = s.Size ?? 0,
         };
+    }
+
+    /// <summary>The first mailbox of an address list, groups searched in order (<c>Mailboxes.FirstOrDefault()</c> without its iterator, for each line of a listing).</summary>
+    private static MailboxAddress? FirstMailbox(InternetAddressList addresses)
+    {
+        for (var i = 0; i < addresses.Count; i++)
+        {
+            var mailbox = addresses[i] switch
+            {
+                MailboxAddress m => m,
+                GroupAddress g => FirstMailbox(g.Members),
+                _ => null,
+            };
+            if (mailbox is not null)
+            {
+                return mailbox;
+            }
+        }
+        return null;
     }
 
     private static MailKit.MessageFlags ToMailKit(MessageFlags flags)
