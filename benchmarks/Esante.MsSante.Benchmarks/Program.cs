@@ -24,7 +24,13 @@ public static class Program
         }
         try
         {
-            var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+            if (args.Length > 0 && args[0] == "interleave")
+            {
+                Interleaved.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100).GetAwaiter().GetResult();
+                return 0;
+            }
+            var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args).ToList();
+            RatioInterval.Print(summaries);
             return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
         }
         finally
