@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 
 namespace Esante.MsSante.Addressing;
@@ -22,11 +23,15 @@ public sealed class MssanteAddress : IEquatable<MssanteAddress>
     private const int MaxAddressLength = 254;
     private const string AtextSymbols = "!#$%&'*+-/=?^_`{|}~";
 
-    private MssanteAddress(string localPart, string domain)
+    /// <summary>The characters of a dot-atom local part (RFC 5322 atext and '.').</summary>
+    private static readonly SearchValues<char> LocalPartChars =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789." + AtextSymbols);
+
+    private MssanteAddress(string localPart, string domain, string value)
     {
         LocalPart = localPart;
         Domain = domain;
-        Value = localPart + "@" + domain;
+        Value = value;
     }
 
     /// <summary>The part before <c>@</c>.</summary>
@@ -90,7 +95,11 @@ public sealed class MssanteAddress : IEquatable<MssanteAddress>
             error = $"A patient address must be '<INS matricule>@{PatientDomain}': {insError}";
             return false;
         }
-        result = new MssanteAddress(localPart!, domain!);
+        // The text is kept as the value when it is already in normal form (the usual case), rather than built again.
+        var value = s!.Length == localPart!.Length + 1 + domain!.Length && s.AsSpan(localPart.Length + 1).SequenceEqual(domain)
+            ? s
+            : localPart + "@" + domain;
+        result = new MssanteAddress(localPart, domain, value);
         return true;
     }
 
@@ -103,16 +112,20 @@ public sealed class MssanteAddress : IEquatable<MssanteAddress>
         {
             return "The address is empty.";
         }
-        for (var i = 0; i < s.Length; i++)
+        var control = s.AsSpan().IndexOfAnyInRange('\u0000', '\u001f');
+        if (control < 0)
         {
-            if (s[i] is '\r' or '\n')
-            {
-                return $"The address contains a line break at position {i + 1}; line breaks are never allowed in an address.";
-            }
-            if (char.IsControl(s[i]))
-            {
-                return $"The address contains a control character at position {i + 1}.";
-            }
+            control = s.AsSpan().IndexOfAnyInRange('\u007f', '\u009f');
+        }
+        else if (s.AsSpan(0, control).IndexOfAnyInRange('\u007f', '\u009f') is >= 0 and var earlier)
+        {
+            control = earlier;
+        }
+        if (control >= 0)
+        {
+            return s[control] is '\r' or '\n'
+                ? $"The address contains a line break at position {control + 1}; line breaks are never allowed in an address."
+                : $"The address contains a control character at position {control + 1}.";
         }
         if (s.Length > MaxAddressLength)
         {
@@ -140,13 +153,9 @@ public sealed class MssanteAddress : IEquatable<MssanteAddress>
         {
             return "The part before '@' starts or ends with '.', or has two '.' in a row.";
         }
-        for (var i = 0; i < local.Length; i++)
+        if (local.AsSpan().IndexOfAnyExcept(LocalPartChars) is >= 0 and var bad)
         {
-            var c = local[i];
-            if (!(char.IsAsciiLetterOrDigit(c) || c == '.' || AtextSymbols.Contains(c, StringComparison.Ordinal)))
-            {
-                return $"The part before '@' contains a character not allowed in an address at position {i + 1} (spaces, quotes, brackets, commas and non-ASCII letters are not allowed).";
-            }
+            return $"The part before '@' contains a character not allowed in an address at position {bad + 1} (spaces, quotes, brackets, commas and non-ASCII letters are not allowed).";
         }
         var domainError = DomainName.TryNormalize(s[(at + 1)..], out domain);
         if (domainError is not null)

@@ -59,6 +59,38 @@ public class MssanteAddressTests
     }
 
     [Theory]
+    [InlineData("je\u0000an@hopital.mssante.fr", 3)]
+    [InlineData("jean\u007f@hopital.mssante.fr", 5)]
+    [InlineData("jean@hopital\u0085.mssante.fr", 13)] // NEL, a C1 control
+    [InlineData("j\u009bean@hopital.mssante.fr\t", 2)] // the first of a C1 and a C0 control
+    public void Refuses_control_characters_and_says_where(string text, int position)
+    {
+        Assert.False(MssanteAddress.TryParse(text, TrustedDomainList.Default, out _, out var error));
+        Assert.Equal($"The address contains a control character at position {position}.", error);
+    }
+
+    [Theory]
+    [InlineData("jean.dupont@hopital.mssante.fr", "jean.dupont@hopital.mssante.fr")]
+    [InlineData("Jean.Dupont@Hopital.MSSante.fr", "Jean.Dupont@hopital.mssante.fr")]
+    [InlineData("o'brien+cardio@hopital.mssante.fr", "o'brien+cardio@hopital.mssante.fr")]
+    public void The_value_is_the_local_part_as_written_and_the_normalised_domain(string text, string value)
+    {
+        var address = MssanteAddress.Parse(text);
+        Assert.Equal(value, address.Value);
+        Assert.Equal(value, address.LocalPart + "@" + address.Domain);
+    }
+
+    [Theory]
+    [InlineData("jean dupont@hopital.mssante.fr", 5)]
+    [InlineData("jéan@hopital.mssante.fr", 2)]
+    [InlineData("jean,paul@hopital.mssante.fr", 5)]
+    public void Refuses_characters_outside_the_dot_atom_and_says_where(string text, int position)
+    {
+        Assert.False(MssanteAddress.TryParse(text, TrustedDomainList.Default, out _, out var error));
+        Assert.Contains($"position {position}", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("jean.dupont@gmail.com")]
     [InlineData("jean.dupont@mssante.fr")]
     [InlineData("jean.dupont@mssante.fr.evil.com")]
