@@ -153,13 +153,16 @@ public sealed class BenchmarkMailStack : IDisposable
     }
 
     /// <summary>A raw MailKit submission client, connected with STARTTLS and authenticated.</summary>
-    public async Task<SmtpClient> ConnectSmtpAsync(string user, CancellationToken cancellationToken = default)
+    /// <param name="user">The account.</param>
+    /// <param name="port">Another port than the stack's submission port (a relay in front of it), or null.</param>
+    /// <param name="cancellationToken">Cancels the connection.</param>
+    public async Task<SmtpClient> ConnectSmtpAsync(string user, int? port = null, CancellationToken cancellationToken = default)
     {
         var smtp = new SmtpClient();
         try
         {
             Secure(smtp);
-            await smtp.ConnectAsync(Host, SubmissionPort, SecureSocketOptions.StartTls, cancellationToken);
+            await smtp.ConnectAsync(Host, port ?? SubmissionPort, SecureSocketOptions.StartTls, cancellationToken);
             await smtp.AuthenticateAsync(Encoding.UTF8, new System.Net.NetworkCredential(user, Password), cancellationToken);
             return smtp;
         }
