@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics.CodeAnalysis;
 
 namespace Esante.MsSante.Addressing;
@@ -48,6 +49,7 @@ public abstract class HealthIdentifier : IEquatable<HealthIdentifier>
     }
 
     /// <summary>Checks a fixed-length identifier of digits, allowing 2A/2B as its first two characters when <paramref name="corsicaPrefix"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private protected static string? CheckDigits(string s, int length, string name, bool corsicaPrefix)
     {
         if (s.Length != length)

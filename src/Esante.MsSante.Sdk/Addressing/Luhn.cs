@@ -1,9 +1,11 @@
+using System.Runtime.CompilerServices;
 namespace Esante.MsSante.Addressing;
 
 /// <summary>The Luhn (mod 10) check used by RPPS and FINESS numbers.</summary>
 internal static class Luhn
 {
     /// <summary>Whether all characters are ASCII digits and the last one is the Luhn key of the others.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool IsValid(ReadOnlySpan<char> digits)
     {
         if (digits.IsEmpty)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 
@@ -72,6 +73,7 @@ public sealed class MssanteAddress : IEquatable<MssanteAddress>
     /// <param name="trustedDomains">The trust space the domain must belong to.</param>
     /// <param name="result">The address, when valid.</param>
     /// <param name="error">Why the text is not a valid MSSanté address, when it is not.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParse(
         [NotNullWhen(true)] string? s,
         TrustedDomainList trustedDomains,
@@ -104,6 +106,7 @@ public sealed class MssanteAddress : IEquatable<MssanteAddress>
     }
 
     /// <summary>Checks RFC 5322 addr-spec syntax (dot-atom local part, host-name domain). Returns an error text or null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static string? CheckSyntax(string? s, out string? localPart, out string? domain)
     {
         localPart = null;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Frozen;
 using System.Globalization;
 
@@ -43,6 +44,7 @@ public sealed class TrustedDomainList
 
     /// <summary>Whether <paramref name="domain"/> belongs to the trust space.</summary>
     /// <param name="domain">A domain name, in any case, ASCII or Unicode.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Contains(string domain)
     {
         // Fast path for the usual lower-case ASCII name: IDNA maps it to itself.
@@ -86,6 +88,7 @@ internal static class DomainName
     private static readonly IdnMapping Idn = new() { UseStd3AsciiRules = true };
 
     /// <summary>Whether a name is already in normal form: lower-case letters, digits, '-' and '.', two labels at least, none empty or hyphen-edged.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool IsLowerAsciiHostName(ReadOnlySpan<char> domain)
     {
         if (domain.IsEmpty || domain.Length > 253 || domain[0] is '.' or '-' || domain[^1] is '.' or '-' ||
@@ -108,6 +111,7 @@ internal static class DomainName
     /// Whether a name is lower-case ASCII in normal form with labels of at most 63 characters and no « -- » anywhere (so
     /// no A-label and no label the IDNA hyphen rules question): IDNA would return it unchanged, so it is not asked.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsPlainHostName(string domain)
     {
         if (!IsLowerAsciiHostName(domain) || domain.Contains("--", StringComparison.Ordinal))
@@ -127,6 +131,7 @@ internal static class DomainName
     }
 
     /// <summary>Normalises to lower-case ASCII (IDNA); returns an error text, or null when valid.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string? TryNormalize(string? domain, out string? normalized)
     {
         normalized = null;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Esante.MsSante.Directory.Extraction;
 
 /// <summary>
@@ -12,6 +13,7 @@ internal static class IdentifierCode
     private const int Radix = 37; // 0 pads short texts; '0'–'9' are 1–10, 'A'–'Z' 11–36; 37^12 < 2^63
 
     /// <summary>The code of <paramref name="text"/>, or 0 when it is empty, longer than 12 or holds another character.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ulong Encode(ReadOnlySpan<char> text)
     {
         if (text.IsEmpty || text.Length > MaxLength)
