@@ -30,7 +30,7 @@ public static class RatioInterval
                 var (m0, v0) = MeanAndVariance(theirs);
                 var ratio = m1 / m0;
                 var se = ratio * Math.Sqrt((v1 / (mine.Length * m1 * m1)) + (v0 / (theirs.Length * m0 * m0)));
-                var parameters = benchmark.HasParameters ? $" [{benchmark.Parameters.DisplayInfo}]" : string.Empty;
+                var parameters = benchmark.HasParameters ? " " + benchmark.Parameters.DisplayInfo : string.Empty;
                 Console.WriteLine(
                     $"Ratio of means{parameters} {benchmark.Descriptor.WorkloadMethodDisplayInfo} / {baseline.Descriptor.WorkloadMethodDisplayInfo}: " +
                     $"{ratio:F3}, 95 % CI [{ratio - (1.96 * se):F3}; {ratio + (1.96 * se):F3}] ({mine.Length} and {theirs.Length} iterations)");

@@ -105,6 +105,22 @@ public abstract class MailboxContract
     }
 
     [Fact]
+    public async Task A_body_with_lines_that_look_like_protocol_arrives_unchanged()
+    {
+        // A lone "." ends DATA unless dot-stuffed; BDAT sends the bytes as they are. Either way nothing may change.
+        var alice = await CreateUserAsync();
+        var bob = await CreateUserAsync();
+        await using var aliceBox = await OpenOwnAsync(alice);
+        await using var bobBox = await OpenOwnAsync(bob);
+        var body = string.Join("\n", "Ligne 1", ".", "..deux points", ".", "From le service", "QUIT", "Fin");
+        await aliceBox.SendAsync(Letter(bob.Address, "Lignes piégées", body));
+
+        var summary = await WaitForMessageAsync(bobBox, s => s.Subject == "Lignes piégées");
+        var message = await bobBox.ReadMessageAsync(summary.Ref);
+        Assert.Equal(body, message.TextBody!.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n'));
+    }
+
+    [Fact]
     public async Task Watching_the_inbox_yields_messages_as_they_arrive()
     {
         var alice = await CreateUserAsync();
