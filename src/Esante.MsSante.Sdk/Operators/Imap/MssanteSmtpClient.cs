@@ -20,13 +20,6 @@ internal sealed class MssanteSmtpClient : SmtpClient
     /// <summary>The recipients refused by the last send.</summary>
     public IReadOnlyList<RejectedRecipient> Rejected => _rejected;
 
-    /// <summary>
-    /// BDAT (RFC 3030 CHUNKING) rather than DATA wherever the server offers it: the content goes with its command, so a
-    /// message on a kept connection costs two round trips (MAIL+RCPT, then BDAT with the content) instead of three
-    /// (MAIL+RCPT, DATA, content), and nothing is dot-stuffed. Without CHUNKING, DATA as usual.
-    /// </summary>
-    protected override bool PreferSendAsBinaryData => true;
-
     /// <summary>Prepares the next send: how many recipients it has and which DSN to ask for.</summary>
     public void BeginSend(int recipientCount, DeliveryStatusRequest dsn)
     {
