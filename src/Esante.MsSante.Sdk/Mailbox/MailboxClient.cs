@@ -19,6 +19,12 @@ public class MailboxClient : IMailboxClient, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
+    /// <summary>
+    /// The folders as last listed, so a delete finds the Trash without a LIST each time (their counts are not used: they
+    /// age). Dropped when this client creates, renames or deletes a folder, and when the Trash found here turns out to be gone.
+    /// </summary>
+    private volatile IReadOnlyList<MailFolder>? _knownFolders;
+
     /// <summary>For mocking frameworks.</summary>
     protected MailboxClient()
     {
@@ -47,13 +53,16 @@ public class MailboxClient : IMailboxClient, IDisposable
     public virtual MailboxDescriptor Mailbox => _mailbox.Mailbox;
 
     /// <inheritdoc/>
-    public virtual Task<IReadOnlyList<MailFolder>> GetFoldersAsync(CancellationToken cancellationToken = default) =>
-        _mailbox.ListFoldersAsync(cancellationToken);
+    public virtual async Task<IReadOnlyList<MailFolder>> GetFoldersAsync(CancellationToken cancellationToken = default) =>
+        _knownFolders = await _mailbox.ListFoldersAsync(cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc/>
-    public virtual async Task<MailFolder> GetFolderAsync(FolderRole role, CancellationToken cancellationToken = default)
+    public virtual async Task<MailFolder> GetFolderAsync(FolderRole role, CancellationToken cancellationToken = default) =>
+        FindRole(await GetFoldersAsync(cancellationToken).ConfigureAwait(false), role);
+
+    /// <summary>The folder of a role in a list of folders (the patient exchanges folder also by its configured name).</summary>
+    private MailFolder FindRole(IReadOnlyList<MailFolder> folders, FolderRole role)
     {
-        var folders = await _mailbox.ListFoldersAsync(cancellationToken).ConfigureAwait(false);
         return folders.FirstOrDefault(f => f.Role == role)
             ?? (role == FolderRole.PatientExchanges
                 ? folders.FirstOrDefault(f => string.Equals(f.Name, _policies.PatientRouting.FolderName, StringComparison.OrdinalIgnoreCase))
@@ -65,6 +74,7 @@ public class MailboxClient : IMailboxClient, IDisposable
     public virtual Task<MailFolder> CreateFolderAsync(string path, CancellationToken cancellationToken = default)
     {
         CheckFolderPath(path, nameof(path));
+        _knownFolders = null;
         return _mailbox.CreateFolderAsync(path, cancellationToken);
     }
 
@@ -73,6 +83,7 @@ public class MailboxClient : IMailboxClient, IDisposable
     {
         CheckFolderPath(path, nameof(path));
         CheckFolderPath(newPath, nameof(newPath));
+        _knownFolders = null;
         return _mailbox.RenameFolderAsync(path, newPath, cancellationToken);
     }
 
@@ -80,12 +91,13 @@ public class MailboxClient : IMailboxClient, IDisposable
     public virtual async Task DeleteFolderAsync(string path, CancellationToken cancellationToken = default)
     {
         CheckFolderPath(path, nameof(path));
-        var folders = await _mailbox.ListFoldersAsync(cancellationToken).ConfigureAwait(false);
+        var folders = await GetFoldersAsync(cancellationToken).ConfigureAwait(false);
         var folder = folders.FirstOrDefault(f => f.Path == path) ?? throw new FolderNotFoundException(path);
         if (folder.Role is not (FolderRole.None or FolderRole.Archive))
         {
             throw new InvalidOperationException($"The {folder.Role} folder cannot be deleted.");
         }
+        _knownFolders = null;
         await _mailbox.DeleteFolderAsync(path, cancellationToken).ConfigureAwait(false);
     }
 
@@ -132,13 +144,23 @@ public class MailboxClient : IMailboxClient, IDisposable
     /// <inheritdoc/>
     public virtual async Task<MessageRef?> DeleteAsync(MessageRef message, CancellationToken cancellationToken = default)
     {
-        var trash = await GetFolderAsync(FolderRole.Trash, cancellationToken).ConfigureAwait(false);
+        var trash = FindRole(_knownFolders ?? await GetFoldersAsync(cancellationToken).ConfigureAwait(false), FolderRole.Trash);
         if (message.FolderPath == trash.Path)
         {
             await _mailbox.ExpungeAsync(message, cancellationToken).ConfigureAwait(false);
             return null;
         }
-        return await _mailbox.MoveAsync(message, trash.Path, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await _mailbox.MoveAsync(message, trash.Path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FolderNotFoundException e) when (e.FolderPath == trash.Path)
+        {
+            // The Trash was renamed or recreated elsewhere since it was listed: list again and move there.
+            _knownFolders = null;
+            var current = await GetFolderAsync(FolderRole.Trash, cancellationToken).ConfigureAwait(false);
+            return await _mailbox.MoveAsync(message, current.Path, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc/>
