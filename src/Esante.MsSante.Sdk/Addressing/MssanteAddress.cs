@@ -98,10 +98,8 @@ public sealed class MssanteAddress : IEquatable<MssanteAddress>
             return false;
         }
         // The text is kept as the value when it is already in normal form (the usual case), rather than built again.
-        var value = s!.Length == localPart!.Length + 1 + domain!.Length && s.AsSpan(localPart.Length + 1).SequenceEqual(domain)
-            ? s
-            : localPart + "@" + domain;
-        result = new MssanteAddress(localPart, domain, value);
+        var value = s!.AsSpan(localPart!.Length + 1).SequenceEqual(domain) ? s! : localPart + "@" + domain;
+        result = new MssanteAddress(localPart, domain!, value);
         return true;
     }
 

@@ -44,37 +44,31 @@ public sealed class TrustedDomainList
 
     /// <summary>Whether <paramref name="domain"/> belongs to the trust space.</summary>
     /// <param name="domain">A domain name, in any case, ASCII or Unicode.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public bool Contains(string domain)
-    {
-        // Fast path for the usual lower-case ASCII name: IDNA maps it to itself.
-        if (DomainName.IsLowerAsciiHostName(domain))
-        {
-            return IsMssanteDomain(domain) || _whitelisted.Contains(domain);
-        }
-        if (DomainName.TryNormalize(domain, out var normalized) is not null)
-        {
-            return false;
-        }
-        return IsMssanteDomain(normalized!) || _whitelisted.Contains(normalized!);
-    }
+    public bool Contains(string domain) => Contains(domain.AsSpan(), domain);
 
     /// <summary>Whether the domain of an address (what follows its last '@') belongs to the trust space; false without a domain.</summary>
     /// <param name="address">An e-mail address, as a message's sender gives it.</param>
     internal bool ContainsDomainOf(string address)
     {
         var at = address.LastIndexOf('@');
-        if (at <= 0 || at == address.Length - 1)
+        return at > 0 && at < address.Length - 1 && Contains(address.AsSpan(at + 1), text: null);
+    }
+
+    /// <param name="domain">The domain.</param>
+    /// <param name="text">The same domain as a string when the caller has one; made only if needed otherwise.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool Contains(ReadOnlySpan<char> domain, string? text)
+    {
+        // Fast path for the usual lower-case ASCII name: IDNA maps it to itself, and *.mssante.fr needs no string.
+        if (DomainName.IsLowerAsciiHostName(domain))
+        {
+            return IsMssanteDomain(domain) || (_whitelisted.Count > 0 && _whitelisted.Contains(text ?? domain.ToString()));
+        }
+        if (DomainName.TryNormalize(text ?? domain.ToString(), out var normalized) is not null)
         {
             return false;
         }
-        // The usual sender, a lower-case *.mssante.fr address, is answered without cutting the domain out.
-        var domain = address.AsSpan(at + 1);
-        if (DomainName.IsLowerAsciiHostName(domain) && (IsMssanteDomain(domain) || _whitelisted.Count == 0))
-        {
-            return IsMssanteDomain(domain);
-        }
-        return Contains(address[(at + 1)..]);
+        return IsMssanteDomain(normalized!) || _whitelisted.Contains(normalized!);
     }
 
     /// <summary>Whether a normalised domain is a subdomain of <c>mssante.fr</c>.</summary>
