@@ -133,15 +133,15 @@ public sealed partial class ExtractionDirectoryIndex
         keys = [];
         // Each row's entry (its rank). The passes below read the rows in file order: the cells and most values are laid
         // out in that order, where rank order would jump across memory at every row.
-        var entryOfRow = firstRowOfRow;
         var rankOfFirstRow = new int[rowCount];
         for (var e = 0; e < entryCount; e++)
         {
             rankOfFirstRow[order[e]] = e;
         }
+        var entryOfRow = firstRowOfRow; // rewritten in place: each row's first row becomes its entry's rank
         for (var row = 0; row < rowCount; row++)
         {
-            entryOfRow[row] = rankOfFirstRow[firstRowOfRow[row]];
+            entryOfRow[row] = rankOfFirstRow[entryOfRow[row]];
         }
         rankOfFirstRow = [];
         // The words of the addresses (one distinct address per entry, so the most interning) and the identifiers are built
