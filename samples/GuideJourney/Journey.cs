@@ -2,6 +2,7 @@ using Esante.MsSante.Addressing;
 using Esante.MsSante.Directory;
 using Esante.MsSante.Directory.Extraction;
 using Esante.MsSante.Identity;
+using Esante.MsSante.Mailbox;
 using Esante.MsSante.Messages;
 using Esante.MsSante.Operators;
 using Esante.MsSante.Policies;
@@ -121,6 +122,15 @@ public static class Journey
 
         Step("Storage used (« Capacité de stockage »)");
         Say((await mailbox.GetQuotaAsync()).ToString());
+
+        Step("Export a folder before freeing space (« Importer/Exporter »)");
+        var export = Path.Combine(Path.GetTempPath(), $"echanges-patients-{Guid.NewGuid():N}.mbox");
+        await using (var file = File.Create(export))
+        {
+            var exported = await mailbox.ExportFolderAsync(patientFolder.Path, file, MailboxExportFormat.Mbox);
+            Say($"« {patientFolder.Name} » exported: {exported} message(s), {file.Length:N0} bytes of mbox a mail program can open.");
+        }
+        File.Delete(export);
 
         Step("A 16 MB attachment is refused before anything is sent");
         var tooBig = new OutgoingMessage { Subject = "Imagerie", TextBody = "Voir pièce jointe." };

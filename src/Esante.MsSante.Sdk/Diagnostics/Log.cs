@@ -33,6 +33,9 @@ internal static partial class Log
     [LoggerMessage(9, LogLevel.Warning, "Message {MessageId} was sent, but its copy was not saved in Sent: {Reason}")]
     public static partial void SentCopyNotSaved(this ILogger logger, string messageId, string reason);
 
+    [LoggerMessage(10, LogLevel.Information, "Exported {Count} message(s) as {Format} from {Mailbox}")]
+    public static partial void FolderExported(this ILogger logger, int count, Mailbox.MailboxExportFormat format, string mailbox);
+
     [LoggerMessage(8, LogLevel.Information, "Signed out {UserName}")]
     public static partial void SignedOut(this ILogger logger, string userName);
 }

@@ -78,6 +78,22 @@ public interface IMailboxClient : IAsyncDisposable
     /// <exception cref="QuotaExceededException">The mailbox is full; nothing was sent.</exception>
     Task<SubmissionResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Exports a folder's messages, oldest first, to a stream: the guide's « Exporter », to keep a copy before deleting
+    /// messages to free space. Reads every message without marking it read; a message deleted meanwhile is left out.
+    /// </summary>
+    /// <param name="folderPath">The folder; the inbox when null.</param>
+    /// <param name="destination">
+    /// Where the file is written; left open. <see cref="MailboxExportFormat.EmlZip"/> writes through
+    /// <see cref="System.IO.Compression.ZipArchive"/>, which writes synchronously: give it a file or memory stream rather than
+    /// a stream that refuses synchronous writes (an ASP.NET response).
+    /// </param>
+    /// <param name="format">mbox (the default) or a zip of <c>.eml</c> files.</param>
+    /// <param name="cancellationToken">Stops the export; what was written stays written.</param>
+    /// <returns>How many messages were written.</returns>
+    /// <exception cref="FolderNotFoundException">The folder does not exist.</exception>
+    Task<int> ExportFolderAsync(string? folderPath, Stream destination, MailboxExportFormat format = MailboxExportFormat.Mbox, CancellationToken cancellationToken = default);
+
     /// <summary>The storage used and the limit (« capacité de stockage »).</summary>
     Task<QuotaReport> GetQuotaAsync(CancellationToken cancellationToken = default);
 

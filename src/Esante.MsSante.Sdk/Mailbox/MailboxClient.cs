@@ -5,6 +5,7 @@ using Esante.MsSante.Messages;
 using Esante.MsSante.Operators;
 using Esante.MsSante.Policies;
 using Microsoft.Extensions.Logging;
+using MimeKit;
 
 namespace Esante.MsSante.Mailbox;
 
@@ -187,6 +188,46 @@ public class MailboxClient : IMailboxClient, IDisposable
             _logger.SentCopyNotSaved(result.MessageId, result.SentCopyError);
         }
         return result;
+    }
+
+    /// <inheritdoc/>
+    public virtual async Task<int> ExportFolderAsync(string? folderPath, Stream destination, MailboxExportFormat format = MailboxExportFormat.Mbox, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        if (!destination.CanWrite)
+        {
+            throw new ArgumentException("The destination stream cannot be written to.", nameof(destination));
+        }
+        var path = folderPath ?? InboxPath;
+        // The list first, then each message: the operator's connection serves one command at a time.
+        var summaries = new List<MessageSummary>();
+        await foreach (var summary in _mailbox.FetchSummariesAsync(path, cancellationToken).ConfigureAwait(false))
+        {
+            summaries.Add(summary);
+        }
+        var exported = 0;
+        var writer = MailboxExportWriter.Create(format, destination);
+        await using (writer.ConfigureAwait(false))
+        {
+            foreach (var summary in summaries)
+            {
+                MimeMessage message;
+                try
+                {
+                    (_, message) = await _mailbox.FetchMessageAsync(summary.Ref, cancellationToken).ConfigureAwait(false);
+                }
+                catch (MessageNotFoundException)
+                {
+                    continue;
+                }
+                using (message)
+                {
+                    await writer.WriteAsync(summary, message, ++exported, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        _logger.FolderExported(exported, format, Mailbox.Address.Value);
+        return exported;
     }
 
     /// <inheritdoc/>

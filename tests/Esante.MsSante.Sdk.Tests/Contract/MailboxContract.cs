@@ -447,4 +447,96 @@ public abstract class MailboxContract
         var e = await Assert.ThrowsAnyAsync<MssanteException>(() => aliceBox.SendAsync(letter));
         Assert.True(e is QuotaExceededException, $"Expected a quota error, got {e.GetType().Name}: {e.Message}");
     }
+
+    [Fact]
+    public async Task A_folder_exports_to_mbox_with_its_From_lines_quoted_and_nothing_marked_read()
+    {
+        var alice = await CreateUserAsync();
+        var bob = await CreateUserAsync();
+        await using var aliceBox = await OpenOwnAsync(alice);
+        await using var bobBox = await OpenOwnAsync(bob);
+        var letter = Letter(bob.Address, "Bilan sanguin");
+        letter.Attachments.Add(OutgoingAttachment.FromBytes("bilan.pdf", [37, 80, 68, 70, 0, 255], "application/pdf"));
+        await aliceBox.SendAsync(letter);
+        await WaitForMessageAsync(bobBox, s => s.Subject == "Bilan sanguin");
+        await DeliverRawAsync(bob, System.Text.Encoding.ASCII.GetBytes(RawWithFromLines(alice, bob)));
+        await WaitForMessageAsync(bobBox, s => s.Subject == "Lignes From");
+
+        using var mbox = new MemoryStream();
+        Assert.Equal(2, await bobBox.ExportFolderAsync(null, mbox));
+
+        var text = System.Text.Encoding.UTF8.GetString(mbox.ToArray());
+        var separators = text.Split('\n').Where(line => line.StartsWith("From ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, separators.Count);
+        Assert.All(separators, line => Assert.StartsWith($"From {alice.Address.Value} ", line, StringComparison.OrdinalIgnoreCase));
+        Assert.Contains("\n>From the lab, 9 h\n>>From an earlier reply\n", text, StringComparison.Ordinal);
+        mbox.Position = 0;
+        var parser = new MimeKit.MimeParser(mbox, MimeKit.MimeFormat.Mbox);
+        using var first = await parser.ParseMessageAsync();
+        using var second = await parser.ParseMessageAsync();
+        Assert.True(parser.IsEndOfStream);
+        Assert.Equal("Bilan sanguin", first.Subject);
+        var pdf = Assert.IsType<MimeKit.MimePart>(Assert.Single(first.Attachments));
+        using var bytes = new MemoryStream();
+        await pdf.Content!.DecodeToAsync(bytes);
+        Assert.Equal(new byte[] { 37, 80, 68, 70, 0, 255 }, bytes.ToArray());
+        Assert.Equal("Lignes From", second.Subject);
+        Assert.Equal("Résultat\nFrom the lab, 9 h\n>From an earlier reply\nFin", Unquote(second.TextBody!));
+        Assert.All(await ListAsync(bobBox), summary => Assert.False(summary.IsRead));
+    }
+
+    [Fact]
+    public async Task A_folder_exports_to_a_zip_of_eml_files_named_by_position()
+    {
+        var alice = await CreateUserAsync();
+        var bob = await CreateUserAsync();
+        await using var aliceBox = await OpenOwnAsync(alice);
+        await using var bobBox = await OpenOwnAsync(bob);
+        await DeliverRawAsync(bob, System.Text.Encoding.ASCII.GetBytes(RawWithFromLines(alice, bob)));
+        await WaitForMessageAsync(bobBox, s => s.Subject == "Lignes From");
+        await aliceBox.SendAsync(Letter(bob.Address, "Deuxième"));
+        await WaitForMessageAsync(bobBox, s => s.Subject == "Deuxième");
+        var archive = await bobBox.CreateFolderAsync("Archives 2026");
+        Assert.Equal(0, await bobBox.ExportFolderAsync(archive.Path, new MemoryStream(), MailboxExportFormat.EmlZip));
+
+        using var file = new MemoryStream();
+        Assert.Equal(2, await bobBox.ExportFolderAsync("INBOX", file, MailboxExportFormat.EmlZip));
+
+        file.Position = 0;
+        using var zip = new System.IO.Compression.ZipArchive(file, System.IO.Compression.ZipArchiveMode.Read);
+        Assert.Equal(["00001.eml", "00002.eml"], zip.Entries.Select(e => e.FullName));
+        var subjects = new List<string>();
+        foreach (var entry in zip.Entries)
+        {
+            using var content = entry.Open();
+            using var message = await MimeKit.MimeMessage.LoadAsync(content);
+            subjects.Add(message.Subject!);
+            if (message.Subject == "Lignes From")
+            {
+                Assert.Equal("Résultat\nFrom the lab, 9 h\n>From an earlier reply\nFin", message.TextBody!.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n'));
+            }
+        }
+        Assert.Equal(["Lignes From", "Deuxième"], subjects);
+        await Assert.ThrowsAsync<FolderNotFoundException>(() => bobBox.ExportFolderAsync("Pas de dossier", new MemoryStream()));
+    }
+
+    private static string RawWithFromLines(TestUser from, TestUser to) => string.Join("\r\n",
+        "From: " + from.Address.Value,
+        "To: " + to.Address.Value,
+        "Subject: Lignes From",
+        "Date: Thu, 26 Nov 2026 09:00:00 +0100",
+        "Message-ID: <" + Guid.NewGuid().ToString("N") + "@export.test>",
+        "MIME-Version: 1.0",
+        "Content-Type: text/plain; charset=utf-8",
+        "Content-Transfer-Encoding: quoted-printable",
+        "",
+        "R=C3=A9sultat",
+        "From the lab, 9 h",
+        ">From an earlier reply",
+        "Fin",
+        "");
+
+    /// <summary>Undoes mboxrd quoting, as an mbox reader does.</summary>
+    private static string Unquote(string text) => string.Join("\n", text.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n').Split('\n')
+        .Select(line => System.Text.RegularExpressions.Regex.IsMatch(line, "^>+From ") ? line[1..] : line));
 }

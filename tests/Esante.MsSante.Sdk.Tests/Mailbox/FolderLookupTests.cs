@@ -2,7 +2,6 @@ using Esante.MsSante.Mailbox;
 using Esante.MsSante.Messages;
 using Esante.MsSante.Operators;
 using Esante.MsSante.Policies;
-using Esante.MsSante.Testing;
 using MimeKit;
 
 namespace Esante.MsSante.Tests.Mailbox;
@@ -13,20 +12,7 @@ public sealed class FolderLookupTests
     [Fact]
     public async Task Deleting_lists_the_folders_once_then_follows_a_Trash_that_moved()
     {
-        var server = new FakeMssanteOperator();
-        var doctor = server.CreateAccount("claire.roux", "Motdepasse-1");
-        for (var i = 0; i < 3; i++)
-        {
-            var letter = new MimeMessage();
-            letter.From.Add(MailboxAddress.Parse("jean.dupont@chu-angers.mssante.fr"));
-            letter.To.Add(MailboxAddress.Parse(doctor.Address.Value));
-            letter.Subject = $"Message {i}";
-            letter.Body = new TextPart("plain") { Text = "Bonjour" };
-            server.DeliverFromOutside(letter);
-        }
-        var step = await server.SignInAsync(doctor.UserName, "Motdepasse-1");
-        var grant = step.Grant ?? await server.CompleteSecondFactorAsync(step.Challenge!, server.LastCodeSentTo(doctor.OtpEmail!));
-        var counting = new CountingMailbox(await server.OpenMailboxAsync(grant, doctor.Address));
+        var counting = new CountingMailbox(await new FakeMailbox(3).OpenAsync());
         var client = new MailboxClient(counting, MssantePolicies.Default, "DEV935997");
         var messages = await client.GetMessagesAsync().ToListAsync();
 

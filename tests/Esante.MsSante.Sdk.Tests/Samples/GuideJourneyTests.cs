@@ -19,6 +19,7 @@ public class GuideJourneyTests
         Assert.Contains("Typing « gou ade nan » in « À : » suggests Adeline GOUDAL <adeline.goudal@chu-nantes.mssante.fr>.", text, StringComparison.Ordinal);
         Assert.Contains("received it from \"Secrétariat de cardiologie - CH de Cholet\" <secretariat-cardio@esantepdl.mssante.fr> with 1 attachment", text, StringComparison.Ordinal);
         Assert.Contains("« Échanges Patients » holds a message from REDACTED@patient.mssante.fr", text, StringComparison.Ordinal);
+        Assert.Contains("« Échanges Patients » exported: 1 message(s)", text, StringComparison.Ordinal);
         Assert.Contains("of 500.0 MB used", text, StringComparison.Ordinal);
         Assert.Contains("Refused [MSS-ATTACHMENTS-TOO-LARGE]", text, StringComparison.Ordinal);
         Assert.Contains("Nothing was sent: 0 new delivery.", text, StringComparison.Ordinal);
