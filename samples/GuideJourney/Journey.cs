@@ -104,10 +104,24 @@ public static class Journey
         var letter = new OutgoingMessage { Subject = "Courrier de sortie", TextBody = "Bonjour, veuillez trouver le courrier de sortie ci-joint." };
         letter.To.Add(new Recipient(colleague.Address.Value, colleague.DisplayName));
         letter.Attachments.Add(OutgoingAttachment.FromBytes("courrier.pdf", SamplePdf(), "application/pdf"));
+        letter.RequestReadReceipt = true;
         var sent = await mailbox.SendAsync(letter);
         var received = await server.WaitForMessageAsync(d => d.Mailbox == adeline.Address.Value && d.Message.MessageId == sent.MessageId);
         Say($"Sent {sent.MessageId}; a copy is in Sent.");
         Say($"{colleague.DisplayName} received it from {received.Message.From} with {received.Message.Attachments.Count()} attachment, X-MSS-NIL {received.Message.Headers["X-MSS-NIL"]}.");
+
+        Step("Her software integrates the letter and returns a read receipt (MDN, « accusé de lecture »)");
+        await using (var hers = provider.GetRequiredService<IMssanteSession>())
+        {
+            await hers.SignInAsync(adeline.UserName, "Bonjour-2025");
+            await hers.CompleteSignInAsync(server.LastCodeSentTo(adeline.OtpEmail!));
+            await using var herMailbox = await hers.OpenMailboxAsync(adeline.Address);
+            var arrived = await herMailbox.GetMessagesAsync().FirstAsync(m => m.Subject == letter.Subject);
+            await herMailbox.SendReadReceiptAsync(arrived.Ref, ReadReceipt.Processed);
+        }
+        var receiptSummary = await mailbox.GetMessagesAsync().FirstAsync(m => m.Subject == letter.Subject);
+        var report = (await mailbox.ReadMessageAsync(receiptSummary.Ref)).DispositionReport!;
+        Say($"The secretariat's inbox holds the receipt for {report.OriginalMessageId}: {report.DispositionType} by {report.FinalRecipient}.");
 
         Step("A patient writes from Mon Espace Santé");
         var patient = new QualifiedIns(InsMatricule.Parse("279035121518989"), InsOid.Nir, "MARTIN", "Claire", new DateOnly(1979, 3, 12), AdministrativeSex.Female);

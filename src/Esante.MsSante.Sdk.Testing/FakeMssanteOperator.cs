@@ -252,7 +252,8 @@ public sealed class FakeMssanteOperator : IMssanteOperator
 
     /// <summary>
     /// Delivers a message that arrives from outside (another operator, or a patient from Mon Espace Santé) to its hosted recipients.
-    /// Messages from <c>@patient.mssante.fr</c> go to « Échanges Patients ».
+    /// Messages from <c>@patient.mssante.fr</c> go to « Échanges Patients ». The sending server's envelope sender (the stored
+    /// copy's <c>Return-Path</c>) is the message's From.
     /// </summary>
     /// <param name="message">The message; its To and Cc say who receives it when <paramref name="recipients"/> is empty.</param>
     /// <param name="recipients">The envelope recipients.</param>
@@ -261,16 +262,20 @@ public sealed class FakeMssanteOperator : IMssanteOperator
     {
         ArgumentNullException.ThrowIfNull(message);
         var targets = recipients.Length > 0 ? recipients : [.. message.To.Mailboxes.Concat(message.Cc.Mailboxes).Select(m => m.Address)];
-        DeliverRawFromOutside(StoredMessage.Serialize(message), targets);
+        DeliverFromOutside(StoredMessage.Serialize(message), message.From.Mailboxes.FirstOrDefault()?.Address ?? string.Empty, targets);
     }
 
     /// <summary>
-    /// Delivers raw bytes as they came off the wire, however malformed, to hosted recipients (as an MX would store them).
+    /// Delivers raw bytes as they came off the wire, however malformed, to hosted recipients (as an MX would store them),
+    /// from the null sender: the stored copy starts with <c>Return-Path: &lt;&gt;</c>.
     /// </summary>
     /// <param name="raw">The message as received.</param>
     /// <param name="recipients">The envelope recipients.</param>
     /// <exception cref="RecipientsRejectedException">A recipient is not hosted here or its mailbox is full; nothing was delivered.</exception>
-    public void DeliverRawFromOutside(byte[] raw, params string[] recipients)
+    public void DeliverRawFromOutside(byte[] raw, params string[] recipients) => DeliverFromOutside(raw, string.Empty, recipients);
+
+    // envelopeSender: the MAIL FROM the sending server gave, empty for the null sender <>.
+    private void DeliverFromOutside(byte[] raw, string envelopeSender, string[] recipients)
     {
         ArgumentNullException.ThrowIfNull(raw);
         ArgumentNullException.ThrowIfNull(recipients);
@@ -286,7 +291,7 @@ public sealed class FakeMssanteOperator : IMssanteOperator
             }
             foreach (var target in targets)
             {
-                DeliverLocked(_stores[target], raw);
+                DeliverLocked(_stores[target], raw, envelopeSender);
             }
         }
     }
@@ -652,7 +657,7 @@ public sealed class FakeMssanteOperator : IMssanteOperator
         {
             if (_stores.TryGetValue(recipient, out var store))
             {
-                DeliverLocked(store, raw);
+                DeliverLocked(store, raw, envelope.From.Value);
             }
             else
             {
@@ -672,7 +677,8 @@ public sealed class FakeMssanteOperator : IMssanteOperator
         Signal();
     }
 
-    private void DeliverLocked(FakeMailboxStore store, byte[] raw)
+    // envelopeSender: the MAIL FROM, empty for the null sender <>.
+    private void DeliverLocked(FakeMailboxStore store, byte[] raw, string envelopeSender)
     {
         var parsed = StoredMessage.Parse(raw);
         var from = parsed.From.Mailboxes.FirstOrDefault()?.Address;
@@ -680,8 +686,12 @@ public sealed class FakeMssanteOperator : IMssanteOperator
         var folder = Options.Policies.PatientRouting.FolderFor(sender) is { } patientFolder
             ? store.Find(patientFolder) ?? store.Add(patientFolder, FolderRole.PatientExchanges)
             : store.FolderWithRole(FolderRole.Inbox);
+        // As Dovecot's LMTP does, the delivered copy starts with the envelope sender (RFC 5321 §4.4), which read receipts check.
+        var returnPath = $"<{envelopeSender}>";
+        parsed.Headers.Insert(0, new Header(HeaderId.ReturnPath, returnPath));
+        byte[] delivered = [.. System.Text.Encoding.UTF8.GetBytes($"Return-Path: {returnPath}\r\n"), .. raw];
         // One parse per mailbox serves the routing, the stored summary and the delivery record.
-        var stored = store.Append(folder, raw, MessageFlags.None, Now, parsed);
+        var stored = store.Append(folder, delivered, MessageFlags.None, Now, parsed);
         Record(store, folder, stored, parsed);
     }
 

@@ -36,6 +36,12 @@ internal static partial class Log
     [LoggerMessage(10, LogLevel.Information, "Exported {Count} message(s) as {Format} from {Mailbox}")]
     public static partial void FolderExported(this ILogger logger, int count, Mailbox.MailboxExportFormat format, string mailbox);
 
+    [LoggerMessage(11, LogLevel.Information, "Sent read receipt {MessageId} ({Disposition}) from {Mailbox}")]
+    public static partial void ReadReceiptSent(this ILogger logger, string messageId, string disposition, string mailbox);
+
+    [LoggerMessage(12, LogLevel.Warning, "Read receipt {MessageId} was sent, but the original was not marked $MDNSent: {Reason}")]
+    public static partial void ReadReceiptNotRecorded(this ILogger logger, string messageId, string reason);
+
     [LoggerMessage(8, LogLevel.Information, "Signed out {UserName}")]
     public static partial void SignedOut(this ILogger logger, string userName);
 }

@@ -94,6 +94,23 @@ public interface IMailboxClient : IAsyncDisposable
     /// <exception cref="FolderNotFoundException">The folder does not exist.</exception>
     Task<int> ExportFolderAsync(string? folderPath, Stream destination, MailboxExportFormat format = MailboxExportFormat.Mbox, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Returns a read receipt (MDN, RFC 8098) for a received message that asks for one (<c>Disposition-Notification-To</c>):
+    /// displayed, processed, or an integration failure with its error. The receipt carries the original message whole,
+    /// goes out from this mailbox with a copy in Sent, and the original is marked <c>$MDNSent</c> (RFC 3503) so no second
+    /// receipt is sent for it.
+    /// </summary>
+    /// <param name="message">The received message.</param>
+    /// <param name="receipt">What to report: <see cref="ReadReceipt.Displayed"/>, <see cref="ReadReceipt.Processed"/> or <see cref="ReadReceipt.IntegrationFailed"/>.</param>
+    /// <param name="cancellationToken">Stops before the receipt is sent.</param>
+    /// <exception cref="InvalidOperationException">
+    /// The message asks for no receipt, one was already sent, or an automatic receipt would go to another address than the
+    /// message's Return-Path (RFC 8098 §2.1: ask the user, then send <see cref="ReadReceipt.ConfirmedByUser"/>).
+    /// </exception>
+    /// <exception cref="MessageRejectedException">The receipt's address is not one the address policy lets this mailbox write to.</exception>
+    /// <exception cref="MessageNotFoundException">The message is not there any more.</exception>
+    Task<SubmissionResult> SendReadReceiptAsync(MessageRef message, ReadReceipt receipt, CancellationToken cancellationToken = default);
+
     /// <summary>The storage used and the limit (« capacité de stockage »).</summary>
     Task<QuotaReport> GetQuotaAsync(CancellationToken cancellationToken = default);
 

@@ -14,6 +14,13 @@ public class MailboxClient : IMailboxClient, IDisposable
 {
     private const string InboxPath = "INBOX";
 
+    /// <summary>The IMAP keyword that records a read receipt was sent for a message (RFC 3503).</summary>
+    private const string MdnSentKeyword = "$MDNSent";
+
+    private static readonly PolicyViolation ProductReferenceMissing = new(
+        PolicyViolationCodes.ProductReferenceMissing,
+        "The software's product reference (X-MSS-NIL) is not configured: set MssanteOptions.ProductReference to your reference in the national convergence registry.");
+
     private readonly IOperatorMailbox _mailbox;
     private readonly MssantePolicies _policies;
     private readonly string? _productReference;
@@ -174,9 +181,7 @@ public class MailboxClient : IMailboxClient, IDisposable
             _logger.MessageRefused(string.Join(",", violations.Select(v => v.Code).Distinct()));
             throw new MessageRejectedException(violations);
         }
-        // A mailbox whose name is its address gets no display name, not "addr" <addr>.
-        var displayName = string.Equals(Mailbox.DisplayName, Mailbox.Address.Value, StringComparison.OrdinalIgnoreCase) ? null : Mailbox.DisplayName;
-        using var mime = MssanteMessageComposer.Compose(message, Mailbox.Address, displayName, _productReference!, _time.GetUtcNow());
+        using var mime = MssanteMessageComposer.Compose(message, Mailbox.Address, SenderDisplayName, _productReference!, _time.GetUtcNow());
         var envelope = new SubmissionEnvelope(
             Mailbox.Address,
             MssanteMessageComposer.EnvelopeRecipients(message, _policies.Addresses.TrustedDomains),
@@ -231,6 +236,54 @@ public class MailboxClient : IMailboxClient, IDisposable
     }
 
     /// <inheritdoc/>
+    public virtual async Task<SubmissionResult> SendReadReceiptAsync(MessageRef message, ReadReceipt receipt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        var (summary, original) = await _mailbox.FetchMessageAsync(message, cancellationToken).ConfigureAwait(false);
+        using (original)
+        {
+            if (summary.Keywords.Contains(MdnSentKeyword, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException("A read receipt was already sent for this message ($MDNSent): RFC 8098 allows one per message.");
+            }
+            if (original.Headers[HeaderId.DispositionNotificationTo] is not { } notifyTo)
+            {
+                throw new InvalidOperationException("The message asks for no read receipt: it has no Disposition-Notification-To.");
+            }
+            var violations = new List<PolicyViolation>();
+            if (string.IsNullOrWhiteSpace(_productReference))
+            {
+                violations.Add(ProductReferenceMissing);
+            }
+            violations.AddRange(_policies.Addresses.Evaluate(AddressIn(notifyTo), "Disposition-Notification-To", out var to));
+            if (violations.Count > 0)
+            {
+                _logger.MessageRefused(string.Join(",", violations.Select(v => v.Code).Distinct()));
+                throw new MessageRejectedException(violations);
+            }
+            if (receipt.IsAutomatic && !string.Equals(AddressIn(original.Headers[HeaderId.ReturnPath]), to!.Value, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException(
+                    "The message asks for its receipt at another address than its Return-Path: RFC 8098 (§2.1) forbids answering it " +
+                    "automatically. Ask the user, then send receipt.ConfirmedByUser().");
+            }
+            using var mdn = ReadReceiptComposer.Compose(original, receipt, Mailbox.Address, SenderDisplayName, to!, _productReference!, _time.GetUtcNow());
+            var result = await _mailbox.SubmitAsync(mdn, new SubmissionEnvelope(Mailbox.Address, [to!], DeliveryStatusRequest.Default), cancellationToken).ConfigureAwait(false);
+            _logger.ReadReceiptSent(result.MessageId, receipt.Disposition, Mailbox.Address.Value);
+            try
+            {
+                await _mailbox.StoreFlagsAsync(message, MessageFlags.None, [MdnSentKeyword], add: true, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (MssanteException e)
+            {
+                // Sent is sent: report the receipt, and say plainly that the original could not be marked.
+                _logger.ReadReceiptNotRecorded(result.MessageId, e.GetType().Name);
+            }
+            return result;
+        }
+    }
+
+    /// <inheritdoc/>
     public virtual Task<QuotaReport> GetQuotaAsync(CancellationToken cancellationToken = default) => _mailbox.GetQuotaAsync(cancellationToken);
 
     /// <inheritdoc/>
@@ -280,15 +333,23 @@ public class MailboxClient : IMailboxClient, IDisposable
     /// <summary>Closes the operator mailbox.</summary>
     protected virtual ValueTask DisposeAsyncCore() => _mailbox.DisposeAsync();
 
+    /// <summary>The display name messages go out under: none for a mailbox whose name is its address, not "addr" &lt;addr&gt;.</summary>
+    private string? SenderDisplayName =>
+        string.Equals(Mailbox.DisplayName, Mailbox.Address.Value, StringComparison.OrdinalIgnoreCase) ? null : Mailbox.DisplayName;
+
+    /// <summary>The address of a header holding one mailbox (<c>Disposition-Notification-To</c>, <c>Return-Path</c>), or the text as it is.</summary>
+    private static string? AddressIn(string? header) =>
+        header is not null && InternetAddressList.TryParse(header.Trim(), out var list) && list.Mailboxes.Count() == 1
+            ? list.Mailboxes.First().Address
+            : header?.Trim();
+
     /// <summary>Runs every policy on a message; returns all violations.</summary>
     private List<PolicyViolation> Check(OutgoingMessage message)
     {
         var violations = new List<PolicyViolation>();
         if (string.IsNullOrWhiteSpace(_productReference))
         {
-            violations.Add(new PolicyViolation(
-                PolicyViolationCodes.ProductReferenceMissing,
-                "The software's product reference (X-MSS-NIL) is not configured: set MssanteOptions.ProductReference to your reference in the national convergence registry."));
+            violations.Add(ProductReferenceMissing);
         }
         if (!message.AllRecipients.Any())
         {

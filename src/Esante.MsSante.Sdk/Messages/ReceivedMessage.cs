@@ -15,6 +15,7 @@ public sealed class ReceivedMessage
         Cc = mime.Cc.Mailboxes.Select(m => new MessageParty(NullIfEmpty(m.Name), m.Address)).ToList();
         Attachments = mime.Attachments.OfType<MimePart>().Select(p => new ReceivedAttachment(p)).ToList();
         ReadReceiptRequested = mime.Headers.Contains(HeaderId.DispositionNotificationTo);
+        DispositionReport = DispositionReport.From(mime);
         ProductReference = mime.Headers[MssanteHeaders.Nil];
         EndsPatientConversation =
             string.Equals(mime.Headers[MssanteHeaders.Mes]?.Trim(), MssanteHeaders.MesEndValue, StringComparison.OrdinalIgnoreCase) ||
@@ -47,6 +48,9 @@ public sealed class ReceivedMessage
 
     /// <summary>Whether the sender asked for a read receipt (<c>Disposition-Notification-To</c>).</summary>
     public bool ReadReceiptRequested { get; }
+
+    /// <summary>When this message is a read receipt (MDN), what it reports; otherwise null.</summary>
+    public DispositionReport? DispositionReport { get; }
 
     /// <summary>The sending software's product reference (<c>X-MSS-NIL</c>), if present.</summary>
     public string? ProductReference { get; }

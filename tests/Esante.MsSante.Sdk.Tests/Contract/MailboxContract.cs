@@ -520,6 +520,92 @@ public abstract class MailboxContract
         await Assert.ThrowsAsync<FolderNotFoundException>(() => bobBox.ExportFolderAsync("Pas de dossier", new MemoryStream()));
     }
 
+    [Fact]
+    public async Task A_read_receipt_asked_for_goes_back_once_and_the_sender_reads_what_it_reports()
+    {
+        var alice = await CreateUserAsync();
+        var bob = await CreateUserAsync();
+        await using var aliceBox = await OpenOwnAsync(alice);
+        await using var bobBox = await OpenOwnAsync(bob);
+        var letter = Letter(bob.Address, "CR consultation");
+        letter.RequestReadReceipt = true;
+        letter.Attachments.Add(OutgoingAttachment.FromBytes("cr.pdf", [37, 80, 68, 70], "application/pdf"));
+        var sent = await aliceBox.SendAsync(letter);
+        var received = await WaitForMessageAsync(bobBox, s => s.Subject == "CR consultation");
+        Assert.True((await bobBox.ReadMessageAsync(received.Ref)).ReadReceiptRequested);
+
+        var receipt = await bobBox.SendReadReceiptAsync(received.Ref, ReadReceipt.Processed);
+
+        var mdnSummary = await WaitForMessageAsync(aliceBox, s => s.Subject == "CR consultation");
+        var mdn = await aliceBox.ReadMessageAsync(mdnSummary.Ref);
+        Assert.Equal(receipt.MessageId, mdn.MessageId);
+        var report = Assert.IsType<DispositionReport>(mdn.DispositionReport);
+        Assert.Equal(sent.MessageId, report.OriginalMessageId);
+        Assert.Equal(bob.Address.Value, report.FinalRecipient, ignoreCase: true);
+        Assert.Equal("automatic-action/MDN-sent-automatically; processed", report.Disposition);
+        Assert.Equal("processed", report.DispositionType);
+        Assert.False(report.IsError);
+        var embedded = Assert.IsType<MimeKit.MessagePart>(Assert.IsType<MimeKit.MultipartReport>(mdn.Mime.Body).Last());
+        Assert.Equal(sent.MessageId, embedded.Message!.MessageId);
+        Assert.Single(embedded.Message.Attachments);
+        Assert.Contains("$MDNSent", (await ListAsync(bobBox)).Single(s => s.Ref == received.Ref).Keywords);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => bobBox.SendReadReceiptAsync(received.Ref, ReadReceipt.Displayed));
+    }
+
+    [Fact]
+    public async Task A_failed_integration_is_reported_with_its_error_and_the_KO_subject()
+    {
+        var alice = await CreateUserAsync();
+        var bob = await CreateUserAsync();
+        await using var aliceBox = await OpenOwnAsync(alice);
+        await using var bobBox = await OpenOwnAsync(bob);
+        var letter = Letter(bob.Address, "XDM/1.0/DDM+CR d'imagerie MARTIN Claire 12/03/1979");
+        letter.RequestReadReceipt = true;
+        var sent = await aliceBox.SendAsync(letter);
+        var received = await WaitForMessageAsync(bobBox, s => s.Subject == letter.Subject);
+
+        await bobBox.SendReadReceiptAsync(received.Ref, ReadReceipt.IntegrationFailed("902^Identifiant de patient inconnu^applicationErrorCondition"));
+
+        var mdnSummary = await WaitForMessageAsync(aliceBox, s => s.Subject?.StartsWith("[KO", StringComparison.Ordinal) == true);
+        Assert.Equal("[KO Intégration système !][902] " + letter.Subject, mdnSummary.Subject);
+        var report = (await aliceBox.ReadMessageAsync(mdnSummary.Ref)).DispositionReport!;
+        Assert.Equal(sent.MessageId, report.OriginalMessageId);
+        Assert.Equal("automatic-action/MDN-sent-automatically; processed/error", report.Disposition);
+        Assert.True(report.IsError);
+        Assert.Equal("902^Identifiant de patient inconnu^applicationErrorCondition", report.Error);
+        Assert.Equal("902", report.ErrorCode);
+    }
+
+    [Fact]
+    public async Task A_receipt_is_refused_when_none_was_asked_and_automatic_ones_only_go_to_the_Return_Path()
+    {
+        var alice = await CreateUserAsync();
+        var bob = await CreateUserAsync();
+        await using var aliceBox = await OpenOwnAsync(alice);
+        await using var bobBox = await OpenOwnAsync(bob);
+        await aliceBox.SendAsync(Letter(bob.Address, "Sans accusé"));
+        var plain = await WaitForMessageAsync(bobBox, s => s.Subject == "Sans accusé");
+        await Assert.ThrowsAsync<InvalidOperationException>(() => bobBox.SendReadReceiptAsync(plain.Ref, ReadReceipt.Displayed));
+
+        // Delivered from the null sender (Return-Path <>) but asking for a receipt at Alice's: only a person may agree to it.
+        var raw = string.Join("\r\n",
+            "From: " + alice.Address.Value,
+            "To: " + bob.Address.Value,
+            "Subject: Accusé vers une autre adresse",
+            "Disposition-Notification-To: " + alice.Address.Value,
+            "Message-ID: <" + Guid.NewGuid().ToString("N") + "@mdn.test>",
+            "Date: Thu, 26 Nov 2026 09:00:00 +0100",
+            "",
+            "Bonjour",
+            "");
+        await DeliverRawAsync(bob, System.Text.Encoding.UTF8.GetBytes(raw));
+        var asked = await WaitForMessageAsync(bobBox, s => s.Subject == "Accusé vers une autre adresse");
+        await Assert.ThrowsAsync<InvalidOperationException>(() => bobBox.SendReadReceiptAsync(asked.Ref, ReadReceipt.Processed));
+        await bobBox.SendReadReceiptAsync(asked.Ref, ReadReceipt.Processed.ConfirmedByUser());
+        var report = (await aliceBox.ReadMessageAsync((await WaitForMessageAsync(aliceBox, s => s.Subject == "Accusé vers une autre adresse")).Ref)).DispositionReport!;
+        Assert.Equal("automatic-action/MDN-sent-manually; processed", report.Disposition);
+    }
+
     private static string RawWithFromLines(TestUser from, TestUser to) => string.Join("\r\n",
         "From: " + from.Address.Value,
         "To: " + to.Address.Value,

@@ -18,6 +18,7 @@ public class GuideJourneyTests
         Assert.Contains("ALEXANDRE        Adèle         adele.alexandre@chu-nantes.mssante.fr", text, StringComparison.Ordinal);
         Assert.Contains("Typing « gou ade nan » in « À : » suggests Adeline GOUDAL <adeline.goudal@chu-nantes.mssante.fr>.", text, StringComparison.Ordinal);
         Assert.Contains("received it from \"Secrétariat de cardiologie - CH de Cholet\" <secretariat-cardio@esantepdl.mssante.fr> with 1 attachment", text, StringComparison.Ordinal);
+        Assert.Contains("@esantepdl.mssante.fr: processed by adeline.goudal@chu-nantes.mssante.fr.", text, StringComparison.Ordinal);
         Assert.Contains("« Échanges Patients » holds a message from REDACTED@patient.mssante.fr", text, StringComparison.Ordinal);
         Assert.Contains("« Échanges Patients » exported: 1 message(s)", text, StringComparison.Ordinal);
         Assert.Contains("of 500.0 MB used", text, StringComparison.Ordinal);
