@@ -121,6 +121,20 @@ public abstract class MailboxContract
     }
 
     [Fact]
+    public async Task A_folder_listed_empty_shows_the_messages_that_arrive_afterwards()
+    {
+        var alice = await CreateUserAsync();
+        var bob = await CreateUserAsync();
+        await using var aliceBox = await OpenOwnAsync(alice);
+        await using var bobBox = await OpenOwnAsync(bob);
+        Assert.Empty(await ListAsync(bobBox));
+
+        await aliceBox.SendAsync(Letter(bob.Address, "Arrivé après la liste"));
+
+        await WaitForMessageAsync(bobBox, s => s.Subject == "Arrivé après la liste");
+    }
+
+    [Fact]
     public async Task Watching_the_inbox_yields_messages_as_they_arrive()
     {
         var alice = await CreateUserAsync();

@@ -101,7 +101,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         // An ordinary folder comes in one FETCH; a large one in batches of UIDs, so memory stays bounded.
         var (uidValidity, all, uids) = await ImapAsync(async imap =>
         {
-            var folder = await OpenAsync(imap, folderPath, cancellationToken).ConfigureAwait(false);
+            var folder = await OpenAsync(imap, folderPath, cancellationToken, refresh: true).ConfigureAwait(false);
             if (folder.Count <= FetchBatch)
             {
                 var summaries = folder.Count == 0 ? [] : await folder.FetchAsync(0, -1, SummaryRequest(), cancellationToken).ConfigureAwait(false);
@@ -446,10 +446,18 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         }
     }
 
-    private async Task<IMailFolder> OpenAsync(ImapClient imap, string path, CancellationToken cancellationToken)
+    /// <summary>Selects a folder, unless it is already. <paramref name="refresh"/>: then ask the server for what arrived since (NOOP), or its count would stay as it was.</summary>
+    private async Task<IMailFolder> OpenAsync(ImapClient imap, string path, CancellationToken cancellationToken, bool refresh = false)
     {
         var folder = await FolderAsync(imap, path, cancellationToken).ConfigureAwait(false);
-        if (!folder.IsOpen || folder.Access != FolderAccess.ReadWrite)
+        if (folder.IsOpen && folder.Access == FolderAccess.ReadWrite)
+        {
+            if (refresh)
+            {
+                await imap.NoOpAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        else
         {
             try
             {
