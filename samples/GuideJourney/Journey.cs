@@ -33,7 +33,7 @@ public static class Journey
         var chuNantes = "chu-nantes.mssante.fr";
         server.CreateAccount("adele.alexandre", "Bonjour-2025", domain: chuNantes).Describe("Infirmier", "10103197363", "CHU DE NANTES", "Nantes", "44093");
         var adeline = server.CreateAccount("adeline.goudal", "Bonjour-2025", domain: chuNantes).Describe("Pharmacien", "10102293320", "CHU DE NANTES SITE HOTEL DIEU", "Nantes", "44093");
-        server.CreateAccount("marc.durand", "Bonjour-2025", domain: "chu-angers.mssante.fr").Describe("Médecin", "10001234565", "CHU D'ANGERS", "Angers", "49100");
+        var marc = server.CreateAccount("marc.durand", "Bonjour-2025", domain: "chu-angers.mssante.fr").Describe("Médecin", "10001234565", "CHU D'ANGERS", "Angers", "49100");
 
         // The national directory: a generated stand-in for the daily « Extraction Correspondance MSSanté » file.
         var extraction = Path.Combine(Path.GetTempPath(), $"Extraction_Correspondance_MSSante_sample_{Environment.ProcessId}.txt");
@@ -133,6 +133,27 @@ public static class Journey
         }
         var inboxCount = (await mailbox.GetFolderAsync(FolderRole.Inbox)).MessageCount;
         Say($"The inbox holds {inboxCount} message(s): the patient's message was filed apart.");
+
+        Step("Out of office (« Hors du bureau ») and a notification address, on the personal mailbox");
+        await using (var personal = await session.OpenMailboxAsync(mailboxes.First(m => m.Kind == MailboxKind.Personal).Address))
+        {
+            var today = DateOnly.FromDateTime(server.TimeProvider.GetLocalNow().DateTime);
+            await personal.SetRulesAsync(new MailboxRules
+            {
+                AutoReply = new AutoReply("Absence", "Je suis absent jusqu'au 4 janvier. En cas d'urgence, écrivez au secrétariat de cardiologie.") { LastDay = today.AddDays(14) },
+                NotificationAddress = "adrien.malosse@example.fr",
+            });
+            var question = new MimeKit.MimeMessage();
+            question.From.Add(new MimeKit.MailboxAddress("Marc DURAND", marc.Address.Value));
+            question.To.Add(new MimeKit.MailboxAddress(string.Empty, personal.Mailbox.Address.Value));
+            question.Subject = "Avis sur un ECG";
+            question.Body = new MimeKit.TextPart("plain") { Text = "Bonjour, pourriez-vous regarder ce tracé ?" };
+            server.DeliverFromOutside(question);
+            var reply = await server.WaitForMessageAsync(d => d.Mailbox == marc.Address.Value && d.Message.Subject == "Absence");
+            Say($"Marc Durand's message was answered « {reply.Message.Subject} » from {reply.Message.From}.");
+            var notice = server.Outbox.Last(m => m.Kind == FakeOutboxKind.Notification);
+            Say($"A notice went to {notice.To}: « {notice.Message!.Subject} », with nothing of the message itself.");
+        }
 
         Step("Storage used (« Capacité de stockage »)");
         Say((await mailbox.GetQuotaAsync()).ToString());

@@ -31,6 +31,12 @@ internal sealed class FakeMailboxStore
 
     public long QuotaBytes { get; set; }
 
+    /// <summary>The out-of-office reply and notification address (<see cref="MailboxRules.None"/> until set).</summary>
+    public MailboxRules Rules { get; set; } = MailboxRules.None;
+
+    /// <summary>When each sender last got the out-of-office reply (RFC 5230: once per sender per period).</summary>
+    public Dictionary<string, DateTimeOffset> AutoReplies { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     public long UsedBytes => _folders.Sum(f => f.Messages.Sum(m => (long)m.Raw.Length));
 
     public IReadOnlyList<FakeFolder> Folders => _folders;

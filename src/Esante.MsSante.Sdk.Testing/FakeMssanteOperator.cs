@@ -693,6 +693,76 @@ public sealed class FakeMssanteOperator : IMssanteOperator
         // One parse per mailbox serves the routing, the stored summary and the delivery record.
         var stored = store.Append(folder, delivered, MessageFlags.None, Now, parsed);
         Record(store, folder, stored, parsed);
+        ApplyRules(store, parsed, envelopeSender);
+    }
+
+    /// <summary>The mailbox's rules, as Pigeonhole's vacation (RFC 5230) and enotify mailto (RFC 5436) apply them.</summary>
+    private void ApplyRules(FakeMailboxStore store, MimeMessage message, string envelopeSender)
+    {
+        var rules = store.Rules;
+        var automatic = message.Headers[HeaderId.AutoSubmitted] is { } submitted && !submitted.Trim().StartsWith("no", StringComparison.OrdinalIgnoreCase);
+        if (automatic || (rules.AutoReply is null && rules.NotificationAddress is null))
+        {
+            return;
+        }
+        var address = store.Descriptor.Address.Value;
+        if (rules.NotificationAddress is { } notify)
+        {
+            var notice = new MimeMessage();
+            notice.From.Add(new MailboxAddress(string.Empty, $"postmaster@{store.Descriptor.Address.Domain}"));
+            notice.To.Add(MailboxAddress.Parse(notify));
+            notice.Subject = $"Nouveau message pour {address}";
+            notice.Headers.Add(HeaderId.AutoSubmitted, "auto-notified");
+            notice.Body = new TextPart("plain") { Text = $"Un nouveau message est arrivé dans la boîte MSSanté {address}." };
+            SendAutomatic(notice, notify, FakeOutboxKind.Notification);
+        }
+        if (rules.AutoReply is { } reply && reply.IsActiveOn(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(Now, TimeProvider.LocalTimeZone).DateTime)) &&
+            IsAnswerable(message, envelopeSender, address) &&
+            (!store.AutoReplies.TryGetValue(envelopeSender, out var last) || Now - last >= TimeSpan.FromDays(reply.DaysBetweenReplies)))
+        {
+            store.AutoReplies[envelopeSender] = Now;
+            var answer = new MimeMessage();
+            answer.From.Add(new MailboxAddress(store.Descriptor.DisplayName == address ? string.Empty : store.Descriptor.DisplayName, address));
+            answer.To.Add(new MailboxAddress(string.Empty, envelopeSender));
+            answer.Subject = reply.Subject;
+            answer.Date = Now;
+            answer.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId(store.Descriptor.Address.Domain);
+            if (message.MessageId is { } id)
+            {
+                answer.InReplyTo = id;
+                answer.References.Add(id);
+            }
+            answer.Headers.Add(HeaderId.AutoSubmitted, "auto-replied");
+            answer.Body = new TextPart("plain") { Text = reply.Text };
+            SendAutomatic(answer, envelopeSender, FakeOutboxKind.AutoReply);
+        }
+    }
+
+    /// <summary>RFC 5230 §4.5: no reply to the null sender, lists and bulk mail, nor to a message that does not name the mailbox.</summary>
+    private static bool IsAnswerable(MimeMessage message, string envelopeSender, string address)
+    {
+        var local = envelopeSender.Split('@')[0];
+        return envelopeSender.Length > 0 &&
+            !string.Equals(envelopeSender, address, StringComparison.OrdinalIgnoreCase) &&
+            !local.Equals("MAILER-DAEMON", StringComparison.OrdinalIgnoreCase) &&
+            !local.StartsWith("owner-", StringComparison.OrdinalIgnoreCase) &&
+            !local.EndsWith("-request", StringComparison.OrdinalIgnoreCase) &&
+            !message.Headers.Contains(HeaderId.ListId) &&
+            message.Headers[HeaderId.Precedence]?.Trim().ToLowerInvariant() is not ("bulk" or "list" or "junk") &&
+            message.To.Mailboxes.Concat(message.Cc.Mailboxes).Any(m => string.Equals(m.Address, address, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Sends a message the operator writes itself, from the null sender: delivered here when hosted, else to the outbox.</summary>
+    private void SendAutomatic(MimeMessage message, string to, FakeOutboxKind kind)
+    {
+        if (MssanteAddress.TryParse(to, out var hosted) && _stores.TryGetValue(hosted, out var target))
+        {
+            DeliverLocked(target, StoredMessage.Serialize(message), envelopeSender: string.Empty);
+        }
+        else
+        {
+            _outbox.Add(new FakeOutboxMessage(kind, to, Now, Message: message));
+        }
     }
 
     /// <summary>Why a recipient would be refused now, or null when it is accepted.</summary>

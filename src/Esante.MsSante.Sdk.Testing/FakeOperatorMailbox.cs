@@ -139,6 +139,25 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
     public Task<QuotaReport> GetQuotaAsync(CancellationToken cancellationToken = default) =>
         Run(s => new QuotaReport(s.UsedBytes, s.QuotaBytes));
 
+    public Task<MailboxRules> GetRulesAsync(CancellationToken cancellationToken = default) =>
+        Run(s => OwnRules(s).Rules);
+
+    public Task SetRulesAsync(MailboxRules rules, string patientFolder, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        return Run(s =>
+        {
+            OwnRules(s).Rules = rules;
+            s.AutoReplies.Clear();
+            return true;
+        });
+    }
+
+    // As on a real operator (ManageSieve signs in as the person), the rules are the mailbox owner's own.
+    private static FakeMailboxStore OwnRules(FakeMailboxStore store) => store.Descriptor.Kind == MailboxKind.Personal
+        ? store
+        : throw new NotSupportedException("An organisational mailbox's rules are set by its own account at the operator, not by a delegate.");
+
     public ValueTask DisposeAsync()
     {
         _disposed = true;

@@ -11,4 +11,10 @@ public enum FakeOutboxKind
 
     /// <summary>A message sent by a mailbox to an address the operator does not host (another operator, a patient).</summary>
     RelayedMessage,
+
+    /// <summary>An out-of-office reply to a sender the operator does not host.</summary>
+    AutoReply,
+
+    /// <summary>A new-message notice to a mailbox's notification address (no sender, subject or content).</summary>
+    Notification,
 }

@@ -111,6 +111,21 @@ public interface IMailboxClient : IAsyncDisposable
     /// <exception cref="MessageNotFoundException">The message is not there any more.</exception>
     Task<SubmissionResult> SendReadReceiptAsync(MessageRef message, ReadReceipt receipt, CancellationToken cancellationToken = default);
 
+    /// <summary>The out-of-office reply and the notification address the operator applies (« Préférences »).</summary>
+    /// <exception cref="NotSupportedException">The operator cannot show them for this mailbox (an organisational one, on a real operator).</exception>
+    Task<MailboxRules> GetRulesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sets the out-of-office reply (« Hors du bureau ») and the notification address (« Envoyer un mail de notification
+    /// à »), replacing the previous ones; <see cref="MailboxRules.None"/> removes both. On a real operator this installs the
+    /// SDK's Sieve script over ManageSieve (keeping any script the person had, by inclusion), which also files messages from
+    /// patients into « Échanges Patients ».
+    /// </summary>
+    /// <exception cref="ArgumentException">The reply has no text, a subject on several lines, its last day before its first, or an
+    /// interval outside 1–365 days; or the notification address is not one e-mail address.</exception>
+    /// <exception cref="NotSupportedException">The operator cannot apply them for this mailbox.</exception>
+    Task SetRulesAsync(MailboxRules rules, CancellationToken cancellationToken = default);
+
     /// <summary>The storage used and the limit (« capacité de stockage »).</summary>
     Task<QuotaReport> GetQuotaAsync(CancellationToken cancellationToken = default);
 

@@ -284,6 +284,39 @@ public class MailboxClient : IMailboxClient, IDisposable
     }
 
     /// <inheritdoc/>
+    public virtual Task<MailboxRules> GetRulesAsync(CancellationToken cancellationToken = default) => _mailbox.GetRulesAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual Task SetRulesAsync(MailboxRules rules, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        if (rules.AutoReply is { } reply)
+        {
+            if (HeaderValuePolicy.Evaluate("Subject", reply.Subject) is [var subjectViolation, ..])
+            {
+                throw new ArgumentException($"The out-of-office subject is refused: {subjectViolation.Message}", nameof(rules));
+            }
+            if (string.IsNullOrWhiteSpace(reply.Text))
+            {
+                throw new ArgumentException("The out-of-office reply needs a text.", nameof(rules));
+            }
+            if (reply.FirstDay > reply.LastDay)
+            {
+                throw new ArgumentException($"The out-of-office reply ends ({reply.LastDay:yyyy-MM-dd}) before it starts ({reply.FirstDay:yyyy-MM-dd}).", nameof(rules));
+            }
+            if (reply.DaysBetweenReplies is < 1 or > 365)
+            {
+                throw new ArgumentException("The out-of-office reply is sent again to the same sender after 1 to 365 days.", nameof(rules));
+            }
+        }
+        if (rules.NotificationAddress is { } notify && MssanteAddress.CheckSyntax(notify, out _, out _) is { } addressError)
+        {
+            throw new ArgumentException($"The notification address is not one e-mail address: {addressError}", nameof(rules));
+        }
+        return _mailbox.SetRulesAsync(rules, _policies.PatientRouting.FolderName, cancellationToken);
+    }
+
+    /// <inheritdoc/>
     public virtual Task<QuotaReport> GetQuotaAsync(CancellationToken cancellationToken = default) => _mailbox.GetQuotaAsync(cancellationToken);
 
     /// <inheritdoc/>

@@ -74,4 +74,15 @@ public interface IOperatorMailbox : IAsyncDisposable
 
     /// <summary>Reports the storage used and the limit.</summary>
     Task<QuotaReport> GetQuotaAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The rules the operator applies to new messages (<see cref="MailboxRules.None"/> when none were set).</summary>
+    /// <exception cref="NotSupportedException">The operator offers no way to read them for this mailbox.</exception>
+    Task<MailboxRules> GetRulesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Replaces the rules the operator applies to new messages. Messages from patients go to <paramref name="patientFolder"/>
+    /// where the operator does not already file them there.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The operator cannot apply such rules for this mailbox.</exception>
+    Task SetRulesAsync(MailboxRules rules, string patientFolder, CancellationToken cancellationToken = default);
 }

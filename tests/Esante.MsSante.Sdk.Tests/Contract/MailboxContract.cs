@@ -620,6 +620,100 @@ public abstract class MailboxContract
         Assert.Equal("automatic-action/MDN-sent-manually; processed", report.Disposition);
     }
 
+    [Fact]
+    public async Task The_out_of_office_reply_answers_each_sender_once_within_its_days_and_stops_when_removed()
+    {
+        var alice = await CreateUserAsync();
+        var bob = await CreateUserAsync();
+        var carol = await CreateUserAsync();
+        await using var aliceBox = await OpenOwnAsync(alice);
+        await using var bobBox = await OpenOwnAsync(bob);
+        await using var carolBox = await OpenOwnAsync(carol);
+        var today = DateOnly.FromDateTime(DateTime.Now);
+        var absent = new AutoReply("Absence du Dr Bob", "Je suis absent jusqu'au 4 janvier.\nEn cas d'urgence, écrivez au secrétariat.")
+        {
+            FirstDay = today.AddDays(-1),
+            LastDay = today.AddDays(1),
+        };
+        await bobBox.SetRulesAsync(new MailboxRules { AutoReply = absent });
+        Assert.Equal(absent, (await bobBox.GetRulesAsync()).AutoReply);
+
+        await aliceBox.SendAsync(Letter(bob.Address, "Demande d'avis 1"));
+        var reply = await WaitForMessageAsync(aliceBox, s => s.Subject == "Absence du Dr Bob");
+        Assert.Equal(bob.Address.Value, reply.From!.Address, ignoreCase: true);
+        Assert.Contains("absent jusqu'au 4 janvier", (await aliceBox.ReadMessageAsync(reply.Ref)).TextBody, StringComparison.Ordinal);
+        await aliceBox.SendAsync(Letter(bob.Address, "Demande d'avis 2"));
+        await WaitForMessageAsync(bobBox, s => s.Subject == "Demande d'avis 2");
+
+        // Not yet in force: no reply to Carol.
+        await bobBox.SetRulesAsync(new MailboxRules { AutoReply = absent with { FirstDay = today.AddDays(2), LastDay = today.AddDays(9) } });
+        await carolBox.SendAsync(Letter(bob.Address, "Demande d'avis 3"));
+        await WaitForMessageAsync(bobBox, s => s.Subject == "Demande d'avis 3");
+        await bobBox.SetRulesAsync(MailboxRules.None);
+        Assert.Equal(MailboxRules.None, await bobBox.GetRulesAsync());
+        await carolBox.SendAsync(Letter(bob.Address, "Demande d'avis 4"));
+        await WaitForMessageAsync(bobBox, s => s.Subject == "Demande d'avis 4");
+
+        await Task.Delay(1000); // a real operator answers asynchronously: leave room for replies that should not come
+        Assert.Single(await ListAsync(aliceBox), s => s.Subject == "Absence du Dr Bob");
+        Assert.DoesNotContain(await ListAsync(carolBox), s => s.Subject == "Absence du Dr Bob");
+    }
+
+    [Fact]
+    public async Task The_notification_address_is_told_of_a_new_message_without_anything_of_its_content()
+    {
+        var alice = await CreateUserAsync();
+        var bob = await CreateUserAsync();
+        var carol = await CreateUserAsync();
+        await using var aliceBox = await OpenOwnAsync(alice);
+        await using var bobBox = await OpenOwnAsync(bob);
+        await using var carolBox = await OpenOwnAsync(carol);
+        await bobBox.SetRulesAsync(new MailboxRules { NotificationAddress = carol.Address.Value });
+        Assert.Equal(carol.Address.Value, (await bobBox.GetRulesAsync()).NotificationAddress);
+
+        await aliceBox.SendAsync(Letter(bob.Address, "IRM lombaire de M. Durand", "Hernie discale L4-L5."));
+
+        var notice = await WaitForMessageAsync(carolBox, _ => true);
+        var text = notice.Subject + "\n" + (await carolBox.ReadMessageAsync(notice.Ref)).Mime.ToString();
+        Assert.Contains(bob.Address.Value, text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("IRM", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Durand", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Hernie", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(alice.Address.Value, text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task With_its_rules_set_the_mailbox_files_patients_messages_apart()
+    {
+        var bob = await CreateUserAsync();
+        await using var bobBox = await OpenOwnAsync(bob);
+        await bobBox.SetRulesAsync(MailboxRules.None);
+        var raw = string.Join("\r\n",
+            "From: 279035121518989@patient.mssante.fr",
+            "To: " + bob.Address.Value,
+            "Subject: Question sur mon traitement",
+            "Message-ID: <" + Guid.NewGuid().ToString("N") + "@patient.mssante.fr>",
+            "Date: Thu, 26 Nov 2026 09:00:00 +0100",
+            "",
+            "Bonjour docteur",
+            "");
+        await DeliverRawAsync(bob, System.Text.Encoding.UTF8.GetBytes(raw));
+
+        var folder = await bobBox.GetFolderAsync(FolderRole.PatientExchanges);
+        await WaitForMessageAsync(bobBox, s => s.Subject == "Question sur mon traitement", folder.Path);
+        Assert.DoesNotContain(await ListAsync(bobBox), s => s.Subject == "Question sur mon traitement");
+    }
+
+    [Fact]
+    public async Task A_delegate_cannot_change_the_rules_of_an_organisational_mailbox()
+    {
+        var alice = await CreateUserAsync();
+        var org = await CreateOrganisationalMailboxAsync(alice);
+        await using var orgBox = await (await SignInAsync(alice)).OpenMailboxAsync(org);
+        await Assert.ThrowsAsync<NotSupportedException>(() => orgBox.SetRulesAsync(new MailboxRules { NotificationAddress = alice.Address.Value }));
+        await Assert.ThrowsAsync<NotSupportedException>(() => orgBox.GetRulesAsync());
+    }
+
     private static string RawWithFromLines(TestUser from, TestUser to) => string.Join("\r\n",
         "From: " + from.Address.Value,
         "To: " + to.Address.Value,

@@ -80,6 +80,11 @@ public sealed class FolderLookupTests
 
         public Task<QuotaReport> GetQuotaAsync(CancellationToken cancellationToken = default) => inner.GetQuotaAsync(cancellationToken);
 
+        public Task<MailboxRules> GetRulesAsync(CancellationToken cancellationToken = default) => inner.GetRulesAsync(cancellationToken);
+
+        public Task SetRulesAsync(MailboxRules rules, string patientFolder, CancellationToken cancellationToken = default) =>
+            inner.SetRulesAsync(rules, patientFolder, cancellationToken);
+
         public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }

@@ -16,8 +16,7 @@ public sealed class ConnectionFaultTests(MailStack stack)
 {
     private const string Password = "Motdepasse-1";
 
-    private static MssanteSession Session(ImapOperatorOptions options) =>
-        new(new ImapOperator(options), Microsoft.Extensions.Options.Options.Create(new DependencyInjection.MssanteOptions { ProductReference = "DEV935997" }));
+    private static MssanteSession Session(ImapOperatorOptions options) => MailStack.Session(options);
 
     private string NewUser()
     {
@@ -26,12 +25,7 @@ public sealed class ConnectionFaultTests(MailStack stack)
         return address;
     }
 
-    private static async Task<IMailboxClient> OpenAsync(ImapOperatorOptions options, string address)
-    {
-        var session = Session(options);
-        await session.SignInAsync(address, Password);
-        return await session.OpenMailboxAsync(MssanteAddress.Parse(address));
-    }
+    private static Task<IMailboxClient> OpenAsync(ImapOperatorOptions options, string address) => MailStack.OpenAsync(options, address, Password);
 
     [Fact]
     public async Task An_unreachable_server_is_a_clear_connection_error()

@@ -54,11 +54,24 @@ public sealed class MailStack : IDisposable
             ImapHost = "127.0.0.1",
             ImapPort = Port("IMAP_PORT"),
             SmtpPort = Port("SMTP_SUBMISSION_PORT"),
+            ManageSievePort = Port("MANAGESIEVE_PORT"),
             Timeout = TimeSpan.FromSeconds(20),
         };
         options.TrustedCertificateAuthorities.Add(CaCertificate);
         change?.Invoke(options);
         return options;
+    }
+
+    /// <summary>A session on the real operator with these options, outside any container.</summary>
+    public static Esante.MsSante.Identity.MssanteSession Session(ImapOperatorOptions options) =>
+        new(new ImapOperator(options), Microsoft.Extensions.Options.Options.Create(new DependencyInjection.MssanteOptions { ProductReference = "DEV935997" }));
+
+    /// <summary>Signs in with a password and opens the person's own mailbox.</summary>
+    public static async Task<Esante.MsSante.Mailbox.IMailboxClient> OpenAsync(ImapOperatorOptions options, string address, string password)
+    {
+        var session = Session(options);
+        await session.SignInAsync(address, password);
+        return await session.OpenMailboxAsync(Esante.MsSante.Addressing.MssanteAddress.Parse(address));
     }
 
     /// <summary>A new unique address in the test domain.</summary>

@@ -25,6 +25,7 @@ public sealed class RealOperatorContractTests(MailStack stack) : MailboxContract
                 o.ImapHost = options.ImapHost;
                 o.ImapPort = options.ImapPort;
                 o.SmtpPort = options.SmtpPort;
+                o.ManageSievePort = options.ManageSievePort;
                 o.Timeout = options.Timeout;
                 o.TrustedCertificateAuthorities.AddRange(options.TrustedCertificateAuthorities);
             })

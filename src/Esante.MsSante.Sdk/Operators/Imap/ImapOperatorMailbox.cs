@@ -352,6 +352,53 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             return report;
         }, idempotent: true, cancellationToken);
 
+    public async Task<MailboxRules> GetRulesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var sieve = await OpenSieveAsync(cancellationToken).ConfigureAwait(false);
+        var script = await sieve.GetScriptAsync(SieveRulesScript.Name, cancellationToken).ConfigureAwait(false);
+        return (script is null ? null : SieveRulesScript.Read(script)?.Rules) ?? MailboxRules.None;
+    }
+
+    public async Task SetRulesAsync(MailboxRules rules, string patientFolder, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        await using var sieve = await OpenSieveAsync(cancellationToken).ConfigureAwait(false);
+        var missing = SieveRulesScript.Extensions.Where(e => !sieve.SieveExtensions.Contains(e)).ToList();
+        if (rules.NotificationAddress is not null && !(sieve.Capabilities.GetValueOrDefault("NOTIFY") ?? string.Empty).Split(' ').Contains("mailto", StringComparer.OrdinalIgnoreCase))
+        {
+            missing.Add("enotify mailto");
+        }
+        if (missing.Count > 0)
+        {
+            throw new NotSupportedException($"The operator's Sieve lacks {string.Join(", ", missing)}: it cannot apply these rules.");
+        }
+        // Only one script runs: keep the person's own (made in the operator's webmail, say) by including it after ours.
+        var scripts = await sieve.ListScriptsAsync(cancellationToken).ConfigureAwait(false);
+        var active = scripts.FirstOrDefault(s => s.Active).Name;
+        var included = active != SieveRulesScript.Name ? active
+            : await sieve.GetScriptAsync(SieveRulesScript.Name, cancellationToken).ConfigureAwait(false) is { } ours ? SieveRulesScript.Read(ours)?.Included : null;
+        if (included is not null && !scripts.Any(s => s.Name == included))
+        {
+            included = null;
+        }
+        await sieve.PutScriptAsync(SieveRulesScript.Name, SieveRulesScript.Compose(rules, Mailbox.Address.Value, patientFolder, included), cancellationToken).ConfigureAwait(false);
+        if (active != SieveRulesScript.Name)
+        {
+            await sieve.SetActiveAsync(SieveRulesScript.Name, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A ManageSieve connection for this mailbox's own rules: it signs in as the person, so an organisational mailbox's are out of reach.</summary>
+    private Task<ManageSieveClient> OpenSieveAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (Mailbox.Kind != MailboxKind.Personal)
+        {
+            throw new NotSupportedException("An organisational mailbox's rules are set by its own account at the operator, not by a delegate.");
+        }
+        return ManageSieveClient.ConnectAsync(_options, _credential, _time, cancellationToken);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_disposed)

@@ -23,6 +23,15 @@ public sealed class ImapOperatorOptions
     /// <summary>How submission is secured. Default <see cref="ConnectionSecurity.StartTls"/>.</summary>
     public ConnectionSecurity SmtpSecurity { get; set; } = ConnectionSecurity.StartTls;
 
+    /// <summary>The ManageSieve server's host name (RFC 5804, for the out-of-office and notification rules); <see cref="ImapHost"/> when empty.</summary>
+    public string ManageSieveHost { get; set; } = string.Empty;
+
+    /// <summary>The ManageSieve port: 4190 (STARTTLS) by default.</summary>
+    public int ManageSievePort { get; set; } = 4190;
+
+    /// <summary>How ManageSieve is secured. Default <see cref="ConnectionSecurity.StartTls"/>.</summary>
+    public ConnectionSecurity ManageSieveSecurity { get; set; } = ConnectionSecurity.StartTls;
+
     /// <summary>
     /// Certificate authorities to trust besides the system's (e.g. the IGC Santé roots, or a test CA). A server certificate
     /// must chain to one of them or to a system root, and match the host name.
@@ -63,7 +72,7 @@ public sealed class ImapOperatorOptions
         {
             throw new ArgumentException($"{nameof(ImapHost)} is required.");
         }
-        if (ImapPort is < 1 or > 65535 || SmtpPort is < 1 or > 65535)
+        if (ImapPort is < 1 or > 65535 || SmtpPort is < 1 or > 65535 || ManageSievePort is < 1 or > 65535)
         {
             throw new ArgumentException("Ports are between 1 and 65535.");
         }

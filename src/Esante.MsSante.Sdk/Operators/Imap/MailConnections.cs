@@ -22,15 +22,18 @@ internal static class MailConnections
         client.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
         client.CheckCertificateRevocation = options.CheckCertificateRevocation;
         client.ServerCertificateValidationCallback = (_, certificate, _, errors) => IsTrusted(certificate, errors, options);
+        client.ClientCertificates = ClientCertificates(options, credential);
+    }
+
+    /// <summary>The certificates to present: the credential's first, then the configured ones; null when none.</summary>
+    public static X509CertificateCollection? ClientCertificates(ImapOperatorOptions options, MailCredential credential)
+    {
         var certificates = new X509CertificateCollection(options.ClientCertificates);
         if (credential.Certificate is not null)
         {
             certificates.Insert(0, credential.Certificate);
         }
-        if (certificates.Count > 0)
-        {
-            client.ClientCertificates = certificates;
-        }
+        return certificates.Count > 0 ? certificates : null;
     }
 
     public static async Task ConnectAsync(MailService client, string host, int port, ConnectionSecurity security, string protocol, CancellationToken cancellationToken)
@@ -80,41 +83,70 @@ internal static class MailConnections
                 await client.AuthenticateAsync(Encoding.UTF8, new NetworkCredential(credential.UserName, credential.Password), cancellationToken).ConfigureAwait(false);
                 return;
             }
-            if (credential.Certificate is not null)
+            if (credential.Certificate is not null && !client.AuthenticationMechanisms.Contains("EXTERNAL"))
             {
-                if (client.AuthenticationMechanisms.Contains("EXTERNAL"))
-                {
-                    await client.AuthenticateAsync(new SaslMechanismExternal(), cancellationToken).ConfigureAwait(false);
-                }
-                else if (client is not MailKit.Net.Smtp.SmtpClient)
+                if (client is not MailKit.Net.Smtp.SmtpClient)
                 {
                     throw new NotSupportedException("The IMAP server does not offer SASL EXTERNAL: it cannot sign in with a client certificate.");
                 }
                 // An SMTP server without EXTERNAL authorises the TLS client certificate itself.
                 return;
             }
-            var token = await credential.AccessToken!(cancellationToken).ConfigureAwait(false);
-            AccessTokens.ThrowIfExpired(token, time.GetUtcNow());
-            SaslMechanism mechanism = client.AuthenticationMechanisms.Contains("OAUTHBEARER")
-                ? new SaslMechanismOAuthBearer(credential.UserName, token)
-                : client.AuthenticationMechanisms.Contains("XOAUTH2")
-                    ? new SaslMechanismOAuth2(credential.UserName, token)
-                    : throw new NotSupportedException("The server offers neither OAUTHBEARER nor XOAUTH2: it cannot accept an access token.");
+            var mechanism = await ChooseMechanismAsync(credential, client.AuthenticationMechanisms, time, cancellationToken).ConfigureAwait(false);
             await client.AuthenticateAsync(mechanism, cancellationToken).ConfigureAwait(false);
         }
         catch (MailKit.Security.AuthenticationException e)
         {
-            throw new MssanteAuthenticationException(AuthenticationFailure.InvalidCredentials,
-                credential.Password is not null ? "The user name or the password is wrong."
-                : credential.Certificate is not null ? "The client certificate was refused (unknown authority, expired, or for no account here)."
-                : "The access token was refused (expired, revoked or for another account).")
-            {
-                Data = { ["ServerText"] = e.Message },
-            };
+            throw CredentialRefused(credential, e.Message);
         }
     }
 
-    private static bool IsTrusted(X509Certificate? certificate, SslPolicyErrors errors, ImapOperatorOptions options)
+    /// <summary>
+    /// The SASL mechanism for a credential among those a server offers: PLAIN for a password, EXTERNAL for a client
+    /// certificate, OAUTHBEARER (else XOAUTH2) for a bearer token, which is fetched and checked for expiry here.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The server offers no mechanism for this kind of credential.</exception>
+    public static async Task<SaslMechanism> ChooseMechanismAsync(MailCredential credential, IEnumerable<string> offered, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var mechanisms = new HashSet<string>(offered, StringComparer.OrdinalIgnoreCase);
+        if (credential.Password is not null)
+        {
+            return mechanisms.Contains("PLAIN")
+                ? new SaslMechanismPlain(new NetworkCredential(credential.UserName, credential.Password))
+                : throw new NotSupportedException("The server does not offer SASL PLAIN: it cannot accept a password.");
+        }
+        if (credential.Certificate is not null)
+        {
+            return mechanisms.Contains("EXTERNAL")
+                ? new SaslMechanismExternal()
+                : throw new NotSupportedException("The server does not offer SASL EXTERNAL: it cannot sign in with a client certificate.");
+        }
+        var token = await AccessTokenAsync(credential, time, cancellationToken).ConfigureAwait(false);
+        return mechanisms.Contains("OAUTHBEARER") ? new SaslMechanismOAuthBearer(credential.UserName, token)
+            : mechanisms.Contains("XOAUTH2") ? new SaslMechanismOAuth2(credential.UserName, token)
+            : throw new NotSupportedException("The server offers neither OAUTHBEARER nor XOAUTH2: it cannot accept an access token.");
+    }
+
+    /// <summary>A token from the credential's source, refused here if already expired (the server would only say "refused").</summary>
+    public static async Task<string> AccessTokenAsync(MailCredential credential, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var token = await credential.AccessToken!(cancellationToken).ConfigureAwait(false);
+        AccessTokens.ThrowIfExpired(token, time.GetUtcNow());
+        return token;
+    }
+
+    /// <summary>The error for a credential the server refused, with the server's own words kept aside (not in the message).</summary>
+    public static MssanteAuthenticationException CredentialRefused(MailCredential credential, string serverText) =>
+        new(AuthenticationFailure.InvalidCredentials,
+            credential.Password is not null ? "The user name or the password is wrong."
+            : credential.Certificate is not null ? "The client certificate was refused (unknown authority, expired, or for no account here)."
+            : "The access token was refused (expired, revoked or for another account).")
+        {
+            Data = { ["ServerText"] = serverText },
+        };
+
+    /// <summary>Whether a server certificate is trusted: valid for the system, or chaining to a configured authority.</summary>
+    public static bool IsTrusted(X509Certificate? certificate, SslPolicyErrors errors, ImapOperatorOptions options)
     {
         if (options.InsecureSkipCertificateValidation || errors == SslPolicyErrors.None)
         {

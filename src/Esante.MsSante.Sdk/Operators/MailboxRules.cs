@@ -1,0 +1,42 @@
+namespace Esante.MsSante.Operators;
+
+/// <summary>
+/// What the operator does with each new message on the mailbox's behalf: the out-of-office reply (« Hors du bureau ») and
+/// the notice to a usual e-mail address (« Envoyer un mail de notification à »). A real operator runs them as a Sieve
+/// script the SDK installs (RFC 5230 vacation, RFC 5435 enotify); the fake operator runs them itself.
+/// </summary>
+public sealed record MailboxRules
+{
+    /// <summary>No reply, no notice.</summary>
+    public static MailboxRules None { get; } = new();
+
+    /// <summary>The out-of-office reply, or null for none.</summary>
+    public AutoReply? AutoReply { get; init; }
+
+    /// <summary>
+    /// A usual e-mail address (it need not be an MSSanté one) told of each new message. The notice says only that a message
+    /// arrived in which mailbox: no sender, subject or content, which are health data. Null for none.
+    /// </summary>
+    public string? NotificationAddress { get; init; }
+}
+
+/// <summary>
+/// The out-of-office reply: sent once per sender per <see cref="DaysBetweenReplies"/>, never to automatic messages (read
+/// receipts, lists, other auto-replies) nor to messages that did not name the mailbox in To or Cc.
+/// </summary>
+/// <param name="Subject">The reply's subject, e.g. « Absence ».</param>
+/// <param name="Text">The reply's text.</param>
+public sealed record AutoReply(string Subject, string Text)
+{
+    /// <summary>The first day replies are sent (the operator's calendar), or null to start now.</summary>
+    public DateOnly? FirstDay { get; init; }
+
+    /// <summary>The last day replies are sent, included, or null for no end.</summary>
+    public DateOnly? LastDay { get; init; }
+
+    /// <summary>How many days before the same sender gets the reply again: 1 to 365, 1 by default.</summary>
+    public int DaysBetweenReplies { get; init; } = 1;
+
+    /// <summary>Whether replies are sent on a given day.</summary>
+    public bool IsActiveOn(DateOnly day) => (FirstDay is null || day >= FirstDay) && (LastDay is null || day <= LastDay);
+}

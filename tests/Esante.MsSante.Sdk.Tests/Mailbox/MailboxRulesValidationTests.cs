@@ -1,0 +1,60 @@
+using Esante.MsSante.Mailbox;
+using Esante.MsSante.Operators;
+using Esante.MsSante.Operators.Imap;
+using Esante.MsSante.Policies;
+
+namespace Esante.MsSante.Tests.Mailbox;
+
+public sealed class MailboxRulesValidationTests
+{
+    public static TheoryData<MailboxRules> Refused => new()
+    {
+        new MailboxRules { AutoReply = new AutoReply("Absent\r\nBcc: pirate@example.com", "Retour lundi.") },
+        new MailboxRules { AutoReply = new AutoReply("Absent", "  ") },
+        new MailboxRules { AutoReply = new AutoReply("Absent", "Retour lundi.") { FirstDay = new DateOnly(2026, 12, 24), LastDay = new DateOnly(2026, 12, 1) } },
+        new MailboxRules { AutoReply = new AutoReply("Absent", "Retour lundi.") { DaysBetweenReplies = 0 } },
+        new MailboxRules { AutoReply = new AutoReply("Absent", "Retour lundi.") { DaysBetweenReplies = 366 } },
+        new MailboxRules { NotificationAddress = "pas une adresse" },
+        new MailboxRules { NotificationAddress = "claire@example.fr\r\nBcc: pirate@example.com" },
+        new MailboxRules { NotificationAddress = "claire@example.fr, pirate@example.com" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refused))]
+    public async Task Rules_that_cannot_be_right_are_refused_and_nothing_changes(MailboxRules rules)
+    {
+        var fake = new FakeMailbox(0);
+        var client = new MailboxClient(await fake.OpenAsync(), MssantePolicies.Default, "DEV935997");
+        await Assert.ThrowsAsync<ArgumentException>(() => client.SetRulesAsync(rules));
+        Assert.Equal(MailboxRules.None, await client.GetRulesAsync());
+    }
+
+    [Fact]
+    public void The_script_carries_its_rules_back_and_quotes_what_it_writes()
+    {
+        var rules = new MailboxRules
+        {
+            AutoReply = new AutoReply("Absence \"Dr\" \\ Roux", "Ligne 1\r\nLigne \"2\"") { FirstDay = new DateOnly(2026, 12, 1), DaysBetweenReplies = 3 },
+            NotificationAddress = "claire+mss@example.fr",
+        };
+        var script = SieveRulesScript.Compose(rules, "claire.roux@chu-angers.mssante.fr", "Échanges Patients", included: "perso");
+
+        Assert.Contains(":subject \"Absence \\\"Dr\\\" \\\\ Roux\"", script, StringComparison.Ordinal);
+        Assert.Contains("\"mailto:claire%2Bmss@example.fr\"", script, StringComparison.Ordinal);
+        Assert.Contains("currentdate :value \"ge\" \"date\" \"2026-12-01\"", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"le\"", script, StringComparison.Ordinal);
+        Assert.Contains("fileinto :create \"Échanges Patients\";", script, StringComparison.Ordinal);
+        var (read, included) = SieveRulesScript.Read(script)!.Value;
+        Assert.Equal(rules, read);
+        Assert.Equal("perso", included);
+        Assert.Null(SieveRulesScript.Read("require \"fileinto\";\r\nkeep;\r\n"));
+        Assert.Null(SieveRulesScript.Read("# esante-mssante-rules v1 !!pas-du-base64\r\n"));
+    }
+
+    [Fact]
+    public void A_ManageSieve_string_cannot_carry_a_line_break()
+    {
+        Assert.Equal("\"a\\\"b\\\\c\"", ManageSieveClient.Quote("a\"b\\c"));
+        Assert.Throws<ArgumentException>(() => ManageSieveClient.Quote("a\r\nLOGOUT"));
+    }
+}
