@@ -145,6 +145,8 @@ public sealed class MailStack : IDisposable
         if (_ownedDirectory is not null)
         {
             Run("stop.sh", _ownedDirectory);
+            // The stack this run started leaves nothing behind (its mail, keys and logs).
+            System.IO.Directory.Delete(_ownedDirectory, recursive: true);
         }
         CaCertificate.Dispose();
     }
