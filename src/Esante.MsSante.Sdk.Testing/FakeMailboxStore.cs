@@ -31,6 +31,9 @@ internal sealed class FakeMailboxStore
 
     public long QuotaBytes { get; set; }
 
+    /// <summary>The mailbox's settings kept at the operator (signatures, tags…), by name.</summary>
+    public Dictionary<string, string> Settings { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The out-of-office reply and notification address (<see cref="MailboxRules.None"/> until set).</summary>
     public MailboxRules Rules { get; set; } = MailboxRules.None;
 

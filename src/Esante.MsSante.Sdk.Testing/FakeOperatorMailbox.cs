@@ -139,6 +139,23 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
     public Task<QuotaReport> GetQuotaAsync(CancellationToken cancellationToken = default) =>
         Run(s => new QuotaReport(s.UsedBytes, s.QuotaBytes));
 
+    public Task<string?> GetSettingAsync(string name, CancellationToken cancellationToken = default) =>
+        Run(s => s.Settings.GetValueOrDefault(name));
+
+    public Task SetSettingAsync(string name, string? value, CancellationToken cancellationToken = default) =>
+        Run(s =>
+        {
+            if (value is null)
+            {
+                s.Settings.Remove(name);
+            }
+            else
+            {
+                s.Settings[name] = value;
+            }
+            return true;
+        });
+
     public Task<MailboxRules> GetRulesAsync(CancellationToken cancellationToken = default) =>
         Run(s => OwnRules(s).Rules);
 

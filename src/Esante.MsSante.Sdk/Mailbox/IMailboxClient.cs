@@ -111,6 +111,45 @@ public interface IMailboxClient : IAsyncDisposable
     /// <exception cref="MessageNotFoundException">The message is not there any more.</exception>
     Task<SubmissionResult> SendReadReceiptAsync(MessageRef message, ReadReceipt receipt, CancellationToken cancellationToken = default);
 
+    /// <summary>The mailbox's signatures, the default one and where it goes in replies (« Préférences → Signatures »).</summary>
+    /// <exception cref="NotSupportedException">The operator keeps no settings (IMAP METADATA).</exception>
+    Task<MailboxSignatures> GetSignaturesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Replaces the mailbox's signatures, kept at the operator for every application that opens the mailbox. From then on
+    /// <see cref="SendAsync"/> ends each message with the default one, or the one the message names
+    /// (<see cref="OutgoingMessage.SignatureName"/>), after a « -- » line.
+    /// </summary>
+    /// <exception cref="ArgumentException">A name is empty, on several lines, over 64 characters or used twice; a text is missing or over 10,000 characters; the default is not one of them.</exception>
+    /// <exception cref="NotSupportedException">The operator keeps no settings (IMAP METADATA).</exception>
+    Task SetSignaturesAsync(MailboxSignatures signatures, CancellationToken cancellationToken = default);
+
+    /// <summary>The mailbox's tags (« Création de tags »): names, colours and the IMAP keywords they put on messages.</summary>
+    /// <exception cref="NotSupportedException">The operator keeps no settings (IMAP METADATA).</exception>
+    Task<IReadOnlyList<MessageTag>> GetTagsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Creates a tag.</summary>
+    /// <param name="name">One line, 1 to 64 characters, unique in the mailbox regardless of case.</param>
+    /// <param name="colour">The colour, <c>#RRGGBB</c>.</param>
+    /// <param name="cancellationToken">Stops the request.</param>
+    /// <exception cref="ArgumentException">The name or the colour is malformed.</exception>
+    /// <exception cref="InvalidOperationException">The mailbox already has a tag with this name.</exception>
+    Task<MessageTag> CreateTagAsync(string name, string colour, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a tag and takes it off every message that has it.</summary>
+    /// <exception cref="ArgumentException">The mailbox has no tag with this name.</exception>
+    Task DeleteTagAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Puts a tag on a message (its <see cref="MessageTag.Keyword"/> shows in <see cref="MessageSummary.Keywords"/>).</summary>
+    /// <exception cref="ArgumentException">The mailbox has no tag with this name.</exception>
+    /// <exception cref="MessageNotFoundException">The message is not there any more.</exception>
+    Task TagAsync(MessageRef message, string tagName, CancellationToken cancellationToken = default);
+
+    /// <summary>Takes a tag off a message.</summary>
+    /// <exception cref="ArgumentException">The mailbox has no tag with this name.</exception>
+    /// <exception cref="MessageNotFoundException">The message is not there any more.</exception>
+    Task UntagAsync(MessageRef message, string tagName, CancellationToken cancellationToken = default);
+
     /// <summary>The out-of-office reply and the notification address the operator applies (« Préférences »).</summary>
     /// <exception cref="NotSupportedException">The operator cannot show them for this mailbox (an organisational one, on a real operator).</exception>
     Task<MailboxRules> GetRulesAsync(CancellationToken cancellationToken = default);

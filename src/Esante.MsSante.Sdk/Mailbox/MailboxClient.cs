@@ -26,6 +26,7 @@ public class MailboxClient : IMailboxClient, IDisposable
     private readonly string? _productReference;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly MailboxSettings _settings;
 
     /// <summary>
     /// The folders as last listed, so a delete finds the Trash without a LIST each time (their counts are not used: they
@@ -40,6 +41,7 @@ public class MailboxClient : IMailboxClient, IDisposable
         _policies = MssantePolicies.Default;
         _time = TimeProvider.System;
         _logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        _settings = null!;
     }
 
     /// <summary>Wraps an open operator mailbox.</summary>
@@ -55,6 +57,7 @@ public class MailboxClient : IMailboxClient, IDisposable
         _productReference = productReference;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        _settings = new MailboxSettings(_mailbox, _time);
     }
 
     /// <inheritdoc/>
@@ -176,12 +179,17 @@ public class MailboxClient : IMailboxClient, IDisposable
     {
         ArgumentNullException.ThrowIfNull(message);
         var violations = Check(message);
+        var (signature, unknownSignature) = await _settings.SignatureForAsync(message, cancellationToken).ConfigureAwait(false);
+        if (unknownSignature is not null)
+        {
+            violations.Add(unknownSignature);
+        }
         if (violations.Count > 0)
         {
             _logger.MessageRefused(string.Join(",", violations.Select(v => v.Code).Distinct()));
             throw new MessageRejectedException(violations);
         }
-        using var mime = MssanteMessageComposer.Compose(message, Mailbox.Address, SenderDisplayName, _productReference!, _time.GetUtcNow());
+        using var mime = MssanteMessageComposer.Compose(message, Mailbox.Address, SenderDisplayName, _productReference!, _time.GetUtcNow(), signature);
         var envelope = new SubmissionEnvelope(
             Mailbox.Address,
             MssanteMessageComposer.EnvelopeRecipients(message, _policies.Addresses.TrustedDomains),
@@ -282,6 +290,76 @@ public class MailboxClient : IMailboxClient, IDisposable
             return result;
         }
     }
+
+    /// <inheritdoc/>
+    public virtual Task<MailboxSignatures> GetSignaturesAsync(CancellationToken cancellationToken = default) => _settings.GetSignaturesAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual Task SetSignaturesAsync(MailboxSignatures signatures, CancellationToken cancellationToken = default) =>
+        _settings.SetSignaturesAsync(signatures, cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual Task<IReadOnlyList<MessageTag>> GetTagsAsync(CancellationToken cancellationToken = default) => _settings.GetTagsAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual async Task<MessageTag> CreateTagAsync(string name, string colour, CancellationToken cancellationToken = default)
+    {
+        MailboxSettings.CheckName(name, "tag");
+        ArgumentNullException.ThrowIfNull(colour);
+        if (!System.Text.RegularExpressions.Regex.IsMatch(colour, "^#[0-9A-Fa-f]{6}$"))
+        {
+            throw new ArgumentException("A tag's colour is written #RRGGBB, e.g. #D93025.", nameof(colour));
+        }
+        var tags = await _settings.GetTagsAsync(cancellationToken).ConfigureAwait(false);
+        var tag = new MessageTag(name.Trim(), colour.ToUpperInvariant());
+        if (tags.Any(t => string.Equals(t.Keyword, tag.Keyword, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new InvalidOperationException("The mailbox already has a tag with this name (tags differ by more than case).");
+        }
+        await _settings.SaveTagsAsync([.. tags, tag], cancellationToken).ConfigureAwait(false);
+        return tag;
+    }
+
+    /// <inheritdoc/>
+    public virtual async Task DeleteTagAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var tags = await _settings.GetTagsAsync(cancellationToken).ConfigureAwait(false);
+        var tag = FindTag(tags, name);
+        foreach (var folder in await _mailbox.ListFoldersAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var tagged = new List<MessageRef>();
+            await foreach (var summary in _mailbox.FetchSummariesAsync(folder.Path, cancellationToken).ConfigureAwait(false))
+            {
+                if (summary.Keywords.Contains(tag.Keyword, StringComparer.OrdinalIgnoreCase))
+                {
+                    tagged.Add(summary.Ref);
+                }
+            }
+            foreach (var message in tagged)
+            {
+                await _mailbox.StoreFlagsAsync(message, MessageFlags.None, [tag.Keyword], add: false, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        await _settings.SaveTagsAsync([.. tags.Where(t => t != tag)], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public virtual async Task TagAsync(MessageRef message, string tagName, CancellationToken cancellationToken = default)
+    {
+        var tag = FindTag(await _settings.GetTagsAsync(cancellationToken).ConfigureAwait(false), tagName);
+        await _mailbox.StoreFlagsAsync(message, MessageFlags.None, [tag.Keyword], add: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public virtual async Task UntagAsync(MessageRef message, string tagName, CancellationToken cancellationToken = default)
+    {
+        var tag = FindTag(await _settings.GetTagsAsync(cancellationToken).ConfigureAwait(false), tagName);
+        await _mailbox.StoreFlagsAsync(message, MessageFlags.None, [tag.Keyword], add: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static MessageTag FindTag(IReadOnlyList<MessageTag> tags, string name) =>
+        tags.FirstOrDefault(t => string.Equals(t.Name, name?.Trim(), StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException("The mailbox has no tag with this name: create it first.", nameof(name));
 
     /// <inheritdoc/>
     public virtual Task<MailboxRules> GetRulesAsync(CancellationToken cancellationToken = default) => _mailbox.GetRulesAsync(cancellationToken);

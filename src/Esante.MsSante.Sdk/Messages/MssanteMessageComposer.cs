@@ -18,8 +18,9 @@ public static class MssanteMessageComposer
     /// <param name="fromDisplayName">The sending mailbox's display name, if any.</param>
     /// <param name="productReference">The software's product reference for <c>X-MSS-NIL</c>.</param>
     /// <param name="date">The Date header.</param>
+    /// <param name="signature">A signature to end the bodies with, after the « -- » line of RFC 3676 §4.3; null for none.</param>
     /// <returns>The MIME message; attachments stream from their sources when it is written.</returns>
-    public static MimeMessage Compose(OutgoingMessage message, MssanteAddress from, string? fromDisplayName, string productReference, DateTimeOffset date)
+    public static MimeMessage Compose(OutgoingMessage message, MssanteAddress from, string? fromDisplayName, string productReference, DateTimeOffset date, string? signature = null)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(from);
@@ -50,7 +51,11 @@ public static class MssanteMessageComposer
             mime.Headers.Add(HeaderId.DispositionNotificationTo, new MailboxAddress(fromDisplayName ?? string.Empty, from.Value).ToString());
         }
 
-        var builder = new BodyBuilder { TextBody = message.TextBody ?? (message.HtmlBody is null ? string.Empty : null), HtmlBody = message.HtmlBody };
+        var builder = new BodyBuilder
+        {
+            TextBody = Signed(message.TextBody ?? (message.HtmlBody is null ? string.Empty : null), signature),
+            HtmlBody = SignedHtml(message.HtmlBody, signature),
+        };
         mime.Body = WithAttachments(builder.ToMessageBody(), message.Attachments);
         foreach (var part in mime.BodyParts.OfType<TextPart>())
         {
@@ -67,6 +72,21 @@ public static class MssanteMessageComposer
             .Select(r => MssanteAddress.Parse(r.Address, trustedDomains))
             .Distinct()
             .ToList();
+    }
+
+    private static string? Signed(string? text, string? signature) =>
+        text is null || signature is null ? text : $"{(text.Length == 0 || text.EndsWith('\n') ? text : text + "\r\n")}-- \r\n{signature}";
+
+    private static string? SignedHtml(string? html, string? signature)
+    {
+        if (html is null || signature is null)
+        {
+            return html;
+        }
+        var block = "<div class=\"signature\">-- <br>" +
+            System.Net.WebUtility.HtmlEncode(signature).Replace("\r\n", "\n", StringComparison.Ordinal).Replace("\n", "<br>", StringComparison.Ordinal) + "</div>";
+        var end = html.LastIndexOf("</body>", StringComparison.OrdinalIgnoreCase);
+        return end < 0 ? html + block : html.Insert(end, block);
     }
 
     private static MailboxAddress ToMailbox(Recipient recipient) => new(recipient.DisplayName ?? string.Empty, recipient.Address);

@@ -44,6 +44,15 @@ public sealed class OutgoingMessage
     /// </summary>
     public bool EndsPatientConversation { get; set; }
 
+    /// <summary>
+    /// Which of the mailbox's signatures ends the message (see <c>IMailboxClient.SetSignaturesAsync</c>): null for the
+    /// mailbox's default one. Ignored when <see cref="IncludeSignature"/> is false.
+    /// </summary>
+    public string? SignatureName { get; set; }
+
+    /// <summary>Whether to end the message with a signature of the mailbox. Default true (nothing is added when the mailbox has none).</summary>
+    public bool IncludeSignature { get; set; } = true;
+
     /// <summary>Every recipient: To, then Cc, then Bcc.</summary>
     public IEnumerable<Recipient> AllRecipients => To.Concat(Cc).Concat(Bcc);
 }

@@ -75,6 +75,19 @@ public interface IOperatorMailbox : IAsyncDisposable
     /// <summary>Reports the storage used and the limit.</summary>
     Task<QuotaReport> GetQuotaAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// A setting of the mailbox kept at the operator, shared by everyone who opens the mailbox (IMAP METADATA, RFC 5464,
+    /// under <c>/shared/vendor/esante-mssante/</c>), or null when it was never set.
+    /// </summary>
+    /// <param name="name">The setting's name: lower-case letters, digits and '-'.</param>
+    /// <param name="cancellationToken">Stops the request.</param>
+    /// <exception cref="NotSupportedException">The operator keeps no settings (no METADATA).</exception>
+    Task<string?> GetSettingAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets (or with null, removes) a setting of the mailbox kept at the operator.</summary>
+    /// <exception cref="NotSupportedException">The operator keeps no settings (no METADATA), or none this large.</exception>
+    Task SetSettingAsync(string name, string? value, CancellationToken cancellationToken = default);
+
     /// <summary>The rules the operator applies to new messages (<see cref="MailboxRules.None"/> when none were set).</summary>
     /// <exception cref="NotSupportedException">The operator offers no way to read them for this mailbox.</exception>
     Task<MailboxRules> GetRulesAsync(CancellationToken cancellationToken = default);

@@ -26,4 +26,7 @@ public static class PolicyViolationCodes
 
     /// <summary>The software's product reference (X-MSS-NIL) is not configured.</summary>
     public const string ProductReferenceMissing = "MSS-PRODUCT-REFERENCE-MISSING";
+
+    /// <summary>The message asks for a signature the mailbox does not have.</summary>
+    public const string SignatureUnknown = "MSS-SIGNATURE-UNKNOWN";
 }

@@ -714,6 +714,88 @@ public abstract class MailboxContract
         await Assert.ThrowsAsync<NotSupportedException>(() => orgBox.GetRulesAsync());
     }
 
+    [Fact]
+    public async Task Signatures_are_kept_at_the_operator_and_end_each_message_sent()
+    {
+        var alice = await CreateUserAsync();
+        var bob = await CreateUserAsync();
+        await using var aliceBox = await OpenOwnAsync(alice);
+        await using var bobBox = await OpenOwnAsync(bob);
+        var signatures = new MailboxSignatures
+        {
+            Signatures = [new Signature("Consultation", "Dr Alice MARTIN\nCardiologie, CH de Cholet"), new Signature("Court", "A. M.")],
+            DefaultName = "Consultation",
+            Position = SignaturePosition.AboveQuotedText,
+        };
+        await aliceBox.SetSignaturesAsync(signatures);
+        await using (var again = await OpenOwnAsync(alice))
+        {
+            Assert.Equal(signatures, await again.GetSignaturesAsync());
+        }
+
+        await aliceBox.SendAsync(Letter(bob.Address, "Signée par défaut", "Bonjour."));
+        var chosen = Letter(bob.Address, "Signée court", "Bonjour.");
+        chosen.SignatureName = "court";
+        await aliceBox.SendAsync(chosen);
+        var unsigned = Letter(bob.Address, "Sans signature", "Bonjour.");
+        unsigned.IncludeSignature = false;
+        await aliceBox.SendAsync(unsigned);
+        var unknown = Letter(bob.Address, "Signature inconnue", "Bonjour.");
+        unknown.SignatureName = "Vacances";
+        var refused = await Assert.ThrowsAsync<Esante.MsSante.Policies.MessageRejectedException>(() => aliceBox.SendAsync(unknown));
+        Assert.Contains(refused.Violations, v => v.Code == Esante.MsSante.Policies.PolicyViolationCodes.SignatureUnknown);
+
+        async Task<string> BodyOf(string subject) =>
+            (await bobBox.ReadMessageAsync((await WaitForMessageAsync(bobBox, s => s.Subject == subject)).Ref)).TextBody!.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n');
+        Assert.Equal("Bonjour.\n-- \nDr Alice MARTIN\nCardiologie, CH de Cholet", await BodyOf("Signée par défaut"));
+        Assert.Equal("Bonjour.\n-- \nA. M.", await BodyOf("Signée court"));
+        Assert.Equal("Bonjour.", await BodyOf("Sans signature"));
+    }
+
+    [Fact]
+    public async Task Tags_are_created_put_on_messages_taken_off_and_deleted()
+    {
+        var alice = await CreateUserAsync();
+        var bob = await CreateUserAsync();
+        await using var aliceBox = await OpenOwnAsync(alice);
+        await using var bobBox = await OpenOwnAsync(bob);
+        await aliceBox.SendAsync(Letter(bob.Address, "Kaliémie à contrôler"));
+        var message = await WaitForMessageAsync(bobBox, s => s.Subject == "Kaliémie à contrôler");
+
+        var urgent = await bobBox.CreateTagAsync("Urgent labo", "#d93025");
+        Assert.Equal(new MessageTag("Urgent labo", "#D93025"), urgent);
+        Assert.Equal("Urgent_20labo", urgent.Keyword);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => bobBox.CreateTagAsync("urgent LABO", "#000000"));
+        await Assert.ThrowsAsync<ArgumentException>(() => bobBox.CreateTagAsync("Rouge", "red"));
+        await Assert.ThrowsAsync<ArgumentException>(() => bobBox.TagAsync(message.Ref, "Inconnu"));
+
+        await bobBox.TagAsync(message.Ref, "Urgent labo");
+        Assert.Contains(urgent.Keyword, (await ListAsync(bobBox)).Single(s => s.Ref == message.Ref).Keywords);
+        await bobBox.UntagAsync(message.Ref, "Urgent labo");
+        Assert.DoesNotContain(urgent.Keyword, (await ListAsync(bobBox)).Single(s => s.Ref == message.Ref).Keywords);
+
+        await bobBox.TagAsync(message.Ref, "urgent labo");
+        await bobBox.DeleteTagAsync("Urgent labo");
+        Assert.Empty(await bobBox.GetTagsAsync());
+        Assert.DoesNotContain(urgent.Keyword, (await ListAsync(bobBox)).Single(s => s.Ref == message.Ref).Keywords);
+    }
+
+    [Fact]
+    public async Task The_delegates_of_an_organisational_mailbox_share_its_signatures_and_tags()
+    {
+        var alice = await CreateUserAsync();
+        var bob = await CreateUserAsync();
+        var org = await CreateOrganisationalMailboxAsync(alice, bob);
+        await using var aliceOrg = await (await SignInAsync(alice)).OpenMailboxAsync(org);
+        await using var bobOrg = await (await SignInAsync(bob)).OpenMailboxAsync(org);
+
+        await aliceOrg.SetSignaturesAsync(new MailboxSignatures { Signatures = [new Signature("Secrétariat", "Secrétariat de cardiologie")], DefaultName = "Secrétariat" });
+        await aliceOrg.CreateTagAsync("À rappeler", "#1A73E8");
+
+        Assert.Equal("Secrétariat de cardiologie", (await bobOrg.GetSignaturesAsync()).Find("secrétariat")?.Text);
+        Assert.Equal("À rappeler", Assert.Single(await bobOrg.GetTagsAsync()).Name);
+    }
+
     private static string RawWithFromLines(TestUser from, TestUser to) => string.Join("\r\n",
         "From: " + from.Address.Value,
         "To: " + to.Address.Value,

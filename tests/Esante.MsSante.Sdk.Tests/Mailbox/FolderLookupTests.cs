@@ -80,6 +80,10 @@ public sealed class FolderLookupTests
 
         public Task<QuotaReport> GetQuotaAsync(CancellationToken cancellationToken = default) => inner.GetQuotaAsync(cancellationToken);
 
+        public Task<string?> GetSettingAsync(string name, CancellationToken cancellationToken = default) => inner.GetSettingAsync(name, cancellationToken);
+
+        public Task SetSettingAsync(string name, string? value, CancellationToken cancellationToken = default) => inner.SetSettingAsync(name, value, cancellationToken);
+
         public Task<MailboxRules> GetRulesAsync(CancellationToken cancellationToken = default) => inner.GetRulesAsync(cancellationToken);
 
         public Task SetRulesAsync(MailboxRules rules, string patientFolder, CancellationToken cancellationToken = default) =>

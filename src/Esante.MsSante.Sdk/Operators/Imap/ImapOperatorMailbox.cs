@@ -352,6 +352,58 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             return report;
         }, idempotent: true, cancellationToken);
 
+    public Task<string?> GetSettingAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var tag = SettingTag(name);
+        return ImapAsync(async imap =>
+        {
+            var inbox = await MetadataFolderAsync(imap, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var value = await inbox.GetMetadataAsync(tag, cancellationToken).ConfigureAwait(false);
+                return string.IsNullOrEmpty(value) ? null : value;
+            }
+            catch (ImapProtocolException) when (!imap.IsConnected)
+            {
+                // An entry never set comes back as NIL (RFC 5464 §4.2), which MailKit 4.18 cannot parse: it drops the
+                // connection, which the next call opens again. (Asking the parent with DEPTH 1 would avoid the NIL, but
+                // MailKit writes the options after the mailbox name, which Dovecot refuses.) Settings, once written, are
+                // removed by writing "" rather than NIL, so this happens at most once per setting.
+                return null;
+            }
+        }, idempotent: true, cancellationToken);
+    }
+
+    public Task SetSettingAsync(string name, string? value, CancellationToken cancellationToken = default)
+    {
+        var tag = SettingTag(name);
+        return ImapAsync(async imap =>
+        {
+            var inbox = await MetadataFolderAsync(imap, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                // Removed as "", not NIL: an entry that exists never answers NIL, which MailKit cannot read (GetSettingAsync).
+                await inbox.SetMetadataAsync(new MetadataCollection([new Metadata(tag, value ?? string.Empty)]), cancellationToken).ConfigureAwait(false);
+            }
+            catch (ImapCommandException e) when (e.Response == ImapCommandResponse.No)
+            {
+                throw new NotSupportedException($"The operator refused to keep the setting '{name}': {e.ResponseText}", e);
+            }
+            return true;
+        }, idempotent: true, cancellationToken);
+    }
+
+    /// <summary>Settings live on the mailbox's INBOX (for an organisational mailbox, its INBOX in the shared namespace).</summary>
+    private async Task<IMailFolder> MetadataFolderAsync(ImapClient imap, CancellationToken cancellationToken) =>
+        imap.Capabilities.HasFlag(ImapCapabilities.Metadata)
+            ? await FolderAsync(imap, "INBOX", cancellationToken).ConfigureAwait(false)
+            : throw new NotSupportedException("The IMAP server does not support METADATA (RFC 5464): it cannot keep the mailbox's settings.");
+
+    private static MetadataTag SettingTag(string name) =>
+        name.Length > 0 && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')
+            ? new MetadataTag("/shared/vendor/esante-mssante/" + name)
+            : throw new ArgumentException("A setting's name is lower-case letters, digits and '-'.", nameof(name));
+
     public async Task<MailboxRules> GetRulesAsync(CancellationToken cancellationToken = default)
     {
         await using var sieve = await OpenSieveAsync(cancellationToken).ConfigureAwait(false);

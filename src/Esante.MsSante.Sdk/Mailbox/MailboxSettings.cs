@@ -1,0 +1,129 @@
+using System.Text.Json;
+using Esante.MsSante.Operators;
+using Esante.MsSante.Policies;
+
+namespace Esante.MsSante.Mailbox;
+
+/// <summary>
+/// The mailbox's preferences kept at the operator as JSON settings (signatures, tags): read, checked and written here, so
+/// <see cref="MailboxClient"/> only says what to do with them. Signatures are remembered for a minute, since every send
+/// needs them.
+/// </summary>
+internal sealed class MailboxSettings(IOperatorMailbox mailbox, TimeProvider time)
+{
+    private const string SignaturesName = "signatures";
+    private const string TagsName = "tags";
+    private const int MaxSignatureLength = 10_000;
+    private static readonly TimeSpan SignaturesFreshFor = TimeSpan.FromMinutes(1);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private volatile CachedSignatures? _signatures;
+
+    public async Task<MailboxSignatures> GetSignaturesAsync(CancellationToken cancellationToken)
+    {
+        var signatures = await ReadAsync<MailboxSignatures>(SignaturesName, cancellationToken).ConfigureAwait(false) ?? MailboxSignatures.None;
+        _signatures = new CachedSignatures(signatures, time.GetUtcNow());
+        return signatures;
+    }
+
+    public async Task SetSignaturesAsync(MailboxSignatures signatures, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(signatures);
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var signature in signatures.Signatures)
+        {
+            ArgumentNullException.ThrowIfNull(signature, nameof(signatures));
+            CheckName(signature.Name, "signature");
+            if (!names.Add(signature.Name))
+            {
+                throw new ArgumentException("Two signatures have the same name.", nameof(signatures));
+            }
+            if (signature.Text is null || signature.Text.Length > MaxSignatureLength)
+            {
+                throw new ArgumentException($"A signature's text is required and at most {MaxSignatureLength:N0} characters.", nameof(signatures));
+            }
+        }
+        if (signatures.DefaultName is not null && signatures.Find(signatures.DefaultName) is null)
+        {
+            throw new ArgumentException("The default signature is not one of the signatures.", nameof(signatures));
+        }
+        await WriteAsync(SignaturesName, signatures.Signatures.Count == 0 ? null : signatures, cancellationToken).ConfigureAwait(false);
+        _signatures = new CachedSignatures(signatures, time.GetUtcNow());
+    }
+
+    /// <summary>
+    /// The signature text a message gets: the one it names, else the mailbox's default; null for none. An operator that
+    /// keeps no settings has no signatures. Unknown is the violation when the message names a signature the mailbox lacks.
+    /// </summary>
+    public async Task<(string? Text, PolicyViolation? Unknown)> SignatureForAsync(Messages.OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        if (!message.IncludeSignature)
+        {
+            return (null, null);
+        }
+        var cached = _signatures;
+        MailboxSignatures signatures;
+        if (cached is not null && time.GetUtcNow() - cached.ReadAt < SignaturesFreshFor)
+        {
+            signatures = cached.Signatures;
+        }
+        else
+        {
+            try
+            {
+                signatures = await GetSignaturesAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (NotSupportedException)
+            {
+                signatures = MailboxSignatures.None;
+                _signatures = new CachedSignatures(signatures, time.GetUtcNow());
+            }
+        }
+        if (message.SignatureName is { } name)
+        {
+            return signatures.Find(name) is { } chosen
+                ? (chosen.Text, null)
+                : (null, new PolicyViolation(PolicyViolationCodes.SignatureUnknown, "The message asks for a signature this mailbox does not have.", "SignatureName"));
+        }
+        return (signatures.Find(signatures.DefaultName)?.Text, null);
+    }
+
+    public async Task<IReadOnlyList<MessageTag>> GetTagsAsync(CancellationToken cancellationToken) =>
+        await ReadAsync<List<MessageTag>>(TagsName, cancellationToken).ConfigureAwait(false) ?? [];
+
+    public Task SaveTagsAsync(IReadOnlyList<MessageTag> tags, CancellationToken cancellationToken) =>
+        WriteAsync(TagsName, tags.Count == 0 ? null : tags, cancellationToken);
+
+    /// <summary>A name people choose (signature, tag): one line, 1 to 64 characters.</summary>
+    public static void CheckName(string? name, string what)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 64 || name.Any(char.IsControl))
+        {
+            throw new ArgumentException($"A {what}'s name is one line of 1 to 64 characters.", nameof(name));
+        }
+    }
+
+    private async Task<T?> ReadAsync<T>(string name, CancellationToken cancellationToken)
+        where T : class
+    {
+        var json = await mailbox.GetSettingAsync(name, cancellationToken).ConfigureAwait(false);
+        if (json is null)
+        {
+            return null;
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<T>(json, Json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"The mailbox's '{name}' setting at the operator is not what the SDK writes; set it again to replace it.", e);
+        }
+    }
+
+    private Task WriteAsync<T>(string name, T? value, CancellationToken cancellationToken)
+        where T : class =>
+        mailbox.SetSettingAsync(name, value is null ? null : JsonSerializer.Serialize(value, Json), cancellationToken);
+
+    private sealed record CachedSignatures(MailboxSignatures Signatures, DateTimeOffset ReadAt);
+}
