@@ -1,3 +1,4 @@
+using Esante.MsSante.Contacts;
 using Esante.MsSante.Messages;
 using Esante.MsSante.Operators;
 using Esante.MsSante.Policies;
@@ -149,6 +150,30 @@ public interface IMailboxClient : IAsyncDisposable
     /// <exception cref="ArgumentException">The mailbox has no tag with this name.</exception>
     /// <exception cref="MessageNotFoundException">The message is not there any more.</exception>
     Task UntagAsync(MessageRef message, string tagName, CancellationToken cancellationToken = default);
+
+    /// <summary>The mailbox's contact folders (« Listes de contacts »), by name.</summary>
+    Task<IReadOnlyList<string>> GetContactFoldersAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Creates a contact folder (« Nouveau dossier de contacts »): an IMAP folder under « Contacts », holding one message
+    /// per contact whose body is its vCard, so any IMAP client keeps and shows them.
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is empty, over 64 characters, on several lines, or holds '/', '*' or '%'.</exception>
+    /// <exception cref="InvalidOperationException">The folder already exists.</exception>
+    Task CreateContactFolderAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>The contacts of a folder, in the order they were added (messages in it that are not vCards are left alone).</summary>
+    /// <exception cref="FolderNotFoundException">There is no such contact folder.</exception>
+    Task<IReadOnlyList<StoredContact>> GetContactsAsync(string folder, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds a contact to a folder; <see cref="Contact.FromDirectory"/> makes one from the national directory.</summary>
+    /// <exception cref="ArgumentException">The name is missing or not one line, the e-mail address is not one address, or a field is too long.</exception>
+    /// <exception cref="FolderNotFoundException">There is no such contact folder.</exception>
+    Task<StoredContact> AddContactAsync(string folder, Contact contact, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a contact for good.</summary>
+    /// <exception cref="MessageNotFoundException">It was deleted already.</exception>
+    Task DeleteContactAsync(StoredContact contact, CancellationToken cancellationToken = default);
 
     /// <summary>The out-of-office reply and the notification address the operator applies (« Préférences »).</summary>
     /// <exception cref="NotSupportedException">The operator cannot show them for this mailbox (an organisational one, on a real operator).</exception>

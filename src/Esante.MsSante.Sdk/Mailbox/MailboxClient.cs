@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Esante.MsSante.Addressing;
+using Esante.MsSante.Contacts;
 using Esante.MsSante.Diagnostics;
 using Esante.MsSante.Messages;
 using Esante.MsSante.Operators;
@@ -27,6 +28,7 @@ public class MailboxClient : IMailboxClient, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly MailboxSettings _settings;
+    private readonly ContactFolders _contacts;
 
     /// <summary>
     /// The folders as last listed, so a delete finds the Trash without a LIST each time (their counts are not used: they
@@ -42,6 +44,7 @@ public class MailboxClient : IMailboxClient, IDisposable
         _time = TimeProvider.System;
         _logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _settings = null!;
+        _contacts = null!;
     }
 
     /// <summary>Wraps an open operator mailbox.</summary>
@@ -58,6 +61,7 @@ public class MailboxClient : IMailboxClient, IDisposable
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _settings = new MailboxSettings(_mailbox, _time);
+        _contacts = new ContactFolders(_mailbox, _time);
     }
 
     /// <inheritdoc/>
@@ -360,6 +364,31 @@ public class MailboxClient : IMailboxClient, IDisposable
     private static MessageTag FindTag(IReadOnlyList<MessageTag> tags, string name) =>
         tags.FirstOrDefault(t => string.Equals(t.Name, name?.Trim(), StringComparison.OrdinalIgnoreCase))
         ?? throw new ArgumentException("The mailbox has no tag with this name: create it first.", nameof(name));
+
+    /// <inheritdoc/>
+    public virtual Task<IReadOnlyList<string>> GetContactFoldersAsync(CancellationToken cancellationToken = default) => _contacts.GetFoldersAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual async Task CreateContactFolderAsync(string name, CancellationToken cancellationToken = default)
+    {
+        _knownFolders = null;
+        await _contacts.CreateFolderAsync(name, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public virtual Task<IReadOnlyList<StoredContact>> GetContactsAsync(string folder, CancellationToken cancellationToken = default) =>
+        _contacts.GetContactsAsync(folder, cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual Task<StoredContact> AddContactAsync(string folder, Contact contact, CancellationToken cancellationToken = default) =>
+        _contacts.AddAsync(folder, contact, Mailbox.Address, cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual Task DeleteContactAsync(StoredContact contact, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(contact);
+        return _mailbox.ExpungeAsync(contact.Ref, cancellationToken);
+    }
 
     /// <inheritdoc/>
     public virtual Task<MailboxRules> GetRulesAsync(CancellationToken cancellationToken = default) => _mailbox.GetRulesAsync(cancellationToken);

@@ -796,6 +796,38 @@ public abstract class MailboxContract
         Assert.Equal("À rappeler", Assert.Single(await bobOrg.GetTagsAsync()).Name);
     }
 
+    [Fact]
+    public async Task Contact_folders_keep_vcards_that_are_added_listed_and_deleted()
+    {
+        var alice = await CreateUserAsync();
+        await using var box = await OpenOwnAsync(alice);
+        await box.CreateContactFolderAsync("Cardiologues");
+        await box.CreateContactFolderAsync("Laboratoires");
+        await Assert.ThrowsAsync<InvalidOperationException>(() => box.CreateContactFolderAsync("Cardiologues"));
+        Assert.Equal(["Cardiologues", "Laboratoires"], await box.GetContactFoldersAsync());
+        Assert.Contains(await box.GetFoldersAsync(), f => f.Path == "Contacts/Cardiologues");
+
+        var goudal = new Esante.MsSante.Contacts.Contact("Dr Adeline GOUDAL")
+        {
+            Email = "adeline.goudal@chu-nantes.mssante.fr",
+            Phone = "+33 2 40 08 33 33",
+            Organisation = "CHU de Nantes; site Hôtel-Dieu",
+            Title = "Pharmacien, biologiste",
+            NationalId = "810102293320",
+            Note = "Préfère les comptes rendus en PDF.\nJoignable le matin : 8h\\12h.",
+        };
+        var martin = new Esante.MsSante.Contacts.Contact("Jean MARTIN") { Email = "jean.martin@chu-angers.mssante.fr" };
+        await box.AddContactAsync("Cardiologues", goudal);
+        var second = await box.AddContactAsync("Cardiologues", martin);
+
+        Assert.Equal([goudal, martin], (await box.GetContactsAsync("Cardiologues")).Select(c => c.Contact));
+        await box.DeleteContactAsync(second);
+        Assert.Equal([goudal], (await box.GetContactsAsync("Cardiologues")).Select(c => c.Contact));
+        Assert.Empty(await box.GetContactsAsync("Laboratoires"));
+        await Assert.ThrowsAsync<FolderNotFoundException>(() => box.GetContactsAsync("Inconnu"));
+        await Assert.ThrowsAsync<ArgumentException>(() => box.AddContactAsync("Cardiologues", new Esante.MsSante.Contacts.Contact("Nom\r\nBcc: x@y.fr")));
+    }
+
     private static string RawWithFromLines(TestUser from, TestUser to) => string.Join("\r\n",
         "From: " + from.Address.Value,
         "To: " + to.Address.Value,

@@ -1,0 +1,108 @@
+using Esante.MsSante.Addressing;
+using Esante.MsSante.Messages;
+using Esante.MsSante.Operators;
+using MimeKit;
+
+namespace Esante.MsSante.Contacts;
+
+/// <summary>
+/// Contact folders kept as IMAP folders under « Contacts », one message per contact whose body is its vCard (text/vcard):
+/// any IMAP client sees them, nothing but the mailbox is needed at the operator.
+/// </summary>
+internal sealed class ContactFolders(IOperatorMailbox mailbox, TimeProvider time)
+{
+    /// <summary>The folder that holds the contact folders.</summary>
+    public const string Root = "Contacts";
+
+    public async Task<IReadOnlyList<string>> GetFoldersAsync(CancellationToken cancellationToken) =>
+        (await mailbox.ListFoldersAsync(cancellationToken).ConfigureAwait(false))
+            .Where(f => f.Path.StartsWith(Root + "/", StringComparison.Ordinal) && f.Path.IndexOf('/', Root.Length + 1) < 0)
+            .Select(f => f.Path[(Root.Length + 1)..])
+            .Order(StringComparer.CurrentCulture)
+            .ToList();
+
+    public async Task CreateFolderAsync(string name, CancellationToken cancellationToken)
+    {
+        CheckFolderName(name);
+        var folders = await mailbox.ListFoldersAsync(cancellationToken).ConfigureAwait(false);
+        if (!folders.Any(f => f.Path == Root))
+        {
+            await mailbox.CreateFolderAsync(Root, cancellationToken).ConfigureAwait(false);
+        }
+        await mailbox.CreateFolderAsync(PathOf(name), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The folder's contacts, in the order they were added; a message that is not a vCard is left where it is, unread.</summary>
+    public async Task<IReadOnlyList<StoredContact>> GetContactsAsync(string folder, CancellationToken cancellationToken)
+    {
+        CheckFolderName(folder);
+        var refs = new List<MessageRef>();
+        await foreach (var summary in mailbox.FetchSummariesAsync(PathOf(folder), cancellationToken).ConfigureAwait(false))
+        {
+            refs.Add(summary.Ref);
+        }
+        var contacts = new List<StoredContact>(refs.Count);
+        foreach (var reference in refs)
+        {
+            var (_, message) = await mailbox.FetchMessageAsync(reference, cancellationToken).ConfigureAwait(false);
+            using (message)
+            {
+                if (message.BodyParts.OfType<TextPart>().FirstOrDefault(p => p.ContentType.IsMimeType("text", "vcard")) is { } card)
+                {
+                    try
+                    {
+                        contacts.Add(new StoredContact(reference, VCard.Read(card.Text)));
+                    }
+                    catch (FormatException)
+                    {
+                        // Not one of ours: kept, not shown.
+                    }
+                }
+            }
+        }
+        return contacts;
+    }
+
+    public async Task<StoredContact> AddAsync(string folder, Contact contact, MssanteAddress owner, CancellationToken cancellationToken)
+    {
+        CheckFolderName(folder);
+        Check(contact);
+        using var message = new MimeMessage();
+        message.From.Add(new MailboxAddress(string.Empty, owner.Value));
+        message.Subject = contact.FullName;
+        message.Date = time.GetUtcNow();
+        message.Body = new TextPart("vcard") { Text = VCard.Write(contact), ContentType = { Charset = "utf-8" } };
+        var reference = await mailbox.AppendAsync(PathOf(folder), message, MessageFlags.Seen, cancellationToken).ConfigureAwait(false);
+        return new StoredContact(reference, contact);
+    }
+
+    private static string PathOf(string folder) => Root + "/" + folder.Trim();
+
+    private static void CheckFolderName(string name)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 64 || name.Any(c => char.IsControl(c) || c is '/' or '*' or '%'))
+        {
+            throw new ArgumentException("A contact folder's name is one line of 1 to 64 characters, without '/', '*' or '%'.", nameof(name));
+        }
+    }
+
+    private static void Check(Contact contact)
+    {
+        ArgumentNullException.ThrowIfNull(contact);
+        if (string.IsNullOrWhiteSpace(contact.FullName) || contact.FullName.Length > 200 || contact.FullName.Any(char.IsControl))
+        {
+            throw new ArgumentException("A contact's name is one line of 1 to 200 characters.", nameof(contact));
+        }
+        if (contact.Email is { } email && MssanteAddress.CheckSyntax(email, out _, out _) is { } error)
+        {
+            throw new ArgumentException($"The contact's e-mail address is not one address: {error}", nameof(contact));
+        }
+        foreach (var field in new[] { contact.Phone, contact.Organisation, contact.Title, contact.NationalId })
+        {
+            if (field is not null && (field.Length > 200 || field.Any(char.IsControl)))
+            {
+                throw new ArgumentException("A contact's phone, organisation, title and identifier are one line of at most 200 characters.", nameof(contact));
+            }
+        }
+    }
+}
