@@ -148,6 +148,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
                 : folder.UidNext is { } next ? next.Id - 1
                 : await HighestUidAsync(folder, cancellationToken).ConfigureAwait(false);
             var caughtUp = false;
+            var fetchedAtCount = folder.Count;
             while (!cancellationToken.IsCancellationRequested)
             {
                 IList<IMessageSummary> arrived;
@@ -155,9 +156,12 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
                 {
                     if (caughtUp)
                     {
-                        await WaitForChangeAsync(imap, folder, cancellationToken).ConfigureAwait(false);
+                        await WaitForChangeAsync(imap, folder, fetchedAtCount, cancellationToken).ConfigureAwait(false);
                     }
                     caughtUp = true;
+                    // The count before the fetch: a message whose EXISTS comes with the fetch's answer, but too late to be in
+                    // it, leaves the count above this, so the next wait returns at once and fetches it.
+                    fetchedAtCount = folder.Count;
                     arrived = folder.UidValidity != uidValidity
                         ? []
                         : await folder.FetchAsync(new UniqueIdRange(new UniqueId(uidValidity, last + 1), UniqueId.MaxValue), SummaryRequest(), cancellationToken).ConfigureAwait(false);
@@ -211,9 +215,13 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
     }
 
     /// <summary>IDLE until the server reports a new message (restarted every 9 minutes, under RFC 2177's 29), or NOOP polling without IDLE.</summary>
-    private static async Task WaitForChangeAsync(ImapClient imap, IMailFolder folder, CancellationToken cancellationToken)
+    /// <summary>Returns when the folder's count differs from <paramref name="count"/> (at once if it already does): by IDLE, else by NOOP every 10 s.</summary>
+    private static async Task WaitForChangeAsync(ImapClient imap, IMailFolder folder, int count, CancellationToken cancellationToken)
     {
-        var count = folder.Count;
+        if (folder.Count != count)
+        {
+            return;
+        }
         if (!imap.Capabilities.HasFlag(ImapCapabilities.Idle))
         {
             while (folder.Count == count)
@@ -226,7 +234,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         using var done = new CancellationTokenSource(TimeSpan.FromMinutes(9));
         void OnCountChanged(object? sender, EventArgs e)
         {
-            if (folder.Count > count)
+            if (folder.Count != count)
             {
                 done.Cancel();
             }
