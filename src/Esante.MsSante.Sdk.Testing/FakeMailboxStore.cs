@@ -158,6 +158,45 @@ internal sealed class FakeFolder(string path, FolderRole role, uint uidValidity)
     public uint NextUid { get; set; } = 1;
 
     public List<StoredMessage> Messages { get; } = [];
+
+    /// <summary>Who else may use the folder and how (IMAP ACL rights letters), by account address.</summary>
+    public Dictionary<string, string> Acl { get; } = new(StringComparer.OrdinalIgnoreCase);
+}
+
+/// <summary>
+/// What a signed-in account may do in a mailbox, as Dovecot's ACL decides: the owner everything, an organisational
+/// mailbox's delegates <c>lrwstipekx</c> on every folder, a colleague what each folder's ACL gives them.
+/// </summary>
+internal sealed record FakeAccess(string? Colleague, bool IsDelegate)
+{
+    public const string OwnerRights = "lrwstipekxacd";
+    public const string DelegateRights = "lrwstipekx";
+
+    public static FakeAccess Owner { get; } = new(null, false);
+
+    public static FakeAccess Delegate { get; } = new(null, true);
+
+    public bool IsColleague => Colleague is not null;
+
+    public string RightsOn(FakeFolder folder) =>
+        Colleague is not null ? folder.Acl.GetValueOrDefault(Colleague) ?? string.Empty
+        : IsDelegate ? DelegateRights
+        : OwnerRights;
+
+    /// <summary>Throws unless the account has every one of <paramref name="rights"/> on the folder (a folder it cannot see does not exist for it).</summary>
+    public FakeFolder Need(FakeFolder folder, string rights)
+    {
+        var held = RightsOn(folder);
+        if (!held.Contains('l', StringComparison.Ordinal))
+        {
+            throw new FolderNotFoundException(folder.Path);
+        }
+        if (rights.Any(r => !held.Contains(r, StringComparison.Ordinal)))
+        {
+            throw new MailboxAccessDeniedException("The operator refused: this account's rights on the folder do not allow it (Permission denied).");
+        }
+        return folder;
+    }
 }
 
 /// <summary>A stored message: its bytes, flags and the header fields the list shows.</summary>

@@ -466,6 +466,11 @@ public sealed class FakeMssanteOperator : IMssanteOperator
             [
                 _stores[account.Address].Descriptor,
                 .. _organisations.Values.Where(o => o.IsDelegate(account.UserName)).OrderBy(o => o.DisplayName, StringComparer.Ordinal).Select(o => _stores[o.Address].Descriptor),
+                .. _stores.Values
+                    .Select(store => (store, access: AccessOf(account, store)))
+                    .Where(s => s.access is { IsColleague: true })
+                    .OrderBy(s => s.store.Descriptor.Address.Value, StringComparer.Ordinal)
+                    .Select(s => DescriptorFor(s.store, s.access!)),
             ];
             return Task.FromResult(mailboxes);
         }
@@ -477,8 +482,8 @@ public sealed class FakeMssanteOperator : IMssanteOperator
         ArgumentNullException.ThrowIfNull(mailbox);
         lock (_gate)
         {
-            var store = AuthorizeMailbox(grant, mailbox);
-            return Task.FromResult<IOperatorMailbox>(new FakeOperatorMailbox(this, grant, store));
+            var store = AuthorizeMailbox(grant, mailbox, out var access);
+            return Task.FromResult<IOperatorMailbox>(new FakeOperatorMailbox(this, grant, store, DescriptorFor(store, access)));
         }
     }
 
@@ -624,17 +629,28 @@ public sealed class FakeMssanteOperator : IMssanteOperator
     internal DateTimeOffset Now => TimeProvider.GetUtcNow();
 
     /// <summary>Checks the grant and the access at each operation, and runs the operator's expiry job.</summary>
-    internal FakeMailboxStore AuthorizeMailbox(OperatorGrant grant, MssanteAddress mailbox)
+    internal FakeMailboxStore AuthorizeMailbox(OperatorGrant grant, MssanteAddress mailbox, out FakeAccess access)
     {
         var account = Authorize(grant);
-        var allowed = account.Address == mailbox || (_organisations.TryGetValue(mailbox, out var org) && org.IsDelegate(account.UserName));
-        if (!allowed || !_stores.TryGetValue(mailbox, out var store))
+        if (!_stores.TryGetValue(mailbox, out var store) || AccessOf(account, store) is not { } granted)
         {
-            throw new MailboxAccessDeniedException($"The account {account.UserName} may not open the mailbox {mailbox}: it is neither theirs nor one they are a delegate of.");
+            throw new MailboxAccessDeniedException($"The account {account.UserName} may not open the mailbox {mailbox}: it is neither theirs nor shared with them.");
         }
+        access = granted;
         store.Expire(Options.Policies.Retention, Now);
         return store;
     }
+
+    /// <summary>The account's access to a mailbox: owner, delegate, colleague with folders shared, or none.</summary>
+    private FakeAccess? AccessOf(FakeAccount account, FakeMailboxStore store) =>
+        account.Address == store.Descriptor.Address ? FakeAccess.Owner
+        : _organisations.TryGetValue(store.Descriptor.Address, out var org) && org.IsDelegate(account.UserName) ? FakeAccess.Delegate
+        : store.Folders.Any(f => (f.Acl.GetValueOrDefault(account.Address.Value) ?? string.Empty).Contains('l', StringComparison.Ordinal)) ? new FakeAccess(account.Address.Value, false)
+        : null;
+
+    /// <summary>The mailbox as the account sees it: a colleague's, of which only folders are shared, is a personal one not theirs.</summary>
+    internal static MailboxDescriptor DescriptorFor(FakeMailboxStore store, FakeAccess access) =>
+        access.IsColleague ? store.Descriptor with { Kind = MailboxKind.Personal, IsOwn = false } : store.Descriptor;
 
     internal SubmissionResult Submit(FakeMailboxStore sender, MimeMessage message, SubmissionEnvelope envelope)
     {

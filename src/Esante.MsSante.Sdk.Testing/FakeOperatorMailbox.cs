@@ -6,24 +6,40 @@ using MimeKit;
 namespace Esante.MsSante.Testing;
 
 /// <summary>A mailbox opened at the fake operator. Each call re-checks the sign-in and the delegation, as a server does.</summary>
-internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGrant grant, FakeMailboxStore store) : IOperatorMailbox
+internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGrant grant, FakeMailboxStore store, MailboxDescriptor descriptor) : IOperatorMailbox
 {
     private bool _disposed;
 
-    public MailboxDescriptor Mailbox => store.Descriptor;
+    // The signed-in account's access, as of the running call (set under the operator's lock).
+    private FakeAccess _access = FakeAccess.Owner;
+
+    public MailboxDescriptor Mailbox => descriptor;
 
     public Task<IReadOnlyList<MailFolder>> ListFoldersAsync(CancellationToken cancellationToken = default) =>
-        Run<IReadOnlyList<MailFolder>>(s => s.Folders.Select(FakeMailboxStore.Describe).ToList());
+        Run<IReadOnlyList<MailFolder>>(s => s.Folders.Where(f => _access.RightsOn(f).Contains('l', StringComparison.Ordinal)).Select(FakeMailboxStore.Describe).ToList());
 
     public Task<MailFolder> CreateFolderAsync(string path, CancellationToken cancellationToken = default) =>
-        Run(s => FakeMailboxStore.Describe(s.Add(path)));
+        Run(s =>
+        {
+            var slash = path.LastIndexOf('/');
+            if (_access.IsColleague)
+            {
+                _ = slash < 0 ? throw Denied() : _access.Need(s.Folder(path[..slash]), "k");
+            }
+            return FakeMailboxStore.Describe(s.Add(path));
+        });
 
     public Task<MailFolder> RenameFolderAsync(string path, string newPath, CancellationToken cancellationToken = default) =>
-        Run(s => FakeMailboxStore.Describe(s.Rename(path, newPath)));
+        Run(s =>
+        {
+            _access.Need(s.Folder(path), "x");
+            return FakeMailboxStore.Describe(s.Rename(path, newPath));
+        });
 
     public Task DeleteFolderAsync(string path, CancellationToken cancellationToken = default) =>
         Run(s =>
         {
+            _access.Need(s.Folder(path), "x");
             s.Remove(path);
             return true;
         });
@@ -32,7 +48,7 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
     {
         var summaries = await Run(s =>
         {
-            var folder = s.Folder(folderPath);
+            var folder = _access.Need(s.Folder(folderPath), "r");
             return folder.Messages.Select(m => FakeMailboxStore.Summarize(folder, m)).ToList();
         }).ConfigureAwait(false);
         foreach (var summary in summaries)
@@ -46,7 +62,7 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
     {
         var (uidValidity, last) = await Run(s =>
         {
-            var folder = s.Folder(folderPath);
+            var folder = _access.Need(s.Folder(folderPath), "r");
             return (folder.UidValidity, after is { } a && a.UidValidity == folder.UidValidity ? a.Uid : folder.NextUid - 1);
         }).ConfigureAwait(false);
         while (!cancellationToken.IsCancellationRequested)
@@ -79,13 +95,15 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
         Run(s =>
         {
             var (folder, stored) = s.Locate(message);
+            _access.Need(folder, "r");
             return (FakeMailboxStore.Summarize(folder, stored), StoredMessage.Parse(stored.Raw));
         });
 
     public Task StoreFlagsAsync(MessageRef message, MessageFlags flags, IReadOnlyCollection<string> keywords, bool add, CancellationToken cancellationToken = default) =>
         Run(s =>
         {
-            var (_, stored) = s.Locate(message);
+            var (folder, stored) = s.Locate(message);
+            _access.Need(folder, flags == MessageFlags.Seen && keywords.Count == 0 ? "s" : "w");
             stored.Flags = add ? stored.Flags | flags : stored.Flags & ~flags;
             if (add)
             {
@@ -101,8 +119,9 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
     public Task<MessageRef> MoveAsync(MessageRef message, string targetFolderPath, CancellationToken cancellationToken = default) =>
         Run(s =>
         {
-            var target = s.Folder(targetFolderPath);
+            var target = _access.Need(s.Folder(targetFolderPath), "i");
             var (folder, stored) = s.Locate(message);
+            _access.Need(folder, "rte");
             var moved = stored.CopyAs(target.NextUid++);
             folder.Messages.Remove(stored);
             target.Messages.Add(moved);
@@ -113,6 +132,7 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
         Run(s =>
         {
             var (folder, stored) = s.Locate(message);
+            _access.Need(folder, "te");
             return folder.Messages.Remove(stored);
         });
 
@@ -122,7 +142,7 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
         var raw = StoredMessage.Serialize(message);
         return Run(s =>
         {
-            var folder = s.Folder(folderPath);
+            var folder = _access.Need(s.Folder(folderPath), "i");
             var stored = s.Append(folder, raw, flags, server.Now);
             server.Record(s, folder, stored);
             return new MessageRef(folder.Path, folder.UidValidity, stored.Uid);
@@ -133,18 +153,25 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(envelope);
-        return Run(s => server.Submit(s, message, envelope));
+        return Run(s => _access.IsColleague ? throw Denied() : server.Submit(s, message, envelope));
     }
 
     public Task<QuotaReport> GetQuotaAsync(CancellationToken cancellationToken = default) =>
-        Run(s => new QuotaReport(s.UsedBytes, s.QuotaBytes));
+        Run(s => _access.IsColleague
+            ? throw new NotSupportedException("The operator reports a mailbox's quota to its owner and delegates only.")
+            : new QuotaReport(s.UsedBytes, s.QuotaBytes));
 
     public Task<string?> GetSettingAsync(string name, CancellationToken cancellationToken = default) =>
-        Run(s => s.Settings.GetValueOrDefault(name));
+        Run(s =>
+        {
+            _access.Need(s.FolderWithRole(FolderRole.Inbox), "r");
+            return s.Settings.GetValueOrDefault(name);
+        });
 
     public Task SetSettingAsync(string name, string? value, CancellationToken cancellationToken = default) =>
         Run(s =>
         {
+            _access.Need(s.FolderWithRole(FolderRole.Inbox), "w");
             if (value is null)
             {
                 s.Settings.Remove(name);
@@ -170,10 +197,35 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
         });
     }
 
+    public Task<IReadOnlyList<FolderAclEntry>> GetAccessAsync(string folderPath, CancellationToken cancellationToken = default) =>
+        Run<IReadOnlyList<FolderAclEntry>>(s =>
+        {
+            var folder = _access.Need(s.Folder(folderPath), "a");
+            return [new FolderAclEntry(s.Descriptor.Address.Value, FakeAccess.OwnerRights), .. folder.Acl.Select(e => new FolderAclEntry(e.Key, e.Value))];
+        });
+
+    public Task SetAccessAsync(string folderPath, string identifier, string? rights, CancellationToken cancellationToken = default) =>
+        Run(s =>
+        {
+            var folder = _access.Need(s.Folder(folderPath), "a");
+            if (rights is null)
+            {
+                folder.Acl.Remove(identifier);
+            }
+            else
+            {
+                folder.Acl[identifier] = rights;
+            }
+            return true;
+        });
+
     // As on a real operator (ManageSieve signs in as the person), the rules are the mailbox owner's own.
-    private static FakeMailboxStore OwnRules(FakeMailboxStore store) => store.Descriptor.Kind == MailboxKind.Personal
+    private FakeMailboxStore OwnRules(FakeMailboxStore store) => descriptor is { Kind: MailboxKind.Personal, IsOwn: true }
         ? store
-        : throw new NotSupportedException("An organisational mailbox's rules are set by its own account at the operator, not by a delegate.");
+        : throw new NotSupportedException("A mailbox's rules are set by its own account at the operator, not by a delegate or a colleague.");
+
+    private static MailboxAccessDeniedException Denied() =>
+        new("The operator refused: this account's rights on the folder do not allow it (Permission denied).");
 
     public ValueTask DisposeAsync()
     {
@@ -195,7 +247,8 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
         }
         lock (server.Gate)
         {
-            return operation(server.AuthorizeMailbox(grant, store.Descriptor.Address));
+            var authorized = server.AuthorizeMailbox(grant, store.Descriptor.Address, out _access);
+            return operation(authorized);
         }
     }
 }

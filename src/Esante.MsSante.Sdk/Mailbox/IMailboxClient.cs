@@ -1,3 +1,4 @@
+using Esante.MsSante.Addressing;
 using Esante.MsSante.Contacts;
 using Esante.MsSante.Messages;
 using Esante.MsSante.Operators;
@@ -75,6 +76,7 @@ public interface IMailboxClient : IAsyncDisposable
     /// Every policy is checked first; a refused message sends nothing.
     /// </summary>
     /// <exception cref="MessageRejectedException">A policy refused the message; every violation is listed.</exception>
+    /// <exception cref="MailboxAccessDeniedException">The mailbox is a colleague's of which only folders are shared with this account.</exception>
     /// <exception cref="RecipientsRejectedException">The operator refused recipients; nothing was sent.</exception>
     /// <exception cref="QuotaExceededException">The mailbox is full; nothing was sent.</exception>
     Task<SubmissionResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken = default);
@@ -150,6 +152,26 @@ public interface IMailboxClient : IAsyncDisposable
     /// <exception cref="ArgumentException">The mailbox has no tag with this name.</exception>
     /// <exception cref="MessageNotFoundException">The message is not there any more.</exception>
     Task UntagAsync(MessageRef message, string tagName, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Shares a folder with a colleague of the operator (« Partager un dossier »; a contact folder is
+    /// <c>Contacts/&lt;name&gt;</c>), or changes their role. They then see this mailbox among theirs (a colleague's personal
+    /// mailbox, in which only what is shared shows) and can do what the role allows; nothing can be sent in its name.
+    /// </summary>
+    /// <exception cref="FolderNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="MailboxAccessDeniedException">This account may not share the folder.</exception>
+    /// <exception cref="NotSupportedException">The operator does not share folders (no IMAP ACL).</exception>
+    Task ShareFolderAsync(string folderPath, MssanteAddress colleague, ShareRole role, CancellationToken cancellationToken = default);
+
+    /// <summary>Stops sharing a folder with a colleague.</summary>
+    /// <exception cref="FolderNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="MailboxAccessDeniedException">This account may not change the folder's sharing.</exception>
+    Task UnshareFolderAsync(string folderPath, MssanteAddress colleague, CancellationToken cancellationToken = default);
+
+    /// <summary>The colleagues a folder is shared with, and their roles.</summary>
+    /// <exception cref="FolderNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="MailboxAccessDeniedException">This account may not see the folder's sharing.</exception>
+    Task<IReadOnlyList<FolderShare>> GetFolderSharesAsync(string folderPath, CancellationToken cancellationToken = default);
 
     /// <summary>The mailbox's contact folders (« Listes de contacts »), by name.</summary>
     Task<IReadOnlyList<string>> GetContactFoldersAsync(CancellationToken cancellationToken = default);

@@ -182,6 +182,10 @@ public class MailboxClient : IMailboxClient, IDisposable
     public virtual async Task<SubmissionResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (Mailbox.Kind == MailboxKind.Personal && !Mailbox.IsOwn)
+        {
+            throw new MailboxAccessDeniedException($"The mailbox {Mailbox.Address} is a colleague's, of which only folders are shared: nothing is sent in their name.");
+        }
         var violations = Check(message);
         var (signature, unknownSignature) = await _settings.SignatureForAsync(message, cancellationToken).ConfigureAwait(false);
         if (unknownSignature is not null)
@@ -364,6 +368,37 @@ public class MailboxClient : IMailboxClient, IDisposable
     private static MessageTag FindTag(IReadOnlyList<MessageTag> tags, string name) =>
         tags.FirstOrDefault(t => string.Equals(t.Name, name?.Trim(), StringComparison.OrdinalIgnoreCase))
         ?? throw new ArgumentException("The mailbox has no tag with this name: create it first.", nameof(name));
+
+    /// <inheritdoc/>
+    public virtual Task ShareFolderAsync(string folderPath, MssanteAddress colleague, ShareRole role, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(colleague);
+        CheckFolderPath(folderPath, nameof(folderPath));
+        if (colleague == Mailbox.Address)
+        {
+            throw new ArgumentException("A folder is shared with someone else than its mailbox.", nameof(colleague));
+        }
+        return _mailbox.SetAccessAsync(folderPath, colleague.Value, FolderShare.RightsOf(role), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public virtual Task UnshareFolderAsync(string folderPath, MssanteAddress colleague, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(colleague);
+        CheckFolderPath(folderPath, nameof(folderPath));
+        return _mailbox.SetAccessAsync(folderPath, colleague.Value, null, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public virtual async Task<IReadOnlyList<FolderShare>> GetFolderSharesAsync(string folderPath, CancellationToken cancellationToken = default)
+    {
+        CheckFolderPath(folderPath, nameof(folderPath));
+        var entries = await _mailbox.GetAccessAsync(folderPath, cancellationToken).ConfigureAwait(false);
+        return entries
+            .Where(e => !string.Equals(e.Identifier, Mailbox.Address.Value, StringComparison.OrdinalIgnoreCase))
+            .Select(e => new FolderShare(e.Identifier, FolderShare.RoleOf(e.Rights), e.Rights))
+            .ToList();
+    }
 
     /// <inheritdoc/>
     public virtual Task<IReadOnlyList<string>> GetContactFoldersAsync(CancellationToken cancellationToken = default) => _contacts.GetFoldersAsync(cancellationToken);

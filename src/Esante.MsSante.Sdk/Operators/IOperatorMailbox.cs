@@ -75,6 +75,18 @@ public interface IOperatorMailbox : IAsyncDisposable
     /// <summary>Reports the storage used and the limit.</summary>
     Task<QuotaReport> GetQuotaAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>Who else may use a folder, and how (IMAP ACL): the owner's own entry included.</summary>
+    /// <exception cref="FolderNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="MailboxAccessDeniedException">This account may not see the folder's sharing.</exception>
+    /// <exception cref="NotSupportedException">The operator does not share folders (no ACL).</exception>
+    Task<IReadOnlyList<FolderAclEntry>> GetAccessAsync(string folderPath, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives an account rights on a folder, or with null takes them away.</summary>
+    /// <exception cref="FolderNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="MailboxAccessDeniedException">This account may not share the folder.</exception>
+    /// <exception cref="NotSupportedException">The operator does not share folders (no ACL).</exception>
+    Task SetAccessAsync(string folderPath, string identifier, string? rights, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// A setting of the mailbox kept at the operator, shared by everyone who opens the mailbox (IMAP METADATA, RFC 5464,
     /// under <c>/shared/vendor/esante-mssante/</c>), or null when it was never set.

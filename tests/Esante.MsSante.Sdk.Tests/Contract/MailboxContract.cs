@@ -705,13 +705,16 @@ public abstract class MailboxContract
     }
 
     [Fact]
-    public async Task A_delegate_cannot_change_the_rules_of_an_organisational_mailbox()
+    public async Task A_delegate_cannot_change_the_rules_nor_the_sharing_of_an_organisational_mailbox()
     {
         var alice = await CreateUserAsync();
         var org = await CreateOrganisationalMailboxAsync(alice);
         await using var orgBox = await (await SignInAsync(alice)).OpenMailboxAsync(org);
         await Assert.ThrowsAsync<NotSupportedException>(() => orgBox.SetRulesAsync(new MailboxRules { NotificationAddress = alice.Address.Value }));
         await Assert.ThrowsAsync<NotSupportedException>(() => orgBox.GetRulesAsync());
+        // Nor share its folders: delegates have every right but administering them.
+        var other = await CreateUserAsync();
+        await Assert.ThrowsAsync<MailboxAccessDeniedException>(() => orgBox.ShareFolderAsync("INBOX", other.Address, ShareRole.Viewer));
     }
 
     [Fact]
@@ -826,6 +829,42 @@ public abstract class MailboxContract
         Assert.Empty(await box.GetContactsAsync("Laboratoires"));
         await Assert.ThrowsAsync<FolderNotFoundException>(() => box.GetContactsAsync("Inconnu"));
         await Assert.ThrowsAsync<ArgumentException>(() => box.AddContactAsync("Cardiologues", new Esante.MsSante.Contacts.Contact("Nom\r\nBcc: x@y.fr")));
+    }
+
+    [Fact]
+    public async Task A_shared_contact_folder_serves_the_colleague_with_the_rights_of_their_role_and_no_more()
+    {
+        var alice = await CreateUserAsync();
+        var bob = await CreateUserAsync();
+        await using var aliceBox = await OpenOwnAsync(alice);
+        await aliceBox.CreateContactFolderAsync("Cardiologues");
+        await aliceBox.AddContactAsync("Cardiologues", new Esante.MsSante.Contacts.Contact("Dr Jean MARTIN") { Email = "jean.martin@chu-angers.mssante.fr" });
+
+        await aliceBox.ShareFolderAsync("Contacts/Cardiologues", bob.Address, ShareRole.Viewer);
+
+        var share = Assert.Single(await aliceBox.GetFolderSharesAsync("Contacts/Cardiologues"));
+        Assert.Equal(bob.Address.Value, share.Grantee, ignoreCase: true);
+        Assert.Equal(ShareRole.Viewer, share.Role);
+        var bobSession = await SignInAsync(bob);
+        var seen = Assert.Single(await bobSession.ListMailboxesAsync(), m => m.Address == alice.Address);
+        Assert.Equal(MailboxKind.Personal, seen.Kind);
+        Assert.False(seen.IsOwn);
+        await using var shared = await bobSession.OpenMailboxAsync(alice.Address);
+        Assert.Equal(["Cardiologues"], await shared.GetContactFoldersAsync());
+        Assert.DoesNotContain(await shared.GetFoldersAsync(), f => f.Role == FolderRole.Inbox);
+        Assert.Equal("Dr Jean MARTIN", Assert.Single(await shared.GetContactsAsync("Cardiologues")).Contact.FullName);
+        await Assert.ThrowsAsync<MailboxAccessDeniedException>(() => shared.AddContactAsync("Cardiologues", new Esante.MsSante.Contacts.Contact("Intrus")));
+        await Assert.ThrowsAsync<MailboxAccessDeniedException>(() => shared.SendAsync(Letter(alice.Address, "En son nom")));
+
+        // A connection already open may see new rights only later (Dovecot caches them 30 s): the colleague opens it again.
+        await aliceBox.ShareFolderAsync("Contacts/Cardiologues", bob.Address, ShareRole.Manager);
+        await using var managed = await (await SignInAsync(bob)).OpenMailboxAsync(alice.Address);
+        await managed.AddContactAsync("Cardiologues", new Esante.MsSante.Contacts.Contact("Dr Paul DURAND"));
+        Assert.Equal(2, (await aliceBox.GetContactsAsync("Cardiologues")).Count);
+
+        await aliceBox.UnshareFolderAsync("Contacts/Cardiologues", bob.Address);
+        Assert.Empty(await aliceBox.GetFolderSharesAsync("Contacts/Cardiologues"));
+        Assert.DoesNotContain(await (await SignInAsync(bob)).ListMailboxesAsync(), m => m.Address == alice.Address);
     }
 
     private static string RawWithFromLines(TestUser from, TestUser to) => string.Join("\r\n",

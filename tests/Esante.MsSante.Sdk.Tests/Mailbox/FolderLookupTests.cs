@@ -80,6 +80,11 @@ public sealed class FolderLookupTests
 
         public Task<QuotaReport> GetQuotaAsync(CancellationToken cancellationToken = default) => inner.GetQuotaAsync(cancellationToken);
 
+        public Task<IReadOnlyList<FolderAclEntry>> GetAccessAsync(string folderPath, CancellationToken cancellationToken = default) => inner.GetAccessAsync(folderPath, cancellationToken);
+
+        public Task SetAccessAsync(string folderPath, string identifier, string? rights, CancellationToken cancellationToken = default) =>
+            inner.SetAccessAsync(folderPath, identifier, rights, cancellationToken);
+
         public Task<string?> GetSettingAsync(string name, CancellationToken cancellationToken = default) => inner.GetSettingAsync(name, cancellationToken);
 
         public Task SetSettingAsync(string name, string? value, CancellationToken cancellationToken = default) => inner.SetSettingAsync(name, value, cancellationToken);

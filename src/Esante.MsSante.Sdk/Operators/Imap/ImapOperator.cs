@@ -73,9 +73,9 @@ public sealed class ImapOperator : IMssanteOperator
             {
                 mailboxes.Add(new MailboxDescriptor(grant.Address, MailboxKind.Personal, grant.Address.Value, IsOwn: true));
             }
-            foreach (var owner in await SharedOwnersAsync(imap, cancellationToken).ConfigureAwait(false))
+            foreach (var (owner, kind) in await SharedOwnersAsync(imap, cancellationToken).ConfigureAwait(false))
             {
-                mailboxes.Add(new MailboxDescriptor(owner, MailboxKind.Organisational, owner.Value, IsOwn: false));
+                mailboxes.Add(new MailboxDescriptor(owner, kind, owner.Value, IsOwn: false));
             }
             imapGrant.ReturnConnection(imap);
             return mailboxes;
@@ -99,13 +99,13 @@ public sealed class ImapOperator : IMssanteOperator
             {
                 return new ImapOperatorMailbox(_options, imapGrant.Credential, _time, new MailboxDescriptor(mailbox, MailboxKind.Personal, mailbox.Value, IsOwn: true), string.Empty, imap);
             }
-            if (!(await SharedOwnersAsync(imap, cancellationToken).ConfigureAwait(false)).Contains(mailbox))
+            if ((await SharedOwnersAsync(imap, cancellationToken).ConfigureAwait(false)).FirstOrDefault(o => o.Owner == mailbox) is not { Owner: not null } found)
             {
                 throw new MailboxAccessDeniedException($"The account {grant.UserName} may not open the mailbox {mailbox}: it is neither theirs nor shared with them.");
             }
             var shared = OtherUsersNamespace(imap)!;
             var prefix = shared.Path.TrimEnd(shared.DirectorySeparator) + shared.DirectorySeparator + mailbox.Value + shared.DirectorySeparator;
-            return new ImapOperatorMailbox(_options, imapGrant.Credential, _time, new MailboxDescriptor(mailbox, MailboxKind.Organisational, mailbox.Value, IsOwn: false), prefix, imap);
+            return new ImapOperatorMailbox(_options, imapGrant.Credential, _time, new MailboxDescriptor(mailbox, found.Kind, mailbox.Value, IsOwn: false), prefix, imap);
         }
         catch
         {
@@ -184,7 +184,11 @@ public sealed class ImapOperator : IMssanteOperator
     }
 
     /// <summary>The owners whose mailboxes are shared with this user (the first level of the shared namespace).</summary>
-    private static async Task<List<MssanteAddress>> SharedOwnersAsync(ImapClient imap, CancellationToken cancellationToken)
+    /// <summary>
+    /// The accounts that share something with this one, from the other users' namespace: an organisational mailbox when
+    /// its INBOX is shared (the account is a delegate), a colleague's personal mailbox when only some folders are.
+    /// </summary>
+    private static async Task<List<(MssanteAddress Owner, MailboxKind Kind)>> SharedOwnersAsync(ImapClient imap, CancellationToken cancellationToken)
     {
         if (OtherUsersNamespace(imap) is not { } shared)
         {
@@ -193,8 +197,10 @@ public sealed class ImapOperator : IMssanteOperator
         var root = imap.GetFolder(shared);
         var owners = await root.GetSubfoldersAsync(subscribedOnly: false, cancellationToken).ConfigureAwait(false);
         return owners
-            .Select(o => MssanteAddress.TryParse(o.Name, out var address) ? address : null)
-            .OfType<MssanteAddress>()
+            .Select(o => (Owner: MssanteAddress.TryParse(o.Name, out var address) ? address : null,
+                Kind: o.Attributes.HasFlag(MailKit.FolderAttributes.NoSelect) || o.Attributes.HasFlag(MailKit.FolderAttributes.NonExistent) ? MailboxKind.Personal : MailboxKind.Organisational))
+            .Where(o => o.Owner is not null)
+            .Select(o => (o.Owner!, o.Kind))
             .ToList();
     }
 

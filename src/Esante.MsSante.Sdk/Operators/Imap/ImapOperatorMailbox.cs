@@ -360,6 +360,50 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             return report;
         }, idempotent: true, cancellationToken);
 
+    public Task<IReadOnlyList<FolderAclEntry>> GetAccessAsync(string folderPath, CancellationToken cancellationToken = default) =>
+        ImapAsync(async imap =>
+        {
+            var folder = await AclFolderAsync(imap, folderPath, cancellationToken).ConfigureAwait(false);
+            var acl = await AdministerAsync(() => folder.GetAccessControlListAsync(cancellationToken)).ConfigureAwait(false);
+            return (IReadOnlyList<FolderAclEntry>)acl.Select(a => new FolderAclEntry(a.Name, a.Rights.ToString())).ToList();
+        }, idempotent: true, cancellationToken);
+
+    public Task SetAccessAsync(string folderPath, string identifier, string? rights, CancellationToken cancellationToken = default) =>
+        ImapAsync(async imap =>
+        {
+            var folder = await AclFolderAsync(imap, folderPath, cancellationToken).ConfigureAwait(false);
+            return await AdministerAsync(async () =>
+            {
+                if (rights is null)
+                {
+                    await folder.RemoveAccessAsync(identifier, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await folder.SetAccessRightsAsync(identifier, new AccessRights(rights), cancellationToken).ConfigureAwait(false);
+                }
+                return true;
+            }).ConfigureAwait(false);
+        }, idempotent: true, cancellationToken);
+
+    private async Task<IMailFolder> AclFolderAsync(ImapClient imap, string folderPath, CancellationToken cancellationToken) =>
+        imap.Capabilities.HasFlag(ImapCapabilities.Acl)
+            ? await FolderAsync(imap, folderPath, cancellationToken).ConfigureAwait(false)
+            : throw new NotSupportedException("The IMAP server does not support ACL (RFC 4314): it cannot share folders.");
+
+    /// <summary>Runs an ACL command: on a folder that exists, NO means the account lacks the administer right.</summary>
+    private static async Task<T> AdministerAsync<T>(Func<Task<T>> command)
+    {
+        try
+        {
+            return await command().ConfigureAwait(false);
+        }
+        catch (ImapCommandException e) when (e.Response == ImapCommandResponse.No)
+        {
+            throw new MailboxAccessDeniedException($"The operator refused: this account may not see or change who shares the folder ({e.ResponseText}).");
+        }
+    }
+
     public Task<string?> GetSettingAsync(string name, CancellationToken cancellationToken = default)
     {
         var tag = SettingTag(name);
@@ -452,9 +496,9 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
     private Task<ManageSieveClient> OpenSieveAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (Mailbox.Kind != MailboxKind.Personal)
+        if (Mailbox.Kind != MailboxKind.Personal || !Mailbox.IsOwn)
         {
-            throw new NotSupportedException("An organisational mailbox's rules are set by its own account at the operator, not by a delegate.");
+            throw new NotSupportedException("A mailbox's rules are set by its own account at the operator, not by a delegate or a colleague.");
         }
         return ManageSieveClient.ConnectAsync(_options, _credential, _time, cancellationToken);
     }
@@ -502,6 +546,11 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         catch (ImapCommandException e) when (IsOverQuota(e))
         {
             throw new QuotaExceededException("The mailbox is full: delete messages and empty the Trash to free space.", _quota);
+        }
+        catch (ImapCommandException e) when (e.Response == ImapCommandResponse.No && e.ResponseText.Contains("Permission denied", StringComparison.OrdinalIgnoreCase))
+        {
+            // [NOPERM] (RFC 5530): a folder shared with fewer rights than the operation needs.
+            throw new MailboxAccessDeniedException($"The operator refused: this account's rights on the folder do not allow it ({e.ResponseText}).");
         }
         catch (MailKit.FolderNotFoundException e)
         {
@@ -607,8 +656,13 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         foreach (var folder in all)
         {
             // Dovecot lists another user's INBOX as the root of their tree (shared/owner), and opens it as shared/owner/INBOX too.
-            if (_prefix.Length > 0 && folder.FullName == _prefix[..^1] && !folder.Attributes.HasFlag(FolderAttributes.NoSelect))
+            if (_prefix.Length > 0 && folder.FullName == _prefix[..^1])
             {
+                // Not selectable when only some folders are shared: a colleague's INBOX stays theirs.
+                if (folder.Attributes.HasFlag(FolderAttributes.NoSelect) || folder.Attributes.HasFlag(FolderAttributes.NonExistent))
+                {
+                    continue;
+                }
                 result.Add((new MailFolder("INBOX", "INBOX", FolderRole.Inbox, folder.Count, folder.Unread, folder.DirectorySeparator), folder));
                 continue;
             }
