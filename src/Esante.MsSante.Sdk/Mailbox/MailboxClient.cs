@@ -543,7 +543,13 @@ public class MailboxClient : IMailboxClient, IDisposable
         {
             violations.AddRange(HeaderValuePolicy.Evaluate($"file name of attachment {i + 1}", message.Attachments[i].FileName));
         }
-        violations.AddRange(_policies.Attachments.Evaluate(message.Attachments.Select(a => a.Length)));
+        if (message.Xdm is { } xdm)
+        {
+            violations.AddRange(xdm.Problems().Select(p => new PolicyViolation(PolicyViolationCodes.XdmIncomplete, p, "Xdm")));
+        }
+        // The XDM archive counts by its documents' size (the zip is at most that, plus a few hundred bytes).
+        violations.AddRange(_policies.Attachments.Evaluate(message.Attachments.Select(a => a.Length)
+            .Concat(message.Xdm?.Documents.Select(d => (long)(d.Content?.Length ?? 0)) ?? [])));
         return violations;
     }
 

@@ -51,12 +51,26 @@ public static class MssanteMessageComposer
             mime.Headers.Add(HeaderId.DispositionNotificationTo, new MailboxAddress(fromDisplayName ?? string.Empty, from.Value).ToString());
         }
 
+        if (message.Xdm is { } xdm)
+        {
+            // Référentiel #2 §3.8: the CDA documents' types, and whether the archive holds a qualified INS (always, here).
+            var cdaCodes = xdm.Documents.Where(d => d.IsCda).Select(d => d.TypeCode.Code).Distinct().ToList();
+            if (cdaCodes.Count > 0)
+            {
+                mime.Headers.Add(MssanteHeaders.CodeCda, string.Join(",", cdaCodes));
+                mime.Headers.Add(MssanteHeaders.Ins, "O");
+            }
+        }
+
         var builder = new BodyBuilder
         {
             TextBody = Signed(message.TextBody ?? (message.HtmlBody is null ? string.Empty : null), signature),
             HtmlBody = SignedHtml(message.HtmlBody, signature),
         };
-        mime.Body = WithAttachments(builder.ToMessageBody(), message.Attachments);
+        var attachments = message.Xdm is { } package
+            ? [OutgoingAttachment.FromBytes(Xdm.XdmPackage.FileName, package.ToZip(date), "application/zip"), .. message.Attachments]
+            : message.Attachments;
+        mime.Body = WithAttachments(builder.ToMessageBody(), attachments);
         foreach (var part in mime.BodyParts.OfType<TextPart>())
         {
             part.ContentType.Charset = "utf-8";

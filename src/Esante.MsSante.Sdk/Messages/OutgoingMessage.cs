@@ -53,6 +53,13 @@ public sealed class OutgoingMessage
     /// <summary>Whether to end the message with a signature of the mailbox. Default true (nothing is added when the mailbox has none).</summary>
     public bool IncludeSignature { get; set; } = true;
 
+    /// <summary>
+    /// Documents for the patient record (ECO.2.1.1), sent as the IHE XDM archive <c>IHE_XDM.zip</c>; the message then
+    /// carries <c>X-MSS-CODECDA</c> (the CDA documents' types) and <c>X-MSS-INS</c>. Add the same documents as PDF
+    /// attachments too, for readers without software (ECO.2.1.1), and use <see cref="Xdm.XdmPackage.Subject"/> as the subject.
+    /// </summary>
+    public Xdm.XdmPackage? Xdm { get; set; }
+
     /// <summary>Every recipient: To, then Cc, then Bcc.</summary>
     public IEnumerable<Recipient> AllRecipients => To.Concat(Cc).Concat(Bcc);
 }

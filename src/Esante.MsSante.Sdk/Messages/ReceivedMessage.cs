@@ -58,6 +58,24 @@ public sealed class ReceivedMessage
     /// <summary>Whether the message ends a conversation with a patient (<c>X-MSS-MES: FIN</c> or subject <c>[FIN]</c>).</summary>
     public bool EndsPatientConversation { get; }
 
+    /// <summary>
+    /// Reads the message's IHE XDM archive (the <c>IHE_XDM.zip</c> attachment): its documents and their metadata, each
+    /// checked against its declared size and hash. Null when the message has none.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The attachment is not a readable XDM archive.</exception>
+    public Xdm.XdmArchive? ReadXdmArchive()
+    {
+        var part = Mime.Attachments.OfType<MimePart>().FirstOrDefault(p => string.Equals(p.FileName, Xdm.XdmPackage.FileName, StringComparison.OrdinalIgnoreCase));
+        if (part?.Content is null)
+        {
+            return null;
+        }
+        using var zip = new MemoryStream();
+        part.Content.DecodeTo(zip);
+        zip.Position = 0;
+        return Xdm.XdmArchive.Read(zip);
+    }
+
     /// <summary>The whole MIME message, for what this type does not expose.</summary>
     public MimeMessage Mime { get; }
 

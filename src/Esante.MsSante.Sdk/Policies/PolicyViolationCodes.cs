@@ -29,4 +29,7 @@ public static class PolicyViolationCodes
 
     /// <summary>The message asks for a signature the mailbox does not have.</summary>
     public const string SignatureUnknown = "MSS-SIGNATURE-UNKNOWN";
+
+    /// <summary>The message's XDM package lacks a document, a code, its source or its author.</summary>
+    public const string XdmIncomplete = "MSS-XDM-INCOMPLETE";
 }

@@ -867,6 +867,30 @@ public abstract class MailboxContract
         Assert.DoesNotContain(await (await SignInAsync(bob)).ListMailboxesAsync(), m => m.Address == alice.Address);
     }
 
+    [Fact]
+    public async Task Documents_sent_as_an_XDM_archive_arrive_with_their_metadata_intact_and_the_national_headers()
+    {
+        var alice = await CreateUserAsync();
+        var bob = await CreateUserAsync();
+        await using var aliceBox = await OpenOwnAsync(alice);
+        await using var bobBox = await OpenOwnAsync(bob);
+        var package = Esante.MsSante.Tests.Messages.XdmTests.Package();
+        var letter = Letter(bob.Address, package.Subject("Compte rendu de consultation"), "Veuillez trouver le compte rendu.");
+        letter.Xdm = package;
+        letter.Attachments.Add(OutgoingAttachment.FromBytes("CR.pdf", Esante.MsSante.Tests.Messages.XdmTests.Pdf, "application/pdf"));
+        await aliceBox.SendAsync(letter);
+
+        var summary = await WaitForMessageAsync(bobBox, s => s.Subject == letter.Subject);
+        var received = await bobBox.ReadMessageAsync(summary.Ref);
+        Assert.Equal("11488-4", received.Mime.Headers[MssanteHeaders.CodeCda]);
+        Assert.Equal("O", received.Mime.Headers[MssanteHeaders.Ins]);
+        var archive = received.ReadXdmArchive()!;
+        Assert.Equal("279035121518989^^^&1.2.250.1.213.1.4.8&ISO^NH", archive.PatientId);
+        Assert.Equal(2, archive.Documents.Count);
+        Assert.All(archive.Documents, d => Assert.True(d.IsIntact));
+        Assert.Equal(Esante.MsSante.Tests.Messages.XdmTests.Cda, archive.Documents[0].Content);
+    }
+
     private static string RawWithFromLines(TestUser from, TestUser to) => string.Join("\r\n",
         "From: " + from.Address.Value,
         "To: " + to.Address.Value,

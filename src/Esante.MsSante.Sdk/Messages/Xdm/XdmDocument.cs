@@ -1,0 +1,69 @@
+namespace Esante.MsSante.Messages.Xdm;
+
+/// <summary>
+/// A document for an IHE XDM archive: its bytes, type and the XDS metadata (ITI TF-3) the sender's software knows. The
+/// codes come from the national value sets (CI-SIS « Partage de documents de santé »): the SDK does not choose them.
+/// </summary>
+public sealed class XdmDocument
+{
+    /// <summary>The document's bytes: a CDA R2 document (<c>text/xml</c>) or a PDF (<c>application/pdf</c>).</summary>
+    public required byte[] Content { get; init; }
+
+    /// <summary>The media type: <c>text/xml</c> for CDA, <c>application/pdf</c>…</summary>
+    public required string MimeType { get; init; }
+
+    /// <summary>The title shown to the recipient.</summary>
+    public required string Title { get; init; }
+
+    /// <summary>The document type (typeCode, LOINC), e.g. <c>11488-4</c> « Compte rendu de consultation ». For a CDA, its <c>code</c>.</summary>
+    public required XdmCode TypeCode { get; init; }
+
+    /// <summary>The document class (classCode).</summary>
+    public required XdmCode ClassCode { get; init; }
+
+    /// <summary>The format (formatCode), e.g. the CDA template's.</summary>
+    public required XdmCode FormatCode { get; init; }
+
+    /// <summary>The kind of facility where the care took place (healthcareFacilityTypeCode).</summary>
+    public required XdmCode HealthcareFacilityTypeCode { get; init; }
+
+    /// <summary>The clinical specialty (practiceSettingCode).</summary>
+    public required XdmCode PracticeSettingCode { get; init; }
+
+    /// <summary>The confidentiality (confidentialityCode); normal by default.</summary>
+    public XdmCode ConfidentialityCode { get; init; } = XdmCode.NormalConfidentiality;
+
+    /// <summary>The document's unique identifier (an OID, or OID^extension); a <c>2.25.</c> UUID-based OID when null.</summary>
+    public string? UniqueId { get; init; }
+
+    /// <summary>When the document was created; the package's time when null.</summary>
+    public DateTimeOffset? CreationTime { get; init; }
+
+    /// <summary>The language; French by default.</summary>
+    public string LanguageCode { get; init; } = "fr-FR";
+
+    /// <summary>Whether this is a CDA document (its type code then goes into <c>X-MSS-CODECDA</c>).</summary>
+    public bool IsCda => MimeType.Equals("text/xml", StringComparison.OrdinalIgnoreCase) || MimeType.Equals("application/xml", StringComparison.OrdinalIgnoreCase);
+
+    internal IEnumerable<string> Problems(int position)
+    {
+        var what = $"document {position}";
+        if (Content is null || Content.Length == 0)
+        {
+            yield return $"The {what} has no content.";
+        }
+        if (string.IsNullOrWhiteSpace(MimeType) || string.IsNullOrWhiteSpace(Title) || Title.Any(char.IsControl) || MimeType.Any(char.IsControl))
+        {
+            yield return $"The {what} needs a media type and a title, each on one line.";
+        }
+        foreach (var problem in new[]
+        {
+            TypeCode?.Problems($"{what}'s typeCode"), ClassCode?.Problems($"{what}'s classCode"), FormatCode?.Problems($"{what}'s formatCode"),
+            HealthcareFacilityTypeCode?.Problems($"{what}'s healthcareFacilityTypeCode"), PracticeSettingCode?.Problems($"{what}'s practiceSettingCode"),
+            ConfidentialityCode?.Problems($"{what}'s confidentialityCode"),
+        }.SelectMany(p => p ?? ["A code of the " + what + " is missing."]))
+        {
+            yield return problem;
+        }
+    }
+}

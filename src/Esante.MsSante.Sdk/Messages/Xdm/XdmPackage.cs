@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Net;
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Xml.Linq;
+using Esante.MsSante.Addressing;
+
+namespace Esante.MsSante.Messages.Xdm;
+
+/// <summary>
+/// An IHE XDM archive (ITI TF-1 §16, ITI-32) for documents sent to a patient record by MSSanté (ECO.2.1.1): README.TXT and
+/// INDEX.HTM at the root, <c>IHE_XDM/SUBSET01/METADATA.XML</c> (an ebRIM SubmitObjectsRequest: one submission set, one
+/// document entry per document, the patient identified by their qualified INS, ECO.2.1.2) beside the documents.
+/// Attach it with <see cref="OutgoingMessage.Xdm"/>: the message then gets <c>IHE_XDM.zip</c> and the
+/// <c>X-MSS-CODECDA</c> and <c>X-MSS-INS</c> headers.
+/// </summary>
+public sealed class XdmPackage
+{
+    /// <summary>The attachment's file name.</summary>
+    public const string FileName = "IHE_XDM.zip";
+
+    /// <summary>The patient, by their qualified INS.</summary>
+    public required QualifiedIns Patient { get; init; }
+
+    /// <summary>The author of the documents.</summary>
+    public required XdmAuthor Author { get; init; }
+
+    /// <summary>The submission's source: the OID of the sending organisation or software.</summary>
+    public required string SourceId { get; init; }
+
+    /// <summary>The submission set's content type (contentTypeCode), e.g. the care context.</summary>
+    public required XdmCode ContentTypeCode { get; init; }
+
+    /// <summary>The documents, at least one.</summary>
+    public IList<XdmDocument> Documents { get; } = new List<XdmDocument>();
+
+    /// <summary>
+    /// The subject the national rule gives such a message (ECO.2.1.3): <c>XDM/1.0/DDM+&lt;label&gt; &lt;NOM&gt; &lt;prénom&gt; &lt;date of birth&gt;</c>.
+    /// </summary>
+    /// <param name="label">What the documents are, e.g. « Compte rendu d'hospitalisation ».</param>
+    /// <param name="withBirthDate">Whether to add the birth date (optional in the rule).</param>
+    public string Subject(string label, bool withBirthDate = true)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(label);
+        var subject = $"XDM/1.0/DDM+{label.Trim()} {Patient.BirthName.ToUpperInvariant()} {Patient.FirstGivenName}";
+        return withBirthDate ? subject + " " + Patient.BirthDate.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture) : subject;
+    }
+
+    /// <summary>What keeps the package from being written: empty when it is complete.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (Documents.Count == 0)
+        {
+            problems.Add("An XDM archive holds at least one document.");
+        }
+        problems.AddRange(Documents.SelectMany((d, i) => d.Problems(i + 1)));
+        problems.AddRange(ContentTypeCode?.Problems("submission set's contentTypeCode") ?? ["The submission set's contentTypeCode is missing."]);
+        if (string.IsNullOrWhiteSpace(SourceId) || !SourceId.All(c => char.IsAsciiDigit(c) || c == '.'))
+        {
+            problems.Add("The submission's source is an OID (digits and dots).");
+        }
+        if (Author is null || string.IsNullOrWhiteSpace(Author.NationalId) || string.IsNullOrWhiteSpace(Author.FamilyName) ||
+            $"{Author.NationalId}{Author.FamilyName}{Author.GivenName}".Any(c => char.IsControl(c) || c is '^' or '&' or '|' or '~' or '\\'))
+        {
+            problems.Add("The author needs a national identifier and a name, without HL7 separators (^ & | ~ \\).");
+        }
+        return problems;
+    }
+
+    /// <summary>Writes the archive.</summary>
+    /// <param name="now">The submission time.</param>
+    /// <exception cref="InvalidOperationException">The package is incomplete (see <see cref="Problems"/>).</exception>
+    public byte[] ToZip(DateTimeOffset now)
+    {
+        if (Problems() is [var first, ..])
+        {
+            throw new InvalidOperationException("The XDM package is incomplete: " + first);
+        }
+        var files = Documents.Select((d, i) => (Document: d, Uri: string.Create(CultureInfo.InvariantCulture, $"DOC{i + 1:D4}.{Extension(d.MimeType)}"))).ToList();
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            Add(zip, "README.TXT", Encoding.UTF8.GetBytes(Readme(now)));
+            Add(zip, "INDEX.HTM", Encoding.UTF8.GetBytes(Index(files)));
+            Add(zip, "IHE_XDM/SUBSET01/METADATA.XML", Encoding.UTF8.GetBytes(XdmMetadata.Write(this, files, now).ToString(SaveOptions.DisableFormatting)));
+            foreach (var (document, uri) in files)
+            {
+                Add(zip, "IHE_XDM/SUBSET01/" + uri, document.Content);
+            }
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>A new unique identifier: the <c>2.25.</c> OID of a random UUID (ITU-T X.667).</summary>
+    internal static string NewOid()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        RandomNumberGenerator.Fill(bytes);
+        return "2.25." + new BigInteger(bytes, isUnsigned: true, isBigEndian: true).ToString(CultureInfo.InvariantCulture);
+    }
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5350", Justification = "The XDS hash slot is SHA-1 by definition (ITI TF-3 §4.2.3.2.12): integrity of the transfer, not a security control.")]
+    internal static string Sha1(byte[] content) => Convert.ToHexString(SHA1.HashData(content)).ToLowerInvariant();
+
+    private static string Extension(string mimeType) => mimeType.ToLowerInvariant() switch
+    {
+        "text/xml" or "application/xml" => "XML",
+        "application/pdf" => "PDF",
+        "text/plain" => "TXT",
+        "image/jpeg" => "JPG",
+        "image/tiff" => "TIF",
+        _ => "BIN",
+    };
+
+    private static void Add(ZipArchive zip, string name, byte[] content)
+    {
+        using var entry = zip.CreateEntry(name, CompressionLevel.Optimal).Open();
+        entry.Write(content);
+    }
+
+    private string Readme(DateTimeOffset now) =>
+        "IHE XDM archive (IHE ITI Technical Framework, Cross-Enterprise Document Media Interchange)\r\n" +
+        $"Created {now.UtcDateTime:yyyy-MM-dd HH:mm} UTC by Esante.MsSante for an MSSanté message.\r\n" +
+        $"Documents: {Documents.Count}, in IHE_XDM/SUBSET01/, described by IHE_XDM/SUBSET01/METADATA.XML.\r\n" +
+        "Open INDEX.HTM to list them.\r\n";
+
+    private static string Index(IEnumerable<(XdmDocument Document, string Uri)> files)
+    {
+        var index = new StringBuilder("<!DOCTYPE html>\r\n<html lang=\"fr\"><head><meta charset=\"utf-8\"><title>IHE XDM</title></head><body>\r\n<h1>Documents</h1>\r\n<ul>\r\n");
+        foreach (var (document, uri) in files)
+        {
+            index.Append("<li><a href=\"IHE_XDM/SUBSET01/").Append(uri).Append("\">").Append(WebUtility.HtmlEncode(document.Title)).Append("</a></li>\r\n");
+        }
+        return index.Append("</ul>\r\n</body></html>\r\n").ToString();
+    }
+}
