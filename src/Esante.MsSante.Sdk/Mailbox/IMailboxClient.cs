@@ -121,7 +121,8 @@ public interface IMailboxClient : IAsyncDisposable
     /// <summary>
     /// Replaces the mailbox's signatures, kept at the operator for every application that opens the mailbox. From then on
     /// <see cref="SendAsync"/> ends each message with the default one, or the one the message names
-    /// (<see cref="OutgoingMessage.SignatureName"/>), after a « -- » line.
+    /// (<see cref="OutgoingMessage.SignatureName"/>), after a « -- » line. A client already open elsewhere sees the change
+    /// within a minute (ten minutes when it had found no signature).
     /// </summary>
     /// <exception cref="ArgumentException">A name is empty, on several lines, over 64 characters or used twice; a text is missing or over 10,000 characters; the default is not one of them.</exception>
     /// <exception cref="NotSupportedException">The operator keeps no settings (IMAP METADATA).</exception>

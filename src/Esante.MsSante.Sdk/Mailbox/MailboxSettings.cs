@@ -6,8 +6,8 @@ namespace Esante.MsSante.Mailbox;
 
 /// <summary>
 /// The mailbox's preferences kept at the operator as JSON settings (signatures, tags): read, checked and written here, so
-/// <see cref="MailboxClient"/> only says what to do with them. Signatures are remembered for a minute, since every send
-/// needs them.
+/// <see cref="MailboxClient"/> only says what to do with them. Signatures are remembered for a minute (ten when there are
+/// none), since every send needs them: another application's change shows within that time.
 /// </summary>
 internal sealed class MailboxSettings(IOperatorMailbox mailbox, TimeProvider time)
 {
@@ -15,6 +15,10 @@ internal sealed class MailboxSettings(IOperatorMailbox mailbox, TimeProvider tim
     private const string TagsName = "tags";
     private const int MaxSignatureLength = 10_000;
     private static readonly TimeSpan SignaturesFreshFor = TimeSpan.FromMinutes(1);
+
+    // A mailbox that never had signatures is asked again less often: on Dovecot, reading a setting never written costs a
+    // reconnection (see ImapOperatorMailbox.GetSettingAsync).
+    private static readonly TimeSpan NoSignaturesFreshFor = TimeSpan.FromMinutes(10);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private volatile CachedSignatures? _signatures;
@@ -63,7 +67,7 @@ internal sealed class MailboxSettings(IOperatorMailbox mailbox, TimeProvider tim
         }
         var cached = _signatures;
         MailboxSignatures signatures;
-        if (cached is not null && time.GetUtcNow() - cached.ReadAt < SignaturesFreshFor)
+        if (cached is not null && time.GetUtcNow() - cached.ReadAt < (cached.Signatures.Signatures.Count == 0 ? NoSignaturesFreshFor : SignaturesFreshFor))
         {
             signatures = cached.Signatures;
         }
