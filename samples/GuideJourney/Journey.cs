@@ -131,8 +131,9 @@ public static class Journey
         {
             Say($"« {patientFolder.Name} » holds a message from {summary.From} (MSSanté: {(summary.IsMssante ? "yes" : "no")}, unread: {(summary.IsRead ? "no" : "yes")}).");
         }
-        var inboxCount = (await mailbox.GetFolderAsync(FolderRole.Inbox)).MessageCount;
-        Say($"The inbox holds {inboxCount} message(s): the patient's message was filed apart.");
+        var inbox = await mailbox.GetMessagesAsync().ToListAsync();
+        var fromPatients = inbox.Count(m => m.From?.Address.EndsWith("@" + MssanteAddress.PatientDomain, StringComparison.OrdinalIgnoreCase) == true);
+        Say($"The inbox holds {inbox.Count} message(s), {fromPatients} of them from a patient: the patient's message was filed apart.");
 
         Step("Out of office (« Hors du bureau ») and a notification address, on the personal mailbox");
         await using (var personal = await session.OpenMailboxAsync(mailboxes.First(m => m.Kind == MailboxKind.Personal).Address))
