@@ -648,9 +648,14 @@ public sealed class FakeMssanteOperator : IMssanteOperator
         : store.Folders.Any(f => (f.Acl.GetValueOrDefault(account.Address.Value) ?? string.Empty).Contains('l', StringComparison.Ordinal)) ? new FakeAccess(account.Address.Value, false)
         : null;
 
-    /// <summary>The mailbox as the account sees it: a colleague's, of which only folders are shared, is a personal one not theirs.</summary>
+    /// <summary>
+    /// The mailbox as the account sees it: a colleague's, of which only folders are shared, is a personal one not theirs; one
+    /// whose INBOX they may open is an organisational one to them, as on Dovecot (its root is selectable).
+    /// </summary>
     internal static MailboxDescriptor DescriptorFor(FakeMailboxStore store, FakeAccess access) =>
-        access.IsColleague ? store.Descriptor with { Kind = MailboxKind.Personal, IsOwn = false } : store.Descriptor;
+        !access.IsColleague ? store.Descriptor
+        : access.RightsOn(store.FolderWithRole(FolderRole.Inbox)).Contains('l', StringComparison.Ordinal) ? store.Descriptor with { Kind = MailboxKind.Organisational, IsOwn = false }
+        : store.Descriptor with { Kind = MailboxKind.Personal, IsOwn = false };
 
     internal SubmissionResult Submit(FakeMailboxStore sender, MimeMessage message, SubmissionEnvelope envelope)
     {

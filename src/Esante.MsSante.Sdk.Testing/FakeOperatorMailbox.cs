@@ -103,8 +103,19 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
         Run(s =>
         {
             var (folder, stored) = s.Locate(message);
-            _access.Need(folder, flags == MessageFlags.Seen && keywords.Count == 0 ? "s" : "w");
+            _access.Need(folder, "r");
+            // RFC 4314: \Seen needs 's', \Deleted 't', other flags and keywords 'w'; what the account may not set is
+            // left as it is without failing the command, as Dovecot does.
+            var rights = _access.RightsOn(folder);
+            var settable = (rights.Contains('s', StringComparison.Ordinal) ? MessageFlags.Seen : MessageFlags.None)
+                | (rights.Contains('t', StringComparison.Ordinal) ? MessageFlags.Deleted : MessageFlags.None)
+                | (rights.Contains('w', StringComparison.Ordinal) ? ~(MessageFlags.Seen | MessageFlags.Deleted) : MessageFlags.None);
+            flags &= settable;
             stored.Flags = add ? stored.Flags | flags : stored.Flags & ~flags;
+            if (!rights.Contains('w', StringComparison.Ordinal))
+            {
+                return true;
+            }
             if (add)
             {
                 stored.Keywords.UnionWith(keywords);
@@ -164,14 +175,14 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
     public Task<string?> GetSettingAsync(string name, CancellationToken cancellationToken = default) =>
         Run(s =>
         {
-            _access.Need(s.FolderWithRole(FolderRole.Inbox), "r");
+            ThrowIfColleague();
             return s.Settings.GetValueOrDefault(name);
         });
 
     public Task SetSettingAsync(string name, string? value, CancellationToken cancellationToken = default) =>
         Run(s =>
         {
-            _access.Need(s.FolderWithRole(FolderRole.Inbox), "w");
+            ThrowIfColleague();
             if (value is null)
             {
                 s.Settings.Remove(name);
@@ -223,6 +234,15 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
     private FakeMailboxStore OwnRules(FakeMailboxStore store) => descriptor is { Kind: MailboxKind.Personal, IsOwn: true }
         ? store
         : throw new NotSupportedException("A mailbox's rules are set by its own account at the operator, not by a delegate or a colleague.");
+
+    // As the real operator: a colleague's settings (signatures, tags) are theirs, only folders are shared.
+    private void ThrowIfColleague()
+    {
+        if (_access.IsColleague)
+        {
+            throw new MailboxAccessDeniedException("A colleague's mailbox settings are not shared with this account.");
+        }
+    }
 
     private static MailboxAccessDeniedException Denied() =>
         new("The operator refused: this account's rights on the folder do not allow it (Permission denied).");

@@ -97,6 +97,10 @@ internal sealed class ContactFolders(IOperatorMailbox mailbox, TimeProvider time
         {
             throw new ArgumentException($"The contact's e-mail address is not one address: {error}", nameof(contact));
         }
+        if (contact.Note is { } note && (note.Length > 10_000 || note.Any(c => char.IsControl(c) && c is not ('\r' or '\n' or '\t'))))
+        {
+            throw new ArgumentException("A contact's note is at most 10,000 characters, without control characters other than line breaks and tabs.", nameof(contact));
+        }
         foreach (var field in new[] { contact.Phone, contact.Organisation, contact.Title, contact.NationalId })
         {
             if (field is not null && (field.Length > 200 || field.Any(char.IsControl)))

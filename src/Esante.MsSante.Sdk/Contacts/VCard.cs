@@ -86,6 +86,7 @@ internal static class VCard
         .Replace(",", "\\,", StringComparison.Ordinal)
         .Replace(";", "\\;", StringComparison.Ordinal)
         .Replace("\r\n", "\n", StringComparison.Ordinal)
+        .Replace('\r', '\n')
         .Replace("\n", "\\n", StringComparison.Ordinal);
 
     private static string Unescape(string value)

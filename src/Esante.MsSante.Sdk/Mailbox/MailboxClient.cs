@@ -182,10 +182,7 @@ public class MailboxClient : IMailboxClient, IDisposable
     public virtual async Task<SubmissionResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (Mailbox.Kind == MailboxKind.Personal && !Mailbox.IsOwn)
-        {
-            throw new MailboxAccessDeniedException($"The mailbox {Mailbox.Address} is a colleague's, of which only folders are shared: nothing is sent in their name.");
-        }
+        ThrowIfColleagues();
         var violations = Check(message);
         var (signature, unknownSignature) = await _settings.SignatureForAsync(message, cancellationToken).ConfigureAwait(false);
         if (unknownSignature is not null)
@@ -255,6 +252,7 @@ public class MailboxClient : IMailboxClient, IDisposable
     public virtual async Task<SubmissionResult> SendReadReceiptAsync(MessageRef message, ReadReceipt receipt, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(receipt);
+        ThrowIfColleagues();
         var (summary, original) = await _mailbox.FetchMessageAsync(message, cancellationToken).ConfigureAwait(false);
         using (original)
         {
@@ -284,7 +282,7 @@ public class MailboxClient : IMailboxClient, IDisposable
                     "automatically. Ask the user, then send receipt.ConfirmedByUser().");
             }
             using var mdn = ReadReceiptComposer.Compose(original, receipt, Mailbox.Address, SenderDisplayName, to!, _productReference!, _time.GetUtcNow());
-            var result = await _mailbox.SubmitAsync(mdn, new SubmissionEnvelope(Mailbox.Address, [to!], DeliveryStatusRequest.Default), cancellationToken).ConfigureAwait(false);
+            var result = await _mailbox.SubmitAsync(mdn, new SubmissionEnvelope(Mailbox.Address, [to!], DeliveryStatusRequest.Never), cancellationToken).ConfigureAwait(false);
             _logger.ReadReceiptSent(result.MessageId, receipt.Disposition, Mailbox.Address.Value);
             try
             {
@@ -378,6 +376,12 @@ public class MailboxClient : IMailboxClient, IDisposable
         {
             throw new ArgumentException("A folder is shared with someone else than its mailbox.", nameof(colleague));
         }
+        if (string.Equals(folderPath, InboxPath, StringComparison.OrdinalIgnoreCase))
+        {
+            // Whoever may read an INBOX is its mailbox's delegate and sends in its name: that is the operator's delegation
+            // (« Délégation sur votre boîte aux lettres »), not a folder share.
+            throw new ArgumentException("The inbox is not shared folder by folder: delegation of a mailbox is granted by the operator.", nameof(folderPath));
+        }
         return _mailbox.SetAccessAsync(folderPath, colleague.Value, FolderShare.RightsOf(role), cancellationToken);
     }
 
@@ -438,9 +442,9 @@ public class MailboxClient : IMailboxClient, IDisposable
             {
                 throw new ArgumentException($"The out-of-office subject is refused: {subjectViolation.Message}", nameof(rules));
             }
-            if (string.IsNullOrWhiteSpace(reply.Text))
+            if (string.IsNullOrWhiteSpace(reply.Text) || reply.Text.Any(c => char.IsControl(c) && c is not ('\r' or '\n' or '\t')))
             {
-                throw new ArgumentException("The out-of-office reply needs a text.", nameof(rules));
+                throw new ArgumentException("The out-of-office reply needs a text, without control characters other than line breaks and tabs.", nameof(rules));
             }
             if (reply.FirstDay > reply.LastDay)
             {
@@ -507,6 +511,15 @@ public class MailboxClient : IMailboxClient, IDisposable
 
     /// <summary>Closes the operator mailbox.</summary>
     protected virtual ValueTask DisposeAsyncCore() => _mailbox.DisposeAsync();
+
+    /// <summary>Nothing goes out in the name of a colleague whose folders only are shared with this account.</summary>
+    private void ThrowIfColleagues()
+    {
+        if (Mailbox.Kind == MailboxKind.Personal && !Mailbox.IsOwn)
+        {
+            throw new MailboxAccessDeniedException($"The mailbox {Mailbox.Address} is a colleague's, of which only folders are shared: nothing is sent in their name.");
+        }
+    }
 
     /// <summary>The display name messages go out under: none for a mailbox whose name is its address, not "addr" &lt;addr&gt;.</summary>
     private string? SenderDisplayName =>

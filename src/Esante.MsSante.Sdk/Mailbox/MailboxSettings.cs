@@ -77,8 +77,9 @@ internal sealed class MailboxSettings(IOperatorMailbox mailbox, TimeProvider tim
             {
                 signatures = await GetSignaturesAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (NotSupportedException)
+            catch (Exception e) when (e is NotSupportedException or InvalidDataException or MailboxAccessDeniedException)
             {
+                // No settings here, or ones the SDK cannot read: the message goes without a signature rather than not at all.
                 signatures = MailboxSignatures.None;
                 _signatures = new CachedSignatures(signatures, time.GetUtcNow());
             }

@@ -714,7 +714,8 @@ public abstract class MailboxContract
         await Assert.ThrowsAsync<NotSupportedException>(() => orgBox.GetRulesAsync());
         // Nor share its folders: delegates have every right but administering them.
         var other = await CreateUserAsync();
-        await Assert.ThrowsAsync<MailboxAccessDeniedException>(() => orgBox.ShareFolderAsync("INBOX", other.Address, ShareRole.Viewer));
+        var sent = await orgBox.GetFolderAsync(FolderRole.Sent);
+        await Assert.ThrowsAsync<MailboxAccessDeniedException>(() => orgBox.ShareFolderAsync(sent.Path, other.Address, ShareRole.Viewer));
     }
 
     [Fact]
@@ -852,7 +853,10 @@ public abstract class MailboxContract
         await using var shared = await bobSession.OpenMailboxAsync(alice.Address);
         Assert.Equal(["Cardiologues"], await shared.GetContactFoldersAsync());
         Assert.DoesNotContain(await shared.GetFoldersAsync(), f => f.Role == FolderRole.Inbox);
-        Assert.Equal("Dr Jean MARTIN", Assert.Single(await shared.GetContactsAsync("Cardiologues")).Contact.FullName);
+        var martin = Assert.Single(await shared.GetContactsAsync("Cardiologues"));
+        Assert.Equal("Dr Jean MARTIN", martin.Contact.FullName);
+        await Assert.ThrowsAsync<MailboxAccessDeniedException>(() => shared.SendReadReceiptAsync(martin.Ref, ReadReceipt.Displayed));
+        await Assert.ThrowsAsync<MailboxAccessDeniedException>(() => shared.GetSignaturesAsync());
         await Assert.ThrowsAsync<MailboxAccessDeniedException>(() => shared.AddContactAsync("Cardiologues", new Esante.MsSante.Contacts.Contact("Intrus")));
         await Assert.ThrowsAsync<MailboxAccessDeniedException>(() => shared.SendAsync(Letter(alice.Address, "En son nom")));
 

@@ -11,6 +11,7 @@ public sealed class MailboxRulesValidationTests
     {
         new MailboxRules { AutoReply = new AutoReply("Absent\r\nBcc: pirate@example.com", "Retour lundi.") },
         new MailboxRules { AutoReply = new AutoReply("Absent", "  ") },
+        new MailboxRules { AutoReply = new AutoReply("Absent", "Retour\u0007 lundi.") },
         new MailboxRules { AutoReply = new AutoReply("Absent", "Retour lundi.") { FirstDay = new DateOnly(2026, 12, 24), LastDay = new DateOnly(2026, 12, 1) } },
         new MailboxRules { AutoReply = new AutoReply("Absent", "Retour lundi.") { DaysBetweenReplies = 0 } },
         new MailboxRules { AutoReply = new AutoReply("Absent", "Retour lundi.") { DaysBetweenReplies = 366 } },
@@ -56,5 +57,15 @@ public sealed class MailboxRulesValidationTests
     {
         Assert.Equal("\"a\\\"b\\\\c\"", ManageSieveClient.Quote("a\"b\\c"));
         Assert.Throws<ArgumentException>(() => ManageSieveClient.Quote("a\r\nLOGOUT"));
+    }
+
+    [Fact]
+    public void The_script_writes_every_line_break_as_CRLF_and_requires_only_the_extensions_it_uses()
+    {
+        Assert.Equal("\"a\r\nb\r\nc\r\nd\"", SieveRulesScript.Quote("a\nb\rc\r\nd\0"));
+        Assert.Equal(["fileinto", "mailbox"], SieveRulesScript.ExtensionsFor(MailboxRules.None));
+        Assert.Equal(["fileinto", "mailbox", "vacation"], SieveRulesScript.ExtensionsFor(new MailboxRules { AutoReply = new AutoReply("a", "b") }));
+        var script = SieveRulesScript.Compose(MailboxRules.None, "a@chu.mssante.fr", "Échanges Patients", included: "perso", canInclude: false);
+        Assert.DoesNotContain("include", script, StringComparison.Ordinal);
     }
 }

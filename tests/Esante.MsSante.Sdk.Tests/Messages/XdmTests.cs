@@ -200,4 +200,32 @@ public class XdmTests
         Assert.Contains(e.Violations, v => v.Code == Esante.MsSante.Policies.PolicyViolationCodes.XdmIncomplete);
         Assert.Equal(deliveries, fake.Server.Deliveries.Count);
     }
+
+    [Fact]
+    public void An_archive_that_describes_too_many_documents_or_too_large_a_metadata_is_refused()
+    {
+        var many = new StringBuilder("<SubmitObjectsRequest xmlns:rim=\"urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0\"><rim:RegistryObjectList>");
+        for (var i = 0; i < 1001; i++)
+        {
+            many.Append("<rim:ExtrinsicObject/>");
+        }
+        many.Append("</rim:RegistryObjectList></SubmitObjectsRequest>");
+        Assert.Throws<InvalidDataException>(() => XdmArchive.Read(Zip(("IHE_XDM/SUBSET01/METADATA.XML", many.ToString()))));
+        Assert.Throws<InvalidDataException>(() => XdmArchive.Read(Zip(("IHE_XDM/SUBSET01/METADATA.XML", "<r>" + new string(' ', 5 * 1024 * 1024) + "</r>"))));
+    }
+
+    [Fact]
+    public void A_patient_name_holding_an_HL7_separator_is_a_problem_of_the_package()
+    {
+        var package = Package();
+        var odd = new XdmPackage
+        {
+            Patient = new QualifiedIns(package.Patient.Matricule, InsOid.Nir, "MARTIN^X", "Claire", package.Patient.BirthDate, AdministrativeSex.Female),
+            Author = package.Author,
+            SourceId = package.SourceId,
+            ContentTypeCode = package.ContentTypeCode,
+        };
+        odd.Documents.Add(package.Documents[0]);
+        Assert.Contains(odd.Problems(), p => p.Contains("patient's names", StringComparison.Ordinal));
+    }
 }

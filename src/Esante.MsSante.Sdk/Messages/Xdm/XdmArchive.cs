@@ -11,7 +11,12 @@ namespace Esante.MsSante.Messages.Xdm;
 public sealed class XdmArchive
 {
     private const string Subset = "IHE_XDM/SUBSET01/";
-    private const long MaxEntryBytes = 64L * 1024 * 1024;
+
+    // Bounds on what a received archive may make us hold: its attachment was at most a few tens of MB (the operators' limits),
+    // so more than this once decompressed is a zip bomb, not documents.
+    private const long MaxMetadataBytes = 4L * 1024 * 1024;
+    private const long MaxTotalBytes = 128L * 1024 * 1024;
+    private const int MaxDocuments = 1000;
 
     private XdmArchive(string? patientId, IReadOnlyList<XdmArchiveDocument> documents)
     {
@@ -33,9 +38,10 @@ public sealed class XdmArchive
         using var archive = new ZipArchive(zip, ZipArchiveMode.Read, leaveOpen: true);
         var metadataEntry = archive.GetEntry(Subset + "METADATA.XML") ?? throw new InvalidDataException("The archive has no IHE_XDM/SUBSET01/METADATA.XML: it is not an IHE XDM archive.");
         XDocument metadata;
+        var budget = MaxTotalBytes;
         try
         {
-            using var stream = metadataEntry.Open();
+            using var stream = new MemoryStream(ReadBounded(metadataEntry, MaxMetadataBytes, ref budget));
             metadata = XDocument.Load(XmlReader.Create(stream, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null }));
         }
         catch (XmlException e)
@@ -45,11 +51,22 @@ public sealed class XdmArchive
         var rim = XdmMetadata.Rim;
         var set = metadata.Descendants(rim + "RegistryPackage").FirstOrDefault();
         var documents = new List<XdmArchiveDocument>();
-        foreach (var entry in metadata.Descendants(rim + "ExtrinsicObject"))
+        var entries = metadata.Descendants(rim + "ExtrinsicObject").ToList();
+        if (entries.Count > MaxDocuments)
+        {
+            throw new InvalidDataException($"The archive describes {entries.Count} documents: more than {MaxDocuments} is not a message's archive.");
+        }
+        var read = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var entry in entries)
         {
             var uri = XdmMetadata.SlotValue(entry, "URI");
             var file = uri is null || uri.Contains("..", StringComparison.Ordinal) ? null : archive.GetEntry(Subset + uri);
-            var content = file is null || file.Length > MaxEntryBytes ? null : ReadAll(file);
+            byte[]? content = null;
+            if (file is not null && !read.TryGetValue(file.FullName, out content))
+            {
+                content = ReadBounded(file, budget, ref budget);
+                read[file.FullName] = content;
+            }
             var expectedHash = XdmMetadata.SlotValue(entry, "hash");
             var expectedSize = XdmMetadata.SlotValue(entry, "size");
             documents.Add(new XdmArchiveDocument
@@ -70,11 +87,23 @@ public sealed class XdmArchive
         return new XdmArchive(set is null ? null : XdmMetadata.ExternalOf(set, XdmMetadata.SubmissionSetPatientId), documents);
     }
 
-    private static byte[] ReadAll(ZipArchiveEntry entry)
+    /// <summary>Reads an entry whole, refusing it once it passes <paramref name="limit"/> or what is left of the archive's budget.</summary>
+    private static byte[] ReadBounded(ZipArchiveEntry entry, long limit, ref long budget)
     {
+        var allowed = Math.Min(limit, budget);
         using var stream = entry.Open();
         using var copy = new MemoryStream();
-        stream.CopyTo(copy);
+        var buffer = new byte[81920];
+        int count;
+        while ((count = stream.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            if (copy.Length + count > allowed)
+            {
+                throw new InvalidDataException("The XDM archive decompresses to more than a message's documents can be: it is refused.");
+            }
+            copy.Write(buffer, 0, count);
+        }
+        budget -= copy.Length;
         return copy.ToArray();
     }
 }

@@ -52,9 +52,9 @@ public sealed class XdmDocument
         {
             yield return $"The {what} has no content.";
         }
-        if (string.IsNullOrWhiteSpace(MimeType) || string.IsNullOrWhiteSpace(Title) || Title.Any(char.IsControl) || MimeType.Any(char.IsControl))
+        if (string.IsNullOrWhiteSpace(MimeType) || string.IsNullOrWhiteSpace(Title) || $"{Title}{MimeType}{UniqueId}{LanguageCode}".Any(char.IsControl))
         {
-            yield return $"The {what} needs a media type and a title, each on one line.";
+            yield return $"The {what} needs a media type and a title, and no control character in them, its identifier or its language.";
         }
         foreach (var problem in new[]
         {

@@ -62,6 +62,10 @@ public sealed class XdmPackage
         {
             problems.Add("The submission's source is an OID (digits and dots).");
         }
+        if (Patient is null || $"{Patient.BirthName}{Patient.FirstGivenName}".Any(c => char.IsControl(c) || c is '^' or '&' or '|' or '~' or '\\'))
+        {
+            problems.Add("The patient's names hold an HL7 separator (^ & | ~ \\) or a control character.");
+        }
         if (Author is null || string.IsNullOrWhiteSpace(Author.NationalId) || string.IsNullOrWhiteSpace(Author.FamilyName) ||
             $"{Author.NationalId}{Author.FamilyName}{Author.GivenName}".Any(c => char.IsControl(c) || c is '^' or '&' or '|' or '~' or '\\'))
         {

@@ -415,7 +415,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
                 var value = await inbox.GetMetadataAsync(tag, cancellationToken).ConfigureAwait(false);
                 return string.IsNullOrEmpty(value) ? null : value;
             }
-            catch (ImapProtocolException) when (!imap.IsConnected)
+            catch (ImapProtocolException e) when (!imap.IsConnected && e.Message.Contains("METADATA", StringComparison.Ordinal) && e.Message.Contains("NIL", StringComparison.Ordinal))
             {
                 // An entry never set comes back as NIL (RFC 5464 §4.2), which MailKit 4.18 cannot parse: it drops the
                 // connection, which the next call opens again. (Asking the parent with DEPTH 1 would avoid the NIL, but
@@ -446,10 +446,19 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
     }
 
     /// <summary>Settings live on the mailbox's INBOX (for an organisational mailbox, its INBOX in the shared namespace).</summary>
-    private async Task<IMailFolder> MetadataFolderAsync(ImapClient imap, CancellationToken cancellationToken) =>
-        imap.Capabilities.HasFlag(ImapCapabilities.Metadata)
-            ? await FolderAsync(imap, "INBOX", cancellationToken).ConfigureAwait(false)
-            : throw new NotSupportedException("The IMAP server does not support METADATA (RFC 5464): it cannot keep the mailbox's settings.");
+    private async Task<IMailFolder> MetadataFolderAsync(ImapClient imap, CancellationToken cancellationToken)
+    {
+        if (!imap.Capabilities.HasFlag(ImapCapabilities.Metadata))
+        {
+            throw new NotSupportedException("The IMAP server does not support METADATA (RFC 5464): it cannot keep the mailbox's settings.");
+        }
+        if (Mailbox is { Kind: MailboxKind.Personal, IsOwn: false })
+        {
+            // A colleague's settings (signatures, tags) are theirs: only folders are shared with this account.
+            throw new MailboxAccessDeniedException("A colleague's mailbox settings are not shared with this account.");
+        }
+        return await FolderAsync(imap, "INBOX", cancellationToken).ConfigureAwait(false);
+    }
 
     private static MetadataTag SettingTag(string name) =>
         name.Length > 0 && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')
@@ -459,6 +468,11 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
     public async Task<MailboxRules> GetRulesAsync(CancellationToken cancellationToken = default)
     {
         await using var sieve = await OpenSieveAsync(cancellationToken).ConfigureAwait(false);
+        // Rules apply only while our script is the active one (the person may have activated another in their webmail).
+        if (!(await sieve.ListScriptsAsync(cancellationToken).ConfigureAwait(false)).Contains((SieveRulesScript.Name, true)))
+        {
+            return MailboxRules.None;
+        }
         var script = await sieve.GetScriptAsync(SieveRulesScript.Name, cancellationToken).ConfigureAwait(false);
         return (script is null ? null : SieveRulesScript.Read(script)?.Rules) ?? MailboxRules.None;
     }
@@ -467,7 +481,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
     {
         ArgumentNullException.ThrowIfNull(rules);
         await using var sieve = await OpenSieveAsync(cancellationToken).ConfigureAwait(false);
-        var missing = SieveRulesScript.Extensions.Where(e => !sieve.SieveExtensions.Contains(e)).ToList();
+        var missing = SieveRulesScript.ExtensionsFor(rules).Where(e => !sieve.SieveExtensions.Contains(e)).ToList();
         if (rules.NotificationAddress is not null && !(sieve.Capabilities.GetValueOrDefault("NOTIFY") ?? string.Empty).Split(' ').Contains("mailto", StringComparer.OrdinalIgnoreCase))
         {
             missing.Add("enotify mailto");
@@ -485,7 +499,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         {
             included = null;
         }
-        await sieve.PutScriptAsync(SieveRulesScript.Name, SieveRulesScript.Compose(rules, Mailbox.Address.Value, patientFolder, included), cancellationToken).ConfigureAwait(false);
+        await sieve.PutScriptAsync(SieveRulesScript.Name, SieveRulesScript.Compose(rules, Mailbox.Address.Value, patientFolder, included, sieve.SieveExtensions.Contains("include")), cancellationToken).ConfigureAwait(false);
         if (active != SieveRulesScript.Name)
         {
             await sieve.SetActiveAsync(SieveRulesScript.Name, cancellationToken).ConfigureAwait(false);

@@ -113,7 +113,7 @@ internal sealed class ManageSieveClient : IAsyncDisposable
             await WriteAsync("\r\n"u8.ToArray(), timeout.Token).ConfigureAwait(false);
             (await ReadResponseAsync(timeout.Token).ConfigureAwait(false)).ThrowIfNotOk("PUTSCRIPT");
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is IOException or InvalidDataException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             throw Translate(e, "ManageSieve server", cancellationToken);
         }
@@ -148,6 +148,10 @@ internal sealed class ManageSieveClient : IAsyncDisposable
         }
         return "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
     }
+
+    /// <summary>A ManageSieve literal of ASCII text with its line end: <c>{n+}</c>, CRLF, the text, CRLF.</summary>
+    private static string Literal(string value) =>
+        $"{{{Encoding.UTF8.GetByteCount(value).ToString(System.Globalization.CultureInfo.InvariantCulture)}+}}\r\n{value}\r\n";
 
     private static CancellationTokenSource Deadline(TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -217,7 +221,8 @@ internal sealed class ManageSieveClient : IAsyncDisposable
         var (name, initial, respond) = credential.AccessToken is not null
             ? await BearerAsync(credential, offered, time, host, port, cancellationToken).ConfigureAwait(false)
             : await MailKitMechanismAsync(credential, offered, time, cancellationToken).ConfigureAwait(false);
-        await WriteAsync(Encoding.UTF8.GetBytes($"AUTHENTICATE {Quote(name)} {Quote(initial)}\r\n"), cancellationToken).ConfigureAwait(false);
+        // SASL data as literals: a quoted string holds at most 1,024 octets (RFC 5804 §4), less than a bearer token.
+        await WriteAsync(Encoding.UTF8.GetBytes($"AUTHENTICATE {Quote(name)} {Literal(initial)}"), cancellationToken).ConfigureAwait(false);
         while (true)
         {
             var line = await ReadLineTokensAsync(cancellationToken).ConfigureAwait(false);
@@ -225,7 +230,7 @@ internal sealed class ManageSieveClient : IAsyncDisposable
             {
                 // A server challenge: answered, or cancelled (RFC 5804 §2.1) when the mechanism has nothing more to say.
                 var answer = await respond(line[0].Text).ConfigureAwait(false);
-                await WriteAsync(Encoding.UTF8.GetBytes((answer is null ? "\"*\"" : Quote(answer)) + "\r\n"), cancellationToken).ConfigureAwait(false);
+                await WriteAsync(Encoding.UTF8.GetBytes(answer is null ? "\"*\"\r\n" : Literal(answer)), cancellationToken).ConfigureAwait(false);
                 continue;
             }
             var response = Response.From([], line);
@@ -286,7 +291,7 @@ internal sealed class ManageSieveClient : IAsyncDisposable
             await WriteAsync(Encoding.UTF8.GetBytes(command + "\r\n"), timeout.Token).ConfigureAwait(false);
             return await ReadResponseAsync(timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is IOException or InvalidDataException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             throw Translate(e, "ManageSieve server", cancellationToken);
         }
@@ -471,7 +476,7 @@ internal sealed class ManageSieveClient : IAsyncDisposable
             {
                 throw new InvalidOperationException($"The operator refused the rules script: {Text}");
             }
-            throw new MssanteConnectionException($"The ManageSieve server answered {command} with {Status}: {Text}");
+            throw new MssanteConnectionException($"The ManageSieve server refused {command} ({Status}{(Code is null ? string.Empty : " " + Code)}).");
         }
     }
 }

@@ -16,8 +16,24 @@ internal static class SieveRulesScript
     /// <summary>The script's name on the server.</summary>
     public const string Name = "esante-mssante";
 
-    /// <summary>The Sieve extensions the script may need.</summary>
-    public static readonly IReadOnlyList<string> Extensions = ["fileinto", "mailbox", "enotify", "vacation", "date", "relational", "include"];
+    /// <summary>The Sieve extensions a script for these rules needs (the person's script is included only where the server can).</summary>
+    public static IReadOnlyList<string> ExtensionsFor(MailboxRules rules)
+    {
+        var extensions = new List<string> { "fileinto", "mailbox" };
+        if (rules.NotificationAddress is not null)
+        {
+            extensions.Add("enotify");
+        }
+        if (rules.AutoReply is { } reply)
+        {
+            extensions.Add("vacation");
+            if (reply.FirstDay is not null || reply.LastDay is not null)
+            {
+                extensions.AddRange(["date", "relational"]);
+            }
+        }
+        return extensions;
+    }
 
     private const string Marker = "# esante-mssante-rules v1 ";
 
@@ -26,13 +42,16 @@ internal static class SieveRulesScript
     /// <param name="mailbox">The mailbox's address (the out-of-office reply answers mail sent to it).</param>
     /// <param name="patientFolder">Where messages from patients go.</param>
     /// <param name="included">The person's own script to run after these rules, if any.</param>
-    public static string Compose(MailboxRules rules, string mailbox, string patientFolder, string? included)
+    /// <param name="canInclude">Whether the server runs the include extension (else the person's script cannot be kept).</param>
+    public static string Compose(MailboxRules rules, string mailbox, string patientFolder, string? included, bool canInclude = true)
     {
+        included = canInclude ? included : null;
+        var extensions = ExtensionsFor(rules).Concat(included is null ? [] : ["include"]);
         var json = JsonSerializer.Serialize(new Stored(rules.AutoReply, rules.NotificationAddress, included), Json);
         var script = new StringBuilder()
             .Append("# Règles de la boîte MSSanté écrites par Esante.MsSante : modifiez-les par le SDK, pas ici.\r\n")
             .Append(Marker).Append(Convert.ToBase64String(Encoding.UTF8.GetBytes(json))).Append("\r\n")
-            .Append("require [").AppendJoin(", ", Extensions.Select(Quote)).Append("];\r\n")
+            .Append("require [").AppendJoin(", ", extensions.Select(Quote)).Append("];\r\n")
             .Append("if address :domain :is \"from\" ").Append(Quote(Addressing.MssanteAddress.PatientDomain)).Append(" {\r\n")
             .Append("  fileinto :create ").Append(Quote(patientFolder)).Append(";\r\n")
             .Append("}\r\n");
@@ -82,9 +101,14 @@ internal static class SieveRulesScript
         }
     }
 
-    /// <summary>A Sieve quoted string: backslash and double quote escaped; line breaks may stay (RFC 5228 §2.4.2).</summary>
+    /// <summary>
+    /// A Sieve quoted string: backslash and double quote escaped, every line break written CRLF (the only one RFC 5228 §2.4.2
+    /// allows), NUL dropped.
+    /// </summary>
     internal static string Quote(string value) =>
-        "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+        "\"" + value.Replace("\0", string.Empty, StringComparison.Ordinal)
+            .Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Replace("\n", "\r\n", StringComparison.Ordinal)
+            .Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>A mailto URI (RFC 6068): every character outside the unreserved ones and '@' percent-encoded.</summary>
     internal static string MailtoUri(string address)
