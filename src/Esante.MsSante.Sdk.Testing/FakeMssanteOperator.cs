@@ -678,7 +678,7 @@ public sealed class FakeMssanteOperator : IMssanteOperator
         {
             if (_stores.TryGetValue(recipient, out var store))
             {
-                DeliverLocked(store, raw, envelope.From.Value);
+                DeliverLocked(store, raw, envelope.NullReversePath ? string.Empty : envelope.From.Value);
             }
             else
             {

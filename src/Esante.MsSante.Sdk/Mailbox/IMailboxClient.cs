@@ -100,8 +100,8 @@ public interface IMailboxClient : IAsyncDisposable
     /// <summary>
     /// Returns a read receipt (MDN, RFC 8098) for a received message that asks for one (<c>Disposition-Notification-To</c>):
     /// displayed, processed, or an integration failure with its error. The receipt carries the original message whole,
-    /// goes out from this mailbox with a copy in Sent, and the original is marked <c>$MDNSent</c> (RFC 3503) so no second
-    /// receipt is sent for it.
+    /// goes out from this mailbox with the null reverse path (RFC 8098 §3: nothing bounces back) and a copy in Sent, and
+    /// the original is marked <c>$MDNSent</c> (RFC 3503) so no second receipt is sent for it.
     /// </summary>
     /// <param name="message">The received message.</param>
     /// <param name="receipt">What to report: <see cref="ReadReceipt.Displayed"/>, <see cref="ReadReceipt.Processed"/> or <see cref="ReadReceipt.IntegrationFailed"/>.</param>

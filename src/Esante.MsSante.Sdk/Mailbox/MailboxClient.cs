@@ -282,7 +282,7 @@ public class MailboxClient : IMailboxClient, IDisposable
                     "automatically. Ask the user, then send receipt.ConfirmedByUser().");
             }
             using var mdn = ReadReceiptComposer.Compose(original, receipt, Mailbox.Address, SenderDisplayName, to!, _productReference!, _time.GetUtcNow());
-            var result = await _mailbox.SubmitAsync(mdn, new SubmissionEnvelope(Mailbox.Address, [to!], DeliveryStatusRequest.Never), cancellationToken).ConfigureAwait(false);
+            var result = await _mailbox.SubmitAsync(mdn, new SubmissionEnvelope(Mailbox.Address, [to!], DeliveryStatusRequest.Never) { NullReversePath = true }, cancellationToken).ConfigureAwait(false);
             _logger.ReadReceiptSent(result.MessageId, receipt.Disposition, Mailbox.Address.Value);
             try
             {

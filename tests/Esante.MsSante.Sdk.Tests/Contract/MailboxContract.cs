@@ -553,6 +553,7 @@ public abstract class MailboxContract
         var mdnSummary = await WaitForMessageAsync(aliceBox, s => s.Subject == "CR consultation");
         var mdn = await aliceBox.ReadMessageAsync(mdnSummary.Ref);
         Assert.Equal(receipt.MessageId, mdn.MessageId);
+        Assert.Equal("<>", mdn.Mime.Headers[MimeKit.HeaderId.ReturnPath]?.Trim());
         var report = Assert.IsType<DispositionReport>(mdn.DispositionReport);
         Assert.Equal(sent.MessageId, report.OriginalMessageId);
         Assert.Equal(bob.Address.Value, report.FinalRecipient, ignoreCase: true);

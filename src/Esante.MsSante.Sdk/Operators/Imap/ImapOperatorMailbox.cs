@@ -767,7 +767,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             smtp.BeginSend(envelope.Recipients.Count, envelope.DeliveryStatus);
             try
             {
-                await smtp.SendAsync(FormatOptions.Default, message, new MailboxAddress(string.Empty, envelope.From.Value),
+                await smtp.SendAsync(FormatOptions.Default, message, new MailboxAddress(string.Empty, envelope.NullReversePath ? string.Empty : envelope.From.Value),
                     envelope.Recipients.Select(r => new MailboxAddress(string.Empty, r.Value)), cancellationToken).ConfigureAwait(false);
                 _smtpLastUsed = _time.GetUtcNow();
             }
