@@ -169,7 +169,7 @@ public interface IMailboxClient : IAsyncDisposable
     /// <exception cref="MailboxAccessDeniedException">This account may not change the folder's sharing.</exception>
     Task UnshareFolderAsync(string folderPath, MssanteAddress colleague, CancellationToken cancellationToken = default);
 
-    /// <summary>The colleagues a folder is shared with, and their roles.</summary>
+    /// <summary>The colleagues a folder is shared with, and their roles (entries for « anyone », groups or negative rights are not colleagues and are left out).</summary>
     /// <exception cref="FolderNotFoundException">The folder does not exist.</exception>
     /// <exception cref="MailboxAccessDeniedException">This account may not see the folder's sharing.</exception>
     Task<IReadOnlyList<FolderShare>> GetFolderSharesAsync(string folderPath, CancellationToken cancellationToken = default);

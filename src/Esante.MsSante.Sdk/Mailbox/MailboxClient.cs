@@ -398,8 +398,10 @@ public class MailboxClient : IMailboxClient, IDisposable
     {
         CheckFolderPath(folderPath, nameof(folderPath));
         var entries = await _mailbox.GetAccessAsync(folderPath, cancellationToken).ConfigureAwait(false);
+        // Colleagues only: not the owner, nor the special and negative entries of RFC 4314 (anyone, $group, -name).
         return entries
-            .Where(e => !string.Equals(e.Identifier, Mailbox.Address.Value, StringComparison.OrdinalIgnoreCase))
+            .Where(e => !string.Equals(e.Identifier, Mailbox.Address.Value, StringComparison.OrdinalIgnoreCase) &&
+                e.Identifier.Contains('@', StringComparison.Ordinal) && !e.Identifier.StartsWith('-') && !e.Identifier.StartsWith('$'))
             .Select(e => new FolderShare(e.Identifier, FolderShare.RoleOf(e.Rights), e.Rights))
             .ToList();
     }
