@@ -114,6 +114,19 @@ public interface IMailboxClient : IAsyncDisposable
     /// <exception cref="MessageNotFoundException">The message is not there any more.</exception>
     Task<SubmissionResult> SendReadReceiptAsync(MessageRef message, ReadReceipt receipt, CancellationToken cancellationToken = default);
 
+    /// <summary>The retention limits set for this mailbox's folders (« Conservation »), by folder path.</summary>
+    Task<IReadOnlyDictionary<string, RetentionPeriod>> GetFolderRetentionAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sets how long a folder keeps messages (« Activer la mise au rebut des messages »: days, weeks or months), or with null
+    /// keeps them forever. Kept at the operator with the mailbox; <see cref="ApplyRetentionAsync"/> applies these limits
+    /// over the application's retention policy.
+    /// </summary>
+    /// <exception cref="FolderNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="ArgumentException">The folder is the Trash, whose retention is the operator's.</exception>
+    /// <exception cref="NotSupportedException">The operator keeps no settings (IMAP METADATA).</exception>
+    Task SetFolderRetentionAsync(string folderPath, RetentionPeriod? period, CancellationToken cancellationToken = default);
+
     /// <summary>The mailbox's signatures, the default one and where it goes in replies (« Préférences → Signatures »).</summary>
     /// <exception cref="NotSupportedException">The operator keeps no settings (IMAP METADATA).</exception>
     Task<MailboxSignatures> GetSignaturesAsync(CancellationToken cancellationToken = default);
@@ -217,7 +230,8 @@ public interface IMailboxClient : IAsyncDisposable
     Task<QuotaReport> GetQuotaAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Deletes for good the messages older than their folder's retention (Trash 30 days, and the folders' own limits).
+    /// Deletes for good the messages older than their folder's retention (Trash 30 days, the policy's folder limits, and
+    /// those set for this mailbox with <see cref="SetFolderRetentionAsync"/>).
     /// Operators usually do this themselves; this makes it happen now.
     /// </summary>
     /// <returns>How many messages were deleted.</returns>

@@ -298,6 +298,51 @@ public class MailboxClient : IMailboxClient, IDisposable
     }
 
     /// <inheritdoc/>
+    public virtual Task<IReadOnlyDictionary<string, RetentionPeriod>> GetFolderRetentionAsync(CancellationToken cancellationToken = default) =>
+        _settings.GetRetentionAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual async Task SetFolderRetentionAsync(string folderPath, RetentionPeriod? period, CancellationToken cancellationToken = default)
+    {
+        CheckFolderPath(folderPath, nameof(folderPath));
+        var folder = (await GetFoldersAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(f => f.Path == folderPath)
+            ?? throw new FolderNotFoundException(folderPath);
+        if (folder.Role == FolderRole.Trash)
+        {
+            throw new ArgumentException("The Trash's retention is the operator's (30 days by default), not set per mailbox.", nameof(folderPath));
+        }
+        if (period is { Count: < 1 })
+        {
+            throw new ArgumentOutOfRangeException(nameof(period), "A retention limit is at least one day, week or month.");
+        }
+        await _settings.SetRetentionAsync(folderPath, period, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The policy's limits, with those set for this mailbox over them; the policy's alone where the operator keeps no settings.</summary>
+    private async Task<RetentionPolicy> EffectiveRetentionAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyDictionary<string, RetentionPeriod> own;
+        try
+        {
+            own = await _settings.GetRetentionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NotSupportedException or InvalidDataException or MailboxAccessDeniedException)
+        {
+            return _policies.Retention;
+        }
+        if (own.Count == 0)
+        {
+            return _policies.Retention;
+        }
+        var limits = new Dictionary<string, RetentionPeriod>(_policies.Retention.FolderLimits, StringComparer.OrdinalIgnoreCase);
+        foreach (var (folder, limit) in own)
+        {
+            limits[folder] = limit;
+        }
+        return new RetentionPolicy(_policies.Retention.TrashRetention, limits);
+    }
+
+    /// <inheritdoc/>
     public virtual Task<MailboxSignatures> GetSignaturesAsync(CancellationToken cancellationToken = default) => _settings.GetSignaturesAsync(cancellationToken);
 
     /// <inheritdoc/>
@@ -472,17 +517,18 @@ public class MailboxClient : IMailboxClient, IDisposable
     {
         var now = _time.GetUtcNow();
         var removed = 0;
+        var retention = await EffectiveRetentionAsync(cancellationToken).ConfigureAwait(false);
         foreach (var folder in await _mailbox.ListFoldersAsync(cancellationToken).ConfigureAwait(false))
         {
             var isTrash = folder.Role == FolderRole.Trash;
-            if (_policies.Retention.LimitFor(folder.Path, isTrash) is null)
+            if (retention.LimitFor(folder.Path, isTrash) is null)
             {
                 continue;
             }
             var expired = new List<MessageRef>();
             await foreach (var summary in _mailbox.FetchSummariesAsync(folder.Path, cancellationToken).ConfigureAwait(false))
             {
-                if (_policies.Retention.Evaluate(folder.Path, isTrash, summary.ReceivedAt, now).IsExpired)
+                if (retention.Evaluate(folder.Path, isTrash, summary.ReceivedAt, now).IsExpired)
                 {
                     expired.Add(summary.Ref);
                 }

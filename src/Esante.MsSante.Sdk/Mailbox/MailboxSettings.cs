@@ -13,6 +13,7 @@ internal sealed class MailboxSettings(IOperatorMailbox mailbox, TimeProvider tim
 {
     private const string SignaturesName = "signatures";
     private const string TagsName = "tags";
+    private const string RetentionName = "retention";
     private const int MaxSignatureLength = 10_000;
     private static readonly TimeSpan SignaturesFreshFor = TimeSpan.FromMinutes(1);
 
@@ -93,6 +94,38 @@ internal sealed class MailboxSettings(IOperatorMailbox mailbox, TimeProvider tim
         return (signatures.Find(signatures.DefaultName)?.Text, null);
     }
 
+    /// <summary>The folders' retention limits set for this mailbox (« Conservation »), by folder path.</summary>
+    public async Task<IReadOnlyDictionary<string, RetentionPeriod>> GetRetentionAsync(CancellationToken cancellationToken)
+    {
+        var limits = new Dictionary<string, RetentionPeriod>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (folder, stored) in await ReadAsync<Dictionary<string, StoredRetention>>(RetentionName, cancellationToken).ConfigureAwait(false) ?? [])
+        {
+            try
+            {
+                limits[folder] = new RetentionPeriod(stored.Count, stored.Unit);
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidDataException($"The mailbox's '{RetentionName}' setting at the operator is not what the SDK writes; set it again to replace it.", e);
+            }
+        }
+        return limits;
+    }
+
+    public async Task SetRetentionAsync(string folderPath, RetentionPeriod? period, CancellationToken cancellationToken)
+    {
+        var limits = new Dictionary<string, RetentionPeriod>(await GetRetentionAsync(cancellationToken).ConfigureAwait(false), StringComparer.OrdinalIgnoreCase);
+        if (period is { } limit)
+        {
+            limits[folderPath] = limit;
+        }
+        else
+        {
+            limits.Remove(folderPath);
+        }
+        await WriteAsync(RetentionName, limits.Count == 0 ? null : limits.ToDictionary(l => l.Key, l => new StoredRetention(l.Value.Count, l.Value.Unit)), cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<IReadOnlyList<MessageTag>> GetTagsAsync(CancellationToken cancellationToken) =>
         await ReadAsync<List<MessageTag>>(TagsName, cancellationToken).ConfigureAwait(false) ?? [];
 
@@ -131,4 +164,6 @@ internal sealed class MailboxSettings(IOperatorMailbox mailbox, TimeProvider tim
         mailbox.SetSettingAsync(name, value is null ? null : JsonSerializer.Serialize(value, Json), cancellationToken);
 
     private sealed record CachedSignatures(MailboxSignatures Signatures, DateTimeOffset ReadAt);
+
+    private sealed record StoredRetention(int Count, RetentionUnit Unit);
 }

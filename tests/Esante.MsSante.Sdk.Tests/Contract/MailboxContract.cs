@@ -896,6 +896,24 @@ public abstract class MailboxContract
         Assert.Equal(Esante.MsSante.Tests.Messages.XdmTests.Cda, archive.Documents[0].Content);
     }
 
+    [Fact]
+    public async Task Folder_retention_limits_are_kept_with_the_mailbox()
+    {
+        var alice = await CreateUserAsync();
+        await using var box = await OpenOwnAsync(alice);
+        await box.CreateFolderAsync("Archives");
+        await box.SetFolderRetentionAsync("Archives", Esante.MsSante.Policies.RetentionPeriod.Months(6));
+        await using (var again = await OpenOwnAsync(alice))
+        {
+            Assert.Equal(Esante.MsSante.Policies.RetentionPeriod.Months(6), (await again.GetFolderRetentionAsync())["Archives"]);
+        }
+        await box.SetFolderRetentionAsync("Archives", null);
+        Assert.Empty(await box.GetFolderRetentionAsync());
+        await Assert.ThrowsAsync<FolderNotFoundException>(() => box.SetFolderRetentionAsync("Inconnu", Esante.MsSante.Policies.RetentionPeriod.Days(1)));
+        var trash = await box.GetFolderAsync(FolderRole.Trash);
+        await Assert.ThrowsAsync<ArgumentException>(() => box.SetFolderRetentionAsync(trash.Path, Esante.MsSante.Policies.RetentionPeriod.Days(1)));
+    }
+
     private static string RawWithFromLines(TestUser from, TestUser to) => string.Join("\r\n",
         "From: " + from.Address.Value,
         "To: " + to.Address.Value,

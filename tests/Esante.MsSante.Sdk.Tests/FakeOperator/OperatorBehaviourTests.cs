@@ -80,6 +80,24 @@ public sealed class OperatorBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_retention_limit_set_for_the_mailbox_applies_over_the_policy()
+    {
+        await using var harness = new FakeOperatorHarness(options: o => o.FolderRetention["Archives"] = RetentionPeriod.Weeks(2));
+        var doctor = harness.Server.CreateAccount("claire.roux", "Motdepasse-1");
+        await using var session = await harness.SignInAsync(doctor, "Motdepasse-1");
+        await using var box = await session.OpenMailboxAsync(doctor.Address);
+        await box.CreateFolderAsync("Archives");
+        await box.SetFolderRetentionAsync("Archives", RetentionPeriod.Days(3));
+        harness.Server.DeliverFromOutside(Letter(doctor.Address, "Ancien"));
+        await box.MoveAsync((await box.GetMessagesAsync().FirstAsync()).Ref, "Archives");
+
+        harness.Server.AdvanceTime(TimeSpan.FromDays(2));
+        Assert.Equal(0, await box.ApplyRetentionAsync());
+        harness.Server.AdvanceTime(TimeSpan.FromDays(1));
+        Assert.Equal(1, await box.ApplyRetentionAsync());
+    }
+
+    [Fact]
     public async Task Delivery_to_a_full_mailbox_is_refused_and_the_quota_shows_it()
     {
         var doctor = Server.CreateAccount("claire.roux", "Motdepasse-1");
