@@ -43,6 +43,8 @@ awk '
 if [ "$status" -ne 0 ]; then
   echo "Mail stack errors seen during the run (if any):" >&2
   grep -hE 'Panic|Fatal|Error|warning: .*(fatal|panic)' "$stack"/logs/*.log 2>/dev/null | grep -v 'Raw backtrace' | tail -n 20 >&2 || true
+  echo "Refused sign-ins seen during the run (if any):" >&2
+  grep -hiE 'auth failed|authentication failed|oauth2.*(fail|invalid|expired|not valid)|temporary' "$stack"/logs/*.log 2>/dev/null | grep -v 'token=' | tail -n 20 >&2 || true
 fi
 if [ "$status" -eq 0 ] && ! grep -qE '(Passed|Failed)! +- Failed: ' "$log"; then
   echo "No test ran: treating this as a failure." >&2
