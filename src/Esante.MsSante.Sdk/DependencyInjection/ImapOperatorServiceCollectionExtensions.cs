@@ -1,5 +1,6 @@
 using Esante.MsSante.Operators;
 using Esante.MsSante.Operators.Imap;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -27,5 +28,24 @@ public static class ImapOperatorServiceCollectionExtensions
             return new ImapOperator(options, sp.GetRequiredService<TimeProvider>());
         }));
         return services;
+    }
+
+    /// <summary>
+    /// Makes the SDK talk to a real MSSanté operator, its options read from configuration (host names, ports, security,
+    /// timeout…), e.g. <c>{ "ImapHost": "imap.operateur.mssante.fr", "SmtpHost": "smtp.operateur.mssante.fr" }</c>.
+    /// Certificates, which configuration cannot carry, are added by <paramref name="configure"/>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The section holding <see cref="ImapOperatorOptions"/>.</param>
+    /// <param name="configure">Sets what configuration cannot: trusted authorities, client certificates.</param>
+    /// <returns>The service collection, for chaining.</returns>
+    public static IServiceCollection AddMssanteImapOperator(this IServiceCollection services, IConfiguration configuration, Action<ImapOperatorOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return services.AddMssanteImapOperator(options =>
+        {
+            configuration.Bind(options);
+            configure?.Invoke(options);
+        });
     }
 }

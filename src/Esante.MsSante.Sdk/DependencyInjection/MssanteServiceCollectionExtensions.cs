@@ -2,6 +2,7 @@ using Esante.MsSante.Addressing;
 using Esante.MsSante.DependencyInjection;
 using Esante.MsSante.Identity;
 using Esante.MsSante.Policies;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -28,6 +29,26 @@ public static class MssanteServiceCollectionExtensions
         {
             options.Configure(configure);
         }
+        return AddServices(services, options);
+    }
+
+    /// <summary>
+    /// Adds the SDK's services as <see cref="AddMssante(IServiceCollection, Action{MssanteOptions})"/> does, with the options
+    /// read from configuration, e.g. the section <c>"Mssante"</c> of appsettings.json:
+    /// <c>{ "ProductReference": "DEV935997", "TrashRetention": "30 days", "FolderRetention": { "Archives": "6 months" } }</c>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The section holding <see cref="MssanteOptions"/>.</param>
+    /// <returns>The service collection, for chaining.</returns>
+    public static IServiceCollection AddMssante(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        return AddServices(services, services.AddOptions<MssanteOptions>().Bind(configuration));
+    }
+
+    private static IServiceCollection AddServices(IServiceCollection services, OptionsBuilder<MssanteOptions> options)
+    {
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MssanteOptions>, MssanteOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);

@@ -1,8 +1,10 @@
+using System.ComponentModel;
 using System.Globalization;
 
 namespace Esante.MsSante.Policies;
 
 /// <summary>How long messages are kept in a folder before they are discarded (« mise au rebut »): a count of days, weeks or months.</summary>
+[TypeConverter(typeof(RetentionPeriodConverter))]
 public readonly record struct RetentionPeriod
 {
     /// <summary>Creates a period.</summary>
@@ -45,4 +47,47 @@ public readonly record struct RetentionPeriod
 
     /// <summary>For example "30 days".</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Count} {Unit.ToString().ToLowerInvariant()}");
+
+    /// <summary>
+    /// Reads a period written as a count and a unit: <c>30 days</c>, <c>2 weeks</c>, <c>6 months</c> (singular too), or in
+    /// French <c>30 jours</c>, <c>2 semaines</c>, <c>6 mois</c> — as configuration files write it.
+    /// </summary>
+    /// <exception cref="FormatException">The text is not a positive count followed by one of those units.</exception>
+    public static RetentionPeriod Parse(string text) =>
+        TryParse(text, out var period) ? period : throw new FormatException("A retention period reads like '30 days', '2 weeks' or '6 months' (or 'jours', 'semaines', 'mois').");
+
+    /// <summary>Reads a period as <see cref="Parse"/> does; false when the text is not one.</summary>
+    public static bool TryParse(string? text, out RetentionPeriod period)
+    {
+        period = default;
+        var parts = (text ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count < 1)
+        {
+            return false;
+        }
+        RetentionUnit? unit = parts[1].ToLowerInvariant() switch
+        {
+            "day" or "days" or "jour" or "jours" => RetentionUnit.Days,
+            "week" or "weeks" or "semaine" or "semaines" => RetentionUnit.Weeks,
+            "month" or "months" or "mois" => RetentionUnit.Months,
+            _ => null,
+        };
+        if (unit is null)
+        {
+            return false;
+        }
+        period = new RetentionPeriod(count, unit.Value);
+        return true;
+    }
+}
+
+/// <summary>Converts configuration text (<c>30 days</c>) to a <see cref="RetentionPeriod"/>, for options bound from configuration.</summary>
+public sealed class RetentionPeriodConverter : TypeConverter
+{
+    /// <inheritdoc/>
+    public override bool CanConvertFrom(ITypeDescriptorContext? context, Type sourceType) => sourceType == typeof(string) || base.CanConvertFrom(context, sourceType);
+
+    /// <inheritdoc/>
+    public override object? ConvertFrom(ITypeDescriptorContext? context, CultureInfo? culture, object value) =>
+        value is string text ? RetentionPeriod.Parse(text) : base.ConvertFrom(context, culture, value);
 }
