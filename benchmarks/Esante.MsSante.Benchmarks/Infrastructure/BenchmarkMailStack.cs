@@ -4,6 +4,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Esante.MsSante.MailStackSupport;
 using Esante.MsSante.Operators.Imap;
 using MailKit;
 using MailKit.Net.Imap;
@@ -33,10 +34,7 @@ public sealed class BenchmarkMailStack : IDisposable
     private BenchmarkMailStack(string envFile, string? ownedDirectory)
     {
         OwnedDirectory = ownedDirectory;
-        _env = File.ReadAllLines(envFile)
-            .Where(l => l.Contains('=', StringComparison.Ordinal) && !l.StartsWith('#'))
-            .Select(l => l.Split('=', 2))
-            .ToDictionary(p => p[0].Trim(), p => p[1].Trim());
+        _env = MailStackScripts.ReadEnv(envFile);
         Directory = _env["MAILSTACK_DIR"];
         Host = _env.GetValueOrDefault("MAILSTACK_HOST", "127.0.0.1");
         ImapPort = Port("IMAP_PORT");
@@ -67,10 +65,10 @@ public sealed class BenchmarkMailStack : IDisposable
     public static BenchmarkMailStack Start()
     {
         var parent = System.IO.Directory.Exists("/dev/shm") ? "/dev/shm" : "/tmp";
-        var directory = Run("mktemp", "-d", parent + "/esante-bench-XXXXXX").Trim();
+        var directory = MailStackScripts.Run("mktemp", "-d", parent + "/esante-bench-XXXXXX").Trim();
         try
         {
-            RunScript("start.sh", directory);
+            MailStackScripts.RunScript("start.sh", directory);
         }
         catch
         {
@@ -103,7 +101,7 @@ public sealed class BenchmarkMailStack : IDisposable
     }
 
     /// <summary>Adds (or updates) an account: add-user.sh is idempotent.</summary>
-    public void AddUser(string address) => RunScript("add-user.sh", Directory, address, Password);
+    public void AddUser(string address) => MailStackScripts.RunScript("add-user.sh", Directory, address, Password);
 
     /// <summary>
     /// Waits until Postfix has delivered everything it queued (postqueue -j prints nothing). Sends leave a backlog of LMTP
@@ -112,7 +110,7 @@ public sealed class BenchmarkMailStack : IDisposable
     public void WaitForEmptyQueue()
     {
         var waited = Stopwatch.StartNew();
-        while (!string.IsNullOrWhiteSpace(Run("postqueue", "-c", _env["POSTFIX_CONFIG_DIR"], "-j")))
+        while (!string.IsNullOrWhiteSpace(MailStackScripts.Run("postqueue", "-c", _env["POSTFIX_CONFIG_DIR"], "-j")))
         {
             if (waited.Elapsed > TimeSpan.FromMinutes(2))
             {
@@ -232,47 +230,11 @@ public sealed class BenchmarkMailStack : IDisposable
     {
         try
         {
-            RunScript(script, arguments);
+            MailStackScripts.RunScript(script, arguments);
         }
         catch (InvalidOperationException e)
         {
             Console.Error.WriteLine(e.Message);
         }
-    }
-
-    private static void RunScript(string script, params string[] arguments) =>
-        Run("bash", [Path.Combine(RepositoryRoot(), "tests", "mailstack", script), .. arguments]);
-
-    private static string Run(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} did not finish in 5 minutes.");
-        }
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed ({process.ExitCode}):{Environment.NewLine}{error.Result}{output.Result}");
-        }
-        return output.Result;
-    }
-
-    /// <summary>The folder holding Esante.MsSante.sln, found above the binaries (BenchmarkDotNet's child builds live below bin/).</summary>
-    public static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Esante.MsSante.sln")))
-        {
-            directory = directory.Parent;
-        }
-        return directory?.FullName ?? throw new InvalidOperationException("The repository root (Esante.MsSante.sln) was not found above the benchmark binaries.");
     }
 }

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.IdentityModel.Tokens.Jwt;
 using System.Security.Claims;
 using System.Security.Cryptography.X509Certificates;
+using Esante.MsSante.MailStackSupport;
 using Esante.MsSante.Operators.Imap;
 using Microsoft.IdentityModel.Tokens;
 
@@ -23,13 +23,10 @@ public sealed class MailStack : IDisposable
         if (string.IsNullOrEmpty(envFile))
         {
             _ownedDirectory = Path.Combine(Path.GetTempPath(), "esante-mailstack-" + Guid.NewGuid().ToString("N")[..8]);
-            Run("start.sh", _ownedDirectory);
+            MailStackScripts.RunScript("start.sh", _ownedDirectory);
             envFile = Path.Combine(_ownedDirectory, "mailstack.env");
         }
-        _env = File.ReadAllLines(envFile)
-            .Where(l => l.Contains('=', StringComparison.Ordinal) && !l.StartsWith('#'))
-            .Select(l => l.Split('=', 2))
-            .ToDictionary(p => p[0].Trim(), p => p[1].Trim().Trim('"', '\''));
+        _env = MailStackScripts.ReadEnv(envFile);
         Directory = _env["MAILSTACK_DIR"];
         CaCertificate = X509Certificate2.CreateFromPem(File.ReadAllText(_env["CA_CERT"]));
     }
@@ -76,11 +73,10 @@ public sealed class MailStack : IDisposable
 
     /// <summary>A new unique address in the test domain.</summary>
     public string NewAddress(string prefix = "user") => $"{prefix}{Interlocked.Increment(ref _next)}-{Guid.NewGuid().ToString("N")[..6]}@{Domain}";
-
     public void AddUser(string address, string password, long? quotaBytes = null) =>
-        Run("add-user.sh", quotaBytes is null ? [Directory, address, password] : [Directory, address, password, $"{Math.Max(1, quotaBytes.Value / 1024)}k"]);
+        MailStackScripts.RunScript("add-user.sh", quotaBytes is null ? [Directory, address, password] : [Directory, address, password, $"{Math.Max(1, quotaBytes.Value / 1024)}k"]);
 
-    public void AddOrganisation(string address, params string[] delegates) => Run("add-org.sh", [Directory, address, .. delegates]);
+    public void AddOrganisation(string address, params string[] delegates) => MailStackScripts.RunScript("add-org.sh", [Directory, address, .. delegates]);
 
     /// <summary>Delivers raw bytes to a user through Dovecot's LMTP, as Postfix does, so nothing normalises them first.</summary>
     public async Task DeliverRawAsync(string recipient, byte[] raw)
@@ -117,7 +113,7 @@ public sealed class MailStack : IDisposable
     /// <summary>A client certificate for the user, signed by the stack's CA (tests/mailstack/add-client-cert.sh).</summary>
     public X509Certificate2 IssueClientCertificate(string address)
     {
-        Run("add-client-cert.sh", Directory, address);
+        MailStackScripts.RunScript("add-client-cert.sh", Directory, address);
         var folder = Path.Combine(Directory, "tls", "clients");
         return X509Certificate2.CreateFromPemFile(Path.Combine(folder, address + ".pem"), Path.Combine(folder, address + ".key"));
     }
@@ -144,44 +140,11 @@ public sealed class MailStack : IDisposable
     {
         if (_ownedDirectory is not null)
         {
-            Run("stop.sh", _ownedDirectory);
+            MailStackScripts.RunScript("stop.sh", _ownedDirectory);
             // The stack this run started leaves nothing behind (its mail, keys and logs).
             System.IO.Directory.Delete(_ownedDirectory, recursive: true);
         }
         CaCertificate.Dispose();
-    }
-
-    private static void Run(string script, params string[] arguments)
-    {
-        var path = Path.Combine(RepositoryRoot(), "tests", "mailstack", script);
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(path);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new InvalidOperationException($"{script} did not finish in 5 minutes.");
-        }
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{script} failed ({process.ExitCode}); run it by hand to see why: bash {path} {string.Join(' ', arguments)}{Environment.NewLine}{error.Result}{output.Result}");
-        }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Esante.MsSante.sln")))
-        {
-            directory = directory.Parent;
-        }
-        return directory?.FullName ?? throw new InvalidOperationException("The repository root (Esante.MsSante.sln) was not found above the test binaries.");
     }
 }
 
