@@ -164,7 +164,7 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(envelope);
-        return Run(s => _access.IsColleague ? throw Denied() : server.Submit(s, message, envelope));
+        return Run(s => IsColleaguesMailbox ? throw Denied() : server.Submit(s, message, envelope));
     }
 
     public Task<QuotaReport> GetQuotaAsync(CancellationToken cancellationToken = default) =>
@@ -235,10 +235,13 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
         ? store
         : throw new NotSupportedException("A mailbox's rules are set by its own account at the operator, not by a delegate or a colleague.");
 
-    // As the real operator: a colleague's settings (signatures, tags) are theirs, only folders are shared.
+    // As the real operator decides from the mailbox it opened: a colleague's personal mailbox, of which only folders are
+    // shared, is not theirs to send from nor to read the settings of; one whose INBOX is shared is a delegation.
+    private bool IsColleaguesMailbox => descriptor is { Kind: MailboxKind.Personal, IsOwn: false };
+
     private void ThrowIfColleague()
     {
-        if (_access.IsColleague)
+        if (IsColleaguesMailbox)
         {
             throw new MailboxAccessDeniedException("A colleague's mailbox settings are not shared with this account.");
         }

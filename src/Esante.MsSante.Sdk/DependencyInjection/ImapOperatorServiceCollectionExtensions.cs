@@ -45,6 +45,12 @@ public static class ImapOperatorServiceCollectionExtensions
         return services.AddMssanteImapOperator(options =>
         {
             configuration.Bind(options);
+            // Weakening TLS is a decision made in code, never by a configuration file or an environment variable.
+            if (options.InsecureSkipCertificateValidation ||
+                ConnectionSecurity.InsecurePlaintext is var plain && (options.ImapSecurity == plain || options.SmtpSecurity == plain || options.ManageSieveSecurity == plain))
+            {
+                throw new ArgumentException("The configuration turns off TLS or certificate validation: the insecure options are accepted from code only.", nameof(configuration));
+            }
             configure?.Invoke(options);
         });
     }

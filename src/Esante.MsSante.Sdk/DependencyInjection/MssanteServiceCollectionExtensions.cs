@@ -44,6 +44,8 @@ public static class MssanteServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
+        // The binder skips a dictionary entry it cannot convert: a mistyped folder retention would keep that folder forever.
+        services.AddSingleton<IValidateOptions<MssanteOptions>>(new ConfiguredRetentionValidator(configuration.GetSection(nameof(MssanteOptions.FolderRetention))));
         return AddServices(services, services.AddOptions<MssanteOptions>().Bind(configuration));
     }
 
@@ -57,5 +59,17 @@ public static class MssanteServiceCollectionExtensions
         services.TryAddSingleton<IOtpProvider>(sp => new OtpProvider(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<MssanteOptions>>().Value.Otp));
         services.TryAddTransient<IMssanteSession, MssanteSession>();
         return services;
+    }
+
+    /// <summary>Fails the options when a configured folder retention does not read as a period (the binder would skip it).</summary>
+    private sealed class ConfiguredRetentionValidator(IConfigurationSection folders) : IValidateOptions<MssanteOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, MssanteOptions options)
+        {
+            var bad = folders.GetChildren().FirstOrDefault(c => !RetentionPeriod.TryParse(c.Value, out _));
+            return bad is null
+                ? ValidateOptionsResult.Success
+                : ValidateOptionsResult.Fail($"{bad.Path} does not read as a retention period such as '30 days', '2 weeks' or '6 months'.");
+        }
     }
 }

@@ -98,10 +98,12 @@ internal sealed class MailboxSettings(IOperatorMailbox mailbox, TimeProvider tim
     public async Task<IReadOnlyDictionary<string, RetentionPeriod>> GetRetentionAsync(CancellationToken cancellationToken)
     {
         var limits = new Dictionary<string, RetentionPeriod>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (folder, stored) in await ReadAsync<Dictionary<string, StoredRetention>>(RetentionName, cancellationToken).ConfigureAwait(false) ?? [])
+        foreach (var (folder, stored) in await ReadAsync<Dictionary<string, StoredRetention?>>(RetentionName, cancellationToken).ConfigureAwait(false) ?? [])
         {
             try
             {
+                ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+                ArgumentNullException.ThrowIfNull(stored);
                 limits[folder] = new RetentionPeriod(stored.Count, stored.Unit);
             }
             catch (ArgumentException e)

@@ -44,6 +44,30 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public void A_folder_retention_that_does_not_read_as_one_is_a_clear_error_at_start_not_a_folder_kept_forever()
+    {
+        var configuration = Configuration(("Mssante:ProductReference", "DEV935997"), ("Mssante:FolderRetention:Archives", "6 moths"));
+        using var provider = new ServiceCollection().AddMssante(configuration.GetSection("Mssante")).BuildServiceProvider();
+        var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<MssanteOptions>>().Value);
+        Assert.Contains("Mssante:FolderRetention:Archives", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("InsecureSkipCertificateValidation", "true")]
+    [InlineData("ImapSecurity", "InsecurePlaintext")]
+    [InlineData("SmtpSecurity", "InsecurePlaintext")]
+    public void Configuration_cannot_weaken_TLS(string key, string value)
+    {
+        var configuration = Configuration(("Operator:ImapHost", "imap.operateur.mssante.fr"), ($"Operator:{key}", value));
+        using var provider = new ServiceCollection()
+            .AddMssante(o => o.ProductReference = "DEV935997")
+            .AddMssanteImapOperator(configuration.GetSection("Operator"))
+            .BuildServiceProvider();
+        var e = Assert.Throws<ArgumentException>(() => provider.GetRequiredService<IMssanteOperator>());
+        Assert.Contains("from code only", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_real_operator_reads_its_servers_from_configuration_and_takes_certificates_in_code()
     {
         var configuration = Configuration(

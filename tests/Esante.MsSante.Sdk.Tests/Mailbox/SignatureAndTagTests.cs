@@ -55,3 +55,21 @@ public sealed class SignatureAndTagTests
         Assert.Equal("<html><body><p>Bonjour</p><div class=\"signature\">-- <br>Dr &lt;Alice&gt;<br>Cardiologie</div></body></html>", mime.HtmlBody);
     }
 }
+
+public sealed class StoredSettingsTests
+{
+    [Theory]
+    [InlineData("{\"Archives\":null}")]
+    [InlineData("{\"\":{\"count\":3,\"unit\":0}}")]
+    [InlineData("{\"Archives\":{\"count\":0,\"unit\":0}}")]
+    [InlineData("pas du JSON")]
+    public async Task A_retention_setting_written_by_another_program_is_reported_as_unreadable_and_the_policy_still_applies(string stored)
+    {
+        var operatorMailbox = await new FakeMailbox(1).OpenAsync();
+        await operatorMailbox.SetSettingAsync("retention", stored);
+        var client = new MailboxClient(operatorMailbox, MssantePolicies.Default, "DEV935997");
+
+        await Assert.ThrowsAsync<InvalidDataException>(() => client.GetFolderRetentionAsync());
+        Assert.Equal(0, await client.ApplyRetentionAsync());
+    }
+}
