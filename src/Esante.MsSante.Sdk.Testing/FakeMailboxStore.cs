@@ -183,6 +183,10 @@ internal sealed record FakeAccess(string? Colleague, bool IsDelegate)
         : IsDelegate ? DelegateRights
         : OwnerRights;
 
+    /// <summary>The refusal of an operation the account's rights do not allow (Dovecot's [NOPERM]).</summary>
+    public static MailboxAccessDeniedException Denied() =>
+        new("The operator refused: this account's rights on the folder do not allow it (Permission denied).");
+
     /// <summary>Throws unless the account has every one of <paramref name="rights"/> on the folder (a folder it cannot see does not exist for it).</summary>
     public FakeFolder Need(FakeFolder folder, string rights)
     {
@@ -193,7 +197,7 @@ internal sealed record FakeAccess(string? Colleague, bool IsDelegate)
         }
         if (rights.Any(r => !held.Contains(r, StringComparison.Ordinal)))
         {
-            throw new MailboxAccessDeniedException("The operator refused: this account's rights on the folder do not allow it (Permission denied).");
+            throw Denied();
         }
         return folder;
     }

@@ -24,7 +24,7 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
             var slash = path.LastIndexOf('/');
             if (_access.IsColleague)
             {
-                _ = slash < 0 ? throw Denied() : _access.Need(s.Folder(path[..slash]), "k");
+                _ = slash < 0 ? throw FakeAccess.Denied() : _access.Need(s.Folder(path[..slash]), "k");
             }
             return FakeMailboxStore.Describe(s.Add(path));
         });
@@ -164,7 +164,7 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(envelope);
-        return Run(s => IsColleaguesMailbox ? throw Denied() : server.Submit(s, message, envelope));
+        return Run(s => IsColleaguesMailbox ? throw FakeAccess.Denied() : server.Submit(s, message, envelope));
     }
 
     public Task<QuotaReport> GetQuotaAsync(CancellationToken cancellationToken = default) =>
@@ -247,8 +247,6 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
         }
     }
 
-    private static MailboxAccessDeniedException Denied() =>
-        new("The operator refused: this account's rights on the folder do not allow it (Permission denied).");
 
     public ValueTask DisposeAsync()
     {

@@ -1,6 +1,7 @@
 using Esante.MsSante.Addressing;
 using Esante.MsSante.Messages;
 using Esante.MsSante.Operators;
+using Esante.MsSante.Policies;
 using MimeKit;
 
 namespace Esante.MsSante.Contacts;
@@ -36,13 +37,9 @@ internal sealed class ContactFolders(IOperatorMailbox mailbox, TimeProvider time
     public async Task<IReadOnlyList<StoredContact>> GetContactsAsync(string folder, CancellationToken cancellationToken)
     {
         CheckFolderName(folder);
-        var refs = new List<MessageRef>();
-        await foreach (var summary in mailbox.FetchSummariesAsync(PathOf(folder), cancellationToken).ConfigureAwait(false))
-        {
-            refs.Add(summary.Ref);
-        }
-        var contacts = new List<StoredContact>(refs.Count);
-        foreach (var reference in refs)
+        var summaries = await mailbox.SummariesAsync(PathOf(folder), cancellationToken).ConfigureAwait(false);
+        var contacts = new List<StoredContact>(summaries.Count);
+        foreach (var reference in summaries.Select(s => s.Ref))
         {
             var (_, message) = await mailbox.FetchMessageAsync(reference, cancellationToken).ConfigureAwait(false);
             using (message)
@@ -80,7 +77,7 @@ internal sealed class ContactFolders(IOperatorMailbox mailbox, TimeProvider time
 
     private static void CheckFolderName(string name)
     {
-        if (string.IsNullOrWhiteSpace(name) || name.Length > 64 || name.Any(c => char.IsControl(c) || c is '/' or '*' or '%'))
+        if (!TextChecks.IsOneLine(name, 64) || name.AsSpan().IndexOfAny("/*%") >= 0)
         {
             throw new ArgumentException("A contact folder's name is one line of 1 to 64 characters, without '/', '*' or '%'.", nameof(name));
         }
@@ -89,7 +86,7 @@ internal sealed class ContactFolders(IOperatorMailbox mailbox, TimeProvider time
     private static void Check(Contact contact)
     {
         ArgumentNullException.ThrowIfNull(contact);
-        if (string.IsNullOrWhiteSpace(contact.FullName) || contact.FullName.Length > 200 || contact.FullName.Any(char.IsControl))
+        if (!TextChecks.IsOneLine(contact.FullName, 200))
         {
             throw new ArgumentException("A contact's name is one line of 1 to 200 characters.", nameof(contact));
         }
@@ -97,13 +94,13 @@ internal sealed class ContactFolders(IOperatorMailbox mailbox, TimeProvider time
         {
             throw new ArgumentException($"The contact's e-mail address is not one address: {error}", nameof(contact));
         }
-        if (contact.Note is { } note && (note.Length > 10_000 || note.Any(c => char.IsControl(c) && c is not ('\r' or '\n' or '\t'))))
+        if (contact.Note is { } note && (note.Length > 10_000 || !TextChecks.IsLines(note)))
         {
             throw new ArgumentException("A contact's note is at most 10,000 characters, without control characters other than line breaks and tabs.", nameof(contact));
         }
         foreach (var field in new[] { contact.Phone, contact.Organisation, contact.Title, contact.NationalId })
         {
-            if (field is not null && (field.Length > 200 || field.Any(char.IsControl)))
+            if (field is not null && (field.Length > 200 || !TextChecks.IsOneLine(field)))
             {
                 throw new ArgumentException("A contact's phone, organisation, title and identifier are one line of at most 200 characters.", nameof(contact));
             }

@@ -216,13 +216,7 @@ public class MailboxClient : IMailboxClient, IDisposable
         {
             throw new ArgumentException("The destination stream cannot be written to.", nameof(destination));
         }
-        var path = folderPath ?? InboxPath;
-        // The list first, then each message: the operator's connection serves one command at a time.
-        var summaries = new List<MessageSummary>();
-        await foreach (var summary in _mailbox.FetchSummariesAsync(path, cancellationToken).ConfigureAwait(false))
-        {
-            summaries.Add(summary);
-        }
+        var summaries = await _mailbox.SummariesAsync(folderPath ?? InboxPath, cancellationToken).ConfigureAwait(false);
         var exported = 0;
         var writer = MailboxExportWriter.Create(format, destination);
         await using (writer.ConfigureAwait(false))
@@ -378,15 +372,8 @@ public class MailboxClient : IMailboxClient, IDisposable
         var tag = FindTag(tags, name);
         foreach (var folder in await _mailbox.ListFoldersAsync(cancellationToken).ConfigureAwait(false))
         {
-            var tagged = new List<MessageRef>();
-            await foreach (var summary in _mailbox.FetchSummariesAsync(folder.Path, cancellationToken).ConfigureAwait(false))
-            {
-                if (summary.Keywords.Contains(tag.Keyword, StringComparer.OrdinalIgnoreCase))
-                {
-                    tagged.Add(summary.Ref);
-                }
-            }
-            foreach (var message in tagged)
+            var summaries = await _mailbox.SummariesAsync(folder.Path, cancellationToken).ConfigureAwait(false);
+            foreach (var message in summaries.Where(s => s.Keywords.Contains(tag.Keyword, StringComparer.OrdinalIgnoreCase)).Select(s => s.Ref))
             {
                 await _mailbox.StoreFlagsAsync(message, MessageFlags.None, [tag.Keyword], add: false, cancellationToken).ConfigureAwait(false);
             }
@@ -489,7 +476,7 @@ public class MailboxClient : IMailboxClient, IDisposable
             {
                 throw new ArgumentException($"The out-of-office subject is refused: {subjectViolation.Message}", nameof(rules));
             }
-            if (string.IsNullOrWhiteSpace(reply.Text) || reply.Text.Any(c => char.IsControl(c) && c is not ('\r' or '\n' or '\t')))
+            if (string.IsNullOrWhiteSpace(reply.Text) || !TextChecks.IsLines(reply.Text))
             {
                 throw new ArgumentException("The out-of-office reply needs a text, without control characters other than line breaks and tabs.", nameof(rules));
             }
@@ -525,15 +512,8 @@ public class MailboxClient : IMailboxClient, IDisposable
             {
                 continue;
             }
-            var expired = new List<MessageRef>();
-            await foreach (var summary in _mailbox.FetchSummariesAsync(folder.Path, cancellationToken).ConfigureAwait(false))
-            {
-                if (retention.Evaluate(folder.Path, isTrash, summary.ReceivedAt, now).IsExpired)
-                {
-                    expired.Add(summary.Ref);
-                }
-            }
-            foreach (var message in expired)
+            var summaries = await _mailbox.SummariesAsync(folder.Path, cancellationToken).ConfigureAwait(false);
+            foreach (var message in summaries.Where(s => retention.Evaluate(folder.Path, isTrash, s.ReceivedAt, now).IsExpired).Select(s => s.Ref))
             {
                 await _mailbox.ExpungeAsync(message, cancellationToken).ConfigureAwait(false);
                 removed++;

@@ -137,7 +137,7 @@ internal sealed class MailboxSettings(IOperatorMailbox mailbox, TimeProvider tim
     /// <summary>A name people choose (signature, tag): one line, 1 to 64 characters.</summary>
     public static void CheckName(string? name, string what)
     {
-        if (string.IsNullOrWhiteSpace(name) || name.Length > 64 || name.Any(char.IsControl))
+        if (!TextChecks.IsOneLine(name, 64))
         {
             throw new ArgumentException($"A {what}'s name is one line of 1 to 64 characters.", nameof(name));
         }

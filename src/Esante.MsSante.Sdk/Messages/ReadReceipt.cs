@@ -62,7 +62,7 @@ public sealed class ReadReceipt
     public static ReadReceipt IntegrationFailed(string error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        if (error.Any(char.IsControl))
+        if (!Policies.TextChecks.IsOneLine(error))
         {
             throw new ArgumentException("The error must be one line without control characters: it becomes a header field of the receipt.", nameof(error));
         }

@@ -12,7 +12,7 @@ public sealed record XdmCode(string Code, string CodingScheme, string DisplayNam
     internal IEnumerable<string> Problems(string what)
     {
         if (string.IsNullOrWhiteSpace(Code) || string.IsNullOrWhiteSpace(CodingScheme) || string.IsNullOrWhiteSpace(DisplayName) ||
-            $"{Code}{CodingScheme}{DisplayName}".Any(char.IsControl))
+            !Policies.TextChecks.IsOneLine($"{Code}{CodingScheme}{DisplayName}"))
         {
             yield return $"The {what} needs a code, a coding scheme and a label, each on one line.";
         }

@@ -52,7 +52,7 @@ public sealed class XdmDocument
         {
             yield return $"The {what} has no content.";
         }
-        if (string.IsNullOrWhiteSpace(MimeType) || string.IsNullOrWhiteSpace(Title) || $"{Title}{MimeType}{UniqueId}{LanguageCode}".Any(char.IsControl))
+        if (string.IsNullOrWhiteSpace(MimeType) || string.IsNullOrWhiteSpace(Title) || !Policies.TextChecks.IsOneLine($"{Title}{MimeType}{UniqueId}{LanguageCode}"))
         {
             yield return $"The {what} needs a media type and a title, and no control character in them, its identifier or its language.";
         }

@@ -62,12 +62,12 @@ public sealed class XdmPackage
         {
             problems.Add("The submission's source is an OID (digits and dots).");
         }
-        if (Patient is null || $"{Patient.BirthName}{Patient.FirstGivenName}".Any(c => char.IsControl(c) || c is '^' or '&' or '|' or '~' or '\\'))
+        if (Patient is null || !Policies.TextChecks.IsHl7Value(Patient.BirthName + Patient.FirstGivenName))
         {
             problems.Add("The patient's names hold an HL7 separator (^ & | ~ \\) or a control character.");
         }
         if (Author is null || string.IsNullOrWhiteSpace(Author.NationalId) || string.IsNullOrWhiteSpace(Author.FamilyName) ||
-            $"{Author.NationalId}{Author.FamilyName}{Author.GivenName}".Any(c => char.IsControl(c) || c is '^' or '&' or '|' or '~' or '\\'))
+            !Policies.TextChecks.IsHl7Value(Author.NationalId + Author.FamilyName + Author.GivenName))
         {
             problems.Add("The author needs a national identifier and a name, without HL7 separators (^ & | ~ \\).");
         }
