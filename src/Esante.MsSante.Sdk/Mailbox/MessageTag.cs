@@ -15,6 +15,7 @@ public sealed record MessageTag(string Name, string Colour)
     /// The IMAP keyword on tagged messages (see <see cref="Messages.MessageSummary.Keywords"/>): the name with letters, digits,
     /// '.' and '-' kept and every other byte of its UTF-8 written <c>_HH</c>, e.g. <c>Urgent_20labo</c>.
     /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string Keyword { get; } = KeywordFor(Name);
 
     internal static string KeywordFor(string name)
