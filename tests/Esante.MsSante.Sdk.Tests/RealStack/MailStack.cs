@@ -127,10 +127,13 @@ public sealed class MailStack : IDisposable
             secret = [.. secret.Select(b => (byte)(b ^ 0xFF))];
         }
         var now = DateTime.UtcNow;
+        // Dovecot compares nbf with time(NULL), which reads the coarse clock and lags the real second for up to a
+        // kernel tick (about 0.4 % of calls here): a token valid « from now » is then refused as not valid yet.
+        // An identity provider leaves the same margin for clock skew.
         var token = new JwtSecurityToken(
             issuer: _env["JWT_ISSUER"],
             claims: [new Claim("sub", address), new Claim("email", address)],
-            notBefore: lifetime < TimeSpan.Zero ? now + lifetime - TimeSpan.FromMinutes(1) : now,
+            notBefore: lifetime < TimeSpan.Zero ? now + lifetime - TimeSpan.FromMinutes(1) : now - TimeSpan.FromSeconds(30),
             expires: now + lifetime,
             signingCredentials: new SigningCredentials(new SymmetricSecurityKey(secret), SecurityAlgorithms.HmacSha256));
         return new JwtSecurityTokenHandler().WriteToken(token);
