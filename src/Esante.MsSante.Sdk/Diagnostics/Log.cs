@@ -42,6 +42,12 @@ internal static partial class Log
     [LoggerMessage(12, LogLevel.Warning, "Read receipt {MessageId} was sent, but the original was not marked $MDNSent: {Reason}")]
     public static partial void ReadReceiptNotRecorded(this ILogger logger, string messageId, string reason);
 
+    [LoggerMessage(13, LogLevel.Warning, "Draft sent as {MessageId}, but it could not be removed from Drafts: {Reason}")]
+    public static partial void DraftNotRemoved(this ILogger logger, string messageId, string reason);
+
+    [LoggerMessage(14, LogLevel.Information, "Emptied the Trash of {Mailbox}: {Count} message(s)")]
+    public static partial void TrashEmptied(this ILogger logger, int count, string mailbox);
+
     [LoggerMessage(8, LogLevel.Information, "Signed out {UserName}")]
     public static partial void SignedOut(this ILogger logger, string userName);
 }

@@ -82,6 +82,42 @@ public interface IMailboxClient : IAsyncDisposable
     Task<SubmissionResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Saves a message being written in the Drafts folder (« Enregistrer le brouillon »), marked <c>\Draft</c>, to finish
+    /// later here or in the webmail. The message is checked as <see cref="SendAsync"/> checks it, except that it may have
+    /// no recipient yet; Bcc recipients are kept in the draft (and left out of the headers when it is sent).
+    /// </summary>
+    /// <param name="message">The message so far. An XDM package is built when the message is sent: add it then.</param>
+    /// <param name="replacing">The draft this one replaces (an earlier save of the same message), deleted for good once the new one is stored; null for a first save.</param>
+    /// <param name="cancellationToken">Stops before the draft is stored.</param>
+    /// <returns>Where the draft is.</returns>
+    /// <exception cref="MessageRejectedException">A policy refused the message (an address outside the trust space, an attachment over the limit, a header injection…).</exception>
+    /// <exception cref="MailboxAccessDeniedException">The mailbox is a colleague's of which only folders are shared with this account.</exception>
+    /// <exception cref="QuotaExceededException">The mailbox is full; the earlier draft, if any, is kept.</exception>
+    Task<MessageRef> SaveDraftAsync(OutgoingMessage message, MessageRef? replacing = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads a draft back as a message to go on writing or to send: recipients (Bcc included), subject, bodies,
+    /// attachments, read-receipt request, threading and end-of-conversation marks. The delivery-status request is not kept
+    /// in a draft; the signature is added when the message is sent.
+    /// </summary>
+    /// <exception cref="MessageNotFoundException">The draft is not there any more.</exception>
+    Task<OutgoingMessage> ReadDraftAsync(MessageRef draft, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sends a saved draft as <see cref="SendAsync"/> sends a message, then deletes the draft for good. A draft that cannot
+    /// be deleted after the message went out stays in Drafts (logged): the message is not sent twice.
+    /// </summary>
+    /// <exception cref="ArgumentException">The message is not in the Drafts folder.</exception>
+    /// <exception cref="MessageRejectedException">A policy refused the message; nothing was sent and the draft is kept.</exception>
+    /// <exception cref="MessageNotFoundException">The draft is not there any more.</exception>
+    /// <exception cref="RecipientsRejectedException">The operator refused recipients; nothing was sent and the draft is kept.</exception>
+    Task<SubmissionResult> SendDraftAsync(MessageRef draft, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes every message of the Trash for good (« Vider la corbeille »).</summary>
+    /// <returns>How many messages were deleted.</returns>
+    Task<int> EmptyTrashAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Exports a folder's messages, oldest first, to a stream: the guide's « Exporter », to keep a copy before deleting
     /// messages to free space. Reads every message without marking it read; a message deleted meanwhile is left out.
     /// </summary>

@@ -183,7 +183,7 @@ public class MailboxClient : IMailboxClient, IDisposable
     {
         ArgumentNullException.ThrowIfNull(message);
         ThrowIfColleagues();
-        var violations = Check(message);
+        var violations = Check(message, isDraft: false);
         var (signature, unknownSignature) = await _settings.SignatureForAsync(message, cancellationToken).ConfigureAwait(false);
         if (unknownSignature is not null)
         {
@@ -206,6 +206,94 @@ public class MailboxClient : IMailboxClient, IDisposable
             _logger.SentCopyNotSaved(result.MessageId, result.SentCopyError);
         }
         return result;
+    }
+
+    /// <inheritdoc/>
+    public virtual async Task<MessageRef> SaveDraftAsync(OutgoingMessage message, MessageRef? replacing = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ThrowIfColleagues();
+        if (message.Xdm is not null)
+        {
+            throw new ArgumentException("An XDM package is built when the message is sent: save the draft without it and add it before sending.", nameof(message));
+        }
+        var drafts = await GetFolderAsync(FolderRole.Drafts, cancellationToken).ConfigureAwait(false);
+        if (replacing is { } earlier && earlier.FolderPath != drafts.Path)
+        {
+            throw new ArgumentException("The message to replace is not in this mailbox's Drafts folder.", nameof(replacing));
+        }
+        var violations = Check(message, isDraft: true);
+        if (violations.Count > 0)
+        {
+            _logger.MessageRefused(string.Join(",", violations.Select(v => v.Code).Distinct()));
+            throw new MessageRejectedException(violations);
+        }
+        using var mime = MssanteMessageComposer.ComposeDraft(message, Mailbox.Address, SenderDisplayName, _productReference!, _time.GetUtcNow());
+        var saved = await _mailbox.AppendAsync(drafts.Path, mime, MessageFlags.Draft | MessageFlags.Seen, cancellationToken).ConfigureAwait(false);
+        if (replacing is { } replaced)
+        {
+            try
+            {
+                await _mailbox.ExpungeAsync(replaced, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MessageNotFoundException)
+            {
+                // Already gone (deleted in the webmail, or sent): the new draft is what counts.
+            }
+        }
+        return saved;
+    }
+
+    /// <inheritdoc/>
+    public virtual async Task<OutgoingMessage> ReadDraftAsync(MessageRef draft, CancellationToken cancellationToken = default)
+    {
+        var (_, mime) = await _mailbox.FetchMessageAsync(draft, cancellationToken).ConfigureAwait(false);
+        using (mime)
+        {
+            return MssanteMessageComposer.ReadDraft(mime);
+        }
+    }
+
+    /// <inheritdoc/>
+    public virtual async Task<SubmissionResult> SendDraftAsync(MessageRef draft, CancellationToken cancellationToken = default)
+    {
+        if (draft.FolderPath != (await GetFolderAsync(FolderRole.Drafts, cancellationToken).ConfigureAwait(false)).Path)
+        {
+            // It is deleted once sent: never a message of another folder.
+            throw new ArgumentException("The message is not in this mailbox's Drafts folder.", nameof(draft));
+        }
+        var result = await SendAsync(await ReadDraftAsync(draft, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Sent: from here on nothing may make the caller believe it was not (and send it again).
+            await _mailbox.ExpungeAsync(draft, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is MessageNotFoundException or MssanteConnectionException or MailboxAccessDeniedException)
+        {
+            _logger.DraftNotRemoved(result.MessageId, e.GetType().Name);
+        }
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public virtual async Task<int> EmptyTrashAsync(CancellationToken cancellationToken = default)
+    {
+        var trash = await GetFolderAsync(FolderRole.Trash, cancellationToken).ConfigureAwait(false);
+        var removed = 0;
+        foreach (var summary in await _mailbox.SummariesAsync(trash.Path, cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                await _mailbox.ExpungeAsync(summary.Ref, cancellationToken).ConfigureAwait(false);
+                removed++;
+            }
+            catch (MessageNotFoundException)
+            {
+                // Deleted meanwhile (another application emptying it too).
+            }
+        }
+        _logger.TrashEmptied(removed, Mailbox.Address.Value);
+        return removed;
     }
 
     /// <inheritdoc/>
@@ -560,14 +648,15 @@ public class MailboxClient : IMailboxClient, IDisposable
             : header?.Trim();
 
     /// <summary>Runs every policy on a message; returns all violations.</summary>
-    private List<PolicyViolation> Check(OutgoingMessage message)
+    /// <summary>Every policy on a message to send; a draft may have no recipient yet.</summary>
+    private List<PolicyViolation> Check(OutgoingMessage message, bool isDraft)
     {
         var violations = new List<PolicyViolation>();
         if (string.IsNullOrWhiteSpace(_productReference))
         {
             violations.Add(ProductReferenceMissing);
         }
-        if (!message.AllRecipients.Any())
+        if (!isDraft && !message.AllRecipients.Any())
         {
             violations.Add(new PolicyViolation(PolicyViolationCodes.NoRecipient, "The message has no recipient: add at least one To, Cc or Bcc address."));
         }

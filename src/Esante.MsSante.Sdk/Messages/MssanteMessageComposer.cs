@@ -78,6 +78,53 @@ public static class MssanteMessageComposer
         return mime;
     }
 
+    /// <summary>A draft: the message as <see cref="Compose"/> writes it, with its Bcc recipients kept in a Bcc header.</summary>
+    internal static MimeMessage ComposeDraft(OutgoingMessage message, MssanteAddress from, string? fromDisplayName, string productReference, DateTimeOffset date)
+    {
+        var mime = Compose(message, from, fromDisplayName, productReference, date);
+        mime.Bcc.AddRange(message.Bcc.Select(ToMailbox));
+        return mime;
+    }
+
+    /// <summary>A draft read back (from <see cref="ComposeDraft"/> or a webmail) as a message to go on writing.</summary>
+    internal static OutgoingMessage ReadDraft(MimeMessage draft)
+    {
+        var message = new OutgoingMessage
+        {
+            Subject = string.IsNullOrEmpty(draft.Subject) ? null : draft.Subject,
+            TextBody = draft.TextBody,
+            HtmlBody = draft.HtmlBody,
+            RequestReadReceipt = draft.Headers.Contains(HeaderId.DispositionNotificationTo),
+            InReplyTo = draft.InReplyTo,
+            EndsPatientConversation = string.Equals(draft.Headers[MssanteHeaders.Mes]?.Trim(), MssanteHeaders.MesEndValue, StringComparison.OrdinalIgnoreCase),
+        };
+        AddRecipients(draft.To, message.To);
+        AddRecipients(draft.Cc, message.Cc);
+        AddRecipients(draft.Bcc, message.Bcc);
+        foreach (var reference in draft.References)
+        {
+            message.References.Add(reference);
+        }
+        var index = 0;
+        foreach (var part in draft.Attachments.OfType<MimePart>())
+        {
+            using var content = new MemoryStream();
+            part.Content?.DecodeTo(content);
+            index++;
+            message.Attachments.Add(OutgoingAttachment.FromBytes(
+                string.IsNullOrWhiteSpace(part.FileName) ? $"piece-jointe-{index}" : part.FileName, content.ToArray(), part.ContentType.MimeType));
+        }
+        return message;
+    }
+
+    private static void AddRecipients(InternetAddressList addresses, IList<Recipient> recipients)
+    {
+        foreach (var mailbox in addresses.Mailboxes)
+        {
+            recipients.Add(new Recipient(mailbox.Address, string.IsNullOrEmpty(mailbox.Name) ? null : mailbox.Name));
+        }
+    }
+
     /// <summary>The envelope recipients: To, Cc and Bcc, each address once.</summary>
     public static IReadOnlyList<MssanteAddress> EnvelopeRecipients(OutgoingMessage message, TrustedDomainList trustedDomains)
     {

@@ -5,6 +5,7 @@ using Esante.MsSante.Identity;
 using Esante.MsSante.Mailbox;
 using Esante.MsSante.Messages;
 using Esante.MsSante.Operators;
+using Esante.MsSante.Policies;
 
 namespace Esante.MsSante.Tests.Contract;
 
@@ -285,6 +286,89 @@ public abstract class MailboxContract
         Assert.Null(await bobBox.DeleteAsync(inTrash.Value));
         Assert.DoesNotContain(await ListAsync(bobBox, trash.Path), s => s.Subject == "À supprimer");
         await Assert.ThrowsAsync<MessageNotFoundException>(() => bobBox.ReadMessageAsync(inTrash.Value));
+    }
+
+    [Fact]
+    public async Task A_draft_is_saved_replaced_read_back_and_sent_with_its_Bcc_kept_out_of_the_headers()
+    {
+        var alice = await CreateUserAsync();
+        var bob = await CreateUserAsync();
+        var carol = await CreateUserAsync();
+        await using var aliceBox = await OpenOwnAsync(alice);
+        await using var bobBox = await OpenOwnAsync(bob);
+        await using var carolBox = await OpenOwnAsync(carol);
+        var drafts = await aliceBox.GetFolderAsync(FolderRole.Drafts);
+
+        // A first save may have no recipient yet.
+        var first = await aliceBox.SaveDraftAsync(new OutgoingMessage { Subject = "Compte rendu opératoire", TextBody = "Début" });
+        Assert.Equal(drafts.Path, first.FolderPath);
+        var letter = Letter(bob.Address, "Compte rendu opératoire", "Début\nSuite");
+        letter.Bcc.Add(carol.Address);
+        letter.RequestReadReceipt = true;
+        letter.Attachments.Add(OutgoingAttachment.FromBytes("cro.pdf", [37, 80, 68, 70, 0, 255], "application/pdf"));
+        var second = await aliceBox.SaveDraftAsync(letter, replacing: first);
+
+        var listed = Assert.Single(await ListAsync(aliceBox, drafts.Path));
+        Assert.Equal(second, listed.Ref);
+        Assert.True(listed.Flags.HasFlag(MessageFlags.Draft));
+        var back = await aliceBox.ReadDraftAsync(second);
+        Assert.Equal("Compte rendu opératoire", back.Subject);
+        Assert.Equal(bob.Address.Value, Assert.Single(back.To).Address, ignoreCase: true);
+        Assert.Equal(carol.Address.Value, Assert.Single(back.Bcc).Address, ignoreCase: true);
+        Assert.Equal("Début\nSuite", back.TextBody!.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n'));
+        Assert.True(back.RequestReadReceipt);
+        var pdf = Assert.Single(back.Attachments);
+        Assert.Equal("cro.pdf", pdf.FileName);
+        Assert.Equal(6, pdf.Length);
+
+        var result = await aliceBox.SendDraftAsync(second);
+        Assert.Equal(2, result.AcceptedRecipients.Count);
+        Assert.Empty(await ListAsync(aliceBox, drafts.Path));
+        var received = await bobBox.ReadMessageAsync((await WaitForMessageAsync(bobBox, s => s.Subject == "Compte rendu opératoire")).Ref);
+        Assert.True(received.ReadReceiptRequested);
+        Assert.Single(received.Attachments);
+        var copy = await carolBox.ReadMessageAsync((await WaitForMessageAsync(carolBox, s => s.Subject == "Compte rendu opératoire")).Ref);
+        Assert.Empty(copy.Mime.Bcc);
+        Assert.Empty(received.Mime.Bcc);
+        Assert.Contains(await ListAsync(aliceBox, (await aliceBox.GetFolderAsync(FolderRole.Sent)).Path), s => s.Subject == "Compte rendu opératoire");
+    }
+
+    [Fact]
+    public async Task A_draft_without_recipient_is_kept_when_sending_it_is_refused()
+    {
+        var alice = await CreateUserAsync();
+        await using var aliceBox = await OpenOwnAsync(alice);
+        var draft = await aliceBox.SaveDraftAsync(new OutgoingMessage { Subject = "Sans destinataire", TextBody = "…" });
+
+        var refused = await Assert.ThrowsAsync<MessageRejectedException>(() => aliceBox.SendDraftAsync(draft));
+        Assert.Contains(refused.Violations, v => v.Code == PolicyViolationCodes.NoRecipient);
+        Assert.Single(await ListAsync(aliceBox, draft.FolderPath));
+        var inbox = await aliceBox.GetFolderAsync(FolderRole.Inbox);
+        await Assert.ThrowsAsync<ArgumentException>(() => aliceBox.SendDraftAsync(new MessageRef(inbox.Path, draft.UidValidity, draft.Uid)));
+        await Assert.ThrowsAsync<ArgumentException>(() => aliceBox.SaveDraftAsync(Letter(alice.Address, "Ailleurs"), replacing: new MessageRef(inbox.Path, 1, 1)));
+    }
+
+    [Fact]
+    public async Task Emptying_the_Trash_deletes_its_messages_for_good_and_nothing_else()
+    {
+        var alice = await CreateUserAsync();
+        var bob = await CreateUserAsync();
+        await using var aliceBox = await OpenOwnAsync(alice);
+        await using var bobBox = await OpenOwnAsync(bob);
+        foreach (var subject in new[] { "Ancien 1", "Ancien 2", "À garder" })
+        {
+            await aliceBox.SendAsync(Letter(bob.Address, subject));
+            await WaitForMessageAsync(bobBox, s => s.Subject == subject);
+        }
+        foreach (var summary in (await ListAsync(bobBox)).Where(s => s.Subject!.StartsWith("Ancien", StringComparison.Ordinal)))
+        {
+            await bobBox.DeleteAsync(summary.Ref);
+        }
+
+        Assert.Equal(2, await bobBox.EmptyTrashAsync());
+        Assert.Empty(await ListAsync(bobBox, (await bobBox.GetFolderAsync(FolderRole.Trash)).Path));
+        Assert.Equal("À garder", Assert.Single(await ListAsync(bobBox)).Subject);
+        Assert.Equal(0, await bobBox.EmptyTrashAsync());
     }
 
     [Fact]

@@ -102,6 +102,22 @@ public sealed class SendingPolicyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_draft_is_checked_as_a_message_sent_is_and_a_refused_one_stores_nothing()
+    {
+        var message = new OutgoingMessage { Subject = "Objet\r\nBcc: intrus@pirate.mssante.fr", TextBody = "x" };
+        message.To.Add(new Recipient("jean@gmail.com"));
+        var e = await Assert.ThrowsAsync<MessageRejectedException>(() => _box.SaveDraftAsync(message));
+        Assert.Equal([PolicyViolationCodes.RecipientOutsideTrustSpace, PolicyViolationCodes.HeaderInjection], e.Violations.Select(v => v.Code));
+        var drafts = await _box.GetFolderAsync(FolderRole.Drafts);
+        Assert.Empty(await _box.GetMessagesAsync(drafts.Path).ToListAsync());
+
+        var withXdm = ToBob();
+        withXdm.Xdm = Esante.MsSante.Tests.Messages.XdmTests.Package();
+        Assert.Equal("message", (await Assert.ThrowsAsync<ArgumentException>(() => _box.SaveDraftAsync(withXdm))).ParamName);
+        Assert.Empty(await _box.GetMessagesAsync(drafts.Path).ToListAsync());
+    }
+
+    [Fact]
     public async Task A_message_without_recipients_is_refused() =>
         Assert.Equal(PolicyViolationCodes.NoRecipient, Assert.Single((await RefusedAsync(new OutgoingMessage { Subject = "x" })).Violations).Code);
 
