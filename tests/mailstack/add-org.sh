@@ -55,8 +55,7 @@ done
 
 doveadm() { command doveadm -c "$CONF" "$@"; }
 
-# Opening the special-use folders creates them (auto = subscribe).
-doveadm mailbox status -u "$ORG" messages INBOX Sent Drafts Trash Junk >/dev/null
+# (add-user.sh created the mailbox and its special-use folders.)
 
 mapfile -t FOLDERS < <(doveadm mailbox list -u "$ORG" | grep -v '^shared/' || true)
 for d in "$@"; do

@@ -3,7 +3,10 @@
 # restarted: Dovecot reads its SQLite users table at each lookup (no cache),
 # and Postfix asks Dovecot (quota-status policy) about each recipient. The user can log in
 # (IMAP, ManageSieve, SMTP AUTH), send and receive as soon as this returns.
-# The mailbox itself is created on first login or delivery.
+# The mailbox and its special-use folders are created here, as an operator
+# provisions an account: left to the first login and the first delivery, an
+# imap and an lmtp process creating them at once can hold each other up on the
+# mailbox list lock until Dovecot's 60 s lock timeout, and the delivery fails.
 #
 #   tests/mailstack/add-user.sh DIR ADDRESS PASSWORD [QUOTA]
 #
@@ -40,3 +43,5 @@ fi
 
 HASH="$(printf '%s' "$PASSWORD" | openssl passwd -6 -stdin)" || die "openssl passwd failed"
 "$PY" "$HERE/users.py" "$USERS_DB" add "$ADDRESS" "{SHA512-CRYPT}$HASH" "$RULE"
+# Opening the special-use folders creates them (auto = subscribe).
+command doveadm -c "$DIR/dovecot/dovecot.conf" mailbox status -u "$ADDRESS" messages INBOX Sent Drafts Trash Junk >/dev/null
