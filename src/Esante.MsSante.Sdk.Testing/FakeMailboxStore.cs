@@ -34,7 +34,10 @@ internal sealed class FakeMailboxStore
     /// <summary>The mailbox's settings kept at the operator (signatures, tags…), by name.</summary>
     public Dictionary<string, string> Settings { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The out-of-office reply and notification address (<see cref="MailboxRules.None"/> until set).</summary>
+    /// <summary>The messages (by Message-ID) this mailbox forwarded: each once, as Pigeonhole's redirect, so two mailboxes forwarding to each other stop.</summary>
+    public HashSet<string> Forwarded { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The out-of-office reply, notification address and forwarding (<see cref="MailboxRules.None"/> until set).</summary>
     public MailboxRules Rules { get; set; } = MailboxRules.None;
 
     /// <summary>When each sender last got the out-of-office reply (RFC 5230: once per sender per period).</summary>

@@ -711,13 +711,35 @@ public sealed class FakeMssanteOperator : IMssanteOperator
         var returnPath = $"<{envelopeSender}>";
         parsed.Headers.Insert(0, new Header(HeaderId.ReturnPath, returnPath));
         byte[] delivered = [.. System.Text.Encoding.UTF8.GetBytes($"Return-Path: {returnPath}\r\n"), .. raw];
-        // One parse per mailbox serves the routing, the stored summary and the delivery record.
-        var stored = store.Append(folder, delivered, MessageFlags.None, Now, parsed);
-        Record(store, folder, stored, parsed);
+        var rules = store.Rules;
+        MssanteAddress? forwardTo = null;
+        if (rules.ForwardTo is { } forward && MssanteAddress.TryParse(forward, out var target) &&
+            store.Forwarded.Add(parsed.MessageId ?? Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(raw))))
+        {
+            forwardTo = target;
+        }
+        if (forwardTo is null || rules.KeepForwardedCopy)
+        {
+            // One parse per mailbox serves the routing, the stored summary and the delivery record.
+            var stored = store.Append(folder, delivered, MessageFlags.None, Now, parsed);
+            Record(store, folder, stored, parsed);
+        }
         ApplyRules(store, parsed, envelopeSender);
+        if (forwardTo is not null)
+        {
+            // Sieve's redirect: the message whole, under its original envelope sender.
+            if (_stores.TryGetValue(forwardTo, out var next))
+            {
+                DeliverLocked(next, raw, envelopeSender);
+            }
+            else
+            {
+                _outbox.Add(new FakeOutboxMessage(FakeOutboxKind.ForwardedMessage, forwardTo.Value, Now, Message: StoredMessage.Parse(raw)));
+            }
+        }
     }
 
-    /// <summary>The mailbox's rules, as Pigeonhole's vacation (RFC 5230) and enotify mailto (RFC 5436) apply them.</summary>
+    /// <summary>The mailbox's reply and notice, as Pigeonhole's vacation (RFC 5230) and enotify mailto (RFC 5436) apply them.</summary>
     private void ApplyRules(FakeMailboxStore store, MimeMessage message, string envelopeSender)
     {
         var rules = store.Rules;

@@ -252,13 +252,15 @@ public interface IMailboxClient : IAsyncDisposable
     Task<MailboxRules> GetRulesAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Sets the out-of-office reply (« Hors du bureau ») and the notification address (« Envoyer un mail de notification
-    /// à »), replacing the previous ones; <see cref="MailboxRules.None"/> removes both. On a real operator this installs the
+    /// Sets the out-of-office reply (« Hors du bureau »), the notification address (« Envoyer un mail de notification
+    /// à ») and the forwarding (« Faire suivre une copie à »), replacing the previous ones; <see cref="MailboxRules.None"/>
+    /// removes them all. On a real operator this installs the
     /// SDK's Sieve script over ManageSieve (keeping any script the person had, by inclusion), which also files messages from
     /// patients into « Échanges Patients ».
     /// </summary>
     /// <exception cref="ArgumentException">The reply has no text, a subject on several lines, its last day before its first, or an
-    /// interval outside 1–365 days; or the notification address is not one e-mail address.</exception>
+    /// interval outside 1–365 days; the notification address is not one e-mail address; or the forwarding address is not a
+    /// professional MSSanté address the address policy allows (a patient's, this mailbox's own, one outside the trust space).</exception>
     /// <exception cref="NotSupportedException">The operator cannot apply them for this mailbox.</exception>
     Task SetRulesAsync(MailboxRules rules, CancellationToken cancellationToken = default);
 

@@ -581,6 +581,17 @@ public class MailboxClient : IMailboxClient, IDisposable
         {
             throw new ArgumentException($"The notification address is not one e-mail address: {addressError}", nameof(rules));
         }
+        if (rules.ForwardTo is { } forward)
+        {
+            if (_policies.Addresses.Evaluate(forward, "ForwardTo", out var target) is [var forwardViolation, ..])
+            {
+                throw new ArgumentException($"The forwarding address is refused: {forwardViolation.Message}", nameof(rules));
+            }
+            if (target!.IsPatient || target == Mailbox.Address)
+            {
+                throw new ArgumentException("Messages are forwarded to another professional MSSanté mailbox: not to a patient, nor to this mailbox.", nameof(rules));
+            }
+        }
         return _mailbox.SetRulesAsync(rules, _policies.PatientRouting.FolderName, cancellationToken);
     }
 

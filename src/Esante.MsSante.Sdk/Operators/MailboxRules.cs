@@ -1,9 +1,10 @@
 namespace Esante.MsSante.Operators;
 
 /// <summary>
-/// What the operator does with each new message on the mailbox's behalf: the out-of-office reply (« Hors du bureau ») and
-/// the notice to a usual e-mail address (« Envoyer un mail de notification à »). A real operator runs them as a Sieve
-/// script the SDK installs (RFC 5230 vacation, RFC 5435 enotify); the fake operator runs them itself.
+/// What the operator does with each new message on the mailbox's behalf: the out-of-office reply (« Hors du bureau »), the
+/// notice to a usual e-mail address (« Envoyer un mail de notification à ») and a copy sent on to another MSSanté mailbox
+/// (« Faire suivre une copie à »). A real operator runs them as a Sieve script the SDK installs (RFC 5230 vacation, RFC 5435
+/// enotify, RFC 5228 redirect with RFC 3894 copy); the fake operator runs them itself.
 /// </summary>
 public sealed record MailboxRules
 {
@@ -18,6 +19,20 @@ public sealed record MailboxRules
     /// arrived in which mailbox: no sender, subject or content, which are health data. Null for none.
     /// </summary>
     public string? NotificationAddress { get; init; }
+
+    /// <summary>
+    /// Another MSSanté mailbox each new message is sent on to, whole (« Faire suivre une copie à »), or null for none. It must
+    /// be a professional address the address policy lets this mailbox write to, never a patient's: the messages are health
+    /// data and stay in the trust space.
+    /// </summary>
+    public string? ForwardTo { get; init; }
+
+    /// <summary>
+    /// Whether the mailbox keeps its own copy of each message it forwards: true by default; false is the guide's « Supprimer
+    /// la copie locale du mail » (the message is then only in the <see cref="ForwardTo"/> mailbox). Ignored without
+    /// <see cref="ForwardTo"/>.
+    /// </summary>
+    public bool KeepForwardedCopy { get; init; } = true;
 }
 
 /// <summary>

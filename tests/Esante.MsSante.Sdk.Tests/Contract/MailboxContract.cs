@@ -768,6 +768,55 @@ public abstract class MailboxContract
     }
 
     [Fact]
+    public async Task Forwarding_sends_each_new_message_on_whole_and_keeps_the_local_copy_only_when_asked()
+    {
+        var alice = await CreateUserAsync();
+        var bob = await CreateUserAsync();
+        var carol = await CreateUserAsync();
+        await using var aliceBox = await OpenOwnAsync(alice);
+        await using var bobBox = await OpenOwnAsync(bob);
+        await using var carolBox = await OpenOwnAsync(carol);
+        await bobBox.SetRulesAsync(new MailboxRules { ForwardTo = carol.Address.Value });
+        var rules = await bobBox.GetRulesAsync();
+        Assert.Equal(carol.Address.Value, rules.ForwardTo);
+        Assert.True(rules.KeepForwardedCopy);
+
+        var kept = Letter(bob.Address, "Bilan gardé", "Kaliémie 4,1 mmol/L");
+        kept.Attachments.Add(OutgoingAttachment.FromBytes("bilan.pdf", [37, 80, 68, 70], "application/pdf"));
+        await aliceBox.SendAsync(kept);
+        await WaitForMessageAsync(bobBox, s => s.Subject == "Bilan gardé");
+        var copy = await carolBox.ReadMessageAsync((await WaitForMessageAsync(carolBox, s => s.Subject == "Bilan gardé")).Ref);
+        Assert.Equal(alice.Address.Value, copy.Summary.From!.Address, ignoreCase: true);
+        Assert.Equal(bob.Address.Value, Assert.Single(copy.To).Address, ignoreCase: true);
+        Assert.Equal("bilan.pdf", Assert.Single(copy.Attachments).FileName);
+
+        await bobBox.SetRulesAsync(new MailboxRules { ForwardTo = carol.Address.Value, KeepForwardedCopy = false });
+        Assert.False((await bobBox.GetRulesAsync()).KeepForwardedCopy);
+        await aliceBox.SendAsync(Letter(bob.Address, "Bilan transmis"));
+        await WaitForMessageAsync(carolBox, s => s.Subject == "Bilan transmis");
+        Assert.DoesNotContain(await ListAsync(bobBox), s => s.Subject == "Bilan transmis");
+
+        await bobBox.SetRulesAsync(MailboxRules.None);
+        await aliceBox.SendAsync(Letter(bob.Address, "Plus transmis"));
+        await WaitForMessageAsync(bobBox, s => s.Subject == "Plus transmis");
+        Assert.DoesNotContain(await ListAsync(carolBox), s => s.Subject == "Plus transmis");
+    }
+
+    [Theory]
+    [InlineData("medecin@gmail.com")]
+    [InlineData("279035121518980@patient.mssante.fr")]
+    [InlineData("pas une adresse")]
+    public async Task Forwarding_outside_the_professional_trust_space_is_refused(string address)
+    {
+        var alice = await CreateUserAsync();
+        await using var aliceBox = await OpenOwnAsync(alice);
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => aliceBox.SetRulesAsync(new MailboxRules { ForwardTo = address }));
+        Assert.DoesNotContain("279035121518980", e.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<ArgumentException>(() => aliceBox.SetRulesAsync(new MailboxRules { ForwardTo = alice.Address.Value }));
+        Assert.Null((await aliceBox.GetRulesAsync()).ForwardTo);
+    }
+
+    [Fact]
     public async Task With_its_rules_set_the_mailbox_files_patients_messages_apart()
     {
         var bob = await CreateUserAsync();

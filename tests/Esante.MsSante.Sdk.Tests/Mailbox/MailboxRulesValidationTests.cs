@@ -53,6 +53,28 @@ public sealed class MailboxRulesValidationTests
     }
 
     [Fact]
+    public void Forwarding_redirects_with_copy_when_the_mailbox_keeps_its_own_and_files_nothing_when_it_does_not()
+    {
+        var keep = new MailboxRules { ForwardTo = "secretariat@chu-angers.mssante.fr" };
+        var script = SieveRulesScript.Compose(keep, "claire.roux@chu-angers.mssante.fr", "Échanges Patients", included: null);
+        Assert.Contains("redirect :copy \"secretariat@chu-angers.mssante.fr\";", script, StringComparison.Ordinal);
+        Assert.Contains("fileinto", script, StringComparison.Ordinal);
+        Assert.Equal(["fileinto", "mailbox", "copy"], SieveRulesScript.ExtensionsFor(keep));
+        Assert.Equal(keep, SieveRulesScript.Read(script)!.Value.Rules);
+
+        var drop = keep with { KeepForwardedCopy = false };
+        script = SieveRulesScript.Compose(drop, "claire.roux@chu-angers.mssante.fr", "Échanges Patients", included: null);
+        Assert.Contains("redirect \"secretariat@chu-angers.mssante.fr\";", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("fileinto :create", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"copy\"", script, StringComparison.Ordinal);
+        Assert.Equal(drop, SieveRulesScript.Read(script)!.Value.Rules);
+
+        // A script written before forwarding existed reads back with none.
+        var older = "# esante-mssante-rules v1 " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("{\"Notify\":\"a@b.fr\"}")) + "\r\n";
+        Assert.Equal(new MailboxRules { NotificationAddress = "a@b.fr" }, SieveRulesScript.Read(older)!.Value.Rules);
+    }
+
+    [Fact]
     public void A_ManageSieve_string_cannot_carry_a_line_break()
     {
         Assert.Equal("\"a\\\"b\\\\c\"", ManageSieveClient.Quote("a\"b\\c"));

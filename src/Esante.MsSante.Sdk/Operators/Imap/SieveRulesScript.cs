@@ -7,7 +7,8 @@ namespace Esante.MsSante.Operators.Imap;
 
 /// <summary>
 /// The Sieve script (RFC 5228) through which a real operator applies a mailbox's <see cref="MailboxRules"/>: patients'
-/// messages filed into their folder, a content-free notice (RFC 5435/5436 enotify mailto), the out-of-office reply (RFC 5230
+/// messages filed into their folder (unless forwarded without a local copy), the forwarding (redirect, with RFC 3894 copy
+/// when the mailbox keeps its own), a content-free notice (RFC 5435/5436 enotify mailto), the out-of-office reply (RFC 5230
 /// vacation, within its days by RFC 5260 currentdate), then the script the person had before, by inclusion (RFC 6609).
 /// The rules themselves ride along in a comment line, so reading them back never means parsing Sieve.
 /// </summary>
@@ -20,6 +21,10 @@ internal static class SieveRulesScript
     public static IReadOnlyList<string> ExtensionsFor(MailboxRules rules)
     {
         var extensions = new List<string> { "fileinto", "mailbox" };
+        if (rules.ForwardTo is not null && rules.KeepForwardedCopy)
+        {
+            extensions.Add("copy");
+        }
         if (rules.NotificationAddress is not null)
         {
             extensions.Add("enotify");
@@ -47,14 +52,22 @@ internal static class SieveRulesScript
     {
         included = canInclude ? included : null;
         var extensions = ExtensionsFor(rules).Concat(included is null ? [] : ["include"]);
-        var json = JsonSerializer.Serialize(new Stored(rules.AutoReply, rules.NotificationAddress, included), Json);
+        var json = JsonSerializer.Serialize(new Stored(rules.AutoReply, rules.NotificationAddress, included, rules.ForwardTo, rules.ForwardTo is null || rules.KeepForwardedCopy ? null : true), Json);
         var script = new StringBuilder()
             .Append("# Règles de la boîte MSSanté écrites par Esante.MsSante : modifiez-les par le SDK, pas ici.\r\n")
             .Append(Marker).Append(Convert.ToBase64String(Encoding.UTF8.GetBytes(json))).Append("\r\n")
-            .Append("require [").AppendJoin(", ", extensions.Select(Quote)).Append("];\r\n")
-            .Append("if address :domain :is \"from\" ").Append(Quote(Addressing.MssanteAddress.PatientDomain)).Append(" {\r\n")
-            .Append("  fileinto :create ").Append(Quote(patientFolder)).Append(";\r\n")
-            .Append("}\r\n");
+            .Append("require [").AppendJoin(", ", extensions.Select(Quote)).Append("];\r\n");
+        if (rules.ForwardTo is null || rules.KeepForwardedCopy)
+        {
+            script.Append("if address :domain :is \"from\" ").Append(Quote(Addressing.MssanteAddress.PatientDomain)).Append(" {\r\n")
+                .Append("  fileinto :create ").Append(Quote(patientFolder)).Append(";\r\n")
+                .Append("}\r\n");
+        }
+        if (rules.ForwardTo is { } forwardTo)
+        {
+            // Without :copy the redirect cancels the implicit keep: the mailbox keeps nothing (« Supprimer la copie locale »).
+            script.Append(rules.KeepForwardedCopy ? "redirect :copy " : "redirect ").Append(Quote(forwardTo)).Append(";\r\n");
+        }
         if (rules.NotificationAddress is { } notify)
         {
             // The notice's text is fixed: nothing of the message (sender, subject, content) leaves the trust space.
@@ -93,7 +106,13 @@ internal static class SieveRulesScript
         try
         {
             var stored = JsonSerializer.Deserialize<Stored>(Convert.FromBase64String(line[Marker.Length..].Trim()), Json);
-            return stored is null ? null : (new MailboxRules { AutoReply = stored.AutoReply, NotificationAddress = stored.Notify }, stored.Include);
+            return stored is null ? null : (new MailboxRules
+            {
+                AutoReply = stored.AutoReply,
+                NotificationAddress = stored.Notify,
+                ForwardTo = stored.Forward,
+                KeepForwardedCopy = stored.DropForwardedCopy != true,
+            }, stored.Include);
         }
         catch (Exception e) when (e is FormatException or JsonException)
         {
@@ -130,5 +149,6 @@ internal static class SieveRulesScript
 
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
-    private sealed record Stored(AutoReply? AutoReply, string? Notify, string? Include);
+    // Forward and DropForwardedCopy came after v1's first scripts, which read back without them.
+    private sealed record Stored(AutoReply? AutoReply, string? Notify, string? Include, string? Forward = null, bool? DropForwardedCopy = null);
 }
