@@ -674,6 +674,7 @@ public class MailboxClient : IMailboxClient, IDisposable
         CheckRecipients(message.To, "To", violations);
         CheckRecipients(message.Cc, "Cc", violations);
         CheckRecipients(message.Bcc, "Bcc", violations);
+        CheckRecipients(message.ReplyTo, "Reply-To", violations);
         violations.AddRange(HeaderValuePolicy.Evaluate("Subject", message.Subject));
         violations.AddRange(HeaderValuePolicy.Evaluate("In-Reply-To", message.InReplyTo));
         for (var i = 0; i < message.References.Count; i++)

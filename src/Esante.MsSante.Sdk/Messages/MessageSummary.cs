@@ -12,6 +12,15 @@ public sealed record MessageSummary
     /// <summary>The subject, if any. Health data: never log it.</summary>
     public string? Subject { get; init; }
 
+    /// <summary>
+    /// The subject as a person should see it: without the <c>XDM/1.0/DDM+</c> that starts the subject of a message carrying
+    /// documents for the patient record (UX.28), which stays in <see cref="Subject"/> for software. Health data: never log it.
+    /// </summary>
+    public string? DisplaySubject =>
+        Subject is { } subject && subject.StartsWith(Xdm.XdmPackage.SubjectPrefix, StringComparison.OrdinalIgnoreCase)
+            ? subject[Xdm.XdmPackage.SubjectPrefix.Length..]
+            : Subject;
+
     /// <summary>The Date header, or the arrival time when the message has none.</summary>
     public DateTimeOffset Date { get; init; }
 

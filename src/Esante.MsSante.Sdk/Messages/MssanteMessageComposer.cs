@@ -6,7 +6,7 @@ namespace Esante.MsSante.Messages;
 
 /// <summary>
 /// Turns an <see cref="OutgoingMessage"/> into the MIME message MSSanté expects: UTF-8 text, <c>X-MSS-NIL</c> on every message,
-/// Message-ID, In-Reply-To and References per RFC 5322, <c>Disposition-Notification-To</c> when a read receipt is asked,
+/// Message-ID, In-Reply-To, References and Reply-To per RFC 5322, <c>Disposition-Notification-To</c> when a read receipt is asked,
 /// <c>X-MSS-MES: FIN</c> to end a patient conversation. Bcc recipients stay out of the headers.
 /// </summary>
 /// <remarks>The message must have passed the policies: this type does not validate.</remarks>
@@ -30,6 +30,7 @@ public static class MssanteMessageComposer
         mime.From.Add(new MailboxAddress(fromDisplayName ?? string.Empty, from.Value));
         mime.To.AddRange(message.To.Select(ToMailbox));
         mime.Cc.AddRange(message.Cc.Select(ToMailbox));
+        mime.ReplyTo.AddRange(message.ReplyTo.Select(ToMailbox));
         mime.Subject = message.Subject ?? string.Empty;
         mime.Date = date;
         mime.MessageId = MimeUtils.GenerateMessageId(from.Domain);
@@ -101,6 +102,7 @@ public static class MssanteMessageComposer
         AddRecipients(draft.To, message.To);
         AddRecipients(draft.Cc, message.Cc);
         AddRecipients(draft.Bcc, message.Bcc);
+        AddRecipients(draft.ReplyTo, message.ReplyTo);
         foreach (var reference in draft.References)
         {
             message.References.Add(reference);

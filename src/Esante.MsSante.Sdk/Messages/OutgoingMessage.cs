@@ -15,6 +15,12 @@ public sealed class OutgoingMessage
     /// <summary>The hidden recipients (« Cci »): in the envelope, never in the headers.</summary>
     public IList<Recipient> Bcc { get; } = new List<Recipient>();
 
+    /// <summary>
+    /// Where replies should go instead of this mailbox (<c>Reply-To</c>): for an applicative mailbox, the service or person
+    /// that answers (ECO.2.2.5). Checked by the address policy like the recipients.
+    /// </summary>
+    public IList<Recipient> ReplyTo { get; } = new List<Recipient>();
+
     /// <summary>The subject, on one line. Health data: the SDK never logs it.</summary>
     public string? Subject { get; set; }
 

@@ -11,8 +11,9 @@ public sealed class ReceivedMessage
         Mime = mime;
         MessageId = mime.MessageId;
         InReplyTo = mime.InReplyTo;
-        To = mime.To.Mailboxes.Select(m => new MessageParty(NullIfEmpty(m.Name), m.Address)).ToList();
-        Cc = mime.Cc.Mailboxes.Select(m => new MessageParty(NullIfEmpty(m.Name), m.Address)).ToList();
+        To = Parties(mime.To);
+        Cc = Parties(mime.Cc);
+        ReplyTo = Parties(mime.ReplyTo);
         Attachments = mime.Attachments.OfType<MimePart>().Select(p => new ReceivedAttachment(p)).ToList();
         ReadReceiptRequested = mime.Headers.Contains(HeaderId.DispositionNotificationTo);
         DispositionReport = DispositionReport.From(mime);
@@ -36,6 +37,9 @@ public sealed class ReceivedMessage
 
     /// <summary>The copy recipients.</summary>
     public IReadOnlyList<MessageParty> Cc { get; }
+
+    /// <summary>Where the sender asked replies to go (<c>Reply-To</c>), if anywhere: else reply to <see cref="MessageSummary.From"/>.</summary>
+    public IReadOnlyList<MessageParty> ReplyTo { get; }
 
     /// <summary>The plain-text body, if any.</summary>
     public string? TextBody => Mime.TextBody;
@@ -79,5 +83,6 @@ public sealed class ReceivedMessage
     /// <summary>The whole MIME message, for what this type does not expose.</summary>
     public MimeMessage Mime { get; }
 
-    private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
+    private static List<MessageParty> Parties(InternetAddressList addresses) =>
+        addresses.Mailboxes.Select(m => new MessageParty(string.IsNullOrEmpty(m.Name) ? null : m.Name, m.Address)).ToList();
 }

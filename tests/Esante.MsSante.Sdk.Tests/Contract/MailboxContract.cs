@@ -238,6 +238,29 @@ public abstract class MailboxContract
     }
 
     [Fact]
+    public async Task An_applicative_mailbox_directs_replies_with_Reply_To()
+    {
+        var alice = await CreateUserAsync();
+        var bob = await CreateUserAsync();
+        var secretariat = await CreateUserAsync();
+        await using var aliceBox = await OpenOwnAsync(alice);
+        await using var bobBox = await OpenOwnAsync(bob);
+        var letter = Letter(bob.Address, "Résultats disponibles");
+        letter.ReplyTo.Add(new Recipient(secretariat.Address.Value, "Secrétariat de biologie"));
+        await aliceBox.SendAsync(letter);
+
+        var received = await bobBox.ReadMessageAsync((await WaitForMessageAsync(bobBox, s => s.Subject == "Résultats disponibles")).Ref);
+        var replyTo = Assert.Single(received.ReplyTo);
+        Assert.Equal(secretariat.Address.Value, replyTo.Address, ignoreCase: true);
+        Assert.Equal("Secrétariat de biologie", replyTo.Name);
+
+        var outside = Letter(bob.Address, "Hors espace de confiance");
+        outside.ReplyTo.Add(new Recipient("secretariat@gmail.com"));
+        var refused = await Assert.ThrowsAsync<MessageRejectedException>(() => aliceBox.SendAsync(outside));
+        Assert.Equal("Reply-To recipient 1", Assert.Single(refused.Violations).Target);
+    }
+
+    [Fact]
     public async Task The_sender_keeps_exactly_one_copy_in_Sent()
     {
         var alice = await CreateUserAsync();

@@ -145,6 +145,12 @@ public class XdmTests
     {
         Assert.Equal("XDM/1.0/DDM+Compte rendu de consultation MARTIN Claire 12/03/1979", Package().Subject("Compte rendu de consultation"));
         Assert.Equal("XDM/1.0/DDM+CR MARTIN Claire", Package().Subject("CR", withBirthDate: false));
+        // UX.28: people see the subject without the prefix, software keeps it whole.
+        var summary = new MessageSummary { Ref = new MessageRef("INBOX", 1, 1), Subject = Package().Subject("CR", withBirthDate: false) };
+        Assert.Equal("CR MARTIN Claire", summary.DisplaySubject);
+        Assert.Equal("XDM/1.0/DDM+CR MARTIN Claire", summary.Subject);
+        Assert.Equal("Bilan", (summary with { Subject = "Bilan" }).DisplaySubject);
+        Assert.Null((summary with { Subject = null }).DisplaySubject);
     }
 
     [Fact]

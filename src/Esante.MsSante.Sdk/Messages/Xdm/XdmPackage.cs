@@ -36,6 +36,9 @@ public sealed class XdmPackage
     /// <summary>The documents, at least one.</summary>
     public IList<XdmDocument> Documents { get; } = new List<XdmDocument>();
 
+    /// <summary>What starts the subject of a message carrying documents for the patient record (ECO.2.1.3).</summary>
+    internal const string SubjectPrefix = "XDM/1.0/DDM+";
+
     /// <summary>
     /// The subject the national rule gives such a message (ECO.2.1.3): <c>XDM/1.0/DDM+&lt;label&gt; &lt;NOM&gt; &lt;prénom&gt; &lt;date of birth&gt;</c>.
     /// </summary>
@@ -44,7 +47,7 @@ public sealed class XdmPackage
     public string Subject(string label, bool withBirthDate = true)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(label);
-        var subject = $"XDM/1.0/DDM+{label.Trim()} {Patient.BirthName.ToUpperInvariant()} {Patient.FirstGivenName}";
+        var subject = $"{SubjectPrefix}{label.Trim()} {Patient.BirthName.ToUpperInvariant()} {Patient.FirstGivenName}";
         return withBirthDate ? subject + " " + Patient.BirthDate.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture) : subject;
     }
 
