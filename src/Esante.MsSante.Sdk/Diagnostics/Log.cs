@@ -42,6 +42,12 @@ internal static partial class Log
     [LoggerMessage(12, LogLevel.Warning, "Read receipt {MessageId} was sent, but the original was not marked $MDNSent: {Reason}")]
     public static partial void ReadReceiptNotRecorded(this ILogger logger, string messageId, string reason);
 
+    [LoggerMessage(13, LogLevel.Information, "Imported {Count} message(s) from {Format} into {Mailbox}, {Skipped} skipped")]
+    public static partial void FolderImported(this ILogger logger, int count, Mailbox.MailboxExportFormat format, string mailbox, int skipped);
+
+    [LoggerMessage(14, LogLevel.Warning, "Import into {Mailbox} stopped by {Reason} after {Count} message(s), {Skipped} skipped")]
+    public static partial void FolderImportStopped(this ILogger logger, string mailbox, string reason, int count, int skipped);
+
     [LoggerMessage(8, LogLevel.Information, "Signed out {UserName}")]
     public static partial void SignedOut(this ILogger logger, string userName);
 }
