@@ -48,6 +48,12 @@ internal static partial class Log
     [LoggerMessage(14, LogLevel.Information, "Emptied the Trash of {Mailbox}: {Count} message(s)")]
     public static partial void TrashEmptied(this ILogger logger, int count, string mailbox);
 
+    [LoggerMessage(15, LogLevel.Information, "Imported {Count} message(s) from {Format} into {Mailbox}, {Skipped} skipped")]
+    public static partial void FolderImported(this ILogger logger, int count, Mailbox.MailboxExportFormat format, string mailbox, int skipped);
+
+    [LoggerMessage(16, LogLevel.Warning, "Import into {Mailbox} stopped by {Reason} after {Count} message(s), {Skipped} skipped")]
+    public static partial void FolderImportStopped(this ILogger logger, string mailbox, string reason, int count, int skipped);
+
     [LoggerMessage(8, LogLevel.Information, "Signed out {UserName}")]
     public static partial void SignedOut(this ILogger logger, string userName);
 }

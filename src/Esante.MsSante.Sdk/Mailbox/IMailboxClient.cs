@@ -134,6 +134,38 @@ public interface IMailboxClient : IAsyncDisposable
     Task<int> ExportFolderAsync(string? folderPath, Stream destination, MailboxExportFormat format = MailboxExportFormat.Mbox, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Imports into a folder the messages of a file written by <see cref="ExportFolderAsync"/> (or by any mail program
+    /// in the same format): the guide's « Importer ». Each message is stored as it is in the file, in the file's order,
+    /// marked read: the export carries no flags. In mbox, the « mboxrd » quoting is undone (a line <c>&gt;From </c>
+    /// becomes <c>From </c>, <c>&gt;&gt;From </c> becomes <c>&gt;From </c>).
+    /// </summary>
+    /// <remarks>
+    /// A member that is not a message, is damaged, or is larger than <see cref="MailboxClient.MaxImportedMessageBytes"/> is
+    /// left out, read past without being held in memory, and listed in <see cref="MailboxImportResult.Skipped"/> by its
+    /// position and reason; the others are stored. When an error stops the import once it has started storing, the
+    /// exception's <see cref="Exception.Data"/> holds, under <see cref="MailboxImportResult.PartialResultKey"/>, the
+    /// <see cref="MailboxImportResult"/> of what was stored until then. Errors and logs never show a message's content,
+    /// subject or addresses.
+    /// </remarks>
+    /// <param name="folderPath">The folder to store the messages in; the inbox when null. It must exist.</param>
+    /// <param name="source">
+    /// The file, read from its current position; left open. <see cref="MailboxExportFormat.EmlZip"/> needs a stream that
+    /// can seek (a file or memory stream), since a zip's directory is at its end.
+    /// </param>
+    /// <param name="format">mbox (the default) or a zip of <c>.eml</c> files.</param>
+    /// <param name="cancellationToken">Stops the import between two messages: the messages stored stay stored.</param>
+    /// <returns>How many messages were stored, and which members were left out and why.</returns>
+    /// <exception cref="ArgumentException">The stream cannot be read, or a zip archive's stream cannot seek; the folder path is not one line.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The format is unknown.</exception>
+    /// <exception cref="InvalidDataException">The stream is not in the format (or the zip's directory is damaged); nothing was stored.</exception>
+    /// <exception cref="FolderNotFoundException">The folder does not exist; nothing was stored.</exception>
+    /// <exception cref="QuotaExceededException">
+    /// The mailbox is full: the import stopped at the first message that did not fit. The message says how many were
+    /// stored before it; <see cref="Exception.Data"/> holds them as a <see cref="MailboxImportResult"/>.
+    /// </exception>
+    Task<MailboxImportResult> ImportFolderAsync(string? folderPath, Stream source, MailboxExportFormat format = MailboxExportFormat.Mbox, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Returns a read receipt (MDN, RFC 8098) for a received message that asks for one (<c>Disposition-Notification-To</c>):
     /// displayed, processed, or an integration failure with its error. The receipt carries the original message whole,
     /// goes out from this mailbox with the null reverse path (RFC 8098 §3: nothing bounces back) and a copy in Sent, and

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Esante.MsSante.Addressing;
 using Esante.MsSante.Contacts;
@@ -17,6 +18,14 @@ public class MailboxClient : IMailboxClient, IDisposable
 
     /// <summary>The IMAP keyword that records a read receipt was sent for a message (RFC 3503).</summary>
     private const string MdnSentKeyword = "$MDNSent";
+
+    /// <summary>
+    /// The largest message <see cref="ImportFolderAsync(string?, Stream, MailboxExportFormat, CancellationToken)"/> stores:
+    /// 40 MiB. The largest MSSanté messages carry 25 MB of attachments (Mon Espace Santé,
+    /// <see cref="AttachmentLimitPolicy.PatientMaxTotalBytes"/>), about 34 MB once encoded in base64 with its line ends; the
+    /// rest is room for the text and headers. A larger member of an archive is skipped without being held in memory.
+    /// </summary>
+    public const long MaxImportedMessageBytes = 40L * 1024 * 1024;
 
     private static readonly PolicyViolation ProductReferenceMissing = new(
         PolicyViolationCodes.ProductReferenceMissing,
@@ -75,6 +84,15 @@ public class MailboxClient : IMailboxClient, IDisposable
     public virtual async Task<MailFolder> GetFolderAsync(FolderRole role, CancellationToken cancellationToken = default) =>
         FindRole(await GetFoldersAsync(cancellationToken).ConfigureAwait(false), role);
 
+    /// <summary>A folder by its path, listed afresh (INBOX in any case, as IMAP names it).</summary>
+    /// <exception cref="FolderNotFoundException">The mailbox has no such folder.</exception>
+    private async Task<MailFolder> FindFolderAsync(string path, CancellationToken cancellationToken)
+    {
+        var comparison = string.Equals(path, InboxPath, StringComparison.OrdinalIgnoreCase) ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        return (await GetFoldersAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(f => string.Equals(f.Path, path, comparison))
+            ?? throw new FolderNotFoundException(path);
+    }
+
     /// <summary>The folder of a role in a list of folders (the patient exchanges folder also by its configured name).</summary>
     private MailFolder FindRole(IReadOnlyList<MailFolder> folders, FolderRole role)
     {
@@ -106,8 +124,7 @@ public class MailboxClient : IMailboxClient, IDisposable
     public virtual async Task DeleteFolderAsync(string path, CancellationToken cancellationToken = default)
     {
         CheckFolderPath(path, nameof(path));
-        var folders = await GetFoldersAsync(cancellationToken).ConfigureAwait(false);
-        var folder = folders.FirstOrDefault(f => f.Path == path) ?? throw new FolderNotFoundException(path);
+        var folder = await FindFolderAsync(path, cancellationToken).ConfigureAwait(false);
         if (folder.Role is not (FolderRole.None or FolderRole.Archive))
         {
             throw new InvalidOperationException($"The {folder.Role} folder cannot be deleted.");
@@ -331,6 +348,90 @@ public class MailboxClient : IMailboxClient, IDisposable
     }
 
     /// <inheritdoc/>
+    public virtual Task<MailboxImportResult> ImportFolderAsync(string? folderPath, Stream source, MailboxExportFormat format = MailboxExportFormat.Mbox, CancellationToken cancellationToken = default) =>
+        ImportFolderAsync(folderPath, source, format, MaxImportedMessageBytes, cancellationToken);
+
+    /// <summary>The import, with a size limit a test can lower.</summary>
+    internal async Task<MailboxImportResult> ImportFolderAsync(string? folderPath, Stream source, MailboxExportFormat format, long maxMessageBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (!source.CanRead)
+        {
+            throw new ArgumentException("The source stream cannot be read.", nameof(source));
+        }
+        if (folderPath is not null)
+        {
+            CheckFolderPath(folderPath, nameof(folderPath));
+        }
+        using var reader = await MailboxImportReader.OpenAsync(format, source, maxMessageBytes, cancellationToken).ConfigureAwait(false);
+        var folder = await FindFolderAsync(folderPath ?? InboxPath, cancellationToken).ConfigureAwait(false);
+        var imported = 0;
+        var skipped = new List<MailboxImportSkip>();
+        var position = 0;
+        try
+        {
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var member = await reader.NextAsync(cancellationToken).ConfigureAwait(false);
+                if (member is null)
+                {
+                    break;
+                }
+                position = member.Position;
+                using var message = member.Content is { } content ? Parse(content) : null;
+                if (message is null)
+                {
+                    skipped.Add(new MailboxImportSkip(member.Position, member.Skip ?? MailboxImportSkipReason.Malformed));
+                    continue;
+                }
+                // Not cancelled half-way: a message is stored and counted, or left for the next import.
+                await _mailbox.AppendAsync(folder.Path, message, MessageFlags.Seen, CancellationToken.None).ConfigureAwait(false);
+                imported++;
+            }
+        }
+        catch (QuotaExceededException e)
+        {
+            _logger.FolderImportStopped(Mailbox.Address.Value, e.GetType().Name, imported, skipped.Count);
+            var full = new QuotaExceededException(
+                string.Create(CultureInfo.InvariantCulture,
+                    $"The mailbox is full: the import stored {imported} message(s), then message {position} of the archive did not fit; it and the ones after it were not stored. Delete messages and empty the Trash, then import the rest."),
+                e.Quota);
+            full.Data[MailboxImportResult.PartialResultKey] = new MailboxImportResult(imported, skipped);
+            throw full;
+        }
+        catch (Exception e)
+        {
+            _logger.FolderImportStopped(Mailbox.Address.Value, e.GetType().Name, imported, skipped.Count);
+            e.Data[MailboxImportResult.PartialResultKey] = new MailboxImportResult(imported, skipped);
+            throw;
+        }
+        _logger.FolderImported(imported, format, Mailbox.Address.Value, skipped.Count);
+        return new MailboxImportResult(imported, skipped);
+    }
+
+    /// <summary>One member of an archive as a message, or null when it has no header to read.</summary>
+    private static MimeMessage? Parse(MemoryStream content)
+    {
+        try
+        {
+            // In memory already, so not cancelled half-way. Persistent: the parts keep pointing into the member's bytes,
+            // which are stored as they are, not copied.
+            var message = new MimeParser(content, MimeFormat.Entity, persistent: true).ParseMessage();
+            if (message.Headers.Count > 0)
+            {
+                return message;
+            }
+            message.Dispose();
+            return null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <inheritdoc/>
     public virtual async Task<SubmissionResult> SendReadReceiptAsync(MessageRef message, ReadReceipt receipt, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(receipt);
@@ -387,8 +488,7 @@ public class MailboxClient : IMailboxClient, IDisposable
     public virtual async Task SetFolderRetentionAsync(string folderPath, RetentionPeriod? period, CancellationToken cancellationToken = default)
     {
         CheckFolderPath(folderPath, nameof(folderPath));
-        var folder = (await GetFoldersAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(f => f.Path == folderPath)
-            ?? throw new FolderNotFoundException(folderPath);
+        var folder = await FindFolderAsync(folderPath, cancellationToken).ConfigureAwait(false);
         if (folder.Role == FolderRole.Trash)
         {
             throw new ArgumentException("The Trash's retention is the operator's (30 days by default), not set per mailbox.", nameof(folderPath));

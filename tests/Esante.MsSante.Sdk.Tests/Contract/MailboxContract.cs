@@ -641,6 +641,51 @@ public abstract class MailboxContract
         await Assert.ThrowsAsync<FolderNotFoundException>(() => bobBox.ExportFolderAsync("Pas de dossier", new MemoryStream()));
     }
 
+    [Theory]
+    [InlineData(MailboxExportFormat.Mbox)]
+    [InlineData(MailboxExportFormat.EmlZip)]
+    public async Task A_folder_exported_from_one_mailbox_imports_into_a_folder_of_another_and_reads_back_the_same(MailboxExportFormat format)
+    {
+        var alice = await CreateUserAsync();
+        var bob = await CreateUserAsync();
+        await using var aliceBox = await OpenOwnAsync(alice);
+        await using var bobBox = await OpenOwnAsync(bob);
+        var letter = Letter(bob.Address, "Bilan sanguin");
+        letter.Attachments.Add(OutgoingAttachment.FromBytes("bilan.pdf", [37, 80, 68, 70, 0, 255], "application/pdf"));
+        await aliceBox.SendAsync(letter);
+        await WaitForMessageAsync(bobBox, s => s.Subject == "Bilan sanguin");
+        await DeliverRawAsync(bob, System.Text.Encoding.ASCII.GetBytes(RawWithFromLines(alice, bob)));
+        await WaitForMessageAsync(bobBox, s => s.Subject == "Lignes From");
+        var originals = await ListAsync(bobBox);
+        using var file = new MemoryStream();
+        Assert.Equal(2, await bobBox.ExportFolderAsync(null, file, format));
+        var archive = await aliceBox.CreateFolderAsync("Archives de Bob");
+        file.Position = 0;
+
+        var result = await aliceBox.ImportFolderAsync(archive.Path, file, format);
+
+        Assert.Equal(2, result.Imported);
+        Assert.Empty(result.Skipped);
+        var imported = await ListAsync(aliceBox, archive.Path);
+        Assert.Equal(["Bilan sanguin", "Lignes From"], imported.Select(s => s.Subject));
+        Assert.All(imported, summary => Assert.True(summary.IsRead));
+        for (var i = 0; i < imported.Count; i++)
+        {
+            Assert.Equal((await bobBox.ReadMessageAsync(originals[i].Ref)).MessageId, (await aliceBox.ReadMessageAsync(imported[i].Ref)).MessageId);
+        }
+        var bilan = await aliceBox.ReadMessageAsync(imported[0].Ref);
+        var pdf = Assert.IsType<MimeKit.MimePart>(Assert.Single(bilan.Mime.Attachments));
+        using (var bytes = new MemoryStream())
+        {
+            await pdf.Content!.DecodeToAsync(bytes);
+            Assert.Equal(new byte[] { 37, 80, 68, 70, 0, 255 }, bytes.ToArray());
+        }
+        var fromLines = await aliceBox.ReadMessageAsync(imported[1].Ref);
+        Assert.Equal("Résultat\nFrom the lab, 9 h\n>From an earlier reply\nFin", fromLines.Mime.TextBody!.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n'));
+        await Assert.ThrowsAsync<FolderNotFoundException>(() => aliceBox.ImportFolderAsync("Pas de dossier", new MemoryStream(file.ToArray()), format));
+        Assert.Equal(2, (await ListAsync(aliceBox, archive.Path)).Count);
+    }
+
     [Fact]
     public async Task A_read_receipt_asked_for_goes_back_once_and_the_sender_reads_what_it_reports()
     {
