@@ -1,7 +1,9 @@
 #!/bin/bash
-# Adds the public members the build reports as undeclared (RS0016) to each package's PublicAPI.Unshipped.txt, for
-# both target frameworks: what an IDE's code fix does, from a shell. Review the diff: it is the API change.
-# A member removed or changed is reported as RS0017; delete its line by hand.
+# Brings each package's PublicAPI.Unshipped.txt up to date with its code, for both target frameworks: adds the public
+# members the build reports as undeclared (RS0016) and removes the unshipped lines of members that are gone (RS0017),
+# as an IDE's code fixes do. A shipped member that is gone stays in PublicAPI.Shipped.txt and is listed: removing a
+# released member is a breaking change to decide on. Review the diff: it is the API change.
+# Ends with a Release build as CI makes it, which also replaces the output built here without warnings as errors.
 # Usage (from anywhere): src/update-public-api.sh
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -12,17 +14,22 @@ for project in Esante.MsSante.Sdk Esante.MsSante.Sdk.Testing; do
     dotnet build "$here/$project" -c Release -f "$framework" --no-incremental -p:TreatWarningsAsErrors=false \
       "-p:ErrorLog=$work/$project.$framework.sarif%2Cversion=2.1" > /dev/null || true
   done
-  python3 - "$here/$project/PublicAPI.Unshipped.txt" "$work"/"$project".*.sarif <<'PY'
+  python3 - "$here/$project" "$work"/"$project".*.sarif <<'PY'
 import json, sys
-baseline, logs = sys.argv[1], sys.argv[2:]
-names = set()
+folder, logs = sys.argv[1], sys.argv[2:]
+added, gone = set(), set()
 for log in logs:
     for result in json.load(open(log, encoding="utf-8"))["runs"][0]["results"]:
-        if result["ruleId"] == "RS0016":
-            names.add(result["properties"]["customProperties"]["APIName"])
+        rule = result["ruleId"]
+        if rule in ("RS0016", "RS0017"):
+            (added if rule == "RS0016" else gone).add(result["properties"]["customProperties"]["APIName"])
+baseline = folder + "/PublicAPI.Unshipped.txt"
 kept = [line for line in open(baseline, encoding="utf-8").read().splitlines() if line and not line.startswith("#")]
-lines = sorted(set(kept) | names, key=lambda s: (s.lower(), s))
+lines = sorted((set(kept) - gone) | added, key=lambda s: (s.lower(), s))
 open(baseline, "w", encoding="utf-8").write("#nullable enable\n" + "".join(line + "\n" for line in lines))
-print(f"{baseline}: {len(names - set(kept))} added")
+print(f"{baseline}: {len(added - set(kept))} added, {len(gone & set(kept))} removed")
+for name in sorted(gone - set(kept)):
+    print(f"  shipped but gone (breaking; decide, then edit PublicAPI.Shipped.txt): {name}")
 PY
 done
+dotnet build "$here/Esante.MsSante.Sdk.Testing" -c Release --no-incremental -v quiet -nologo

@@ -147,14 +147,14 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
             return folder.Messages.Remove(stored);
         });
 
-    public Task<MessageRef> AppendAsync(string folderPath, MimeMessage message, MessageFlags flags, CancellationToken cancellationToken = default)
+    public Task<MessageRef> AppendAsync(string folderPath, MimeMessage message, MessageFlags flags, DateTimeOffset? arrivedAt = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         var raw = StoredMessage.Serialize(message);
         return Run(s =>
         {
             var folder = _access.Need(s.Folder(folderPath), "i");
-            var stored = s.Append(folder, raw, flags, server.Now);
+            var stored = s.Append(folder, raw, flags, arrivedAt ?? server.Now);
             server.Record(s, folder, stored);
             return new MessageRef(folder.Path, folder.UidValidity, stored.Uid);
         });

@@ -69,7 +69,7 @@ internal sealed class ContactFolders(IOperatorMailbox mailbox, TimeProvider time
         message.Subject = contact.FullName;
         message.Date = time.GetUtcNow();
         message.Body = new TextPart("vcard") { Text = VCard.Write(contact), ContentType = { Charset = "utf-8" } };
-        var reference = await mailbox.AppendAsync(PathOf(folder), message, MessageFlags.Seen, cancellationToken).ConfigureAwait(false);
+        var reference = await mailbox.AppendAsync(PathOf(folder), message, MessageFlags.Seen, cancellationToken: cancellationToken).ConfigureAwait(false);
         return new StoredContact(reference, contact);
     }
 

@@ -136,7 +136,8 @@ public interface IMailboxClient : IAsyncDisposable
     /// <summary>
     /// Imports into a folder the messages of a file written by <see cref="ExportFolderAsync"/> (or by any mail program
     /// in the same format): the guide's « Importer ». Each message is stored as it is in the file, in the file's order,
-    /// marked read: the export carries no flags. In mbox, the « mboxrd » quoting is undone (a line <c>&gt;From </c>
+    /// marked read (the export carries no flags) and dated by its Date header (arrival time when it has none or a future
+    /// one), so retention and the message list see the archive's age. In mbox, the « mboxrd » quoting is undone (a line <c>&gt;From </c>
     /// becomes <c>From </c>, <c>&gt;&gt;From </c> becomes <c>&gt;From </c>).
     /// </summary>
     /// <remarks>

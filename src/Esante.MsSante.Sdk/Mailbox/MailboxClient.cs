@@ -246,7 +246,7 @@ public class MailboxClient : IMailboxClient, IDisposable
             throw new MessageRejectedException(violations);
         }
         using var mime = MssanteMessageComposer.ComposeDraft(message, Mailbox.Address, SenderDisplayName, _productReference!, _time.GetUtcNow());
-        var saved = await _mailbox.AppendAsync(drafts.Path, mime, MessageFlags.Draft | MessageFlags.Seen, cancellationToken).ConfigureAwait(false);
+        var saved = await _mailbox.AppendAsync(drafts.Path, mime, MessageFlags.Draft | MessageFlags.Seen, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (replacing is { } replaced)
         {
             try
@@ -386,7 +386,8 @@ public class MailboxClient : IMailboxClient, IDisposable
                     continue;
                 }
                 // Not cancelled half-way: a message is stored and counted, or left for the next import.
-                await _mailbox.AppendAsync(folder.Path, message, MessageFlags.Seen, CancellationToken.None).ConfigureAwait(false);
+                // Dated as it was sent (its Date header), so retention and the list see the archive's age, not today.
+                await _mailbox.AppendAsync(folder.Path, message, MessageFlags.Seen, ArrivalDate(message), CancellationToken.None).ConfigureAwait(false);
                 imported++;
             }
         }
@@ -409,6 +410,10 @@ public class MailboxClient : IMailboxClient, IDisposable
         _logger.FolderImported(imported, format, Mailbox.Address.Value, skipped.Count);
         return new MailboxImportResult(imported, skipped);
     }
+
+    /// <summary>An imported message's arrival date: its Date header, unless missing or in the future.</summary>
+    private DateTimeOffset? ArrivalDate(MimeMessage message) =>
+        message.Headers.Contains(HeaderId.Date) && message.Date > DateTimeOffset.UnixEpoch && message.Date <= _time.GetUtcNow() ? message.Date : null;
 
     /// <summary>One member of an archive as a message, or null when it has no header to read.</summary>
     private static MimeMessage? Parse(MemoryStream content)

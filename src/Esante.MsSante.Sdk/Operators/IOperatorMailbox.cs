@@ -59,10 +59,10 @@ public interface IOperatorMailbox : IAsyncDisposable
     /// <exception cref="MessageNotFoundException">The message is not there any more.</exception>
     Task ExpungeAsync(MessageRef message, CancellationToken cancellationToken = default);
 
-    /// <summary>Stores a message in a folder.</summary>
+    /// <summary>Stores a message in a folder, arrived now or at <paramref name="arrivedAt"/> (IMAP APPEND's date-time).</summary>
     /// <exception cref="FolderNotFoundException">The folder does not exist.</exception>
     /// <exception cref="QuotaExceededException">The mailbox is full.</exception>
-    Task<MessageRef> AppendAsync(string folderPath, MimeMessage message, MessageFlags flags, CancellationToken cancellationToken = default);
+    Task<MessageRef> AppendAsync(string folderPath, MimeMessage message, MessageFlags flags, DateTimeOffset? arrivedAt = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Sends a message and saves one copy in Sent. Either every recipient is accepted and the message is sent once,

@@ -669,6 +669,8 @@ public abstract class MailboxContract
         var imported = await ListAsync(aliceBox, archive.Path);
         Assert.Equal(["Bilan sanguin", "Lignes From"], imported.Select(s => s.Subject));
         Assert.All(imported, summary => Assert.True(summary.IsRead));
+        // Dated as sent, not as imported: retention and the list see the archive's age.
+        Assert.All(imported, summary => Assert.Equal(summary.Date, summary.ReceivedAt));
         for (var i = 0; i < imported.Count; i++)
         {
             Assert.Equal((await bobBox.ReadMessageAsync(originals[i].Ref)).MessageId, (await aliceBox.ReadMessageAsync(imported[i].Ref)).MessageId);

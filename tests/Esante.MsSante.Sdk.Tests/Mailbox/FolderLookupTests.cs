@@ -72,8 +72,8 @@ public sealed class FolderLookupTests
 
         public Task ExpungeAsync(MessageRef message, CancellationToken cancellationToken = default) => inner.ExpungeAsync(message, cancellationToken);
 
-        public Task<MessageRef> AppendAsync(string folderPath, MimeMessage message, MessageFlags flags, CancellationToken cancellationToken = default) =>
-            inner.AppendAsync(folderPath, message, flags, cancellationToken);
+        public Task<MessageRef> AppendAsync(string folderPath, MimeMessage message, MessageFlags flags, DateTimeOffset? arrivedAt = null, CancellationToken cancellationToken = default) =>
+            inner.AppendAsync(folderPath, message, flags, arrivedAt, cancellationToken);
 
         public Task<SubmissionResult> SubmitAsync(MimeMessage message, SubmissionEnvelope envelope, CancellationToken cancellationToken = default) =>
             inner.SubmitAsync(message, envelope, cancellationToken);

@@ -297,10 +297,10 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             return true;
         }, idempotent: true, cancellationToken);
 
-    public Task<MessageRef> AppendAsync(string folderPath, MimeMessage message, MessageFlags flags, CancellationToken cancellationToken = default)
+    public Task<MessageRef> AppendAsync(string folderPath, MimeMessage message, MessageFlags flags, DateTimeOffset? arrivedAt = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return ImapAsync(imap => AppendAsync(imap, folderPath, message, flags, cancellationToken), idempotent: false, cancellationToken);
+        return ImapAsync(imap => AppendAsync(imap, folderPath, message, flags, cancellationToken, arrivedAt), idempotent: false, cancellationToken);
     }
 
     public async Task<SubmissionResult> SubmitAsync(MimeMessage message, SubmissionEnvelope envelope, CancellationToken cancellationToken = default)
@@ -692,10 +692,10 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         return result;
     }
 
-    private async Task<MessageRef> AppendAsync(ImapClient imap, string folderPath, MimeMessage message, MessageFlags flags, CancellationToken cancellationToken)
+    private async Task<MessageRef> AppendAsync(ImapClient imap, string folderPath, MimeMessage message, MessageFlags flags, CancellationToken cancellationToken, DateTimeOffset? arrivedAt = null)
     {
         var folder = await FolderAsync(imap, folderPath, cancellationToken).ConfigureAwait(false);
-        var uid = await folder.AppendAsync(new AppendRequest(message, ToMailKit(flags)), cancellationToken).ConfigureAwait(false);
+        var uid = await folder.AppendAsync(new AppendRequest(message, ToMailKit(flags)) { InternalDate = arrivedAt }, cancellationToken).ConfigureAwait(false);
         return new MessageRef(folderPath, uid?.Validity ?? await StatusAsync(folder, cancellationToken).ConfigureAwait(false), uid?.Id ?? 0);
     }
 
