@@ -41,7 +41,12 @@ if [ -n "$QUOTA" ]; then
   fi
 fi
 
+NEW=yes
+if "$PY" "$HERE/users.py" "$USERS_DB" exists "$ADDRESS"; then NEW=; fi
+
 HASH="$(printf '%s' "$PASSWORD" | openssl passwd -6 -stdin)" || die "openssl passwd failed"
 "$PY" "$HERE/users.py" "$USERS_DB" add "$ADDRESS" "{SHA512-CRYPT}$HASH" "$RULE"
-# Opening the special-use folders creates them (auto = subscribe).
-command doveadm -c "$DIR/dovecot/dovecot.conf" mailbox status -u "$ADDRESS" messages INBOX Sent Drafts Trash Junk >/dev/null
+# (auto = subscribe keeps the special-use folders subscribed; « mailbox status » would not create them on disk.)
+if [ -n "$NEW" ]; then
+  command doveadm -c "$DIR/dovecot/dovecot.conf" mailbox create -u "$ADDRESS" INBOX Sent Drafts Trash Junk
+fi
