@@ -1,7 +1,5 @@
 using Esante.MsSante.Operators;
 using Esante.MsSante.Operators.Imap;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Esante.MsSante.Tests.Operators;
 
@@ -191,26 +189,5 @@ public sealed class SrvAutoconfigurationTests
         Assert.Contains("NameServers", Assert.Throws<ArgumentException>(nameServer.Validate).Message, StringComparison.Ordinal);
 
         new ImapOperatorOptions { AutoconfigureDomain = Domain }.Validate();
-    }
-
-    [Fact]
-    public void The_domain_the_trusted_server_domains_and_the_name_servers_come_from_configuration()
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Operator:AutoconfigureDomain"] = Domain,
-            ["Operator:TrustedServerDomains:0"] = "operateur.example",
-            ["Operator:NameServers:0"] = "127.0.0.1:5353",
-        }).Build();
-        ImapOperatorOptions? seen = null;
-        using var provider = new ServiceCollection()
-            .AddMssante(o => o.ProductReference = "DEV935997")
-            .AddMssanteImapOperator(configuration.GetSection("Operator"), o => seen = o)
-            .BuildServiceProvider();
-
-        Assert.IsType<ImapOperator>(provider.GetRequiredService<IMssanteOperator>());
-        Assert.Equal(Domain, seen!.AutoconfigureDomain);
-        Assert.Equal(["operateur.example"], seen.TrustedServerDomains);
-        Assert.Equal(["127.0.0.1:5353"], seen.NameServers);
     }
 }
