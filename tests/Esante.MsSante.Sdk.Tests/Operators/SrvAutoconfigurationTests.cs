@@ -141,6 +141,22 @@ public sealed class SrvAutoconfigurationTests
     }
 
     [Fact]
+    public async Task A_name_server_that_is_not_there_is_a_connection_error()
+    {
+        string closed;
+        using (var gone = new FakeDnsServer())
+        {
+            closed = gone.EndPoint;
+        }
+        var options = new ImapOperatorOptions { AutoconfigureDomain = Domain, Timeout = TimeSpan.FromSeconds(1) };
+        options.NameServers.Add(closed);
+
+        var e = await Assert.ThrowsAsync<MssanteConnectionException>(() => ResolveAsync(options));
+
+        Assert.Contains("did not answer", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_target_outside_the_mail_domain_is_refused_before_any_connection()
     {
         // What a spoofed answer would do: send the credentials to a host whose own certificate is valid.
