@@ -32,7 +32,8 @@ public static class ImapOperatorServiceCollectionExtensions
 
     /// <summary>
     /// Makes the SDK talk to a real MSSanté operator, its options read from configuration (host names, ports, security,
-    /// timeout…), e.g. <c>{ "ImapHost": "imap.operateur.mssante.fr", "SmtpHost": "smtp.operateur.mssante.fr" }</c>.
+    /// timeout…), e.g. <c>{ "ImapHost": "imap.operateur.mssante.fr", "SmtpHost": "smtp.operateur.mssante.fr" }</c>, or the
+    /// mail domain whose SRV records name them, e.g. <c>{ "AutoconfigureDomain": "chu-nantes.mssante.fr", "TrustedServerDomains": [ "operateur.fr" ] }</c>.
     /// Certificates, which configuration cannot carry, are added by <paramref name="configure"/>.
     /// </summary>
     /// <param name="services">The service collection.</param>

@@ -76,17 +76,37 @@ public sealed class ConfigurationTests
             ("Operator:ImapSecurity", "ImplicitTls"),
             ("Operator:SmtpHost", "smtp.operateur.mssante.fr"),
             ("Operator:Timeout", "00:00:45"));
+        var seen = RealOperatorOptions(configuration);
+        Assert.Equal("imap.operateur.mssante.fr", seen.ImapHost);
+        Assert.Equal(993, seen.ImapPort);
+        Assert.Equal(ConnectionSecurity.ImplicitTls, seen.ImapSecurity);
+        Assert.Equal(TimeSpan.FromSeconds(45), seen.Timeout);
+    }
+
+    [Fact]
+    public void The_real_operator_reads_the_domain_to_autoconfigure_from_configuration()
+    {
+        var configuration = Configuration(
+            ("Operator:AutoconfigureDomain", "chu-nantes.mssante.fr"),
+            ("Operator:TrustedServerDomains:0", "operateur.example"),
+            ("Operator:NameServers:0", "127.0.0.1:5353"));
+
+        var seen = RealOperatorOptions(configuration);
+        Assert.Equal("chu-nantes.mssante.fr", seen.AutoconfigureDomain);
+        Assert.Equal(["operateur.example"], seen.TrustedServerDomains);
+        Assert.Equal(["127.0.0.1:5353"], seen.NameServers);
+    }
+
+    /// <summary>The options the real operator was built with from the configuration's "Operator" section.</summary>
+    private static ImapOperatorOptions RealOperatorOptions(IConfiguration configuration)
+    {
         ImapOperatorOptions? seen = null;
         using var provider = new ServiceCollection()
             .AddMssante(o => o.ProductReference = "DEV935997")
             .AddMssanteImapOperator(configuration.GetSection("Operator"), o => seen = o)
             .BuildServiceProvider();
-
         Assert.IsType<ImapOperator>(provider.GetRequiredService<IMssanteOperator>());
-        Assert.Equal("imap.operateur.mssante.fr", seen!.ImapHost);
-        Assert.Equal(993, seen.ImapPort);
-        Assert.Equal(ConnectionSecurity.ImplicitTls, seen.ImapSecurity);
-        Assert.Equal(TimeSpan.FromSeconds(45), seen.Timeout);
+        return seen!;
     }
 
     [Theory]

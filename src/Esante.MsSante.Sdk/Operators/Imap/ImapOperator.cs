@@ -20,11 +20,17 @@ public sealed class ImapOperator : IMssanteOperator
 
     private readonly ImapOperatorOptions _options;
     private readonly TimeProvider _time;
+    private Task<ImapOperatorOptions>? _servers;
 
     /// <summary>Creates the operator.</summary>
     /// <param name="options">Where the servers are and how to reach them.</param>
     /// <param name="timeProvider">The clock; the system's when null.</param>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
+    /// <remarks>
+    /// With <see cref="ImapOperatorOptions.AutoconfigureDomain"/>, the servers are looked up in DNS at the first sign-in:
+    /// the sign-in methods then also throw <see cref="MssanteConnectionException"/> when the lookup fails or names a server
+    /// outside the allowed domains.
+    /// </remarks>
     public ImapOperator(ImapOperatorOptions options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -65,7 +71,8 @@ public sealed class ImapOperator : IMssanteOperator
     public async Task<IReadOnlyList<MailboxDescriptor>> ListMailboxesAsync(OperatorGrant grant, CancellationToken cancellationToken = default)
     {
         var imapGrant = Check(grant);
-        var imap = imapGrant.TakeConnection() ?? await ConnectImapAsync(_options, imapGrant.Credential, _time, cancellationToken).ConfigureAwait(false);
+        var options = await ServersAsync(cancellationToken).ConfigureAwait(false);
+        var imap = imapGrant.TakeConnection() ?? await ConnectImapAsync(options, imapGrant.Credential, _time, cancellationToken).ConfigureAwait(false);
         try
         {
             var mailboxes = new List<MailboxDescriptor>();
@@ -92,12 +99,13 @@ public sealed class ImapOperator : IMssanteOperator
     {
         ArgumentNullException.ThrowIfNull(mailbox);
         var imapGrant = Check(grant);
-        var imap = imapGrant.TakeConnection() ?? await ConnectImapAsync(_options, imapGrant.Credential, _time, cancellationToken).ConfigureAwait(false);
+        var options = await ServersAsync(cancellationToken).ConfigureAwait(false);
+        var imap = imapGrant.TakeConnection() ?? await ConnectImapAsync(options, imapGrant.Credential, _time, cancellationToken).ConfigureAwait(false);
         try
         {
             if (mailbox == grant.Address)
             {
-                return new ImapOperatorMailbox(_options, imapGrant.Credential, _time, new MailboxDescriptor(mailbox, MailboxKind.Personal, mailbox.Value, IsOwn: true), string.Empty, imap);
+                return new ImapOperatorMailbox(options, imapGrant.Credential, _time, new MailboxDescriptor(mailbox, MailboxKind.Personal, mailbox.Value, IsOwn: true), string.Empty, imap);
             }
             if ((await SharedOwnersAsync(imap, cancellationToken).ConfigureAwait(false)).FirstOrDefault(o => o.Owner == mailbox) is not { Owner: not null } found)
             {
@@ -105,7 +113,7 @@ public sealed class ImapOperator : IMssanteOperator
             }
             var shared = OtherUsersNamespace(imap)!;
             var prefix = shared.Path.TrimEnd(shared.DirectorySeparator) + shared.DirectorySeparator + mailbox.Value + shared.DirectorySeparator;
-            return new ImapOperatorMailbox(_options, imapGrant.Credential, _time, new MailboxDescriptor(mailbox, found.Kind, mailbox.Value, IsOwn: false), prefix, imap);
+            return new ImapOperatorMailbox(options, imapGrant.Credential, _time, new MailboxDescriptor(mailbox, found.Kind, mailbox.Value, IsOwn: false), prefix, imap);
         }
         catch
         {
@@ -173,8 +181,29 @@ public sealed class ImapOperator : IMssanteOperator
 
     private async Task<OperatorGrant> SignInAsync(MailCredential credential, CancellationToken cancellationToken)
     {
-        var imap = await ConnectImapAsync(_options, credential, _time, cancellationToken).ConfigureAwait(false);
+        var options = await ServersAsync(cancellationToken).ConfigureAwait(false);
+        var imap = await ConnectImapAsync(options, credential, _time, cancellationToken).ConfigureAwait(false);
         return new ImapGrant(credential.UserName, PersonalAddress(credential.UserName), _time.GetUtcNow(), credential, imap);
+    }
+
+    /// <summary>
+    /// The options with the servers' host names: the application's, or the ones the SRV records name, looked up once (a
+    /// failed lookup is tried again at the next call).
+    /// </summary>
+    private Task<ImapOperatorOptions> ServersAsync(CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(_options.AutoconfigureDomain))
+        {
+            return Task.FromResult(_options);
+        }
+        var servers = Volatile.Read(ref _servers);
+        if (servers is null || servers.IsFaulted || servers.IsCanceled)
+        {
+            // Shared by concurrent sign-ins, so no caller's token stops it for the others; the options' timeout bounds it.
+            var lookup = SrvAutoconfiguration.ResolveAsync(_options, CancellationToken.None);
+            servers = Interlocked.CompareExchange(ref _servers, lookup, servers) == servers ? lookup : Volatile.Read(ref _servers)!;
+        }
+        return servers.WaitAsync(cancellationToken);
     }
 
     private MssanteAddress? PersonalAddress(string userName)

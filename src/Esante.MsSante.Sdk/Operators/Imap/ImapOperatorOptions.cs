@@ -1,11 +1,16 @@
+using System.Net;
 using System.Security.Cryptography.X509Certificates;
 
 namespace Esante.MsSante.Operators.Imap;
 
-/// <summary>Where the operator's IMAP and SMTP servers are and how to reach them safely.</summary>
+/// <summary>
+/// Where the operator's IMAP and SMTP servers are and how to reach them safely: either their host names
+/// (<see cref="ImapHost"/>, <see cref="SmtpHost"/>, <see cref="ManageSieveHost"/>) or the mail domain whose DNS SRV records
+/// name them (<see cref="AutoconfigureDomain"/>).
+/// </summary>
 public sealed class ImapOperatorOptions
 {
-    /// <summary>The IMAP server's host name.</summary>
+    /// <summary>The IMAP server's host name. Required unless <see cref="AutoconfigureDomain"/> is set.</summary>
     public string ImapHost { get; set; } = string.Empty;
 
     /// <summary>The IMAP port: 143 (STARTTLS) by default.</summary>
@@ -56,7 +61,40 @@ public sealed class ImapOperatorOptions
     /// </summary>
     public string MailDomain { get; set; } = string.Empty;
 
-    /// <summary>How long one network operation may take. Default 30 seconds.</summary>
+    /// <summary>
+    /// The mailboxes' e-mail domain (e.g. <c>chu-nantes.mssante.fr</c>) whose DNS SRV records name the servers, instead of
+    /// host names (CONF.04, RFC 6186): IMAP from <c>_imaps._tcp</c> (implicit TLS, preferred per RFC 8314) else
+    /// <c>_imap._tcp</c> (STARTTLS); submission from <c>_submissions._tcp</c> else <c>_submission._tcp</c>; ManageSieve from
+    /// <c>_sieve._tcp</c> (RFC 5804), else the IMAP host on port 4190. Hosts, ports and security all come from the records,
+    /// so the host options must stay empty. The lookup happens once, at the first sign-in, and its result is kept.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Among a service's records the lowest priority wins, then a choice weighted by the records' weights (RFC 2782). A
+    /// record whose target is "." says the service is not offered.
+    /// </para>
+    /// <para>
+    /// Security (RFC 6186 §6, RFC 7817): DNS answers are not authenticated, and TLS only proves that a server is the host the
+    /// records named. So a record is followed only when its target is this domain or one of its subdomains, or is in
+    /// <see cref="TrustedServerDomains"/>; otherwise signing in fails with a <see cref="MssanteConnectionException"/> naming
+    /// the target, before any connection. The server's certificate is then checked against the target's host name.
+    /// </para>
+    /// </remarks>
+    public string AutoconfigureDomain { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Domains where the servers named by <see cref="AutoconfigureDomain"/>'s SRV records may also be: the operator's own
+    /// (e.g. <c>operateur.fr</c> accepts <c>imap.operateur.fr</c>). A domain accepts itself and its subdomains.
+    /// </summary>
+    public IList<string> TrustedServerDomains { get; } = new List<string>();
+
+    /// <summary>
+    /// The DNS servers asked for <see cref="AutoconfigureDomain"/>'s SRV records, as IP addresses with an optional port
+    /// (<c>10.0.0.53</c>, <c>127.0.0.1:5353</c>, <c>[::1]:53</c>); the system's when empty.
+    /// </summary>
+    public IList<string> NameServers { get; } = new List<string>();
+
+    /// <summary>How long one network operation may take, a DNS lookup included. Default 30 seconds.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Whether the SDK saves the copy in Sent (most operators expect it from the client). Default true.</summary>
@@ -65,12 +103,22 @@ public sealed class ImapOperatorOptions
     /// <summary>
     /// Checks the options.
     /// </summary>
-    /// <exception cref="ArgumentException">The IMAP host is missing, a port is out of range, or the timeout is not positive.</exception>
+    /// <exception cref="ArgumentException">
+    /// Neither the IMAP host nor <see cref="AutoconfigureDomain"/> is set, or both are; the domain or a name server is not
+    /// valid; a port is out of range; or the timeout is not positive.
+    /// </exception>
     public void Validate()
     {
-        if (string.IsNullOrWhiteSpace(ImapHost))
+        if (string.IsNullOrWhiteSpace(AutoconfigureDomain))
         {
-            throw new ArgumentException($"{nameof(ImapHost)} is required.");
+            if (string.IsNullOrWhiteSpace(ImapHost))
+            {
+                throw new ArgumentException($"{nameof(ImapHost)} (or {nameof(AutoconfigureDomain)}) is required.");
+            }
+        }
+        else
+        {
+            ValidateAutoconfiguration();
         }
         if (ImapPort is < 1 or > 65535 || SmtpPort is < 1 or > 65535 || ManageSievePort is < 1 or > 65535)
         {
@@ -80,5 +128,41 @@ public sealed class ImapOperatorOptions
         {
             throw new ArgumentException($"{nameof(Timeout)} must be positive.");
         }
+    }
+
+    /// <summary>These options with the servers found in DNS in place of <see cref="AutoconfigureDomain"/>.</summary>
+    internal ImapOperatorOptions WithServers(MailServer imap, MailServer submission, MailServer manageSieve)
+    {
+        // A shallow copy: the certificate collections and every other setting stay the application's.
+        var resolved = (ImapOperatorOptions)MemberwiseClone();
+        resolved.AutoconfigureDomain = string.Empty;
+        (resolved.ImapHost, resolved.ImapPort, resolved.ImapSecurity) = (imap.Host, imap.Port, imap.Security);
+        (resolved.SmtpHost, resolved.SmtpPort, resolved.SmtpSecurity) = (submission.Host, submission.Port, submission.Security);
+        (resolved.ManageSieveHost, resolved.ManageSievePort, resolved.ManageSieveSecurity) = (manageSieve.Host, manageSieve.Port, manageSieve.Security);
+        return resolved;
+    }
+
+    /// <summary>The name servers as end points, port 53 when none is given.</summary>
+    internal IPEndPoint[] NameServerEndPoints() =>
+        [.. NameServers.Select(s => IPEndPoint.TryParse(s.Trim(), out var endPoint)
+            ? endPoint.Port == 0 ? new IPEndPoint(endPoint.Address, 53) : endPoint
+            : throw new ArgumentException($"{nameof(NameServers)} holds an entry that is not an IP address with an optional port."))];
+
+    private void ValidateAutoconfiguration()
+    {
+        if (!string.IsNullOrWhiteSpace(ImapHost) || !string.IsNullOrWhiteSpace(SmtpHost) || !string.IsNullOrWhiteSpace(ManageSieveHost))
+        {
+            throw new ArgumentException($"Set either the host names or {nameof(AutoconfigureDomain)}, not both: the SRV records name every server.");
+        }
+        // The value is not echoed: a mistake here is often a person's address.
+        if (AutoconfigureDomain.Contains('@', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"{nameof(AutoconfigureDomain)} is a domain, the part after '@', not an address.");
+        }
+        if (SrvAutoconfiguration.TryNormalize(AutoconfigureDomain) is null || TrustedServerDomains.Any(d => SrvAutoconfiguration.TryNormalize(d) is null))
+        {
+            throw new ArgumentException($"{nameof(AutoconfigureDomain)} or an entry of {nameof(TrustedServerDomains)} is not a valid domain name.");
+        }
+        _ = NameServerEndPoints();
     }
 }
