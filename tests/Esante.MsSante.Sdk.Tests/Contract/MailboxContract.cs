@@ -41,6 +41,13 @@ public abstract class MailboxContract
 
     protected async Task<IMailboxClient> OpenOwnAsync(TestUser user) => await (await SignInAsync(user)).OpenMailboxAsync(user.Address);
 
+    /// <summary>Creates an account and opens its mailbox, for the test to dispose.</summary>
+    protected async Task<OpenUser> OpenNewUserAsync(long? quotaBytes = null)
+    {
+        var user = await CreateUserAsync(quotaBytes);
+        return new OpenUser(user, await OpenOwnAsync(user));
+    }
+
     /// <summary>Waits (in real time) for a message to appear in a folder: real operators deliver asynchronously.</summary>
     protected static async Task<MessageSummary> WaitForMessageAsync(IMailboxClient mailbox, Func<MessageSummary, bool> predicate, string? folder = null)
     {
@@ -82,21 +89,19 @@ public abstract class MailboxContract
     [Fact]
     public async Task A_message_sent_from_one_mailbox_arrives_in_the_other_with_its_summary()
     {
-        var alice = await CreateUserAsync();
-        var bob = await CreateUserAsync();
-        await using var aliceBox = await OpenOwnAsync(alice);
-        await using var bobBox = await OpenOwnAsync(bob);
+        await using var alice = await OpenNewUserAsync();
+        await using var bob = await OpenNewUserAsync();
 
         var letter = Letter(bob.Address, "Compte rendu opératoire");
         letter.Attachments.Add(OutgoingAttachment.FromBytes("cr.pdf", [37, 80, 68, 70], "application/pdf"));
-        var sent = await aliceBox.SendAsync(letter);
+        var sent = await alice.Box.SendAsync(letter);
 
-        var summary = await WaitForMessageAsync(bobBox, s => s.Subject == "Compte rendu opératoire");
+        var summary = await WaitForMessageAsync(bob.Box, s => s.Subject == "Compte rendu opératoire");
         Assert.Equal(alice.Address.Value, summary.From!.Address, ignoreCase: true);
         Assert.True(summary.IsMssante);
         Assert.False(summary.IsRead);
         Assert.True(summary.Size > 0);
-        var message = await bobBox.ReadMessageAsync(summary.Ref);
+        var message = await bob.Box.ReadMessageAsync(summary.Ref);
         Assert.Equal(sent.MessageId, message.MessageId);
         Assert.Contains("compte rendu", message.TextBody, StringComparison.Ordinal);
         Assert.Equal("DEV935997", message.ProductReference);
@@ -109,48 +114,42 @@ public abstract class MailboxContract
     public async Task A_body_with_lines_that_look_like_protocol_arrives_unchanged()
     {
         // A lone "." ends DATA unless dot-stuffed; BDAT sends the bytes as they are. Either way nothing may change.
-        var alice = await CreateUserAsync();
-        var bob = await CreateUserAsync();
-        await using var aliceBox = await OpenOwnAsync(alice);
-        await using var bobBox = await OpenOwnAsync(bob);
+        await using var alice = await OpenNewUserAsync();
+        await using var bob = await OpenNewUserAsync();
         var body = string.Join("\n", "Ligne 1", ".", "..deux points", ".", "From le service", "QUIT", "Fin");
-        await aliceBox.SendAsync(Letter(bob.Address, "Lignes piégées", body));
+        await alice.Box.SendAsync(Letter(bob.Address, "Lignes piégées", body));
 
-        var summary = await WaitForMessageAsync(bobBox, s => s.Subject == "Lignes piégées");
-        var message = await bobBox.ReadMessageAsync(summary.Ref);
+        var summary = await WaitForMessageAsync(bob.Box, s => s.Subject == "Lignes piégées");
+        var message = await bob.Box.ReadMessageAsync(summary.Ref);
         Assert.Equal(body, message.TextBody!.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n'));
     }
 
     [Fact]
     public async Task A_folder_listed_empty_shows_the_messages_that_arrive_afterwards()
     {
-        var alice = await CreateUserAsync();
-        var bob = await CreateUserAsync();
-        await using var aliceBox = await OpenOwnAsync(alice);
-        await using var bobBox = await OpenOwnAsync(bob);
-        Assert.Empty(await ListAsync(bobBox));
+        await using var alice = await OpenNewUserAsync();
+        await using var bob = await OpenNewUserAsync();
+        Assert.Empty(await ListAsync(bob.Box));
 
-        await aliceBox.SendAsync(Letter(bob.Address, "Arrivé après la liste"));
+        await alice.Box.SendAsync(Letter(bob.Address, "Arrivé après la liste"));
 
-        await WaitForMessageAsync(bobBox, s => s.Subject == "Arrivé après la liste");
+        await WaitForMessageAsync(bob.Box, s => s.Subject == "Arrivé après la liste");
     }
 
     [Fact]
     public async Task Watching_the_inbox_yields_messages_as_they_arrive()
     {
-        var alice = await CreateUserAsync();
-        var bob = await CreateUserAsync();
-        await using var aliceBox = await OpenOwnAsync(alice);
-        await using var bobBox = await OpenOwnAsync(bob);
-        await aliceBox.SendAsync(Letter(bob.Address, "Avant"));
-        var seen = await WaitForMessageAsync(bobBox, s => s.Subject == "Avant");
+        await using var alice = await OpenNewUserAsync();
+        await using var bob = await OpenNewUserAsync();
+        await alice.Box.SendAsync(Letter(bob.Address, "Avant"));
+        var seen = await WaitForMessageAsync(bob.Box, s => s.Subject == "Avant");
 
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var watched = new List<string?>();
         var watching = Task.Run(async () =>
         {
             // Watching after the last message seen: what arrives in between is not missed.
-            await foreach (var summary in bobBox.WatchAsync(after: seen.Ref, cancellationToken: stop.Token))
+            await foreach (var summary in bob.Box.WatchAsync(after: seen.Ref, cancellationToken: stop.Token))
             {
                 watched.Add(summary.Subject);
                 if (watched.Count == 2)
@@ -159,8 +158,8 @@ public abstract class MailboxContract
                 }
             }
         });
-        await aliceBox.SendAsync(Letter(bob.Address, "Nouveau 1"));
-        await aliceBox.SendAsync(Letter(bob.Address, "Nouveau 2"));
+        await alice.Box.SendAsync(Letter(bob.Address, "Nouveau 1"));
+        await alice.Box.SendAsync(Letter(bob.Address, "Nouveau 2"));
         await watching;
         Assert.Equal(["Nouveau 1", "Nouveau 2"], watched);
         Assert.False(stop.IsCancellationRequested, "The new messages should arrive well before the timeout.");
@@ -240,35 +239,32 @@ public abstract class MailboxContract
     [Fact]
     public async Task An_applicative_mailbox_directs_replies_with_Reply_To()
     {
-        var alice = await CreateUserAsync();
-        var bob = await CreateUserAsync();
+        await using var alice = await OpenNewUserAsync();
+        await using var bob = await OpenNewUserAsync();
         var secretariat = await CreateUserAsync();
-        await using var aliceBox = await OpenOwnAsync(alice);
-        await using var bobBox = await OpenOwnAsync(bob);
         var letter = Letter(bob.Address, "Résultats disponibles");
         letter.ReplyTo.Add(new Recipient(secretariat.Address.Value, "Secrétariat de biologie"));
-        await aliceBox.SendAsync(letter);
+        await alice.Box.SendAsync(letter);
 
-        var received = await bobBox.ReadMessageAsync((await WaitForMessageAsync(bobBox, s => s.Subject == "Résultats disponibles")).Ref);
+        var received = await bob.Box.ReadMessageAsync((await WaitForMessageAsync(bob.Box, s => s.Subject == "Résultats disponibles")).Ref);
         var replyTo = Assert.Single(received.ReplyTo);
         Assert.Equal(secretariat.Address.Value, replyTo.Address, ignoreCase: true);
         Assert.Equal("Secrétariat de biologie", replyTo.Name);
 
         var outside = Letter(bob.Address, "Hors espace de confiance");
         outside.ReplyTo.Add(new Recipient("secretariat@gmail.com"));
-        var refused = await Assert.ThrowsAsync<MessageRejectedException>(() => aliceBox.SendAsync(outside));
+        var refused = await Assert.ThrowsAsync<MessageRejectedException>(() => alice.Box.SendAsync(outside));
         Assert.Equal("Reply-To recipient 1", Assert.Single(refused.Violations).Target);
     }
 
     [Fact]
     public async Task The_sender_keeps_exactly_one_copy_in_Sent()
     {
-        var alice = await CreateUserAsync();
+        await using var alice = await OpenNewUserAsync();
         var bob = await CreateUserAsync();
-        await using var aliceBox = await OpenOwnAsync(alice);
-        await aliceBox.SendAsync(Letter(bob.Address, "Copie unique"));
-        var sent = await aliceBox.GetFolderAsync(FolderRole.Sent);
-        var copies = (await ListAsync(aliceBox, sent.Path)).Where(s => s.Subject == "Copie unique").ToList();
+        await alice.Box.SendAsync(Letter(bob.Address, "Copie unique"));
+        var sent = await alice.Box.GetFolderAsync(FolderRole.Sent);
+        var copies = (await ListAsync(alice.Box, sent.Path)).Where(s => s.Subject == "Copie unique").ToList();
         var copy = Assert.Single(copies);
         Assert.True(copy.IsRead);
     }
@@ -276,65 +272,58 @@ public abstract class MailboxContract
     [Fact]
     public async Task Messages_are_marked_read_and_unread()
     {
-        var alice = await CreateUserAsync();
-        var bob = await CreateUserAsync();
-        await using var aliceBox = await OpenOwnAsync(alice);
-        await using var bobBox = await OpenOwnAsync(bob);
-        await aliceBox.SendAsync(Letter(bob.Address, "À lire"));
-        var summary = await WaitForMessageAsync(bobBox, s => s.Subject == "À lire");
+        await using var alice = await OpenNewUserAsync();
+        await using var bob = await OpenNewUserAsync();
+        await alice.Box.SendAsync(Letter(bob.Address, "À lire"));
+        var summary = await WaitForMessageAsync(bob.Box, s => s.Subject == "À lire");
 
-        await bobBox.MarkAsReadAsync(summary.Ref);
-        Assert.True((await ListAsync(bobBox)).Single(s => s.Ref == summary.Ref).IsRead);
-        Assert.Equal(0, (await bobBox.GetFolderAsync(FolderRole.Inbox)).UnreadCount);
-        await bobBox.MarkAsUnreadAsync(summary.Ref);
-        Assert.False((await ListAsync(bobBox)).Single(s => s.Ref == summary.Ref).IsRead);
+        await bob.Box.MarkAsReadAsync(summary.Ref);
+        Assert.True((await ListAsync(bob.Box)).Single(s => s.Ref == summary.Ref).IsRead);
+        Assert.Equal(0, (await bob.Box.GetFolderAsync(FolderRole.Inbox)).UnreadCount);
+        await bob.Box.MarkAsUnreadAsync(summary.Ref);
+        Assert.False((await ListAsync(bob.Box)).Single(s => s.Ref == summary.Ref).IsRead);
     }
 
     [Fact]
     public async Task Deleting_moves_to_the_Trash_and_deleting_from_the_Trash_removes_for_good()
     {
-        var alice = await CreateUserAsync();
-        var bob = await CreateUserAsync();
-        await using var aliceBox = await OpenOwnAsync(alice);
-        await using var bobBox = await OpenOwnAsync(bob);
-        await aliceBox.SendAsync(Letter(bob.Address, "À supprimer"));
-        var summary = await WaitForMessageAsync(bobBox, s => s.Subject == "À supprimer");
+        await using var alice = await OpenNewUserAsync();
+        await using var bob = await OpenNewUserAsync();
+        await alice.Box.SendAsync(Letter(bob.Address, "À supprimer"));
+        var summary = await WaitForMessageAsync(bob.Box, s => s.Subject == "À supprimer");
 
-        var inTrash = await bobBox.DeleteAsync(summary.Ref);
-        var trash = await bobBox.GetFolderAsync(FolderRole.Trash);
+        var inTrash = await bob.Box.DeleteAsync(summary.Ref);
+        var trash = await bob.Box.GetFolderAsync(FolderRole.Trash);
         Assert.Equal(trash.Path, inTrash!.Value.FolderPath);
-        Assert.DoesNotContain(await ListAsync(bobBox), s => s.Subject == "À supprimer");
-        Assert.Contains(await ListAsync(bobBox, trash.Path), s => s.Subject == "À supprimer");
+        Assert.DoesNotContain(await ListAsync(bob.Box), s => s.Subject == "À supprimer");
+        Assert.Contains(await ListAsync(bob.Box, trash.Path), s => s.Subject == "À supprimer");
 
-        Assert.Null(await bobBox.DeleteAsync(inTrash.Value));
-        Assert.DoesNotContain(await ListAsync(bobBox, trash.Path), s => s.Subject == "À supprimer");
-        await Assert.ThrowsAsync<MessageNotFoundException>(() => bobBox.ReadMessageAsync(inTrash.Value));
+        Assert.Null(await bob.Box.DeleteAsync(inTrash.Value));
+        Assert.DoesNotContain(await ListAsync(bob.Box, trash.Path), s => s.Subject == "À supprimer");
+        await Assert.ThrowsAsync<MessageNotFoundException>(() => bob.Box.ReadMessageAsync(inTrash.Value));
     }
 
     [Fact]
     public async Task A_draft_is_saved_replaced_read_back_and_sent_with_its_Bcc_kept_out_of_the_headers()
     {
-        var alice = await CreateUserAsync();
-        var bob = await CreateUserAsync();
-        var carol = await CreateUserAsync();
-        await using var aliceBox = await OpenOwnAsync(alice);
-        await using var bobBox = await OpenOwnAsync(bob);
-        await using var carolBox = await OpenOwnAsync(carol);
-        var drafts = await aliceBox.GetFolderAsync(FolderRole.Drafts);
+        await using var alice = await OpenNewUserAsync();
+        await using var bob = await OpenNewUserAsync();
+        await using var carol = await OpenNewUserAsync();
+        var drafts = await alice.Box.GetFolderAsync(FolderRole.Drafts);
 
         // A first save may have no recipient yet.
-        var first = await aliceBox.SaveDraftAsync(new OutgoingMessage { Subject = "Compte rendu opératoire", TextBody = "Début" });
+        var first = await alice.Box.SaveDraftAsync(new OutgoingMessage { Subject = "Compte rendu opératoire", TextBody = "Début" });
         Assert.Equal(drafts.Path, first.FolderPath);
         var letter = Letter(bob.Address, "Compte rendu opératoire", "Début\nSuite");
         letter.Bcc.Add(carol.Address);
         letter.RequestReadReceipt = true;
         letter.Attachments.Add(OutgoingAttachment.FromBytes("cro.pdf", [37, 80, 68, 70, 0, 255], "application/pdf"));
-        var second = await aliceBox.SaveDraftAsync(letter, replacing: first);
+        var second = await alice.Box.SaveDraftAsync(letter, replacing: first);
 
-        var listed = Assert.Single(await ListAsync(aliceBox, drafts.Path));
+        var listed = Assert.Single(await ListAsync(alice.Box, drafts.Path));
         Assert.Equal(second, listed.Ref);
         Assert.True(listed.Flags.HasFlag(MessageFlags.Draft));
-        var back = await aliceBox.ReadDraftAsync(second);
+        var back = await alice.Box.ReadDraftAsync(second);
         Assert.Equal("Compte rendu opératoire", back.Subject);
         Assert.Equal(bob.Address.Value, Assert.Single(back.To).Address, ignoreCase: true);
         Assert.Equal(carol.Address.Value, Assert.Single(back.Bcc).Address, ignoreCase: true);
@@ -344,54 +333,51 @@ public abstract class MailboxContract
         Assert.Equal("cro.pdf", pdf.FileName);
         Assert.Equal(6, pdf.Length);
 
-        var result = await aliceBox.SendDraftAsync(second);
+        var result = await alice.Box.SendDraftAsync(second);
         Assert.Equal(2, result.AcceptedRecipients.Count);
-        Assert.Empty(await ListAsync(aliceBox, drafts.Path));
-        var received = await bobBox.ReadMessageAsync((await WaitForMessageAsync(bobBox, s => s.Subject == "Compte rendu opératoire")).Ref);
+        Assert.Empty(await ListAsync(alice.Box, drafts.Path));
+        var received = await bob.Box.ReadMessageAsync((await WaitForMessageAsync(bob.Box, s => s.Subject == "Compte rendu opératoire")).Ref);
         Assert.True(received.ReadReceiptRequested);
         Assert.Single(received.Attachments);
-        var copy = await carolBox.ReadMessageAsync((await WaitForMessageAsync(carolBox, s => s.Subject == "Compte rendu opératoire")).Ref);
+        var copy = await carol.Box.ReadMessageAsync((await WaitForMessageAsync(carol.Box, s => s.Subject == "Compte rendu opératoire")).Ref);
         Assert.Empty(copy.Mime.Bcc);
         Assert.Empty(received.Mime.Bcc);
-        Assert.Contains(await ListAsync(aliceBox, (await aliceBox.GetFolderAsync(FolderRole.Sent)).Path), s => s.Subject == "Compte rendu opératoire");
+        Assert.Contains(await ListAsync(alice.Box, (await alice.Box.GetFolderAsync(FolderRole.Sent)).Path), s => s.Subject == "Compte rendu opératoire");
     }
 
     [Fact]
     public async Task A_draft_without_recipient_is_kept_when_sending_it_is_refused()
     {
-        var alice = await CreateUserAsync();
-        await using var aliceBox = await OpenOwnAsync(alice);
-        var draft = await aliceBox.SaveDraftAsync(new OutgoingMessage { Subject = "Sans destinataire", TextBody = "…" });
+        await using var alice = await OpenNewUserAsync();
+        var draft = await alice.Box.SaveDraftAsync(new OutgoingMessage { Subject = "Sans destinataire", TextBody = "…" });
 
-        var refused = await Assert.ThrowsAsync<MessageRejectedException>(() => aliceBox.SendDraftAsync(draft));
+        var refused = await Assert.ThrowsAsync<MessageRejectedException>(() => alice.Box.SendDraftAsync(draft));
         Assert.Contains(refused.Violations, v => v.Code == PolicyViolationCodes.NoRecipient);
-        Assert.Single(await ListAsync(aliceBox, draft.FolderPath));
-        var inbox = await aliceBox.GetFolderAsync(FolderRole.Inbox);
-        await Assert.ThrowsAsync<ArgumentException>(() => aliceBox.SendDraftAsync(new MessageRef(inbox.Path, draft.UidValidity, draft.Uid)));
-        await Assert.ThrowsAsync<ArgumentException>(() => aliceBox.SaveDraftAsync(Letter(alice.Address, "Ailleurs"), replacing: new MessageRef(inbox.Path, 1, 1)));
+        Assert.Single(await ListAsync(alice.Box, draft.FolderPath));
+        var inbox = await alice.Box.GetFolderAsync(FolderRole.Inbox);
+        await Assert.ThrowsAsync<ArgumentException>(() => alice.Box.SendDraftAsync(new MessageRef(inbox.Path, draft.UidValidity, draft.Uid)));
+        await Assert.ThrowsAsync<ArgumentException>(() => alice.Box.SaveDraftAsync(Letter(alice.Address, "Ailleurs"), replacing: new MessageRef(inbox.Path, 1, 1)));
     }
 
     [Fact]
     public async Task Emptying_the_Trash_deletes_its_messages_for_good_and_nothing_else()
     {
-        var alice = await CreateUserAsync();
-        var bob = await CreateUserAsync();
-        await using var aliceBox = await OpenOwnAsync(alice);
-        await using var bobBox = await OpenOwnAsync(bob);
+        await using var alice = await OpenNewUserAsync();
+        await using var bob = await OpenNewUserAsync();
         foreach (var subject in new[] { "Ancien 1", "Ancien 2", "À garder" })
         {
-            await aliceBox.SendAsync(Letter(bob.Address, subject));
-            await WaitForMessageAsync(bobBox, s => s.Subject == subject);
+            await alice.Box.SendAsync(Letter(bob.Address, subject));
+            await WaitForMessageAsync(bob.Box, s => s.Subject == subject);
         }
-        foreach (var summary in (await ListAsync(bobBox)).Where(s => s.Subject!.StartsWith("Ancien", StringComparison.Ordinal)))
+        foreach (var summary in (await ListAsync(bob.Box)).Where(s => s.Subject!.StartsWith("Ancien", StringComparison.Ordinal)))
         {
-            await bobBox.DeleteAsync(summary.Ref);
+            await bob.Box.DeleteAsync(summary.Ref);
         }
 
-        Assert.Equal(2, await bobBox.EmptyTrashAsync());
-        Assert.Empty(await ListAsync(bobBox, (await bobBox.GetFolderAsync(FolderRole.Trash)).Path));
-        Assert.Equal("À garder", Assert.Single(await ListAsync(bobBox)).Subject);
-        Assert.Equal(0, await bobBox.EmptyTrashAsync());
+        Assert.Equal(2, await bob.Box.EmptyTrashAsync());
+        Assert.Empty(await ListAsync(bob.Box, (await bob.Box.GetFolderAsync(FolderRole.Trash)).Path));
+        Assert.Equal("À garder", Assert.Single(await ListAsync(bob.Box)).Subject);
+        Assert.Equal(0, await bob.Box.EmptyTrashAsync());
     }
 
     [Fact]
@@ -480,15 +466,14 @@ public abstract class MailboxContract
     public async Task Signing_in_with_a_client_certificate_opens_the_mailbox_and_sends()
     {
         var robot = await CreateUserAsync();
-        var bob = await CreateUserAsync();
+        await using var bob = await OpenNewUserAsync();
         using var certificate = IssueClientCertificate(robot);
         await using var session = NewSession();
         await session.SignInWithCertificateAsync(certificate);
         Assert.Equal(SessionState.SignedIn, session.State);
         await using var box = await session.OpenMailboxAsync(robot.Address);
         await box.SendAsync(Letter(bob.Address, "Résultats automatiques"));
-        await using var bobBox = await OpenOwnAsync(bob);
-        var received = await WaitForMessageAsync(bobBox, s => s.Subject == "Résultats automatiques");
+        var received = await WaitForMessageAsync(bob.Box, s => s.Subject == "Résultats automatiques");
         Assert.Equal(robot.Address.Value, received.From!.Address, ignoreCase: true);
     }
 
@@ -510,7 +495,7 @@ public abstract class MailboxContract
     public async Task A_delegate_opens_the_organisational_mailbox_and_sends_under_the_structures_address()
     {
         var delegated = await CreateUserAsync();
-        var colleague = await CreateUserAsync();
+        await using var colleague = await OpenNewUserAsync();
         var org = await CreateOrganisationalMailboxAsync(delegated);
         await using var session = await SignInAsync(delegated);
 
@@ -522,8 +507,7 @@ public abstract class MailboxContract
         var orgSent = await orgBox.GetFolderAsync(FolderRole.Sent);
         Assert.Contains(await ListAsync(orgBox, orgSent.Path), s => s.Subject == "Depuis la structure");
 
-        await using var colleagueBox = await OpenOwnAsync(colleague);
-        var summary = await WaitForMessageAsync(colleagueBox, s => s.Subject == "Depuis la structure");
+        var summary = await WaitForMessageAsync(colleague.Box, s => s.Subject == "Depuis la structure");
         Assert.Equal(org.Value, summary.From!.Address, ignoreCase: true);
     }
 
@@ -541,50 +525,45 @@ public abstract class MailboxContract
     [Fact]
     public async Task An_unknown_recipient_is_refused_by_name_and_nothing_is_sent()
     {
-        var alice = await CreateUserAsync();
-        var bob = await CreateUserAsync();
-        await using var aliceBox = await OpenOwnAsync(alice);
+        await using var alice = await OpenNewUserAsync();
+        await using var bob = await OpenNewUserAsync();
         var unknown = MssanteAddress.Parse($"personne-{Guid.NewGuid():N}@{HostedDomain}");
         var letter = Letter(bob.Address, "Envoi partiel ?");
         letter.To.Add(unknown);
 
-        var e = await Assert.ThrowsAsync<RecipientsRejectedException>(() => aliceBox.SendAsync(letter));
+        var e = await Assert.ThrowsAsync<RecipientsRejectedException>(() => alice.Box.SendAsync(letter));
         Assert.Equal(unknown.Value, Assert.Single(e.Recipients).Address, ignoreCase: true);
-        var sent = await aliceBox.GetFolderAsync(FolderRole.Sent);
-        Assert.DoesNotContain(await ListAsync(aliceBox, sent.Path), s => s.Subject == "Envoi partiel ?");
-        await using var bobBox = await OpenOwnAsync(bob);
+        var sent = await alice.Box.GetFolderAsync(FolderRole.Sent);
+        Assert.DoesNotContain(await ListAsync(alice.Box, sent.Path), s => s.Subject == "Envoi partiel ?");
         await Task.Delay(300);
-        Assert.DoesNotContain(await ListAsync(bobBox), s => s.Subject == "Envoi partiel ?");
+        Assert.DoesNotContain(await ListAsync(bob.Box), s => s.Subject == "Envoi partiel ?");
     }
 
     [Fact]
     public async Task A_full_mailbox_refuses_to_store_more_with_a_clear_error()
     {
-        var alice = await CreateUserAsync(quotaBytes: 64 * 1024);
+        await using var alice = await OpenNewUserAsync(quotaBytes: 64 * 1024);
         var bob = await CreateUserAsync();
-        await using var aliceBox = await OpenOwnAsync(alice);
         var letter = Letter(bob.Address, "Trop gros pour Envoyés");
         letter.Attachments.Add(OutgoingAttachment.FromBytes("scan.bin", new byte[200 * 1024]));
-        var e = await Assert.ThrowsAnyAsync<MssanteException>(() => aliceBox.SendAsync(letter));
+        var e = await Assert.ThrowsAnyAsync<MssanteException>(() => alice.Box.SendAsync(letter));
         Assert.True(e is QuotaExceededException, $"Expected a quota error, got {e.GetType().Name}: {e.Message}");
     }
 
     [Fact]
     public async Task A_folder_exports_to_mbox_with_its_From_lines_quoted_and_nothing_marked_read()
     {
-        var alice = await CreateUserAsync();
-        var bob = await CreateUserAsync();
-        await using var aliceBox = await OpenOwnAsync(alice);
-        await using var bobBox = await OpenOwnAsync(bob);
+        await using var alice = await OpenNewUserAsync();
+        await using var bob = await OpenNewUserAsync();
         var letter = Letter(bob.Address, "Bilan sanguin");
         letter.Attachments.Add(OutgoingAttachment.FromBytes("bilan.pdf", [37, 80, 68, 70, 0, 255], "application/pdf"));
-        await aliceBox.SendAsync(letter);
-        await WaitForMessageAsync(bobBox, s => s.Subject == "Bilan sanguin");
+        await alice.Box.SendAsync(letter);
+        await WaitForMessageAsync(bob.Box, s => s.Subject == "Bilan sanguin");
         await DeliverRawAsync(bob, System.Text.Encoding.ASCII.GetBytes(RawWithFromLines(alice, bob)));
-        await WaitForMessageAsync(bobBox, s => s.Subject == "Lignes From");
+        await WaitForMessageAsync(bob.Box, s => s.Subject == "Lignes From");
 
         using var mbox = new MemoryStream();
-        Assert.Equal(2, await bobBox.ExportFolderAsync(null, mbox));
+        Assert.Equal(2, await bob.Box.ExportFolderAsync(null, mbox));
 
         var text = System.Text.Encoding.UTF8.GetString(mbox.ToArray());
         var separators = text.Split('\n').Where(line => line.StartsWith("From ", StringComparison.Ordinal)).ToList();
@@ -603,25 +582,23 @@ public abstract class MailboxContract
         Assert.Equal(new byte[] { 37, 80, 68, 70, 0, 255 }, bytes.ToArray());
         Assert.Equal("Lignes From", second.Subject);
         Assert.Equal("Résultat\nFrom the lab, 9 h\n>From an earlier reply\nFin", Unquote(second.TextBody!));
-        Assert.All(await ListAsync(bobBox), summary => Assert.False(summary.IsRead));
+        Assert.All(await ListAsync(bob.Box), summary => Assert.False(summary.IsRead));
     }
 
     [Fact]
     public async Task A_folder_exports_to_a_zip_of_eml_files_named_by_position()
     {
-        var alice = await CreateUserAsync();
-        var bob = await CreateUserAsync();
-        await using var aliceBox = await OpenOwnAsync(alice);
-        await using var bobBox = await OpenOwnAsync(bob);
+        await using var alice = await OpenNewUserAsync();
+        await using var bob = await OpenNewUserAsync();
         await DeliverRawAsync(bob, System.Text.Encoding.ASCII.GetBytes(RawWithFromLines(alice, bob)));
-        await WaitForMessageAsync(bobBox, s => s.Subject == "Lignes From");
-        await aliceBox.SendAsync(Letter(bob.Address, "Deuxième"));
-        await WaitForMessageAsync(bobBox, s => s.Subject == "Deuxième");
-        var archive = await bobBox.CreateFolderAsync("Archives 2026");
-        Assert.Equal(0, await bobBox.ExportFolderAsync(archive.Path, new MemoryStream(), MailboxExportFormat.EmlZip));
+        await WaitForMessageAsync(bob.Box, s => s.Subject == "Lignes From");
+        await alice.Box.SendAsync(Letter(bob.Address, "Deuxième"));
+        await WaitForMessageAsync(bob.Box, s => s.Subject == "Deuxième");
+        var archive = await bob.Box.CreateFolderAsync("Archives 2026");
+        Assert.Equal(0, await bob.Box.ExportFolderAsync(archive.Path, new MemoryStream(), MailboxExportFormat.EmlZip));
 
         using var file = new MemoryStream();
-        Assert.Equal(2, await bobBox.ExportFolderAsync("INBOX", file, MailboxExportFormat.EmlZip));
+        Assert.Equal(2, await bob.Box.ExportFolderAsync("INBOX", file, MailboxExportFormat.EmlZip));
 
         file.Position = 0;
         using var zip = new System.IO.Compression.ZipArchive(file, System.IO.Compression.ZipArchiveMode.Read);
@@ -638,7 +615,7 @@ public abstract class MailboxContract
             }
         }
         Assert.Equal(["Lignes From", "Deuxième"], subjects);
-        await Assert.ThrowsAsync<FolderNotFoundException>(() => bobBox.ExportFolderAsync("Pas de dossier", new MemoryStream()));
+        await Assert.ThrowsAsync<FolderNotFoundException>(() => bob.Box.ExportFolderAsync("Pas de dossier", new MemoryStream()));
     }
 
     [Theory]
@@ -646,66 +623,62 @@ public abstract class MailboxContract
     [InlineData(MailboxExportFormat.EmlZip)]
     public async Task A_folder_exported_from_one_mailbox_imports_into_a_folder_of_another_and_reads_back_the_same(MailboxExportFormat format)
     {
-        var alice = await CreateUserAsync();
-        var bob = await CreateUserAsync();
-        await using var aliceBox = await OpenOwnAsync(alice);
-        await using var bobBox = await OpenOwnAsync(bob);
+        await using var alice = await OpenNewUserAsync();
+        await using var bob = await OpenNewUserAsync();
         var letter = Letter(bob.Address, "Bilan sanguin");
         letter.Attachments.Add(OutgoingAttachment.FromBytes("bilan.pdf", [37, 80, 68, 70, 0, 255], "application/pdf"));
-        await aliceBox.SendAsync(letter);
-        await WaitForMessageAsync(bobBox, s => s.Subject == "Bilan sanguin");
+        await alice.Box.SendAsync(letter);
+        await WaitForMessageAsync(bob.Box, s => s.Subject == "Bilan sanguin");
         await DeliverRawAsync(bob, System.Text.Encoding.ASCII.GetBytes(RawWithFromLines(alice, bob)));
-        await WaitForMessageAsync(bobBox, s => s.Subject == "Lignes From");
-        var originals = await ListAsync(bobBox);
+        await WaitForMessageAsync(bob.Box, s => s.Subject == "Lignes From");
+        var originals = await ListAsync(bob.Box);
         using var file = new MemoryStream();
-        Assert.Equal(2, await bobBox.ExportFolderAsync(null, file, format));
-        var archive = await aliceBox.CreateFolderAsync("Archives de Bob");
+        Assert.Equal(2, await bob.Box.ExportFolderAsync(null, file, format));
+        var archive = await alice.Box.CreateFolderAsync("Archives de Bob");
         file.Position = 0;
 
-        var result = await aliceBox.ImportFolderAsync(archive.Path, file, format);
+        var result = await alice.Box.ImportFolderAsync(archive.Path, file, format);
 
         Assert.Equal(2, result.Imported);
         Assert.Empty(result.Skipped);
-        var imported = await ListAsync(aliceBox, archive.Path);
+        var imported = await ListAsync(alice.Box, archive.Path);
         Assert.Equal(["Bilan sanguin", "Lignes From"], imported.Select(s => s.Subject));
         Assert.All(imported, summary => Assert.True(summary.IsRead));
         // Dated as sent, not as imported: retention and the list see the archive's age.
         Assert.All(imported, summary => Assert.Equal(summary.Date, summary.ReceivedAt));
         for (var i = 0; i < imported.Count; i++)
         {
-            Assert.Equal((await bobBox.ReadMessageAsync(originals[i].Ref)).MessageId, (await aliceBox.ReadMessageAsync(imported[i].Ref)).MessageId);
+            Assert.Equal((await bob.Box.ReadMessageAsync(originals[i].Ref)).MessageId, (await alice.Box.ReadMessageAsync(imported[i].Ref)).MessageId);
         }
-        var bilan = await aliceBox.ReadMessageAsync(imported[0].Ref);
+        var bilan = await alice.Box.ReadMessageAsync(imported[0].Ref);
         var pdf = Assert.IsType<MimeKit.MimePart>(Assert.Single(bilan.Mime.Attachments));
         using (var bytes = new MemoryStream())
         {
             await pdf.Content!.DecodeToAsync(bytes);
             Assert.Equal(new byte[] { 37, 80, 68, 70, 0, 255 }, bytes.ToArray());
         }
-        var fromLines = await aliceBox.ReadMessageAsync(imported[1].Ref);
+        var fromLines = await alice.Box.ReadMessageAsync(imported[1].Ref);
         Assert.Equal("Résultat\nFrom the lab, 9 h\n>From an earlier reply\nFin", fromLines.Mime.TextBody!.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n'));
-        await Assert.ThrowsAsync<FolderNotFoundException>(() => aliceBox.ImportFolderAsync("Pas de dossier", new MemoryStream(file.ToArray()), format));
-        Assert.Equal(2, (await ListAsync(aliceBox, archive.Path)).Count);
+        await Assert.ThrowsAsync<FolderNotFoundException>(() => alice.Box.ImportFolderAsync("Pas de dossier", new MemoryStream(file.ToArray()), format));
+        Assert.Equal(2, (await ListAsync(alice.Box, archive.Path)).Count);
     }
 
     [Fact]
     public async Task A_read_receipt_asked_for_goes_back_once_and_the_sender_reads_what_it_reports()
     {
-        var alice = await CreateUserAsync();
-        var bob = await CreateUserAsync();
-        await using var aliceBox = await OpenOwnAsync(alice);
-        await using var bobBox = await OpenOwnAsync(bob);
+        await using var alice = await OpenNewUserAsync();
+        await using var bob = await OpenNewUserAsync();
         var letter = Letter(bob.Address, "CR consultation");
         letter.RequestReadReceipt = true;
         letter.Attachments.Add(OutgoingAttachment.FromBytes("cr.pdf", [37, 80, 68, 70], "application/pdf"));
-        var sent = await aliceBox.SendAsync(letter);
-        var received = await WaitForMessageAsync(bobBox, s => s.Subject == "CR consultation");
-        Assert.True((await bobBox.ReadMessageAsync(received.Ref)).ReadReceiptRequested);
+        var sent = await alice.Box.SendAsync(letter);
+        var received = await WaitForMessageAsync(bob.Box, s => s.Subject == "CR consultation");
+        Assert.True((await bob.Box.ReadMessageAsync(received.Ref)).ReadReceiptRequested);
 
-        var receipt = await bobBox.SendReadReceiptAsync(received.Ref, ReadReceipt.Processed);
+        var receipt = await bob.Box.SendReadReceiptAsync(received.Ref, ReadReceipt.Processed);
 
-        var mdnSummary = await WaitForMessageAsync(aliceBox, s => s.Subject == "CR consultation");
-        var mdn = await aliceBox.ReadMessageAsync(mdnSummary.Ref);
+        var mdnSummary = await WaitForMessageAsync(alice.Box, s => s.Subject == "CR consultation");
+        var mdn = await alice.Box.ReadMessageAsync(mdnSummary.Ref);
         Assert.Equal(receipt.MessageId, mdn.MessageId);
         Assert.Equal("<>", mdn.Mime.Headers[MimeKit.HeaderId.ReturnPath]?.Trim());
         var report = Assert.IsType<DispositionReport>(mdn.DispositionReport);
@@ -717,27 +690,25 @@ public abstract class MailboxContract
         var embedded = Assert.IsType<MimeKit.MessagePart>(Assert.IsType<MimeKit.MultipartReport>(mdn.Mime.Body).Last());
         Assert.Equal(sent.MessageId, embedded.Message!.MessageId);
         Assert.Single(embedded.Message.Attachments);
-        Assert.Contains("$MDNSent", (await ListAsync(bobBox)).Single(s => s.Ref == received.Ref).Keywords);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => bobBox.SendReadReceiptAsync(received.Ref, ReadReceipt.Displayed));
+        Assert.Contains("$MDNSent", (await ListAsync(bob.Box)).Single(s => s.Ref == received.Ref).Keywords);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => bob.Box.SendReadReceiptAsync(received.Ref, ReadReceipt.Displayed));
     }
 
     [Fact]
     public async Task A_failed_integration_is_reported_with_its_error_and_the_KO_subject()
     {
-        var alice = await CreateUserAsync();
-        var bob = await CreateUserAsync();
-        await using var aliceBox = await OpenOwnAsync(alice);
-        await using var bobBox = await OpenOwnAsync(bob);
+        await using var alice = await OpenNewUserAsync();
+        await using var bob = await OpenNewUserAsync();
         var letter = Letter(bob.Address, "XDM/1.0/DDM+CR d'imagerie MARTIN Claire 12/03/1979");
         letter.RequestReadReceipt = true;
-        var sent = await aliceBox.SendAsync(letter);
-        var received = await WaitForMessageAsync(bobBox, s => s.Subject == letter.Subject);
+        var sent = await alice.Box.SendAsync(letter);
+        var received = await WaitForMessageAsync(bob.Box, s => s.Subject == letter.Subject);
 
-        await bobBox.SendReadReceiptAsync(received.Ref, ReadReceipt.IntegrationFailed("902^Identifiant de patient inconnu^applicationErrorCondition"));
+        await bob.Box.SendReadReceiptAsync(received.Ref, ReadReceipt.IntegrationFailed("902^Identifiant de patient inconnu^applicationErrorCondition"));
 
-        var mdnSummary = await WaitForMessageAsync(aliceBox, s => s.Subject?.StartsWith("[KO", StringComparison.Ordinal) == true);
+        var mdnSummary = await WaitForMessageAsync(alice.Box, s => s.Subject?.StartsWith("[KO", StringComparison.Ordinal) == true);
         Assert.Equal("[KO Intégration système !][902] " + letter.Subject, mdnSummary.Subject);
-        var report = (await aliceBox.ReadMessageAsync(mdnSummary.Ref)).DispositionReport!;
+        var report = (await alice.Box.ReadMessageAsync(mdnSummary.Ref)).DispositionReport!;
         Assert.Equal(sent.MessageId, report.OriginalMessageId);
         Assert.Equal("automatic-action/MDN-sent-automatically; processed/error", report.Disposition);
         Assert.True(report.IsError);
@@ -748,13 +719,11 @@ public abstract class MailboxContract
     [Fact]
     public async Task A_receipt_is_refused_when_none_was_asked_and_automatic_ones_only_go_to_the_Return_Path()
     {
-        var alice = await CreateUserAsync();
-        var bob = await CreateUserAsync();
-        await using var aliceBox = await OpenOwnAsync(alice);
-        await using var bobBox = await OpenOwnAsync(bob);
-        await aliceBox.SendAsync(Letter(bob.Address, "Sans accusé"));
-        var plain = await WaitForMessageAsync(bobBox, s => s.Subject == "Sans accusé");
-        await Assert.ThrowsAsync<InvalidOperationException>(() => bobBox.SendReadReceiptAsync(plain.Ref, ReadReceipt.Displayed));
+        await using var alice = await OpenNewUserAsync();
+        await using var bob = await OpenNewUserAsync();
+        await alice.Box.SendAsync(Letter(bob.Address, "Sans accusé"));
+        var plain = await WaitForMessageAsync(bob.Box, s => s.Subject == "Sans accusé");
+        await Assert.ThrowsAsync<InvalidOperationException>(() => bob.Box.SendReadReceiptAsync(plain.Ref, ReadReceipt.Displayed));
 
         // Delivered from the null sender (Return-Path <>) but asking for a receipt at Alice's: only a person may agree to it.
         var raw = string.Join("\r\n",
@@ -768,68 +737,62 @@ public abstract class MailboxContract
             "Bonjour",
             "");
         await DeliverRawAsync(bob, System.Text.Encoding.UTF8.GetBytes(raw));
-        var asked = await WaitForMessageAsync(bobBox, s => s.Subject == "Accusé vers une autre adresse");
-        await Assert.ThrowsAsync<InvalidOperationException>(() => bobBox.SendReadReceiptAsync(asked.Ref, ReadReceipt.Processed));
-        await bobBox.SendReadReceiptAsync(asked.Ref, ReadReceipt.Processed.ConfirmedByUser());
-        var report = (await aliceBox.ReadMessageAsync((await WaitForMessageAsync(aliceBox, s => s.Subject == "Accusé vers une autre adresse")).Ref)).DispositionReport!;
+        var asked = await WaitForMessageAsync(bob.Box, s => s.Subject == "Accusé vers une autre adresse");
+        await Assert.ThrowsAsync<InvalidOperationException>(() => bob.Box.SendReadReceiptAsync(asked.Ref, ReadReceipt.Processed));
+        await bob.Box.SendReadReceiptAsync(asked.Ref, ReadReceipt.Processed.ConfirmedByUser());
+        var report = (await alice.Box.ReadMessageAsync((await WaitForMessageAsync(alice.Box, s => s.Subject == "Accusé vers une autre adresse")).Ref)).DispositionReport!;
         Assert.Equal("automatic-action/MDN-sent-manually; processed", report.Disposition);
     }
 
     [Fact]
     public async Task The_out_of_office_reply_answers_each_sender_once_within_its_days_and_stops_when_removed()
     {
-        var alice = await CreateUserAsync();
-        var bob = await CreateUserAsync();
-        var carol = await CreateUserAsync();
-        await using var aliceBox = await OpenOwnAsync(alice);
-        await using var bobBox = await OpenOwnAsync(bob);
-        await using var carolBox = await OpenOwnAsync(carol);
+        await using var alice = await OpenNewUserAsync();
+        await using var bob = await OpenNewUserAsync();
+        await using var carol = await OpenNewUserAsync();
         var today = DateOnly.FromDateTime(DateTime.Now);
         var absent = new AutoReply("Absence du Dr Bob", "Je suis absent jusqu'au 4 janvier.\nEn cas d'urgence, écrivez au secrétariat.")
         {
             FirstDay = today.AddDays(-1),
             LastDay = today.AddDays(1),
         };
-        await bobBox.SetRulesAsync(new MailboxRules { AutoReply = absent });
-        Assert.Equal(absent, (await bobBox.GetRulesAsync()).AutoReply);
+        await bob.Box.SetRulesAsync(new MailboxRules { AutoReply = absent });
+        Assert.Equal(absent, (await bob.Box.GetRulesAsync()).AutoReply);
 
-        await aliceBox.SendAsync(Letter(bob.Address, "Demande d'avis 1"));
-        var reply = await WaitForMessageAsync(aliceBox, s => s.Subject == "Absence du Dr Bob");
+        await alice.Box.SendAsync(Letter(bob.Address, "Demande d'avis 1"));
+        var reply = await WaitForMessageAsync(alice.Box, s => s.Subject == "Absence du Dr Bob");
         Assert.Equal(bob.Address.Value, reply.From!.Address, ignoreCase: true);
-        Assert.Contains("absent jusqu'au 4 janvier", (await aliceBox.ReadMessageAsync(reply.Ref)).TextBody, StringComparison.Ordinal);
-        await aliceBox.SendAsync(Letter(bob.Address, "Demande d'avis 2"));
-        await WaitForMessageAsync(bobBox, s => s.Subject == "Demande d'avis 2");
+        Assert.Contains("absent jusqu'au 4 janvier", (await alice.Box.ReadMessageAsync(reply.Ref)).TextBody, StringComparison.Ordinal);
+        await alice.Box.SendAsync(Letter(bob.Address, "Demande d'avis 2"));
+        await WaitForMessageAsync(bob.Box, s => s.Subject == "Demande d'avis 2");
 
         // Not yet in force: no reply to Carol.
-        await bobBox.SetRulesAsync(new MailboxRules { AutoReply = absent with { FirstDay = today.AddDays(2), LastDay = today.AddDays(9) } });
-        await carolBox.SendAsync(Letter(bob.Address, "Demande d'avis 3"));
-        await WaitForMessageAsync(bobBox, s => s.Subject == "Demande d'avis 3");
-        await bobBox.SetRulesAsync(MailboxRules.None);
-        Assert.Equal(MailboxRules.None, await bobBox.GetRulesAsync());
-        await carolBox.SendAsync(Letter(bob.Address, "Demande d'avis 4"));
-        await WaitForMessageAsync(bobBox, s => s.Subject == "Demande d'avis 4");
+        await bob.Box.SetRulesAsync(new MailboxRules { AutoReply = absent with { FirstDay = today.AddDays(2), LastDay = today.AddDays(9) } });
+        await carol.Box.SendAsync(Letter(bob.Address, "Demande d'avis 3"));
+        await WaitForMessageAsync(bob.Box, s => s.Subject == "Demande d'avis 3");
+        await bob.Box.SetRulesAsync(MailboxRules.None);
+        Assert.Equal(MailboxRules.None, await bob.Box.GetRulesAsync());
+        await carol.Box.SendAsync(Letter(bob.Address, "Demande d'avis 4"));
+        await WaitForMessageAsync(bob.Box, s => s.Subject == "Demande d'avis 4");
 
         await Task.Delay(1000); // a real operator answers asynchronously: leave room for replies that should not come
-        Assert.Single(await ListAsync(aliceBox), s => s.Subject == "Absence du Dr Bob");
-        Assert.DoesNotContain(await ListAsync(carolBox), s => s.Subject == "Absence du Dr Bob");
+        Assert.Single(await ListAsync(alice.Box), s => s.Subject == "Absence du Dr Bob");
+        Assert.DoesNotContain(await ListAsync(carol.Box), s => s.Subject == "Absence du Dr Bob");
     }
 
     [Fact]
     public async Task The_notification_address_is_told_of_a_new_message_without_anything_of_its_content()
     {
-        var alice = await CreateUserAsync();
-        var bob = await CreateUserAsync();
-        var carol = await CreateUserAsync();
-        await using var aliceBox = await OpenOwnAsync(alice);
-        await using var bobBox = await OpenOwnAsync(bob);
-        await using var carolBox = await OpenOwnAsync(carol);
-        await bobBox.SetRulesAsync(new MailboxRules { NotificationAddress = carol.Address.Value });
-        Assert.Equal(carol.Address.Value, (await bobBox.GetRulesAsync()).NotificationAddress);
+        await using var alice = await OpenNewUserAsync();
+        await using var bob = await OpenNewUserAsync();
+        await using var carol = await OpenNewUserAsync();
+        await bob.Box.SetRulesAsync(new MailboxRules { NotificationAddress = carol.Address.Value });
+        Assert.Equal(carol.Address.Value, (await bob.Box.GetRulesAsync()).NotificationAddress);
 
-        await aliceBox.SendAsync(Letter(bob.Address, "IRM lombaire de M. Durand", "Hernie discale L4-L5."));
+        await alice.Box.SendAsync(Letter(bob.Address, "IRM lombaire de M. Durand", "Hernie discale L4-L5."));
 
-        var notice = await WaitForMessageAsync(carolBox, _ => true);
-        var text = notice.Subject + "\n" + (await carolBox.ReadMessageAsync(notice.Ref)).Mime.ToString();
+        var notice = await WaitForMessageAsync(carol.Box, _ => true);
+        var text = notice.Subject + "\n" + (await carol.Box.ReadMessageAsync(notice.Ref)).Mime.ToString();
         Assert.Contains(bob.Address.Value, text, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("IRM", text, StringComparison.Ordinal);
         Assert.DoesNotContain("Durand", text, StringComparison.Ordinal);
@@ -840,36 +803,33 @@ public abstract class MailboxContract
     [Fact]
     public async Task Forwarding_sends_each_new_message_on_whole_and_keeps_the_local_copy_only_when_asked()
     {
-        var alice = await CreateUserAsync();
-        var bob = await CreateUserAsync();
-        var carol = await CreateUserAsync();
-        await using var aliceBox = await OpenOwnAsync(alice);
-        await using var bobBox = await OpenOwnAsync(bob);
-        await using var carolBox = await OpenOwnAsync(carol);
-        await bobBox.SetRulesAsync(new MailboxRules { ForwardTo = carol.Address.Value });
-        var rules = await bobBox.GetRulesAsync();
+        await using var alice = await OpenNewUserAsync();
+        await using var bob = await OpenNewUserAsync();
+        await using var carol = await OpenNewUserAsync();
+        await bob.Box.SetRulesAsync(new MailboxRules { ForwardTo = carol.Address.Value });
+        var rules = await bob.Box.GetRulesAsync();
         Assert.Equal(carol.Address.Value, rules.ForwardTo);
         Assert.True(rules.KeepForwardedCopy);
 
         var kept = Letter(bob.Address, "Bilan gardé", "Kaliémie 4,1 mmol/L");
         kept.Attachments.Add(OutgoingAttachment.FromBytes("bilan.pdf", [37, 80, 68, 70], "application/pdf"));
-        await aliceBox.SendAsync(kept);
-        await WaitForMessageAsync(bobBox, s => s.Subject == "Bilan gardé");
-        var copy = await carolBox.ReadMessageAsync((await WaitForMessageAsync(carolBox, s => s.Subject == "Bilan gardé")).Ref);
+        await alice.Box.SendAsync(kept);
+        await WaitForMessageAsync(bob.Box, s => s.Subject == "Bilan gardé");
+        var copy = await carol.Box.ReadMessageAsync((await WaitForMessageAsync(carol.Box, s => s.Subject == "Bilan gardé")).Ref);
         Assert.Equal(alice.Address.Value, copy.Summary.From!.Address, ignoreCase: true);
         Assert.Equal(bob.Address.Value, Assert.Single(copy.To).Address, ignoreCase: true);
         Assert.Equal("bilan.pdf", Assert.Single(copy.Attachments).FileName);
 
-        await bobBox.SetRulesAsync(new MailboxRules { ForwardTo = carol.Address.Value, KeepForwardedCopy = false });
-        Assert.False((await bobBox.GetRulesAsync()).KeepForwardedCopy);
-        await aliceBox.SendAsync(Letter(bob.Address, "Bilan transmis"));
-        await WaitForMessageAsync(carolBox, s => s.Subject == "Bilan transmis");
-        Assert.DoesNotContain(await ListAsync(bobBox), s => s.Subject == "Bilan transmis");
+        await bob.Box.SetRulesAsync(new MailboxRules { ForwardTo = carol.Address.Value, KeepForwardedCopy = false });
+        Assert.False((await bob.Box.GetRulesAsync()).KeepForwardedCopy);
+        await alice.Box.SendAsync(Letter(bob.Address, "Bilan transmis"));
+        await WaitForMessageAsync(carol.Box, s => s.Subject == "Bilan transmis");
+        Assert.DoesNotContain(await ListAsync(bob.Box), s => s.Subject == "Bilan transmis");
 
-        await bobBox.SetRulesAsync(MailboxRules.None);
-        await aliceBox.SendAsync(Letter(bob.Address, "Plus transmis"));
-        await WaitForMessageAsync(bobBox, s => s.Subject == "Plus transmis");
-        Assert.DoesNotContain(await ListAsync(carolBox), s => s.Subject == "Plus transmis");
+        await bob.Box.SetRulesAsync(MailboxRules.None);
+        await alice.Box.SendAsync(Letter(bob.Address, "Plus transmis"));
+        await WaitForMessageAsync(bob.Box, s => s.Subject == "Plus transmis");
+        Assert.DoesNotContain(await ListAsync(carol.Box), s => s.Subject == "Plus transmis");
     }
 
     [Theory]
@@ -878,20 +838,18 @@ public abstract class MailboxContract
     [InlineData("pas une adresse")]
     public async Task Forwarding_outside_the_professional_trust_space_is_refused(string address)
     {
-        var alice = await CreateUserAsync();
-        await using var aliceBox = await OpenOwnAsync(alice);
-        var e = await Assert.ThrowsAsync<ArgumentException>(() => aliceBox.SetRulesAsync(new MailboxRules { ForwardTo = address }));
+        await using var alice = await OpenNewUserAsync();
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => alice.Box.SetRulesAsync(new MailboxRules { ForwardTo = address }));
         Assert.DoesNotContain("279035121518980", e.Message, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<ArgumentException>(() => aliceBox.SetRulesAsync(new MailboxRules { ForwardTo = alice.Address.Value }));
-        Assert.Null((await aliceBox.GetRulesAsync()).ForwardTo);
+        await Assert.ThrowsAsync<ArgumentException>(() => alice.Box.SetRulesAsync(new MailboxRules { ForwardTo = alice.Address.Value }));
+        Assert.Null((await alice.Box.GetRulesAsync()).ForwardTo);
     }
 
     [Fact]
     public async Task With_its_rules_set_the_mailbox_files_patients_messages_apart()
     {
-        var bob = await CreateUserAsync();
-        await using var bobBox = await OpenOwnAsync(bob);
-        await bobBox.SetRulesAsync(MailboxRules.None);
+        await using var bob = await OpenNewUserAsync();
+        await bob.Box.SetRulesAsync(MailboxRules.None);
         var raw = string.Join("\r\n",
             "From: 279035121518989@patient.mssante.fr",
             "To: " + bob.Address.Value,
@@ -903,9 +861,9 @@ public abstract class MailboxContract
             "");
         await DeliverRawAsync(bob, System.Text.Encoding.UTF8.GetBytes(raw));
 
-        var folder = await bobBox.GetFolderAsync(FolderRole.PatientExchanges);
-        await WaitForMessageAsync(bobBox, s => s.Subject == "Question sur mon traitement", folder.Path);
-        Assert.DoesNotContain(await ListAsync(bobBox), s => s.Subject == "Question sur mon traitement");
+        var folder = await bob.Box.GetFolderAsync(FolderRole.PatientExchanges);
+        await WaitForMessageAsync(bob.Box, s => s.Subject == "Question sur mon traitement", folder.Path);
+        Assert.DoesNotContain(await ListAsync(bob.Box), s => s.Subject == "Question sur mon traitement");
     }
 
     [Fact]
@@ -925,36 +883,34 @@ public abstract class MailboxContract
     [Fact]
     public async Task Signatures_are_kept_at_the_operator_and_end_each_message_sent()
     {
-        var alice = await CreateUserAsync();
-        var bob = await CreateUserAsync();
-        await using var aliceBox = await OpenOwnAsync(alice);
-        await using var bobBox = await OpenOwnAsync(bob);
+        await using var alice = await OpenNewUserAsync();
+        await using var bob = await OpenNewUserAsync();
         var signatures = new MailboxSignatures
         {
             Signatures = [new Signature("Consultation", "Dr Alice MARTIN\nCardiologie, CH de Cholet"), new Signature("Court", "A. M.")],
             DefaultName = "Consultation",
             Position = SignaturePosition.AboveQuotedText,
         };
-        await aliceBox.SetSignaturesAsync(signatures);
+        await alice.Box.SetSignaturesAsync(signatures);
         await using (var again = await OpenOwnAsync(alice))
         {
             Assert.Equal(signatures, await again.GetSignaturesAsync());
         }
 
-        await aliceBox.SendAsync(Letter(bob.Address, "Signée par défaut", "Bonjour."));
+        await alice.Box.SendAsync(Letter(bob.Address, "Signée par défaut", "Bonjour."));
         var chosen = Letter(bob.Address, "Signée court", "Bonjour.");
         chosen.SignatureName = "court";
-        await aliceBox.SendAsync(chosen);
+        await alice.Box.SendAsync(chosen);
         var unsigned = Letter(bob.Address, "Sans signature", "Bonjour.");
         unsigned.IncludeSignature = false;
-        await aliceBox.SendAsync(unsigned);
+        await alice.Box.SendAsync(unsigned);
         var unknown = Letter(bob.Address, "Signature inconnue", "Bonjour.");
         unknown.SignatureName = "Vacances";
-        var refused = await Assert.ThrowsAsync<Esante.MsSante.Policies.MessageRejectedException>(() => aliceBox.SendAsync(unknown));
+        var refused = await Assert.ThrowsAsync<Esante.MsSante.Policies.MessageRejectedException>(() => alice.Box.SendAsync(unknown));
         Assert.Contains(refused.Violations, v => v.Code == Esante.MsSante.Policies.PolicyViolationCodes.SignatureUnknown);
 
         async Task<string> BodyOf(string subject) =>
-            (await bobBox.ReadMessageAsync((await WaitForMessageAsync(bobBox, s => s.Subject == subject)).Ref)).TextBody!.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n');
+            (await bob.Box.ReadMessageAsync((await WaitForMessageAsync(bob.Box, s => s.Subject == subject)).Ref)).TextBody!.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n');
         Assert.Equal("Bonjour.\n-- \nDr Alice MARTIN\nCardiologie, CH de Cholet", await BodyOf("Signée par défaut"));
         Assert.Equal("Bonjour.\n-- \nA. M.", await BodyOf("Signée court"));
         Assert.Equal("Bonjour.", await BodyOf("Sans signature"));
@@ -963,29 +919,27 @@ public abstract class MailboxContract
     [Fact]
     public async Task Tags_are_created_put_on_messages_taken_off_and_deleted()
     {
-        var alice = await CreateUserAsync();
-        var bob = await CreateUserAsync();
-        await using var aliceBox = await OpenOwnAsync(alice);
-        await using var bobBox = await OpenOwnAsync(bob);
-        await aliceBox.SendAsync(Letter(bob.Address, "Kaliémie à contrôler"));
-        var message = await WaitForMessageAsync(bobBox, s => s.Subject == "Kaliémie à contrôler");
+        await using var alice = await OpenNewUserAsync();
+        await using var bob = await OpenNewUserAsync();
+        await alice.Box.SendAsync(Letter(bob.Address, "Kaliémie à contrôler"));
+        var message = await WaitForMessageAsync(bob.Box, s => s.Subject == "Kaliémie à contrôler");
 
-        var urgent = await bobBox.CreateTagAsync("Urgent labo", "#d93025");
+        var urgent = await bob.Box.CreateTagAsync("Urgent labo", "#d93025");
         Assert.Equal(new MessageTag("Urgent labo", "#D93025"), urgent);
         Assert.Equal("Urgent_20labo", urgent.Keyword);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => bobBox.CreateTagAsync("urgent LABO", "#000000"));
-        await Assert.ThrowsAsync<ArgumentException>(() => bobBox.CreateTagAsync("Rouge", "red"));
-        await Assert.ThrowsAsync<ArgumentException>(() => bobBox.TagAsync(message.Ref, "Inconnu"));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => bob.Box.CreateTagAsync("urgent LABO", "#000000"));
+        await Assert.ThrowsAsync<ArgumentException>(() => bob.Box.CreateTagAsync("Rouge", "red"));
+        await Assert.ThrowsAsync<ArgumentException>(() => bob.Box.TagAsync(message.Ref, "Inconnu"));
 
-        await bobBox.TagAsync(message.Ref, "Urgent labo");
-        Assert.Contains(urgent.Keyword, (await ListAsync(bobBox)).Single(s => s.Ref == message.Ref).Keywords);
-        await bobBox.UntagAsync(message.Ref, "Urgent labo");
-        Assert.DoesNotContain(urgent.Keyword, (await ListAsync(bobBox)).Single(s => s.Ref == message.Ref).Keywords);
+        await bob.Box.TagAsync(message.Ref, "Urgent labo");
+        Assert.Contains(urgent.Keyword, (await ListAsync(bob.Box)).Single(s => s.Ref == message.Ref).Keywords);
+        await bob.Box.UntagAsync(message.Ref, "Urgent labo");
+        Assert.DoesNotContain(urgent.Keyword, (await ListAsync(bob.Box)).Single(s => s.Ref == message.Ref).Keywords);
 
-        await bobBox.TagAsync(message.Ref, "urgent labo");
-        await bobBox.DeleteTagAsync("Urgent labo");
-        Assert.Empty(await bobBox.GetTagsAsync());
-        Assert.DoesNotContain(urgent.Keyword, (await ListAsync(bobBox)).Single(s => s.Ref == message.Ref).Keywords);
+        await bob.Box.TagAsync(message.Ref, "urgent labo");
+        await bob.Box.DeleteTagAsync("Urgent labo");
+        Assert.Empty(await bob.Box.GetTagsAsync());
+        Assert.DoesNotContain(urgent.Keyword, (await ListAsync(bob.Box)).Single(s => s.Ref == message.Ref).Keywords);
     }
 
     [Fact]
@@ -1039,15 +993,14 @@ public abstract class MailboxContract
     [Fact]
     public async Task A_shared_contact_folder_serves_the_colleague_with_the_rights_of_their_role_and_no_more()
     {
-        var alice = await CreateUserAsync();
+        await using var alice = await OpenNewUserAsync();
         var bob = await CreateUserAsync();
-        await using var aliceBox = await OpenOwnAsync(alice);
-        await aliceBox.CreateContactFolderAsync("Cardiologues");
-        await aliceBox.AddContactAsync("Cardiologues", new Esante.MsSante.Contacts.Contact("Dr Jean MARTIN") { Email = "jean.martin@chu-angers.mssante.fr" });
+        await alice.Box.CreateContactFolderAsync("Cardiologues");
+        await alice.Box.AddContactAsync("Cardiologues", new Esante.MsSante.Contacts.Contact("Dr Jean MARTIN") { Email = "jean.martin@chu-angers.mssante.fr" });
 
-        await aliceBox.ShareFolderAsync("Contacts/Cardiologues", bob.Address, ShareRole.Viewer);
+        await alice.Box.ShareFolderAsync("Contacts/Cardiologues", bob.Address, ShareRole.Viewer);
 
-        var share = Assert.Single(await aliceBox.GetFolderSharesAsync("Contacts/Cardiologues"));
+        var share = Assert.Single(await alice.Box.GetFolderSharesAsync("Contacts/Cardiologues"));
         Assert.Equal(bob.Address.Value, share.Grantee, ignoreCase: true);
         Assert.Equal(ShareRole.Viewer, share.Role);
         var bobSession = await SignInAsync(bob);
@@ -1065,31 +1018,29 @@ public abstract class MailboxContract
         await Assert.ThrowsAsync<MailboxAccessDeniedException>(() => shared.SendAsync(Letter(alice.Address, "En son nom")));
 
         // A connection already open may see new rights only later (Dovecot caches them 30 s): the colleague opens it again.
-        await aliceBox.ShareFolderAsync("Contacts/Cardiologues", bob.Address, ShareRole.Manager);
+        await alice.Box.ShareFolderAsync("Contacts/Cardiologues", bob.Address, ShareRole.Manager);
         await using var managed = await (await SignInAsync(bob)).OpenMailboxAsync(alice.Address);
         await managed.AddContactAsync("Cardiologues", new Esante.MsSante.Contacts.Contact("Dr Paul DURAND"));
-        Assert.Equal(2, (await aliceBox.GetContactsAsync("Cardiologues")).Count);
+        Assert.Equal(2, (await alice.Box.GetContactsAsync("Cardiologues")).Count);
 
-        await aliceBox.UnshareFolderAsync("Contacts/Cardiologues", bob.Address);
-        Assert.Empty(await aliceBox.GetFolderSharesAsync("Contacts/Cardiologues"));
+        await alice.Box.UnshareFolderAsync("Contacts/Cardiologues", bob.Address);
+        Assert.Empty(await alice.Box.GetFolderSharesAsync("Contacts/Cardiologues"));
         Assert.DoesNotContain(await (await SignInAsync(bob)).ListMailboxesAsync(), m => m.Address == alice.Address);
     }
 
     [Fact]
     public async Task Documents_sent_as_an_XDM_archive_arrive_with_their_metadata_intact_and_the_national_headers()
     {
-        var alice = await CreateUserAsync();
-        var bob = await CreateUserAsync();
-        await using var aliceBox = await OpenOwnAsync(alice);
-        await using var bobBox = await OpenOwnAsync(bob);
+        await using var alice = await OpenNewUserAsync();
+        await using var bob = await OpenNewUserAsync();
         var package = Esante.MsSante.Tests.Messages.XdmTests.Package();
         var letter = Letter(bob.Address, package.Subject("Compte rendu de consultation"), "Veuillez trouver le compte rendu.");
         letter.Xdm = package;
         letter.Attachments.Add(OutgoingAttachment.FromBytes("CR.pdf", Esante.MsSante.Tests.Messages.XdmTests.Pdf, "application/pdf"));
-        await aliceBox.SendAsync(letter);
+        await alice.Box.SendAsync(letter);
 
-        var summary = await WaitForMessageAsync(bobBox, s => s.Subject == letter.Subject);
-        var received = await bobBox.ReadMessageAsync(summary.Ref);
+        var summary = await WaitForMessageAsync(bob.Box, s => s.Subject == letter.Subject);
+        var received = await bob.Box.ReadMessageAsync(summary.Ref);
         Assert.Equal("11488-4", received.Mime.Headers[MssanteHeaders.CodeCda]);
         Assert.Equal("O", received.Mime.Headers[MssanteHeaders.Ins]);
         var archive = received.ReadXdmArchive()!;
