@@ -550,17 +550,23 @@ public abstract class MailboxContract
         Assert.True(e is QuotaExceededException, $"Expected a quota error, got {e.GetType().Name}: {e.Message}");
     }
 
-    [Fact]
-    public async Task A_folder_exports_to_mbox_with_its_From_lines_quoted_and_nothing_marked_read()
+    /// <summary>Bob's inbox gets a letter with a PDF from Alice, then a message whose body has « From » lines.</summary>
+    private async Task ReceiveABilanAndFromLinesAsync(OpenUser alice, OpenUser bob)
     {
-        await using var alice = await OpenNewUserAsync();
-        await using var bob = await OpenNewUserAsync();
         var letter = Letter(bob.Address, "Bilan sanguin");
         letter.Attachments.Add(OutgoingAttachment.FromBytes("bilan.pdf", [37, 80, 68, 70, 0, 255], "application/pdf"));
         await alice.Box.SendAsync(letter);
         await WaitForMessageAsync(bob.Box, s => s.Subject == "Bilan sanguin");
         await DeliverRawAsync(bob, System.Text.Encoding.ASCII.GetBytes(RawWithFromLines(alice, bob)));
         await WaitForMessageAsync(bob.Box, s => s.Subject == "Lignes From");
+    }
+
+    [Fact]
+    public async Task A_folder_exports_to_mbox_with_its_From_lines_quoted_and_nothing_marked_read()
+    {
+        await using var alice = await OpenNewUserAsync();
+        await using var bob = await OpenNewUserAsync();
+        await ReceiveABilanAndFromLinesAsync(alice, bob);
 
         using var mbox = new MemoryStream();
         Assert.Equal(2, await bob.Box.ExportFolderAsync(null, mbox));
@@ -625,12 +631,7 @@ public abstract class MailboxContract
     {
         await using var alice = await OpenNewUserAsync();
         await using var bob = await OpenNewUserAsync();
-        var letter = Letter(bob.Address, "Bilan sanguin");
-        letter.Attachments.Add(OutgoingAttachment.FromBytes("bilan.pdf", [37, 80, 68, 70, 0, 255], "application/pdf"));
-        await alice.Box.SendAsync(letter);
-        await WaitForMessageAsync(bob.Box, s => s.Subject == "Bilan sanguin");
-        await DeliverRawAsync(bob, System.Text.Encoding.ASCII.GetBytes(RawWithFromLines(alice, bob)));
-        await WaitForMessageAsync(bob.Box, s => s.Subject == "Lignes From");
+        await ReceiveABilanAndFromLinesAsync(alice, bob);
         var originals = await ListAsync(bob.Box);
         using var file = new MemoryStream();
         Assert.Equal(2, await bob.Box.ExportFolderAsync(null, file, format));
