@@ -105,9 +105,12 @@ public static class Journey
         letter.To.Add(new Recipient(colleague.Address.Value, colleague.DisplayName));
         letter.Attachments.Add(OutgoingAttachment.FromBytes("courrier.pdf", SamplePdf(), "application/pdf"));
         letter.RequestReadReceipt = true;
-        var sent = await mailbox.SendAsync(letter);
+        var draft = await mailbox.SaveDraftAsync(letter);  // « Enregistrer le brouillon »
+        Say($"Saved in « {draft.FolderPath} », then sent from there.");
+        var sent = await mailbox.SendDraftAsync(draft);
         var received = await server.WaitForMessageAsync(d => d.Mailbox == adeline.Address.Value && d.Message.MessageId == sent.MessageId);
-        Say($"Sent {sent.MessageId}; a copy is in Sent.");
+        var draftsLeft = await mailbox.GetMessagesAsync(draft.FolderPath).CountAsync();
+        Say($"Sent {sent.MessageId}; a copy is in Sent, {draftsLeft} left in Drafts.");
         Say($"{colleague.DisplayName} received it from {received.Message.From} with {received.Message.Attachments.Count()} attachment, X-MSS-NIL {received.Message.Headers["X-MSS-NIL"]}.");
 
         Step("Her software integrates the letter and returns a read receipt (MDN, « accusé de lecture »)");
