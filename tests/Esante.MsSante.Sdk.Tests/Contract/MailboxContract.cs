@@ -48,18 +48,28 @@ public abstract class MailboxContract
         return new OpenUser(user, await OpenOwnAsync(user));
     }
 
-    /// <summary>Waits (in real time) for a message to appear in a folder: real operators deliver asynchronously.</summary>
+    /// <summary>
+    /// Waits (in real time) for a message to appear in a folder: real operators deliver asynchronously, and a rule filing
+    /// the message may create the folder as it does.
+    /// </summary>
     protected static async Task<MessageSummary> WaitForMessageAsync(IMailboxClient mailbox, Func<MessageSummary, bool> predicate, string? folder = null)
     {
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (true)
         {
-            await foreach (var summary in mailbox.GetMessagesAsync(folder))
+            try
             {
-                if (predicate(summary))
+                await foreach (var summary in mailbox.GetMessagesAsync(folder))
                 {
-                    return summary;
+                    if (predicate(summary))
+                    {
+                        return summary;
+                    }
                 }
+            }
+            catch (FolderNotFoundException) when (folder is not null)
+            {
+                // Not created yet.
             }
             if (DateTime.UtcNow > deadline)
             {
