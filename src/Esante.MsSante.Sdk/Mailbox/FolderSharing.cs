@@ -30,9 +30,38 @@ public sealed record FolderShare(string Grantee, ShareRole? Role, string Rights)
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, "Unknown role."),
     };
 
+    /// <summary>
+    /// The guide's « mail standard »: who shares which folder, the role granted, and where the colleague finds it. Nothing
+    /// of the folder's content.
+    /// </summary>
+    internal static Messages.OutgoingMessage Notice(string folderPath, Operators.MailboxDescriptor mailbox, string? ownerName, Addressing.MssanteAddress colleague, ShareRole role)
+    {
+        var isContacts = folderPath.StartsWith(Contacts.ContactFolders.Root + "/", StringComparison.Ordinal);
+        var name = isContacts ? folderPath[(Contacts.ContactFolders.Root.Length + 1)..] : folderPath;
+        var kind = isContacts ? "le dossier de contacts" : "le dossier";
+        var owner = ownerName is null ? mailbox.Address.Value : $"{ownerName} ({mailbox.Address.Value})";
+        var granted = role switch
+        {
+            ShareRole.Viewer => "Visionneur (afficher)",
+            ShareRole.Manager => "Gestionnaire (afficher, modifier, ajouter, supprimer)",
+            _ => "Administrateur (afficher, modifier, ajouter, supprimer, administrer le partage)",
+        };
+        var notice = new Messages.OutgoingMessage
+        {
+            Subject = $"Partage : {name}",
+            TextBody = $"{owner} partage avec vous {kind} « {name} ».\r\nRôle : {granted}.\r\n" +
+                $"Il apparaît dans votre messagerie parmi les boîtes partagées avec vous, sous {mailbox.Address.Value}.\r\n",
+            IncludeSignature = false,
+        };
+        notice.To.Add(colleague);
+        return notice;
+    }
+
     internal static ShareRole? RoleOf(string rights)
     {
-        var letters = new string([.. rights.Distinct().Order()]);
+        // "c" and "d" are RFC 4314 §2.1.1's virtual rights, which a server adds when it returns any of the rights they stand
+        // for (Dovecot answers "eilrwtsd" for lrswite): they say nothing more.
+        var letters = new string([.. rights.Where(c => c is not ('c' or 'd')).Distinct().Order()]);
         return Enum.GetValues<ShareRole>().Cast<ShareRole?>().FirstOrDefault(r => new string([.. RightsOf(r!.Value).Order()]) == letters);
     }
 }

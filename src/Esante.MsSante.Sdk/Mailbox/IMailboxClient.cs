@@ -241,10 +241,19 @@ public interface IMailboxClient : IAsyncDisposable
     /// <c>Contacts/&lt;name&gt;</c>), or changes their role. They then see this mailbox among theirs (a colleague's personal
     /// mailbox, in which only what is shared shows) and can do what the role allows; nothing can be sent in its name.
     /// </summary>
+    /// <param name="folderPath">The folder.</param>
+    /// <param name="colleague">Who gets it.</param>
+    /// <param name="role">What they may do.</param>
+    /// <param name="sendNotice">
+    /// Whether to tell them by a message from this mailbox (« Envoyer un mail standard »): who shares which folder, with
+    /// which role, and where they find it. Sent once the folder is shared, through the same policies as any message.
+    /// </param>
+    /// <param name="cancellationToken">Stops before the folder is shared.</param>
     /// <exception cref="FolderNotFoundException">The folder does not exist.</exception>
-    /// <exception cref="MailboxAccessDeniedException">This account may not share the folder.</exception>
+    /// <exception cref="MailboxAccessDeniedException">This account may not share the folder, or asks for a notice from a colleague's mailbox (nothing is sent in its name).</exception>
     /// <exception cref="NotSupportedException">The operator does not share folders (no IMAP ACL).</exception>
-    Task ShareFolderAsync(string folderPath, MssanteAddress colleague, ShareRole role, CancellationToken cancellationToken = default);
+    /// <exception cref="MessageRejectedException">The notice was refused by a policy; the folder is shared.</exception>
+    Task ShareFolderAsync(string folderPath, MssanteAddress colleague, ShareRole role, bool sendNotice = false, CancellationToken cancellationToken = default);
 
     /// <summary>Stops sharing a folder with a colleague.</summary>
     /// <exception cref="FolderNotFoundException">The folder does not exist.</exception>

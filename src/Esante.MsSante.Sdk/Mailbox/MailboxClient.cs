@@ -593,7 +593,7 @@ public class MailboxClient : IMailboxClient, IDisposable
         ?? throw new ArgumentException("The mailbox has no tag with this name: create it first.", nameof(name));
 
     /// <inheritdoc/>
-    public virtual Task ShareFolderAsync(string folderPath, MssanteAddress colleague, ShareRole role, CancellationToken cancellationToken = default)
+    public virtual async Task ShareFolderAsync(string folderPath, MssanteAddress colleague, ShareRole role, bool sendNotice = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(colleague);
         CheckFolderPath(folderPath, nameof(folderPath));
@@ -607,7 +607,16 @@ public class MailboxClient : IMailboxClient, IDisposable
             // (« Délégation sur votre boîte aux lettres »), not a folder share.
             throw new ArgumentException("The inbox is not shared folder by folder: delegation of a mailbox is granted by the operator.", nameof(folderPath));
         }
-        return _mailbox.SetAccessAsync(folderPath, colleague.Value, FolderShare.RightsOf(role), cancellationToken);
+        var rights = FolderShare.RightsOf(role);
+        if (sendNotice)
+        {
+            ThrowIfColleagues();
+        }
+        await _mailbox.SetAccessAsync(folderPath, colleague.Value, rights, cancellationToken).ConfigureAwait(false);
+        if (sendNotice)
+        {
+            await SendAsync(FolderShare.Notice(folderPath, Mailbox, SenderDisplayName, colleague, role), CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc/>

@@ -1002,6 +1002,25 @@ public abstract class MailboxContract
     }
 
     [Fact]
+    public async Task Sharing_with_a_notice_tells_the_colleague_who_shares_what_with_which_role()
+    {
+        await using var alice = await OpenNewUserAsync();
+        await using var bob = await OpenNewUserAsync();
+        await alice.Box.CreateContactFolderAsync("Cardiologues");
+
+        await alice.Box.ShareFolderAsync("Contacts/Cardiologues", bob.Address, ShareRole.Manager, sendNotice: true);
+
+        var notice = await WaitForMessageAsync(bob.Box, s => s.Subject == "Partage : Cardiologues");
+        Assert.Equal(alice.Address.Value, notice.From!.Address, ignoreCase: true);
+        var text = (await bob.Box.ReadMessageAsync(notice.Ref)).TextBody!;
+        Assert.Contains("le dossier de contacts « Cardiologues »", text, StringComparison.Ordinal);
+        Assert.Contains("Gestionnaire", text, StringComparison.Ordinal);
+        Assert.Contains(alice.Address.Value, text, StringComparison.OrdinalIgnoreCase);
+        var grant = Assert.Single(await alice.Box.GetFolderSharesAsync("Contacts/Cardiologues"));
+        Assert.True(grant.Role == ShareRole.Manager, grant.Rights);
+    }
+
+    [Fact]
     public async Task A_shared_contact_folder_serves_the_colleague_with_the_rights_of_their_role_and_no_more()
     {
         await using var alice = await OpenNewUserAsync();
