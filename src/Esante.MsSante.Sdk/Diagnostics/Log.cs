@@ -54,6 +54,18 @@ internal static partial class Log
     [LoggerMessage(16, LogLevel.Warning, "Import into {Mailbox} stopped by {Reason} after {Count} message(s), {Skipped} skipped")]
     public static partial void FolderImportStopped(this ILogger logger, string mailbox, string reason, int count, int skipped);
 
+    [LoggerMessage(17, LogLevel.Information, "Signed in with Pro Santé Connect at level {Acr}")]
+    public static partial void ProSanteConnectSignedIn(this ILogger logger, string acr);
+
+    [LoggerMessage(18, LogLevel.Warning, "Pro Santé Connect sign-in refused: {Failure}")]
+    public static partial void ProSanteConnectSignInRefused(this ILogger logger, Identity.ProSanteConnect.ProSanteConnectFailure failure);
+
+    [LoggerMessage(19, LogLevel.Debug, "Pro Santé Connect access token refreshed")]
+    public static partial void ProSanteConnectTokenRefreshed(this ILogger logger);
+
+    [LoggerMessage(20, LogLevel.Information, "Pro Santé Connect session ended: {Reason}")]
+    public static partial void ProSanteConnectSessionEnded(this ILogger logger, string reason);
+
     [LoggerMessage(8, LogLevel.Information, "Signed out {UserName}")]
     public static partial void SignedOut(this ILogger logger, string userName);
 }

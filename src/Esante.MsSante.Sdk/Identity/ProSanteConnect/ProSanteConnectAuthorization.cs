@@ -1,0 +1,49 @@
+using System.Globalization;
+using Esante.MsSante.Diagnostics;
+
+namespace Esante.MsSante.Identity.ProSanteConnect;
+
+/// <summary>
+/// One sign-in under way: the address to send the person's browser to, and the secrets the callback is checked against
+/// (<c>state</c>, <c>nonce</c>, the PKCE code verifier). Keep it on the server between the redirect and the callback, for one
+/// sign-in only; it is never logged and its <see cref="ToString"/> shows no secret.
+/// </summary>
+public sealed class ProSanteConnectAuthorization
+{
+    private int _used;
+
+    internal ProSanteConnectAuthorization(Uri authorizationUri, string state, string nonce, string codeVerifier, Uri redirectUri, DateTimeOffset createdAt)
+    {
+        AuthorizationUri = authorizationUri;
+        State = state;
+        Nonce = nonce;
+        CodeVerifier = codeVerifier;
+        RedirectUri = redirectUri;
+        CreatedAt = createdAt;
+    }
+
+    /// <summary>Where to redirect the person's browser: Pro Santé Connect's authorisation page with this sign-in's parameters.</summary>
+    public Uri AuthorizationUri { get; }
+
+    /// <summary>
+    /// The <c>state</c> sent with the request and expected back in the callback; an application holding several sign-ins may
+    /// find this one by it. It is checked in constant time by <see cref="ProSanteConnectClient.CompleteSignInAsync(ProSanteConnectAuthorization, Uri, CancellationToken)"/>.
+    /// </summary>
+    public string State { get; }
+
+    /// <summary>When the authorisation was created.</summary>
+    public DateTimeOffset CreatedAt { get; }
+
+    internal string Nonce { get; }
+
+    internal string CodeVerifier { get; }
+
+    internal Uri RedirectUri { get; }
+
+    /// <summary>Marks the authorisation used; false when it already was.</summary>
+    internal bool TryUse() => Interlocked.Exchange(ref _used, 1) == 0;
+
+    /// <summary>A description without any secret.</summary>
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"ProSanteConnectAuthorization {{ CreatedAt = {CreatedAt:O}, State = {Redaction.Redacted} }}");
+}

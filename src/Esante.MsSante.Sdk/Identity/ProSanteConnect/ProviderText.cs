@@ -1,0 +1,48 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Esante.MsSante.Diagnostics;
+
+namespace Esante.MsSante.Identity.ProSanteConnect;
+
+/// <summary>Makes a provider's own words (<c>error</c>, <c>error_description</c>) safe for a message: no secret, no token, no control character, short.</summary>
+internal static partial class ProviderText
+{
+    private const int MaxLength = 200;
+
+    /// <summary>The text with <paramref name="secrets"/> and anything shaped like a token or code replaced by REDACTED.</summary>
+    public static string Sanitize(string? text, params string?[] secrets)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return string.Empty;
+        }
+        foreach (var secret in secrets)
+        {
+            if (!string.IsNullOrEmpty(secret))
+            {
+                text = text.Replace(secret, Redaction.Redacted, StringComparison.Ordinal);
+            }
+        }
+        // A code, token or verifier echoed back is a long run of URL-safe characters, words are not; a shorter run that is
+        // a piece of a secret goes too.
+        text = TokenLike().Replace(text, Redaction.Redacted);
+        text = Word().Replace(text, word => secrets.Any(s => s is not null && s.Contains(word.Value, StringComparison.Ordinal)) ? Redaction.Redacted : word.Value);
+        var clean = new StringBuilder(Math.Min(text.Length, MaxLength));
+        foreach (var c in text)
+        {
+            if (clean.Length == MaxLength)
+            {
+                clean.Append('…');
+                break;
+            }
+            clean.Append(char.IsControl(c) ? ' ' : c);
+        }
+        return clean.ToString();
+    }
+
+    [GeneratedRegex("[A-Za-z0-9_.~+/=-]{20,}")]
+    private static partial Regex TokenLike();
+
+    [GeneratedRegex("[A-Za-z0-9_.~+/=-]{8,}")]
+    private static partial Regex Word();
+}
