@@ -42,17 +42,21 @@ public sealed class SrvAutoconfigurationTests
 
         // RFC 2782: zero weights first, then a draw from 0 to the sum of the weights picks the first running sum reaching it.
         var sums = new List<int>();
-        SrvTarget? ChooseWith(int draw) => SrvAutoconfiguration.Choose(records, sum => { sums.Add(sum); return draw; });
+        SrvTarget? ChooseWith(int draw) => SrvAutoconfiguration.Choose(records, new FixedDraw(draw, sums));
         Assert.Equal(zero, ChooseWith(0));
         Assert.Equal(heavy, ChooseWith(1));
         Assert.Equal(heavy, ChooseWith(30));
         Assert.Equal(light, ChooseWith(31));
         Assert.Equal(light, ChooseWith(40));
         Assert.All(sums, sum => Assert.Equal(40, sum));
+        // Both ends can be drawn: with two records of weight 1, each is chosen.
+        SrvTarget one = new(0, 1, 1, "one"), two = new(0, 1, 2, "two");
+        var seen = Enumerable.Range(0, 200).Select(_ => SrvAutoconfiguration.Choose([one, two], Random.Shared)).ToHashSet();
+        Assert.Equal(2, seen.Count);
 
         // With a real draw, three times in four the target of weight 30 rather than the one of weight 10.
         var random = new Random(6186);
-        var heavyShare = Enumerable.Range(0, 4000).Count(_ => SrvAutoconfiguration.Choose(records, n => random.Next(n + 1)) == heavy) / 4000.0;
+        var heavyShare = Enumerable.Range(0, 4000).Count(_ => SrvAutoconfiguration.Choose(records, random) == heavy) / 4000.0;
         Assert.InRange(heavyShare, 0.70, 0.80);
     }
 
@@ -205,5 +209,15 @@ public sealed class SrvAutoconfigurationTests
         Assert.Contains("NameServers", Assert.Throws<ArgumentException>(nameServer.Validate).Message, StringComparison.Ordinal);
 
         new ImapOperatorOptions { AutoconfigureDomain = Domain }.Validate();
+    }
+
+    /// <summary>A draw fixed by the test; records the sum of the weights it was asked to draw up to.</summary>
+    private sealed class FixedDraw(int draw, List<int> sums) : Random
+    {
+        public override int Next(int maxValue)
+        {
+            sums.Add(maxValue - 1);
+            return draw;
+        }
     }
 }

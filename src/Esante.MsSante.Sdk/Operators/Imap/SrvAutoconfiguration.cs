@@ -69,8 +69,8 @@ internal static class SrvAutoconfiguration
     /// (a weight of 0 is chosen only rarely). Null when no record has a target other than ".".
     /// </summary>
     /// <param name="records">The service's records.</param>
-    /// <param name="random">Returns an integer from 0 to its argument, both included.</param>
-    public static SrvTarget? Choose(IEnumerable<SrvTarget> records, Func<int, int> random)
+    /// <param name="random">The draw: from 0 to the sum of the weights, both included.</param>
+    public static SrvTarget? Choose(IEnumerable<SrvTarget> records, Random random)
     {
         var usable = records.Where(r => r.Host.Length > 0).ToList();
         if (usable.Count == 0)
@@ -80,7 +80,7 @@ internal static class SrvAutoconfiguration
         var priority = usable.Min(r => r.Priority);
         // Zero weights first, as RFC 2782 orders them, so that they are picked only when the draw is 0.
         var candidates = usable.Where(r => r.Priority == priority).OrderBy(r => r.Weight > 0).ToList();
-        var draw = random(candidates.Sum(r => r.Weight));
+        var draw = random.Next(candidates.Sum(r => r.Weight) + 1);
         var running = 0;
         foreach (var candidate in candidates)
         {
@@ -131,7 +131,7 @@ internal static class SrvAutoconfiguration
                     "refused, since an unauthenticated DNS answer could send the credentials to someone else's server (RFC 6186 §6). " +
                     "If it is the operator's server, add its domain to TrustedServerDomains.");
             }
-            if (Choose(records, Random.Shared.Next) is { } chosen)
+            if (Choose(records, Random.Shared) is { } chosen)
             {
                 return new MailServer(chosen.Host, chosen.Port, security);
             }
