@@ -45,6 +45,9 @@ internal static partial class Log
     [LoggerMessage(13, LogLevel.Warning, "Draft sent as {MessageId}, but it could not be removed from Drafts: {Reason}")]
     public static partial void DraftNotRemoved(this ILogger logger, string messageId, string reason);
 
+    [LoggerMessage(21, LogLevel.Warning, "A draft was saved, but the earlier one it replaces could not be removed: {Reason}")]
+    public static partial void EarlierDraftNotRemoved(this ILogger logger, string reason);
+
     [LoggerMessage(14, LogLevel.Information, "Emptied the Trash of {Mailbox}: {Count} message(s)")]
     public static partial void TrashEmptied(this ILogger logger, int count, string mailbox);
 

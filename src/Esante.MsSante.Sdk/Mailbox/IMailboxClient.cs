@@ -87,9 +87,13 @@ public interface IMailboxClient : IAsyncDisposable
     /// no recipient yet; Bcc recipients are kept in the draft (and left out of the headers when it is sent).
     /// </summary>
     /// <param name="message">The message so far. An XDM package is built when the message is sent: add it then.</param>
-    /// <param name="replacing">The draft this one replaces (an earlier save of the same message), deleted for good once the new one is stored; null for a first save.</param>
+    /// <param name="replacing">
+    /// The draft this one replaces (an earlier save of the same message), deleted for good once the new one is stored (if
+    /// that fails, it stays in Drafts and it is logged: the new draft's place is returned all the same); null for a first save.
+    /// </param>
     /// <param name="cancellationToken">Stops before the draft is stored.</param>
     /// <returns>Where the draft is.</returns>
+    /// <exception cref="ArgumentException">The message has an XDM package, or <paramref name="replacing"/> is not in Drafts.</exception>
     /// <exception cref="MessageRejectedException">A policy refused the message (an address outside the trust space, an attachment over the limit, a header injection…).</exception>
     /// <exception cref="MailboxAccessDeniedException">The mailbox is a colleague's of which only folders are shared with this account.</exception>
     /// <exception cref="QuotaExceededException">The mailbox is full; the earlier draft, if any, is kept.</exception>
@@ -97,8 +101,9 @@ public interface IMailboxClient : IAsyncDisposable
 
     /// <summary>
     /// Reads a draft back as a message to go on writing or to send: recipients (Bcc included), subject, bodies,
-    /// attachments, read-receipt request, threading and end-of-conversation marks. The delivery-status request is not kept
-    /// in a draft; the signature is added when the message is sent.
+    /// attachments (every part that is not a body, attached messages and inline images included), read-receipt request,
+    /// threading and end-of-conversation marks, and the signature choice. The delivery-status request is not kept in a
+    /// draft; the signature is added when the message is sent.
     /// </summary>
     /// <exception cref="MessageNotFoundException">The draft is not there any more.</exception>
     Task<OutgoingMessage> ReadDraftAsync(MessageRef draft, CancellationToken cancellationToken = default);
@@ -253,6 +258,7 @@ public interface IMailboxClient : IAsyncDisposable
     /// <exception cref="MailboxAccessDeniedException">This account may not share the folder, or asks for a notice from a colleague's mailbox (nothing is sent in its name).</exception>
     /// <exception cref="NotSupportedException">The operator does not share folders (no IMAP ACL).</exception>
     /// <exception cref="MessageRejectedException">The notice was refused by a policy; the folder is shared.</exception>
+    /// <exception cref="MssanteException">The notice could not be sent (<see cref="RecipientsRejectedException"/>, a connection or sign-in error); the folder is shared.</exception>
     Task ShareFolderAsync(string folderPath, MssanteAddress colleague, ShareRole role, bool sendNotice = false, CancellationToken cancellationToken = default);
 
     /// <summary>Stops sharing a folder with a colleague.</summary>

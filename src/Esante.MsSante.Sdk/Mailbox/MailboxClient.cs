@@ -251,11 +251,16 @@ public class MailboxClient : IMailboxClient, IDisposable
         {
             try
             {
-                await _mailbox.ExpungeAsync(replaced, cancellationToken).ConfigureAwait(false);
+                // Stored: from here on the caller must get the new draft's place, whatever happens to the old one.
+                await _mailbox.ExpungeAsync(replaced, CancellationToken.None).ConfigureAwait(false);
             }
             catch (MessageNotFoundException)
             {
                 // Already gone (deleted in the webmail, or sent): the new draft is what counts.
+            }
+            catch (Exception e)
+            {
+                _logger.EarlierDraftNotRemoved(e.GetType().Name);
             }
         }
         return saved;
@@ -285,7 +290,7 @@ public class MailboxClient : IMailboxClient, IDisposable
             // Sent: from here on nothing may make the caller believe it was not (and send it again).
             await _mailbox.ExpungeAsync(draft, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is MessageNotFoundException or MssanteConnectionException or MailboxAccessDeniedException)
+        catch (Exception e)
         {
             _logger.DraftNotRemoved(result.MessageId, e.GetType().Name);
         }
@@ -705,6 +710,7 @@ public class MailboxClient : IMailboxClient, IDisposable
             {
                 throw new ArgumentException("Messages are forwarded to another professional MSSanté mailbox: not to a patient, nor to this mailbox.", nameof(rules));
             }
+            rules = rules with { ForwardTo = target.Value };
         }
         return _mailbox.SetRulesAsync(rules, _policies.PatientRouting.FolderName, cancellationToken);
     }
@@ -791,6 +797,7 @@ public class MailboxClient : IMailboxClient, IDisposable
         CheckRecipients(message.ReplyTo, "Reply-To", violations);
         violations.AddRange(HeaderValuePolicy.Evaluate("Subject", message.Subject));
         violations.AddRange(HeaderValuePolicy.Evaluate("In-Reply-To", message.InReplyTo));
+        violations.AddRange(HeaderValuePolicy.Evaluate("SignatureName", message.SignatureName));
         for (var i = 0; i < message.References.Count; i++)
         {
             violations.AddRange(HeaderValuePolicy.Evaluate($"References {i + 1}", message.References[i]));

@@ -79,11 +79,22 @@ public static class MssanteMessageComposer
         return mime;
     }
 
-    /// <summary>A draft: the message as <see cref="Compose"/> writes it, with its Bcc recipients kept in a Bcc header.</summary>
+    // The draft's signature choice, for the SDK reading it back: "none", or the name of the signature to add when sent.
+    private const string DraftSignatureHeader = "X-Esante-Draft-Signature";
+    private const string NoSignature = "none";
+
+    /// <summary>
+    /// A draft: the message as <see cref="Compose"/> writes it (without the signature, added when it is sent), with its Bcc
+    /// recipients kept in a Bcc header and its signature choice in a header of ours.
+    /// </summary>
     internal static MimeMessage ComposeDraft(OutgoingMessage message, MssanteAddress from, string? fromDisplayName, string productReference, DateTimeOffset date)
     {
         var mime = Compose(message, from, fromDisplayName, productReference, date);
         mime.Bcc.AddRange(message.Bcc.Select(ToMailbox));
+        if (!message.IncludeSignature || message.SignatureName is not null)
+        {
+            mime.Headers.Add(DraftSignatureHeader, message.IncludeSignature ? message.SignatureName! : NoSignature);
+        }
         return mime;
     }
 
@@ -99,6 +110,11 @@ public static class MssanteMessageComposer
             InReplyTo = draft.InReplyTo,
             EndsPatientConversation = string.Equals(draft.Headers[MssanteHeaders.Mes]?.Trim(), MssanteHeaders.MesEndValue, StringComparison.OrdinalIgnoreCase),
         };
+        if (draft.Headers[DraftSignatureHeader]?.Trim() is { Length: > 0 } signature)
+        {
+            message.IncludeSignature = signature != NoSignature;
+            message.SignatureName = message.IncludeSignature ? signature : null;
+        }
         AddRecipients(draft.To, message.To);
         AddRecipients(draft.Cc, message.Cc);
         AddRecipients(draft.Bcc, message.Bcc);
@@ -107,14 +123,31 @@ public static class MssanteMessageComposer
         {
             message.References.Add(reference);
         }
+        // Every part that is not one of the bodies comes back as an attachment (inline images and attached messages
+        // included): a draft sent must carry all it held.
         var index = 0;
-        foreach (var part in draft.Attachments.OfType<MimePart>())
+        foreach (var entity in draft.BodyParts)
         {
-            using var content = new MemoryStream();
-            part.Content?.DecodeTo(content);
+            if (entity is TextPart { IsAttachment: false } text && (text.IsPlain || text.IsHtml) && string.IsNullOrEmpty(text.FileName))
+            {
+                continue;
+            }
             index++;
+            using var content = new MemoryStream();
+            string? fileName;
+            if (entity is MessagePart attached)
+            {
+                attached.Message?.WriteTo(content);
+                fileName = entity.ContentDisposition?.FileName ?? entity.ContentType.Name;
+            }
+            else
+            {
+                var part = (MimePart)entity;
+                part.Content?.DecodeTo(content);
+                fileName = part.FileName;
+            }
             message.Attachments.Add(OutgoingAttachment.FromBytes(
-                string.IsNullOrWhiteSpace(part.FileName) ? $"piece-jointe-{index}" : part.FileName, content.ToArray(), part.ContentType.MimeType));
+                string.IsNullOrWhiteSpace(fileName) ? $"piece-jointe-{index}" : fileName, content.ToArray(), entity.ContentType.MimeType));
         }
         return message;
     }

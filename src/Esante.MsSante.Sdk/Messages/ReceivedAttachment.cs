@@ -2,15 +2,15 @@ using MimeKit;
 
 namespace Esante.MsSante.Messages;
 
-/// <summary>An attachment of a received message.</summary>
+/// <summary>An attachment of a received message: a file, or an attached message (<c>message/rfc822</c>) as its bytes.</summary>
 public sealed class ReceivedAttachment
 {
-    private readonly MimePart _part;
+    private readonly MimeEntity _part;
 
-    internal ReceivedAttachment(MimePart part)
+    internal ReceivedAttachment(MimeEntity part)
     {
         _part = part;
-        FileName = part.FileName ?? "attachment";
+        FileName = part.ContentDisposition?.FileName ?? part.ContentType.Name ?? "attachment";
         ContentType = part.ContentType.MimeType;
     }
 
@@ -24,7 +24,12 @@ public sealed class ReceivedAttachment
     public Task CopyToAsync(Stream destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        return _part.Content is null ? Task.CompletedTask : _part.Content.DecodeToAsync(destination, cancellationToken);
+        return _part switch
+        {
+            MimePart { Content: { } content } => content.DecodeToAsync(destination, cancellationToken),
+            MessagePart { Message: { } message } => message.WriteToAsync(destination, cancellationToken),
+            _ => Task.CompletedTask,
+        };
     }
 
     /// <summary>The decoded content as bytes.</summary>

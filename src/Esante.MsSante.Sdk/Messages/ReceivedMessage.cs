@@ -14,7 +14,7 @@ public sealed class ReceivedMessage
         To = Parties(mime.To);
         Cc = Parties(mime.Cc);
         ReplyTo = Parties(mime.ReplyTo);
-        Attachments = mime.Attachments.OfType<MimePart>().Select(p => new ReceivedAttachment(p)).ToList();
+        Attachments = mime.Attachments.Select(p => new ReceivedAttachment(p)).ToList();
         ReadReceiptRequested = mime.Headers.Contains(HeaderId.DispositionNotificationTo);
         DispositionReport = DispositionReport.From(mime);
         ProductReference = mime.Headers[MssanteHeaders.Nil];

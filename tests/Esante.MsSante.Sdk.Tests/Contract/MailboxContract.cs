@@ -328,6 +328,9 @@ public abstract class MailboxContract
         letter.Bcc.Add(carol.Address);
         letter.RequestReadReceipt = true;
         letter.Attachments.Add(OutgoingAttachment.FromBytes("cro.pdf", [37, 80, 68, 70, 0, 255], "application/pdf"));
+        var forwarded = "From: labo@chu-angers.mssante.fr\r\nSubject: Bilan joint\r\nMessage-ID: <joint@chu-angers.mssante.fr>\r\n\r\nKaliémie 4,1\r\n"u8.ToArray();
+        letter.Attachments.Add(OutgoingAttachment.FromBytes("bilan.eml", forwarded, "message/rfc822"));
+        letter.IncludeSignature = false;
         var second = await alice.Box.SaveDraftAsync(letter, replacing: first);
 
         var listed = Assert.Single(await ListAsync(alice.Box, drafts.Path));
@@ -339,16 +342,18 @@ public abstract class MailboxContract
         Assert.Equal(carol.Address.Value, Assert.Single(back.Bcc).Address, ignoreCase: true);
         Assert.Equal("Début\nSuite", back.TextBody!.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n'));
         Assert.True(back.RequestReadReceipt);
-        var pdf = Assert.Single(back.Attachments);
-        Assert.Equal("cro.pdf", pdf.FileName);
-        Assert.Equal(6, pdf.Length);
+        Assert.False(back.IncludeSignature);
+        Assert.Equal(["cro.pdf", "bilan.eml"], back.Attachments.Select(a => a.FileName));
+        Assert.Equal(6, back.Attachments[0].Length);
+        Assert.Equal("message/rfc822", back.Attachments[1].ContentType);
 
         var result = await alice.Box.SendDraftAsync(second);
         Assert.Equal(2, result.AcceptedRecipients.Count);
         Assert.Empty(await ListAsync(alice.Box, drafts.Path));
         var received = await bob.Box.ReadMessageAsync((await WaitForMessageAsync(bob.Box, s => s.Subject == "Compte rendu opératoire")).Ref);
         Assert.True(received.ReadReceiptRequested);
-        Assert.Single(received.Attachments);
+        Assert.Equal(["cro.pdf", "bilan.eml"], received.Attachments.Select(a => a.FileName));
+        Assert.DoesNotContain("X-Esante", received.Mime.Headers.Select(h => h.Field).Aggregate("", string.Concat), StringComparison.OrdinalIgnoreCase);
         var copy = await carol.Box.ReadMessageAsync((await WaitForMessageAsync(carol.Box, s => s.Subject == "Compte rendu opératoire")).Ref);
         Assert.Empty(copy.Mime.Bcc);
         Assert.Empty(received.Mime.Bcc);
