@@ -34,8 +34,11 @@ internal sealed class FakeMailboxStore
     /// <summary>The mailbox's settings kept at the operator (signatures, tags…), by name.</summary>
     public Dictionary<string, string> Settings { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The messages (by Message-ID) this mailbox forwarded: each once, as Pigeonhole's redirect, so two mailboxes forwarding to each other stop.</summary>
-    public HashSet<string> Forwarded { get; } = new(StringComparer.Ordinal);
+    /// <summary>
+    /// When this mailbox forwarded each message (by Message-ID): as Pigeonhole's redirect, a message is forwarded once per
+    /// 12 hours and kept instead, so two mailboxes forwarding to each other stop and the message stays in the first.
+    /// </summary>
+    public Dictionary<string, DateTimeOffset> Forwarded { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The out-of-office reply, notification address and forwarding (<see cref="MailboxRules.None"/> until set).</summary>
     public MailboxRules Rules { get; set; } = MailboxRules.None;

@@ -713,9 +713,11 @@ public sealed class FakeMssanteOperator : IMssanteOperator
         byte[] delivered = [.. System.Text.Encoding.UTF8.GetBytes($"Return-Path: {returnPath}\r\n"), .. raw];
         var rules = store.Rules;
         MssanteAddress? forwardTo = null;
+        var forwardId = parsed.MessageId ?? Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(raw));
         if (rules.ForwardTo is { } forward && MssanteAddress.TryParse(forward, out var target) &&
-            store.Forwarded.Add(parsed.MessageId ?? Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(raw))))
+            !(store.Forwarded.TryGetValue(forwardId, out var forwardedAt) && Now - forwardedAt < RedirectDuplicatePeriod))
         {
+            store.Forwarded[forwardId] = Now;
             forwardTo = target;
         }
         if (forwardTo is null || rules.KeepForwardedCopy)
@@ -738,6 +740,9 @@ public sealed class FakeMssanteOperator : IMssanteOperator
             }
         }
     }
+
+    /// <summary>Pigeonhole's sieve_redirect_duplicate_period: a message is not forwarded twice by a mailbox within it.</summary>
+    private static readonly TimeSpan RedirectDuplicatePeriod = TimeSpan.FromHours(12);
 
     /// <summary>The mailbox's reply and notice, as Pigeonhole's vacation (RFC 5230) and enotify mailto (RFC 5436) apply them.</summary>
     private void ApplyRules(FakeMailboxStore store, MimeMessage message, string envelopeSender)

@@ -29,8 +29,9 @@ public sealed record MailboxRules
 
     /// <summary>
     /// Whether the mailbox keeps its own copy of each message it forwards: true by default; false is the guide's « Supprimer
-    /// la copie locale du mail » (the message is then only in the <see cref="ForwardTo"/> mailbox). Ignored without
-    /// <see cref="ForwardTo"/>.
+    /// la copie locale du mail » (the message is then only in the <see cref="ForwardTo"/> mailbox, and a script of the
+    /// person's own does not run). A message forwarded back to this mailbox (two mailboxes forwarding to each other) is
+    /// kept, not forwarded again. Ignored without <see cref="ForwardTo"/>.
     /// </summary>
     public bool KeepForwardedCopy { get; init; } = true;
 }

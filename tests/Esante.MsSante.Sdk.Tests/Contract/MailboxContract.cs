@@ -848,6 +848,22 @@ public abstract class MailboxContract
         Assert.DoesNotContain(await ListAsync(carol.Box), s => s.Subject == "Plus transmis");
     }
 
+    [Fact]
+    public async Task Two_mailboxes_forwarding_to_each_other_stop_and_the_message_stays_in_the_first()
+    {
+        await using var alice = await OpenNewUserAsync();
+        await using var bob = await OpenNewUserAsync();
+        await using var carol = await OpenNewUserAsync();
+        await alice.Box.SetRulesAsync(new MailboxRules { ForwardTo = bob.Address.Value, KeepForwardedCopy = false });
+        await bob.Box.SetRulesAsync(new MailboxRules { ForwardTo = alice.Address.Value, KeepForwardedCopy = false });
+
+        await carol.Box.SendAsync(Letter(alice.Address, "Aller-retour"));
+
+        await WaitForMessageAsync(alice.Box, s => s.Subject == "Aller-retour");
+        Assert.Single(await ListAsync(alice.Box), s => s.Subject == "Aller-retour");
+        Assert.DoesNotContain(await ListAsync(bob.Box), s => s.Subject == "Aller-retour");
+    }
+
     [Theory]
     [InlineData("medecin@gmail.com")]
     [InlineData("279035121518980@patient.mssante.fr")]

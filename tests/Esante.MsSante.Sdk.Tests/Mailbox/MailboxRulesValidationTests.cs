@@ -68,6 +68,10 @@ public sealed class MailboxRulesValidationTests
         Assert.DoesNotContain("fileinto :create", script, StringComparison.Ordinal);
         Assert.DoesNotContain("\"copy\"", script, StringComparison.Ordinal);
         Assert.Equal(drop, SieveRulesScript.Read(script)!.Value.Rules);
+        // Without a local copy the person's own script (which could keep one) does not run, but is remembered.
+        script = SieveRulesScript.Compose(drop, "claire.roux@chu-angers.mssante.fr", "Échanges Patients", included: "perso");
+        Assert.DoesNotContain("include", script.Split('\n').Where(l => !l.StartsWith('#')).Aggregate("", string.Concat), StringComparison.Ordinal);
+        Assert.Equal("perso", SieveRulesScript.Read(script)!.Value.Included);
 
         // A script written before forwarding existed reads back with none.
         var older = "# esante-mssante-rules v1 " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("{\"Notify\":\"a@b.fr\"}")) + "\r\n";

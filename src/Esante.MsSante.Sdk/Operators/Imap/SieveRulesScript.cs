@@ -51,7 +51,10 @@ internal static class SieveRulesScript
     public static string Compose(MailboxRules rules, string mailbox, string patientFolder, string? included, bool canInclude = true)
     {
         included = canInclude ? included : null;
-        var extensions = ExtensionsFor(rules).Concat(included is null ? [] : ["include"]);
+        // Forwarded without a local copy, the person's own script does not run: its keep or fileinto would bring the copy
+        // back. It is still remembered, and runs again once the forwarding keeps a copy or stops.
+        var runsIncluded = included is not null && (rules.ForwardTo is null || rules.KeepForwardedCopy);
+        var extensions = ExtensionsFor(rules).Concat(runsIncluded ? ["include"] : []);
         var json = JsonSerializer.Serialize(new Stored(rules.AutoReply, rules.NotificationAddress, included, rules.ForwardTo, rules.ForwardTo is null || rules.KeepForwardedCopy ? null : true), Json);
         var script = new StringBuilder()
             .Append("# Règles de la boîte MSSanté écrites par Esante.MsSante : modifiez-les par le SDK, pas ici.\r\n")
@@ -88,9 +91,9 @@ internal static class SieveRulesScript
             var vacation = $"vacation :days {reply.DaysBetweenReplies.ToString(CultureInfo.InvariantCulture)} :subject {Quote(reply.Subject)} :addresses [{Quote(mailbox)}] {Quote(reply.Text)};\r\n";
             script.Append(window.Count == 0 ? vacation : $"if allof ({string.Join(", ", window)}) {{\r\n  {vacation}}}\r\n");
         }
-        if (included is not null)
+        if (runsIncluded)
         {
-            script.Append("include :personal ").Append(Quote(included)).Append(";\r\n");
+            script.Append("include :personal ").Append(Quote(included!)).Append(";\r\n");
         }
         return script.ToString();
     }
