@@ -141,8 +141,8 @@ public interface IMailboxClient : IAsyncDisposable
     /// <summary>
     /// Imports into a folder the messages of a file written by <see cref="ExportFolderAsync"/> (or by any mail program
     /// in the same format): the guide's « Importer ». Each message is stored as it is in the file, in the file's order,
-    /// marked read (the export carries no flags) and dated by its Date header (arrival time when it has none or a future
-    /// one), so retention and the message list see the archive's age. In mbox, the « mboxrd » quoting is undone (a line <c>&gt;From </c>
+    /// marked read (the export carries no flags) and dated as the archive says it arrived (the mbox « From » line, the zip
+    /// entry's time, to 2 seconds), else by its Date header, so retention and the message list see its age. In mbox, the « mboxrd » quoting is undone (a line <c>&gt;From </c>
     /// becomes <c>From </c>, <c>&gt;&gt;From </c> becomes <c>&gt;From </c>).
     /// </summary>
     /// <remarks>

@@ -391,8 +391,8 @@ public class MailboxClient : IMailboxClient, IDisposable
                     continue;
                 }
                 // Not cancelled half-way: a message is stored and counted, or left for the next import.
-                // Dated as it was sent (its Date header), so retention and the list see the archive's age, not today.
-                await _mailbox.AppendAsync(folder.Path, message, MessageFlags.Seen, ArrivalDate(message), CancellationToken.None).ConfigureAwait(false);
+                // Dated as the archive says it arrived, else as it was sent: retention and the list see its age, not today.
+                await _mailbox.AppendAsync(folder.Path, message, MessageFlags.Seen, ArrivalDate(member.ArrivedAt, message), CancellationToken.None).ConfigureAwait(false);
                 imported++;
             }
         }
@@ -416,9 +416,14 @@ public class MailboxClient : IMailboxClient, IDisposable
         return new MailboxImportResult(imported, skipped);
     }
 
-    /// <summary>An imported message's arrival date: its Date header, unless missing or in the future.</summary>
-    private DateTimeOffset? ArrivalDate(MimeMessage message) =>
-        message.Headers.Contains(HeaderId.Date) && message.Date > DateTimeOffset.UnixEpoch && message.Date <= _time.GetUtcNow() ? message.Date : null;
+    /// <summary>An imported message's arrival date: the archive's, else its Date header; neither when in the future (then now).</summary>
+    private DateTimeOffset? ArrivalDate(DateTimeOffset? archived, MimeMessage message)
+    {
+        var now = _time.GetUtcNow();
+        return archived is { } date && date <= now ? date
+            : message.Headers.Contains(HeaderId.Date) && message.Date > DateTimeOffset.UnixEpoch && message.Date <= now ? message.Date
+            : null;
+    }
 
     /// <summary>One member of an archive as a message, or null when it has no header to read.</summary>
     private static MimeMessage? Parse(MemoryStream content)

@@ -51,7 +51,7 @@ internal abstract class MailboxExportWriter : IAsyncDisposable
             return !string.IsNullOrEmpty(address) && address.All(c => c is > ' ' and < (char)127) ? address : "MAILER-DAEMON";
         }
 
-        /// <summary>The date of the « From » line: C's asctime() in UTC, e.g. <c>Thu Nov  6 09:05:00 2026</c>.</summary>
+        /// <summary>The date of the « From » line: C's asctime() in UTC, e.g. <c>Fri Nov  6 09:05:00 2026</c>.</summary>
         private static string AscTime(DateTimeOffset date)
         {
             var utc = date.UtcDateTime;

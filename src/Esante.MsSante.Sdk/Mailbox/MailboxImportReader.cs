@@ -46,6 +46,20 @@ internal abstract class MailboxImportReader : IDisposable
     protected abstract Task StartAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// The date of a « From » line (after « From »: the sender, then C's asctime() in UTC, e.g. <c>Fri Nov  6 09:05:00
+    /// 2026</c>, as RFC 4155 and our export write it), or null when it has none that reads so.
+    /// </summary>
+    internal static DateTimeOffset? SeparatorDate(IEnumerable<byte> line)
+    {
+        var words = System.Text.Encoding.ASCII.GetString([.. line]).Split([' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries);
+        // The day's name is left out: it adds nothing, and a program that got it wrong still gave the date.
+        return words.Length >= 6 && DateTime.TryParseExact(string.Join(' ', words[^4..]), "MMM d HH:mm:ss yyyy", System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var date)
+            ? new DateTimeOffset(date, TimeSpan.Zero)
+            : null;
+    }
+
+    /// <summary>
     /// An mbox file as the export writes it (RFC 4155, « mboxrd »). A message starts at a <c>From </c> line at the start of
     /// the file or after an empty line; that empty line is the file's, not the message's. In the message, a line matching
     /// <c>^&gt;+From </c> loses one <c>&gt;</c>, which undoes <see cref="MboxrdQuotingFilter"/> exactly.
@@ -78,6 +92,10 @@ internal abstract class MailboxImportReader : IDisposable
         private int _emptyLineBefore;
 
         private bool _inSeparator;
+
+        // The « From » line's sender and date (its first bytes: enough for both), read when the line ends.
+        private readonly List<byte> _separator = [];
+        private DateTimeOffset? _arrivedAt;
         private bool _inMessage;
         private MemoryStream? _content;
         private int _position;
@@ -129,9 +147,18 @@ internal abstract class MailboxImportReader : IDisposable
                         Write(unread[..take]);
                         _lineLength += lineFeed < 0 ? take : lineFeed;
                     }
+                    else if (_separator.Count < 256)
+                    {
+                        _separator.AddRange(unread[..Math.Min(take, 256 - _separator.Count)]);
+                    }
                     Consume(take);
                     if (lineFeed >= 0)
                     {
+                        if (_inSeparator)
+                        {
+                            _arrivedAt = SeparatorDate(_separator);
+                            _separator.Clear();
+                        }
                         _emptyLineBefore = _inSeparator ? -1 : _lineLength == 0 ? 1 : _lineLength == 1 && _lineStartsWithCr ? 2 : -1;
                         _inSeparator = false;
                         StartLine();
@@ -193,8 +220,9 @@ internal abstract class MailboxImportReader : IDisposable
                 return new ImportedMember(_position, null, MailboxImportSkipReason.TooLarge);
             }
             content.Position = 0;
-            return new ImportedMember(_position, content, null);
+            return new ImportedMember(_position, content, null) { ArrivedAt = _arrivedAt };
         }
+
 
         /// <summary>Writes what the start of the line held back; the rest of the line follows as it is.</summary>
         private void ReleaseLineStart()
@@ -317,7 +345,8 @@ internal abstract class MailboxImportReader : IDisposable
                         }
                     }
                     content.Position = 0;
-                    return new ImportedMember(position, content, null);
+                    // The zip keeps each entry's time (our export: when the message arrived), to 2 s; none before 1981.
+                    return new ImportedMember(position, content, null) { ArrivedAt = entry.LastWriteTime.Year > 1980 ? entry.LastWriteTime : null };
                 }
                 catch (InvalidDataException)
                 {
@@ -353,5 +382,8 @@ internal abstract class MailboxImportReader : IDisposable
 /// <param name="Skip">Why it is skipped, when it is.</param>
 internal sealed record ImportedMember(int Position, MemoryStream? Content, MailboxImportSkipReason? Skip) : IDisposable
 {
+    /// <summary>When the archive says the message arrived, if it says so.</summary>
+    public DateTimeOffset? ArrivedAt { get; init; }
+
     public void Dispose() => Content?.Dispose();
 }

@@ -398,4 +398,13 @@ public sealed class ImportTests
     {
         public override bool CanRead => false;
     }
+
+    [Theory]
+    [InlineData("jean.dupont@chu-angers.mssante.fr Fri Nov  6 09:05:00 2026\n", "2026-11-06T09:05:00+00:00")]
+    [InlineData("MAILER-DAEMON Mon Feb 29 23:59:59 2028\r\n", "2028-02-29T23:59:59+00:00")]
+    [InlineData("jean.dupont@chu-angers.mssante.fr\n", null)]
+    [InlineData("x Thu Nov 31 09:05:00 2026\n", null)]
+    public void The_mbox_From_line_gives_the_arrival_date(string line, string? expected) =>
+        Assert.Equal(expected is null ? (DateTimeOffset?)null : DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture),
+            MailboxImportReader.SeparatorDate(System.Text.Encoding.ASCII.GetBytes(line)));
 }
