@@ -83,6 +83,10 @@ public sealed class SrvAutoconfigurationTests
         Assert.Equal(($"imap.{Domain}", 143, ConnectionSecurity.StartTls), (options.ImapHost, options.ImapPort, options.ImapSecurity));
         Assert.Equal(($"smtp.{Domain}", 587, ConnectionSecurity.StartTls), (options.SmtpHost, options.SmtpPort, options.SmtpSecurity));
         Assert.Equal(string.Empty, options.AutoconfigureDomain);
+
+        // A record without a port cannot be used either.
+        using var portless = Published().Srv($"_imaps._tcp.{Domain}", (0, 0, 0, $"imap.{Domain}."));
+        Assert.Equal(ConnectionSecurity.StartTls, (await ResolveAsync(Options(portless))).ImapSecurity);
     }
 
     [Fact]

@@ -161,6 +161,7 @@ internal static class SrvAutoconfiguration
         {
             throw new MssanteConnectionException($"The DNS servers could not answer the SRV query for {name} ({response.Header.ResponseCode}).");
         }
-        return [.. response.Answers.SrvRecords().Select(r => new SrvTarget(r.Priority, r.Weight, r.Port, TryNormalize(r.Target.Value) ?? string.Empty))];
+        // A record without a port (0) cannot be connected to: it counts as no target, like ".".
+        return [.. response.Answers.SrvRecords().Select(r => new SrvTarget(r.Priority, r.Weight, r.Port, r.Port == 0 ? string.Empty : TryNormalize(r.Target.Value) ?? string.Empty))];
     }
 }
