@@ -171,7 +171,8 @@ public abstract class MailboxContract
         await alice.Box.SendAsync(Letter(bob.Address, "Nouveau 1"));
         await alice.Box.SendAsync(Letter(bob.Address, "Nouveau 2"));
         await watching;
-        Assert.Equal(["Nouveau 1", "Nouveau 2"], watched);
+        // Each once; in the order they arrived, which a real operator need not keep for two messages sent back to back.
+        Assert.Equal(["Nouveau 1", "Nouveau 2"], watched.Order());
         Assert.False(stop.IsCancellationRequested, "The new messages should arrive well before the timeout.");
     }
 
