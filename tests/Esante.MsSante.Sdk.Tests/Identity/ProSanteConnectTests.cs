@@ -343,6 +343,35 @@ public sealed class ProSanteConnectTests
         Assert.NotEqual(token, await session.GetAccessTokenAsync());
     }
 
+    [Theory]
+    [InlineData(5, true)]                              // 15 s left after the failed call: still handed out
+    [InlineData(15, false)]                            // 5 s left: too little for a connection to sign in with it
+    [InlineData(25, false)]                            // expired during the call
+    public async Task A_slow_failed_refresh_hands_out_the_current_token_only_if_it_still_has_a_margin(int callSeconds, bool handedOut)
+    {
+        var session = await SignInAsync();
+        var token = await session.GetAccessTokenAsync();
+        _time.Advance(TimeSpan.FromSeconds(100));      // 20 s left: time to refresh
+        _psc.Intercept = (request, _) =>
+        {
+            if (request.Method != HttpMethod.Post)
+            {
+                return null;
+            }
+            _time.Advance(TimeSpan.FromSeconds(callSeconds));   // the provider takes its time, then fails
+            throw new HttpRequestException("down");
+        };
+        if (handedOut)
+        {
+            Assert.Equal(token, await session.GetAccessTokenAsync());
+        }
+        else
+        {
+            var e = await Assert.ThrowsAsync<ProSanteConnectException>(async () => await session.GetAccessTokenAsync());
+            Assert.Equal(ProSanteConnectFailure.ProviderUnavailable, e.Failure);
+        }
+    }
+
     [Fact]
     public async Task A_token_signed_with_an_unknown_key_id_fetches_the_keys_once_more()
     {

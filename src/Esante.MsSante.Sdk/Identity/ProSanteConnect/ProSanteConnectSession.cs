@@ -15,6 +15,9 @@ namespace Esante.MsSante.Identity.ProSanteConnect;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A SemaphoreSlim needs disposing only once its wait handle is used, and it never is here.")]
 public sealed class ProSanteConnectSession
 {
+    /// <summary>The least an access token must have left to be handed out when Pro Santé Connect cannot refresh it.</summary>
+    internal static readonly TimeSpan MinimumRemainingLifetime = TimeSpan.FromSeconds(10);
+
     private readonly ProSanteConnectProvider _provider;
     private readonly ILogger _logger;
     private readonly string _nonce;
@@ -164,6 +167,12 @@ public sealed class ProSanteConnectSession
         }
     }
 
+    /// <summary>
+    /// Whether the current token may still be handed out when a refresh failed: read on the clock after the failed call (it may
+    /// have been slow), with <see cref="MinimumRemainingLifetime"/> left so a connection can still sign in with it.
+    /// </summary>
+    private bool StillUsable(TokenSet tokens) => tokens.AccessTokenExpiresAt - _provider.Time.GetUtcNow() > MinimumRemainingLifetime;
+
     private bool IsFresh(TokenSet tokens) => tokens.AccessTokenExpiresAt - _provider.Time.GetUtcNow() > _provider.RefreshBeforeExpiry;
 
     private async Task<string> RefreshAsync(TokenSet tokens, CancellationToken cancellationToken)
@@ -195,7 +204,7 @@ public sealed class ProSanteConnectSession
         {
             throw EndAsExpired("Pro Santé Connect ended the session (the refresh token was refused): sign in again with Pro Santé Connect.", "refresh-refused");
         }
-        catch (ProSanteConnectException e) when (e.Failure == ProSanteConnectFailure.ProviderUnavailable && tokens.AccessTokenExpiresAt > now)
+        catch (ProSanteConnectException e) when (e.Failure == ProSanteConnectFailure.ProviderUnavailable && StillUsable(tokens))
         {
             // The current token still works for a little while; the next call tries again.
             return tokens.AccessToken;
