@@ -71,6 +71,9 @@ internal sealed class FakeProSanteConnect : HttpMessageHandler
     /// <summary>A refresh waits for this before answering, so a test can hold it while callers pile up.</summary>
     public TaskCompletionSource? RefreshGate { get; set; }
 
+    /// <summary>Refreshes fail with this status (after <see cref="RefreshGate"/>), without an OAuth error.</summary>
+    public HttpStatusCode? RefreshFailure { get; set; }
+
     /// <summary>Answers a request before the fake does; null lets the fake answer.</summary>
     public Func<HttpRequestMessage, string, HttpResponseMessage?>? Intercept { get; set; }
 
@@ -142,7 +145,7 @@ internal sealed class FakeProSanteConnect : HttpMessageHandler
         }
         if (path == Issuer + "/" + ProSanteConnectEndpoints.TokenPath && request.Method == HttpMethod.Post)
         {
-            return await TokenAsync(request, HttpUtility.ParseQueryString(body));
+            return await TokenAsync(request, HttpUtility.ParseQueryString(body), cancellationToken);
         }
         if (path == Issuer + "/" + ProSanteConnectEndpoints.UserInfoPath && request.Method == HttpMethod.Get)
         {
@@ -151,7 +154,7 @@ internal sealed class FakeProSanteConnect : HttpMessageHandler
         return new HttpResponseMessage(HttpStatusCode.NotFound);
     }
 
-    private async Task<HttpResponseMessage> TokenAsync(HttpRequestMessage request, System.Collections.Specialized.NameValueCollection form)
+    private async Task<HttpResponseMessage> TokenAsync(HttpRequestMessage request, System.Collections.Specialized.NameValueCollection form, CancellationToken cancellationToken)
     {
         if (!ClientAuthenticated(request, form))
         {
@@ -177,9 +180,10 @@ internal sealed class FakeProSanteConnect : HttpMessageHandler
                 return Json(HttpStatusCode.OK, Tokens(grant.Nonce));
             case "refresh_token":
                 Interlocked.Increment(ref _refreshRequests);
-                if (RefreshGate is { } gate)
+                if (RefreshFailure is { } failure)
                 {
-                    await gate.Task;
+                    await (RefreshGate?.Task ?? Task.CompletedTask);
+                    return new HttpResponseMessage(failure) { Content = new StringContent("<html>unavailable</html>") };
                 }
                 if (form["refresh_token"] is not { } refreshToken || !_refreshTokens.TryGetValue(refreshToken, out var refresh) ||
                     refresh.Revoked || refresh.ExpiresAt <= Time.GetUtcNow())
@@ -188,7 +192,13 @@ internal sealed class FakeProSanteConnect : HttpMessageHandler
                 }
                 // Rotation: a refresh token serves once.
                 _refreshTokens[refreshToken] = refresh with { Revoked = true };
-                return Json(HttpStatusCode.OK, Tokens(refresh.Nonce));
+                var answer = Json(HttpStatusCode.OK, Tokens(refresh.Nonce));
+                if (RefreshGate is { } gate)
+                {
+                    // The refresh is done on this side; its answer is held (and lost if the client gives up meanwhile).
+                    await gate.Task.WaitAsync(cancellationToken);
+                }
+                return answer;
             default:
                 return Error(HttpStatusCode.BadRequest, "unsupported_grant_type", "Unsupported grant_type");
         }

@@ -275,15 +275,95 @@ public sealed class ProSanteConnectTests
         _time.Advance(TimeSpan.FromMinutes(2));
         _psc.RefreshGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var callers = Enumerable.Range(0, 16).Select(_ => Task.Run(async () => await session.GetAccessTokenAsync())).ToList();
-        while (_psc.RefreshRequests == 0)
-        {
-            await Task.Delay(5);
-        }
-        await Task.Delay(50);                          // let the other callers reach the refresh
+        await RefreshReachedAsync();
         _psc.RefreshGate.SetResult();
         var tokens = await Task.WhenAll(callers);
         Assert.Single(tokens.Distinct());
         Assert.Equal(1, _psc.RefreshRequests);
+    }
+
+    [Fact]
+    public async Task A_caller_giving_up_during_a_refresh_does_not_lose_the_rotated_refresh_token()
+    {
+        var session = await SignInAsync();
+        _time.Advance(TimeSpan.FromMinutes(2));
+        _psc.RefreshGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var giveUp = new CancellationTokenSource();
+        var first = session.GetAccessTokenAsync(giveUp.Token).AsTask();
+        await RefreshReachedAsync();
+        // Pro Santé Connect has rotated the refresh token; its answer is on the way when the first caller gives up.
+        await giveUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        _psc.RefreshGate.SetResult();
+        var token = await session.GetAccessTokenAsync();
+        Assert.Equal(2, _psc.AccessTokens.Count());    // the refreshed one
+        Assert.Equal(1, _psc.RefreshRequests);
+        _time.Advance(TimeSpan.FromMinutes(2));         // the next refresh uses the rotated refresh token
+        Assert.NotEqual(token, await session.GetAccessTokenAsync());
+        Assert.True(session.IsActive);
+        Assert.Equal(2, _psc.RefreshRequests);
+    }
+
+    [Fact]
+    public async Task Callers_waiting_for_a_failing_refresh_share_its_failure_and_the_next_attempt_waits_a_moment()
+    {
+        var session = await SignInAsync();
+        _time.Advance(TimeSpan.FromMinutes(2));
+        _psc.RefreshFailure = System.Net.HttpStatusCode.ServiceUnavailable;
+        _psc.RefreshGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var callers = Enumerable.Range(0, 16).Select(_ => Task.Run(async () => await session.GetAccessTokenAsync())).ToList();
+        await RefreshReachedAsync();
+        _psc.RefreshGate.SetResult();
+        foreach (var caller in callers)
+        {
+            var e = await Assert.ThrowsAsync<ProSanteConnectException>(() => caller);
+            Assert.Equal(ProSanteConnectFailure.ProviderUnavailable, e.Failure);
+        }
+        Assert.Equal(1, _psc.RefreshRequests);
+        // Right after, the failure stands without a call; a moment later, a new attempt.
+        _psc.RefreshFailure = null;
+        await Assert.ThrowsAsync<ProSanteConnectException>(async () => await session.GetAccessTokenAsync());
+        Assert.Equal(1, _psc.RefreshRequests);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        await session.GetAccessTokenAsync();
+        Assert.Equal(2, _psc.AccessTokens.Count());
+        Assert.Equal(2, _psc.RefreshRequests);
+    }
+
+    [Fact]
+    public async Task A_refresh_whose_id_token_cannot_be_checked_yet_keeps_the_rotated_refresh_token()
+    {
+        var session = await SignInAsync();
+        _time.Advance(TimeSpan.FromMinutes(2));
+        // The refreshed ID token is signed with a new key, and the keys cannot be fetched for now.
+        _psc.RotateKey();
+        _psc.Intercept = (request, _) => request.RequestUri!.AbsolutePath.EndsWith("/certs", StringComparison.Ordinal)
+            ? new HttpResponseMessage(System.Net.HttpStatusCode.ServiceUnavailable)
+            : null;
+        var e = await Assert.ThrowsAsync<ProSanteConnectException>(async () => await session.GetAccessTokenAsync());
+        Assert.Equal(ProSanteConnectFailure.ProviderUnavailable, e.Failure);
+        Assert.True(session.IsActive);
+        _psc.Intercept = null;
+        _time.Advance(TimeSpan.FromSeconds(5));
+        // The first answer's refresh token was kept: the provider, which has spent the old one, accepts it.
+        await session.GetAccessTokenAsync();
+        Assert.Equal(3, _psc.AccessTokens.Count());
+        Assert.True(session.IsActive);
+        Assert.Equal(2, _psc.RefreshRequests);
+    }
+
+    [Fact]
+    public async Task A_refreshed_id_token_about_someone_else_is_refused_and_ends_the_session()
+    {
+        var session = await SignInAsync();
+        _time.Advance(TimeSpan.FromMinutes(2));
+        _psc.EditIdToken = claims => claims["sub"] = "f:someone-else";
+        var e = await Assert.ThrowsAsync<ProSanteConnectException>(async () => await session.GetAccessTokenAsync());
+        Assert.Equal(ProSanteConnectFailure.InvalidToken, e.Failure);
+        Assert.Contains("sub", e.Message, StringComparison.Ordinal);
+        Assert.False(session.IsActive);
+        var after = await Assert.ThrowsAsync<MssanteAuthenticationException>(async () => await session.GetAccessTokenAsync());
+        Assert.Equal(AuthenticationFailure.TokenExpired, after.Failure);
     }
 
     [Fact]
@@ -340,6 +420,7 @@ public sealed class ProSanteConnectTests
         var e = await Assert.ThrowsAsync<ProSanteConnectException>(async () => await session.GetAccessTokenAsync());
         Assert.Equal(ProSanteConnectFailure.ProviderUnavailable, e.Failure);
         _psc.Intercept = null;
+        _time.Advance(TimeSpan.FromSeconds(5));        // a failed refresh is not tried again at once
         Assert.NotEqual(token, await session.GetAccessTokenAsync());
     }
 
@@ -545,6 +626,16 @@ public sealed class ProSanteConnectTests
         using var missing = new ServiceCollection().AddMssanteProSanteConnect(o => o.ClientId = "only-an-id").BuildServiceProvider();
         var e = Assert.Throws<OptionsValidationException>(() => missing.GetRequiredService<ProSanteConnectClient>());
         Assert.Contains(e.Failures, f => f.StartsWith("ClientSecret", StringComparison.Ordinal));
+    }
+
+    /// <summary>Waits until a refresh reached the provider, and a moment more for the other callers to pile up behind it.</summary>
+    private async Task RefreshReachedAsync()
+    {
+        while (_psc.RefreshRequests == 0)
+        {
+            await Task.Delay(5);
+        }
+        await Task.Delay(50);
     }
 
     private static void AssertHoldsNoSecret(string text, ProSanteConnectAuthorization? authorization, params string[] secrets)

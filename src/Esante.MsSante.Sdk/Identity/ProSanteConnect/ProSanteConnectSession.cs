@@ -12,18 +12,25 @@ namespace Esante.MsSante.Identity.ProSanteConnect;
 /// <see cref="MssanteAuthenticationException"/> with <see cref="AuthenticationFailure.TokenExpired"/> (CONF.10).
 /// Thread-safe: concurrent callers share one refresh.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A SemaphoreSlim needs disposing only once its wait handle is used, and it never is here.")]
 public sealed class ProSanteConnectSession
 {
     /// <summary>The least an access token must have left to be handed out when Pro Santé Connect cannot refresh it.</summary>
     internal static readonly TimeSpan MinimumRemainingLifetime = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long after a failed refresh the next one may start; meanwhile callers get that failure (or the still valid token).</summary>
+    internal static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest a refresh may take, whoever waits for it.</summary>
+    internal static readonly TimeSpan RefreshTimeout = TimeSpan.FromSeconds(30);
+
     private readonly ProSanteConnectProvider _provider;
     private readonly ILogger _logger;
     private readonly string _nonce;
-    private readonly SemaphoreSlim _refreshGate = new(1, 1);
     private readonly object _gate = new();
     private TokenSet? _tokens;
+    private Task<string>? _refresh;
+    private ProSanteConnectException? _lastFailure;
+    private DateTimeOffset _retryAfter;
     private string? _idTokenHint;
     private MssanteAuthenticationException? _ended;
 
@@ -93,17 +100,31 @@ public sealed class ProSanteConnectSession
         {
             return tokens.AccessToken;
         }
-        await _refreshGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        Task<string> refresh;
+        lock (_gate)
         {
-            // The caller before may have refreshed while this one waited.
             tokens = Current();
-            return IsFresh(tokens) ? tokens.AccessToken : await RefreshAsync(tokens, cancellationToken).ConfigureAwait(false);
+            if (IsFresh(tokens))
+            {
+                // A refresh that ended meanwhile brought it.
+                return tokens.AccessToken;
+            }
+            if (_refresh is not { IsCompleted: false })
+            {
+                if (_lastFailure is { } failure && _provider.Time.GetUtcNow() < _retryAfter)
+                {
+                    // A refresh failed a moment ago: not again at once, for this caller nor the next ones.
+                    return StillUsable(tokens) ? tokens.AccessToken : throw new ProSanteConnectException(failure.Failure, failure.Message, failure.ProviderError);
+                }
+                _refresh = Task.Run(() => RefreshAsync(tokens), CancellationToken.None);
+                // Observed even when every caller stopped waiting.
+                _refresh.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+            refresh = _refresh;
         }
-        finally
-        {
-            _refreshGate.Release();
-        }
+        // The refresh is shared: a caller that gives up stops waiting for it, not the refresh itself (its answer may hold a
+        // rotated refresh token that must not be lost).
+        return await refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -175,7 +196,11 @@ public sealed class ProSanteConnectSession
 
     private bool IsFresh(TokenSet tokens) => tokens.AccessTokenExpiresAt - _provider.Time.GetUtcNow() > _provider.RefreshBeforeExpiry;
 
-    private async Task<string> RefreshAsync(TokenSet tokens, CancellationToken cancellationToken)
+    /// <summary>
+    /// The one refresh under way, shared by every caller: not cancelled by any of them, bounded by <see cref="RefreshTimeout"/>.
+    /// The new refresh token is kept as soon as the token endpoint answers, before the checks that may fail for a passing reason.
+    /// </summary>
+    private async Task<string> RefreshAsync(TokenSet tokens)
     {
         var now = _provider.Time.GetUtcNow();
         if (now >= ExpiresAt)
@@ -186,45 +211,99 @@ public sealed class ProSanteConnectSession
         {
             throw EndAsExpired("The Pro Santé Connect session has expired (unused for too long): sign in again with Pro Santé Connect.", "idle");
         }
+        using var timeout = new CancellationTokenSource(RefreshTimeout);
         TokenSet fresh;
         try
         {
-            fresh = await _provider.RefreshAsync(tokens.RefreshToken, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                fresh = await _provider.RefreshAsync(tokens.RefreshToken, timeout.Token).ConfigureAwait(false);
+            }
+            catch (ProSanteConnectException e) when (e.ProviderError == "invalid_grant")
+            {
+                throw EndAsExpired("Pro Santé Connect ended the session (the refresh token was refused): sign in again with Pro Santé Connect.", "refresh-refused");
+            }
+            // The refresh token rotates: the old one is spent, so the new one is kept before anything else can fail.
+            Keep(tokens with
+            {
+                RefreshToken = fresh.RefreshToken ?? tokens.RefreshToken,
+                RefreshTokenExpiresAt = fresh.RefreshToken is null ? tokens.RefreshTokenExpiresAt : fresh.RefreshTokenExpiresAt,
+            });
             if (fresh.IdToken is not null)
             {
-                // OpenID Connect Core §12.2: same issuer, audience and subject; the level is not asked again on a refresh.
-                var (subject, _, nonce) = await _provider.ValidateIdTokenAsync(fresh.IdToken, expectedNonce: null, checkLevel: false, cancellationToken).ConfigureAwait(false);
-                if (!string.Equals(subject, Subject, StringComparison.Ordinal) || nonce is not null && !Pkce.FixedTimeEquals(nonce, _nonce))
-                {
-                    throw new ProSanteConnectException(ProSanteConnectFailure.InvalidToken, "The refreshed ID token is not about the signed-in person (sub or nonce).");
-                }
+                await CheckRefreshedIdTokenAsync(fresh.IdToken, timeout.Token).ConfigureAwait(false);
             }
         }
-        catch (ProSanteConnectException e) when (e.ProviderError == "invalid_grant")
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            throw EndAsExpired("Pro Santé Connect ended the session (the refresh token was refused): sign in again with Pro Santé Connect.", "refresh-refused");
+            return Failed(tokens, new ProSanteConnectException(ProSanteConnectFailure.ProviderUnavailable, "Pro Santé Connect did not answer in time: try again later."));
         }
-        catch (ProSanteConnectException e) when (e.Failure == ProSanteConnectFailure.ProviderUnavailable && StillUsable(tokens))
+        catch (ProSanteConnectException e) when (IsActive)
         {
-            // The current token still works for a little while; the next call tries again.
-            return tokens.AccessToken;
+            return Failed(tokens, e);
         }
+        var kept = Keep(fresh with
+        {
+            RefreshToken = fresh.RefreshToken ?? tokens.RefreshToken,
+            RefreshTokenExpiresAt = fresh.RefreshToken is null ? tokens.RefreshTokenExpiresAt : fresh.RefreshTokenExpiresAt,
+            IdToken = fresh.IdToken ?? tokens.IdToken,
+        });
+        lock (_gate)
+        {
+            _idTokenHint = kept.IdToken;
+            _lastFailure = null;
+        }
+        _logger.ProSanteConnectTokenRefreshed();
+        return kept.AccessToken;
+    }
+
+    /// <summary>OpenID Connect Core §12.2: same issuer, audience and subject; the level is not asked again on a refresh.</summary>
+    private async Task CheckRefreshedIdTokenAsync(string idToken, CancellationToken cancellationToken)
+    {
+        var (subject, _, nonce) = await _provider.ValidateIdTokenAsync(idToken, expectedNonce: null, checkLevel: false, cancellationToken).ConfigureAwait(false);
+        if (!string.Equals(subject, Subject, StringComparison.Ordinal) || nonce is not null && !Pkce.FixedTimeEquals(nonce, _nonce))
+        {
+            // Tokens about someone else, or from another sign-in: none of this answer is used, and the session ends.
+            var error = new ProSanteConnectException(ProSanteConnectFailure.InvalidToken, "The refreshed ID token is not about the signed-in person (sub or nonce): sign in again.");
+            lock (_gate)
+            {
+                End(new MssanteAuthenticationException(AuthenticationFailure.TokenExpired, error.Message));
+            }
+            _logger.ProSanteConnectSessionEnded("refreshed-id-token-refused");
+            throw error;
+        }
+    }
+
+    /// <summary>
+    /// A refresh failed without ending the session: the next attempt waits <see cref="RetryDelay"/>; meanwhile the current token
+    /// is handed out while it has <see cref="MinimumRemainingLifetime"/> left, else the failure is thrown.
+    /// </summary>
+    private string Failed(TokenSet tokens, ProSanteConnectException error)
+    {
         lock (_gate)
         {
             if (_ended is { } ended)
             {
                 throw new MssanteAuthenticationException(ended.Failure, ended.Message);
             }
-            _tokens = fresh with
-            {
-                RefreshToken = fresh.RefreshToken ?? tokens.RefreshToken,
-                RefreshTokenExpiresAt = fresh.RefreshToken is null ? tokens.RefreshTokenExpiresAt : fresh.RefreshTokenExpiresAt,
-                IdToken = fresh.IdToken ?? tokens.IdToken,
-            };
-            _idTokenHint = _tokens.IdToken;
+            _lastFailure = error;
+            _retryAfter = _provider.Time.GetUtcNow() + RetryDelay;
         }
-        _logger.ProSanteConnectTokenRefreshed();
-        return fresh.AccessToken;
+        return error.Failure == ProSanteConnectFailure.ProviderUnavailable && StillUsable(tokens) ? tokens.AccessToken : throw error;
+    }
+
+    /// <summary>Stores tokens unless the session has ended meanwhile.</summary>
+    private TokenSet Keep(TokenSet tokens)
+    {
+        lock (_gate)
+        {
+            if (_ended is { } ended)
+            {
+                throw new MssanteAuthenticationException(ended.Failure, ended.Message);
+            }
+            _tokens = tokens;
+            return tokens;
+        }
     }
 
     private MssanteAuthenticationException EndAsExpired(string message, string reason)
