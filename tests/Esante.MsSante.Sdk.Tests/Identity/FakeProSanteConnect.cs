@@ -30,6 +30,7 @@ internal sealed class FakeProSanteConnect : HttpMessageHandler
     private readonly ConcurrentDictionary<string, CodeGrant> _codes = new();
     private readonly ConcurrentDictionary<string, RefreshGrant> _refreshTokens = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _accessTokens = new();
+    private readonly ConcurrentQueue<string> _idTokens = new();
     private readonly List<(string Kid, RsaSecurityKey Key)> _published = [];
     private readonly RsaSecurityKey _unpublished = NewKey("kid-unpublished");
     private int _jwksRequests, _codeRequests, _refreshRequests, _userInfoRequests, _nextKey;
@@ -87,6 +88,12 @@ internal sealed class FakeProSanteConnect : HttpMessageHandler
 
     /// <summary>Every refresh token handed out.</summary>
     public IEnumerable<string> RefreshTokens => _refreshTokens.Keys;
+
+    /// <summary>Every ID token handed out.</summary>
+    public IEnumerable<string> IdTokens => _idTokens;
+
+    /// <summary>Signs ID tokens in place of the fake (an attacker's forgery): gets the claims and the published key's id and modulus.</summary>
+    public Func<Dictionary<string, object?>, string, byte[], string>? ForgeIdToken { get; set; }
 
     /// <summary>Every access token handed out.</summary>
     public IEnumerable<string> AccessTokens => _accessTokens.Keys;
@@ -251,7 +258,11 @@ internal sealed class FakeProSanteConnect : HttpMessageHandler
         };
         EditIdToken?.Invoke(claims);
         var signing = Signing();
-        return Sign(claims, SignIdTokensWithUnpublishedKey ? new RsaSecurityKey(_unpublished.Rsa) { KeyId = signing.KeyId } : signing);
+        var token = ForgeIdToken is { } forge
+            ? forge(claims.Where(c => c.Value is not null).ToDictionary(), signing.KeyId, signing.Rsa.ExportParameters(false).Modulus!)
+            : Sign(claims, SignIdTokensWithUnpublishedKey ? new RsaSecurityKey(_unpublished.Rsa) { KeyId = signing.KeyId } : signing);
+        _idTokens.Enqueue(token);
+        return token;
     }
 
     private HttpResponseMessage UserInfo(HttpRequestMessage request)
@@ -274,6 +285,12 @@ internal sealed class FakeProSanteConnect : HttpMessageHandler
                 ["exercices"] = new object[] { new Dictionary<string, object?> { ["codeProfession"] = "10", ["codeCategorieProfessionnelle"] = "C" } },
             },
         };
+        if (UserInfoAsJwt)
+        {
+            claims["iss"] = Issuer;
+            claims["aud"] = ClientId;
+            claims["iat"] = Time.GetUtcNow().ToUnixTimeSeconds();
+        }
         foreach (var (name, value) in UserInfoOverrides)
         {
             claims[name] = value;
@@ -282,9 +299,6 @@ internal sealed class FakeProSanteConnect : HttpMessageHandler
         {
             return Json(HttpStatusCode.OK, claims);
         }
-        claims["iss"] = Issuer;
-        claims["aud"] = ClientId;
-        claims["iat"] = Time.GetUtcNow().ToUnixTimeSeconds();
         var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(Sign(claims, Signing())) };
         response.Content.Headers.ContentType = new MediaTypeHeaderValue("application/jwt");
         return response;

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Esante.MsSante.Tests.Identity;
 
@@ -167,6 +168,24 @@ public sealed class ProSanteConnectTests
         var e = await Assert.ThrowsAsync<ProSanteConnectException>(() => SignInAsync());
         Assert.Equal(ProSanteConnectFailure.InvalidToken, e.Failure);
         Assert.Contains(check, e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("none")]
+    [InlineData("HS256 with the client secret")]
+    [InlineData("HS256 with the public key's modulus")]
+    public async Task An_id_token_not_signed_with_the_providers_private_key_is_refused(string forgery)
+    {
+        _psc.ForgeIdToken = (claims, kid, modulus) =>
+        {
+            var alg = forgery == "none" ? "none" : "HS256";
+            var input = Base64UrlEncoder.Encode(JsonSerializer.Serialize(new { alg, kid, typ = "JWT" })) + "." + Base64UrlEncoder.Encode(JsonSerializer.Serialize(claims));
+            var key = forgery.EndsWith("secret", StringComparison.Ordinal) ? System.Text.Encoding.UTF8.GetBytes(FakeProSanteConnect.ClientSecret) : modulus;
+            return input + "." + (alg == "none" ? string.Empty : Base64UrlEncoder.Encode(System.Security.Cryptography.HMACSHA256.HashData(key, System.Text.Encoding.ASCII.GetBytes(input))));
+        };
+        var e = await Assert.ThrowsAsync<ProSanteConnectException>(() => SignInAsync());
+        Assert.Equal(ProSanteConnectFailure.InvalidToken, e.Failure);
+        Assert.Contains("asymmetric", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -529,6 +548,19 @@ public sealed class ProSanteConnectTests
         Assert.Contains("signature", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("iss", "https://auth.example.com/auth/realms/esante-wallet")]
+    [InlineData("aud", "another-client")]
+    public async Task Userinfo_as_a_jwt_from_another_issuer_or_for_another_client_is_refused(string claim, string value)
+    {
+        _psc.UserInfoAsJwt = true;
+        _psc.UserInfoOverrides[claim] = value;
+        var session = await SignInAsync();
+        var e = await Assert.ThrowsAsync<ProSanteConnectException>(() => session.GetUserInfoAsync());
+        Assert.Equal(ProSanteConnectFailure.InvalidToken, e.Failure);
+        Assert.Contains($"({claim})", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Userinfo_about_someone_else_is_refused()
     {
@@ -560,19 +592,25 @@ public sealed class ProSanteConnectTests
         var client = Client(loggers: loggers.GetRequiredService<ILoggerFactory>());
         var authorization = client.CreateAuthorization();
         Assert.DoesNotContain(authorization.State, authorization.ToString(), StringComparison.Ordinal);
-        var session = await client.CompleteSignInAsync(authorization, _psc.Authorize(authorization.AuthorizationUri));
+        var callback = _psc.Authorize(authorization.AuthorizationUri);
+        var code = HttpUtility.ParseQueryString(callback.Query)["code"]!;
+        var session = await client.CompleteSignInAsync(authorization, callback);
         _time.Advance(TimeSpan.FromMinutes(2));
         await session.GetAccessTokenAsync();
         var user = await session.GetUserInfoAsync();
+        // The code again, in another sign-in: refused, as it was spent.
+        var other = client.CreateAuthorization();
+        var messages = new List<string> { (await Assert.ThrowsAsync<ProSanteConnectException>(() => client.CompleteSignInAsync(other, code, other.State))).Message };
         _psc.RevokeRefreshTokens();
         _time.Advance(TimeSpan.FromMinutes(2));
-        await Assert.ThrowsAsync<MssanteAuthenticationException>(async () => await session.GetAccessTokenAsync());
+        messages.Add((await Assert.ThrowsAsync<MssanteAuthenticationException>(async () => await session.GetAccessTokenAsync())).Message);
 
         var logs = loggers.GetRequiredService<FakeLogCollector>().GetSnapshot().Select(r => r.Message).ToList();
         Assert.Contains(logs, m => m.Contains("Pro Santé Connect", StringComparison.Ordinal));
-        var secrets = new[] { FakeProSanteConnect.Subject, FakeProSanteConnect.GivenName, FakeProSanteConnect.FamilyName, FakeProSanteConnect.NationalId, FakeProSanteConnect.ClientSecret }
-            .Concat(_psc.AccessTokens).Concat(_psc.RefreshTokens).ToArray();
-        foreach (var text in logs.Append(session.ToString()).Append(user.ToString()).Append(authorization.ToString()))
+        Assert.Equal(2, _psc.IdTokens.Count());
+        var secrets = new[] { FakeProSanteConnect.Subject, FakeProSanteConnect.GivenName, FakeProSanteConnect.FamilyName, FakeProSanteConnect.NationalId, FakeProSanteConnect.ClientSecret, code }
+            .Concat(_psc.AccessTokens).Concat(_psc.RefreshTokens).Concat(_psc.IdTokens).ToArray();
+        foreach (var text in logs.Concat(messages).Append(session.ToString()).Append(user.ToString()).Append(authorization.ToString()))
         {
             AssertHoldsNoSecret(text, authorization, secrets);
         }
