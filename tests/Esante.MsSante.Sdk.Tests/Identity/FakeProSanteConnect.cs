@@ -66,6 +66,9 @@ internal sealed class FakeProSanteConnect : HttpMessageHandler
 
     public bool UserInfoAsJwt { get; set; }
 
+    /// <summary>The <c>Cache-Control: max-age</c> of the JWKS answer, if any.</summary>
+    public TimeSpan? JwksMaxAge { get; set; }
+
     /// <summary>Extra claims of the userinfo answer (or replacements of the default ones).</summary>
     public Dictionary<string, object?> UserInfoOverrides { get; } = [];
 
@@ -148,7 +151,9 @@ internal sealed class FakeProSanteConnect : HttpMessageHandler
         if (path == Issuer + "/" + ProSanteConnectEndpoints.CertsPath && request.Method == HttpMethod.Get)
         {
             Interlocked.Increment(ref _jwksRequests);
-            return Json(HttpStatusCode.OK, Jwks());
+            var keys = Json(HttpStatusCode.OK, Jwks());
+            keys.Headers.CacheControl = JwksMaxAge is { } maxAge ? new CacheControlHeaderValue { MaxAge = maxAge } : null;
+            return keys;
         }
         if (path == Issuer + "/" + ProSanteConnectEndpoints.TokenPath && request.Method == HttpMethod.Post)
         {

@@ -509,6 +509,46 @@ public sealed class ProSanteConnectTests
         Assert.Equal(1, emptyKeySets);
     }
 
+    [Fact]
+    public async Task Unknown_key_ids_fetch_the_keys_again_at_most_once_every_5_minutes()
+    {
+        var client = Client();
+        await SignInAsync(client);
+        _psc.SignIdTokensWithUnpublishedKey = true;
+        _psc.RotateKey();                              // a key id the kept keys lack, and a signature no published key verifies
+        for (var i = 0; i < 5; i++)
+        {
+            var e = await Assert.ThrowsAsync<ProSanteConnectException>(() => SignInAsync(client));
+            Assert.Equal(ProSanteConnectFailure.InvalidToken, e.Failure);
+        }
+        Assert.Equal(2, _psc.JwksRequests);            // the first fetch, and one for the unknown key id
+        _psc.RotateKey();
+        var refused = await Assert.ThrowsAsync<ProSanteConnectException>(() => SignInAsync(client));
+        Assert.Contains("kid", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(2, _psc.JwksRequests);
+        _psc.SignIdTokensWithUnpublishedKey = false;
+        _time.Advance(TimeSpan.FromMinutes(5));
+        Assert.True((await SignInAsync(client)).IsActive);
+        Assert.Equal(3, _psc.JwksRequests);
+    }
+
+    [Theory]
+    [InlineData(null, 24 * 60)]
+    [InlineData(600, 10)]
+    [InlineData(7 * 24 * 3600, 24 * 60)]             // never kept longer than 24 hours
+    public async Task The_keys_are_fetched_again_when_they_are_older_than_their_max_age(int? maxAgeSeconds, int minutes)
+    {
+        _psc.JwksMaxAge = maxAgeSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
+        var client = Client();
+        await SignInAsync(client);
+        _time.Advance(TimeSpan.FromMinutes(minutes) - TimeSpan.FromSeconds(1));
+        await SignInAsync(client);
+        Assert.Equal(1, _psc.JwksRequests);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await SignInAsync(client);
+        Assert.Equal(2, _psc.JwksRequests);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
