@@ -142,6 +142,20 @@ public sealed class ProSanteConnectTests
     }
 
     [Theory]
+    [InlineData("&state=forged")]
+    [InlineData("")]
+    public async Task A_callback_with_an_error_but_another_state_is_refused_and_the_sign_in_can_still_complete(string state)
+    {
+        var client = Client();
+        var authorization = client.CreateAuthorization();
+        var e = await Assert.ThrowsAsync<ProSanteConnectException>(() => client.CompleteSignInAsync(authorization,
+            new Uri($"{FakeProSanteConnect.RedirectUri}?error=access_denied&error_description=User%20cancelled{state}")));
+        Assert.Equal(ProSanteConnectFailure.StateMismatch, e.Failure);
+        Assert.Null(e.ProviderError);
+        Assert.True((await client.CompleteSignInAsync(authorization, _psc.Authorize(authorization.AuthorizationUri))).IsActive);
+    }
+
+    [Theory]
     [InlineData("signature")]
     [InlineData("aud")]
     [InlineData("iss")]

@@ -74,7 +74,7 @@ public class ProSanteConnectClient
 
     /// <summary>
     /// Completes the sign-in from the callback address Pro Santé Connect redirected the browser to (with <c>code</c> and
-    /// <c>state</c>, or <c>error</c>).
+    /// <c>state</c>, or <c>error</c> and <c>state</c>). The state is checked first, an error callback's too.
     /// </summary>
     /// <param name="authorization">The authorisation <see cref="CreateAuthorization"/> gave for this sign-in; it serves once.</param>
     /// <param name="callbackUri">The full callback address, with its query.</param>
@@ -93,6 +93,8 @@ public class ProSanteConnectClient
         var query = HttpUtility.ParseQueryString(callbackUri.IsAbsoluteUri ? callbackUri.Query : string.Empty);
         if (query["error"] is { } error)
         {
+            // An error is believed only from the callback of this sign-in: a forged one must not end it.
+            CheckState(authorization, query["state"]);
             var code = ProviderText.Sanitize(error, query["code"]);
             var description = ProviderText.Sanitize(query["error_description"], query["code"]);
             throw new ProSanteConnectException(ProSanteConnectFailure.ProviderRefused,
@@ -117,12 +119,7 @@ public class ProSanteConnectClient
         ArgumentNullException.ThrowIfNull(authorization);
         ArgumentException.ThrowIfNullOrEmpty(code);
         ArgumentNullException.ThrowIfNull(state);
-        if (!Pkce.FixedTimeEquals(state, authorization.State))
-        {
-            _logger.ProSanteConnectSignInRefused(ProSanteConnectFailure.StateMismatch);
-            throw new ProSanteConnectException(ProSanteConnectFailure.StateMismatch,
-                "The callback's state is not the one of this sign-in (a forged or mixed-up callback): start the sign-in again.");
-        }
+        CheckState(authorization, state);
         if (!authorization.TryUse())
         {
             throw new ProSanteConnectException(ProSanteConnectFailure.AuthorizationAlreadyUsed, "This sign-in was already completed: start a new one.");
@@ -143,6 +140,17 @@ public class ProSanteConnectClient
         {
             _logger.ProSanteConnectSignInRefused(e.Failure);
             throw;
+        }
+    }
+
+    /// <summary>Compares the callback's <c>state</c> with the authorisation's, in constant time.</summary>
+    private void CheckState(ProSanteConnectAuthorization authorization, string? state)
+    {
+        if (!Pkce.FixedTimeEquals(state, authorization.State))
+        {
+            _logger.ProSanteConnectSignInRefused(ProSanteConnectFailure.StateMismatch);
+            throw new ProSanteConnectException(ProSanteConnectFailure.StateMismatch,
+                "The callback's state is not the one of this sign-in (a forged or mixed-up callback): start the sign-in again.");
         }
     }
 
