@@ -262,6 +262,37 @@ public sealed class ProSanteConnectTests
     }
 
     [Theory]
+    [InlineData("unsupported_grant_type", System.Net.HttpStatusCode.BadRequest, ProSanteConnectFailure.ProviderRefused)]
+    [InlineData("invalid_client", System.Net.HttpStatusCode.Unauthorized, ProSanteConnectFailure.ProviderRefused)]
+    [InlineData("temporarily_unavailable", System.Net.HttpStatusCode.BadRequest, ProSanteConnectFailure.ProviderUnavailable)]
+    [InlineData("server_error", System.Net.HttpStatusCode.InternalServerError, ProSanteConnectFailure.ProviderUnavailable)]
+    [InlineData("the code", System.Net.HttpStatusCode.BadRequest, ProSanteConnectFailure.ProviderRefused)]
+    public async Task A_token_endpoint_error_code_is_passed_on_unless_it_is_a_secret(string error, System.Net.HttpStatusCode status, ProSanteConnectFailure failure)
+    {
+        _psc.Intercept = (request, body) => request.Method != HttpMethod.Post ? null : new HttpResponseMessage(status)
+        {
+            Content = new StringContent(JsonSerializer.Serialize(new { error = error == "the code" ? HttpUtility.ParseQueryString(body)["code"] : error, error_description = "Try later" })),
+        };
+        var e = await Assert.ThrowsAsync<ProSanteConnectException>(() => SignInAsync());
+        Assert.Equal(failure, e.Failure);
+        Assert.Equal(error == "the code" ? "REDACTED" : error, e.ProviderError);
+        Assert.Contains(e.ProviderError!, e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("interaction_required")]
+    [InlineData("temporarily_unavailable")]
+    [InlineData("login_required")]
+    public async Task A_callback_error_code_is_passed_on(string error)
+    {
+        var client = Client();
+        var authorization = client.CreateAuthorization();
+        var e = await Assert.ThrowsAsync<ProSanteConnectException>(() => client.CompleteSignInAsync(authorization,
+            new Uri($"{FakeProSanteConnect.RedirectUri}?error={error}&state={authorization.State}")));
+        Assert.Equal(error, e.ProviderError);
+    }
+
+    [Theory]
     [InlineData(System.Net.HttpStatusCode.ServiceUnavailable, ProSanteConnectFailure.ProviderUnavailable)]
     [InlineData(System.Net.HttpStatusCode.BadRequest, ProSanteConnectFailure.InvalidResponse)]
     public async Task A_token_endpoint_failure_without_an_oauth_error_is_reported_by_kind(System.Net.HttpStatusCode status, ProSanteConnectFailure failure)

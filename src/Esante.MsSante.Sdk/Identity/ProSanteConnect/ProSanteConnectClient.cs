@@ -95,7 +95,7 @@ public class ProSanteConnectClient
         {
             // An error is believed only from the callback of this sign-in: a forged one must not end it.
             CheckState(authorization, query["state"]);
-            var code = ProviderText.Sanitize(error, query["code"]);
+            var code = ProviderText.ErrorCode(error, query["code"]);
             var description = ProviderText.Sanitize(query["error_description"], query["code"]);
             throw new ProSanteConnectException(ProSanteConnectFailure.ProviderRefused,
                 $"Pro Santé Connect did not sign the person in: {code}{(description.Length > 0 ? " (" + description + ")" : string.Empty)}.", code);

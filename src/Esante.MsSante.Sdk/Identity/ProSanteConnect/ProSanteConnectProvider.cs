@@ -274,9 +274,11 @@ internal sealed class ProSanteConnectProvider
                 {
                     if (String(error.RootElement, "error") is { } code)
                     {
-                        var safeCode = ProviderText.Sanitize(code, secrets);
+                        var safeCode = ProviderText.ErrorCode(code, secrets);
                         var description = ProviderText.Sanitize(String(error.RootElement, "error_description"), secrets);
-                        throw new ProSanteConnectException(ProSanteConnectFailure.ProviderRefused,
+                        // RFC 6749 §4.1.2.1: temporarily_unavailable, like a server failure, may pass; other codes are refusals.
+                        var unavailable = (int)response.StatusCode >= 500 || safeCode == "temporarily_unavailable";
+                        throw new ProSanteConnectException(unavailable ? ProSanteConnectFailure.ProviderUnavailable : ProSanteConnectFailure.ProviderRefused,
                             $"Pro Santé Connect refused {what}: {safeCode}{(description.Length > 0 ? " (" + description + ")" : string.Empty)}.", safeCode);
                     }
                 }
