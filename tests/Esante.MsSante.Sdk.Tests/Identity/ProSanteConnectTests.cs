@@ -119,6 +119,24 @@ public sealed class ProSanteConnectTests
     }
 
     [Fact]
+    public async Task An_authorization_older_than_10_minutes_is_refused_and_no_code_is_exchanged()
+    {
+        var client = Client();
+        var authorization = client.CreateAuthorization();
+        var callback = _psc.Authorize(authorization.AuthorizationUri);
+        _time.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1));
+        var e = await Assert.ThrowsAsync<ProSanteConnectException>(() => client.CompleteSignInAsync(authorization, callback));
+        Assert.Equal(ProSanteConnectFailure.AuthorizationExpired, e.Failure);
+        Assert.Contains("start the sign-in again", e.Message, StringComparison.Ordinal);
+        Assert.Equal(0, _psc.CodeRequests);
+
+        var shorter = Client(o => o.AuthorizationLifetime = TimeSpan.FromMinutes(2));
+        var quick = shorter.CreateAuthorization();
+        _time.Advance(TimeSpan.FromMinutes(1));
+        Assert.True((await shorter.CompleteSignInAsync(quick, _psc.Authorize(quick.AuthorizationUri))).IsActive);
+    }
+
+    [Fact]
     public async Task An_authorization_serves_one_sign_in()
     {
         var client = Client();

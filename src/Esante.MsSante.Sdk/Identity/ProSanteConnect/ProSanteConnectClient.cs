@@ -50,7 +50,7 @@ public class ProSanteConnectClient
     /// <c>response_type=code</c>, the client id, the redirect address, the scope, <c>acr_values</c> and the S256 code challenge.
     /// Redirect the browser to <see cref="ProSanteConnectAuthorization.AuthorizationUri"/> and keep the authorisation for the callback.
     /// </summary>
-    /// <returns>The authorisation, to keep on the server until the callback.</returns>
+    /// <returns>The authorisation, to keep in the server's memory, found again by its <see cref="ProSanteConnectAuthorization.State"/>, until the callback; it expires after <see cref="ProSanteConnectOptions.AuthorizationLifetime"/>.</returns>
     public virtual ProSanteConnectAuthorization CreateAuthorization()
     {
         var state = Pkce.NewRandomValue();
@@ -82,7 +82,8 @@ public class ProSanteConnectClient
     /// <returns>The signed-in session.</returns>
     /// <exception cref="ProSanteConnectException">
     /// The person cancelled or Pro Santé Connect refused (<see cref="ProSanteConnectFailure.ProviderRefused"/>), the state differs
-    /// (<see cref="ProSanteConnectFailure.StateMismatch"/>), the authorisation was already used, the ID token fails a check
+    /// (<see cref="ProSanteConnectFailure.StateMismatch"/>), the authorisation was already used or has expired
+    /// (<see cref="ProSanteConnectFailure.AuthorizationExpired"/>, <see cref="ProSanteConnectOptions.AuthorizationLifetime"/>), the ID token fails a check
     /// (<see cref="ProSanteConnectFailure.InvalidToken"/>, <see cref="ProSanteConnectFailure.AuthenticationLevelTooLow"/>), or
     /// Pro Santé Connect is unavailable or answered nonsense.
     /// </exception>
@@ -120,6 +121,12 @@ public class ProSanteConnectClient
         ArgumentException.ThrowIfNullOrEmpty(code);
         ArgumentNullException.ThrowIfNull(state);
         CheckState(authorization, state);
+        if (_provider.Time.GetUtcNow() - authorization.CreatedAt > _provider.AuthorizationLifetime)
+        {
+            _logger.ProSanteConnectSignInRefused(ProSanteConnectFailure.AuthorizationExpired);
+            throw new ProSanteConnectException(ProSanteConnectFailure.AuthorizationExpired,
+                "This sign-in was started too long ago (its authorisation has expired): start the sign-in again.");
+        }
         if (!authorization.TryUse())
         {
             throw new ProSanteConnectException(ProSanteConnectFailure.AuthorizationAlreadyUsed, "This sign-in was already completed: start a new one.");

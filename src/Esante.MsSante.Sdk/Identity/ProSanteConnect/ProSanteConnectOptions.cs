@@ -55,6 +55,12 @@ public sealed class ProSanteConnectOptions
     /// <summary>How long the refresh token lasts when the provider does not say (<c>refresh_expires_in</c>). Default 30 minutes.</summary>
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// How long a <see cref="ProSanteConnectAuthorization"/> waits for its callback: an older one is refused
+    /// (<see cref="ProSanteConnectFailure.AuthorizationExpired"/>) and the person starts the sign-in again. Default 10 minutes.
+    /// </summary>
+    public TimeSpan AuthorizationLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>The longest a Pro Santé Connect session lasts, refreshes included; then the person signs in again. Default 4 hours.</summary>
     public TimeSpan MaxSessionLifetime { get; set; } = TimeSpan.FromHours(4);
 

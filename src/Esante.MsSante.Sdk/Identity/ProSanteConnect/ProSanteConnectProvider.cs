@@ -47,6 +47,7 @@ internal sealed class ProSanteConnectProvider
         RefreshBeforeExpiry = options.RefreshBeforeExpiry;
         RefreshTokenLifetime = options.RefreshTokenLifetime;
         MaxSessionLifetime = options.MaxSessionLifetime;
+        AuthorizationLifetime = options.AuthorizationLifetime;
         Time = time;
         Keys = new ProviderKeys(FetchJwksAsync, time);
     }
@@ -62,6 +63,7 @@ internal sealed class ProSanteConnectProvider
     public TimeSpan RefreshBeforeExpiry { get; }
     public TimeSpan RefreshTokenLifetime { get; }
     public TimeSpan MaxSessionLifetime { get; }
+    public TimeSpan AuthorizationLifetime { get; }
     public TimeProvider Time { get; }
     public ProviderKeys Keys { get; }
 
