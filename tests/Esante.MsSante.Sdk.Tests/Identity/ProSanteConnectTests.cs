@@ -769,6 +769,29 @@ public sealed class ProSanteConnectTests
         Assert.Contains(e.Failures, f => f.StartsWith("ClientSecret", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Registering_the_client_again_applies_the_later_options_and_http_client_whole()
+    {
+        using var provider = new ServiceCollection()
+            .AddSingleton<TimeProvider>(_time)
+            .AddMssanteProSanteConnect(o => o.ClientId = "first-registration", _ => new HttpClient(new NoNetwork()))
+            .AddMssanteProSanteConnect(o =>
+            {
+                o.Environment = ProSanteConnectEnvironment.Integration;
+                o.ClientId = FakeProSanteConnect.ClientId;
+                o.ClientSecret = FakeProSanteConnect.ClientSecret;
+                o.RedirectUri = new Uri(FakeProSanteConnect.RedirectUri);
+            }, _ => new HttpClient(_psc))
+            .BuildServiceProvider();
+        Assert.True((await SignInAsync(provider.GetRequiredService<ProSanteConnectClient>())).IsActive);
+    }
+
+    private sealed class NoNetwork : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("The first registration's HTTP client was used.");
+    }
+
     /// <summary>Waits until a refresh reached the provider, and a moment more for the other callers to pile up behind it.</summary>
     private async Task RefreshReachedAsync()
     {
