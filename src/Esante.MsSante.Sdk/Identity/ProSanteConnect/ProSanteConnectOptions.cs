@@ -47,8 +47,10 @@ public sealed class ProSanteConnectOptions
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// The access token is refreshed when less than this is left of it (Pro Santé Connect's last 2 minutes), so a connection never
-    /// starts with a token about to expire. Default 30 seconds.
+    /// <see cref="ProSanteConnectSession.GetAccessTokenAsync"/> refreshes the access token (Pro Santé Connect's last 2 minutes)
+    /// when less than this is left of it; nothing refreshes it in the background. When Pro Santé Connect cannot refresh it for
+    /// now, the current token is still handed out while it has more than 10 seconds left, so a connection may then start with
+    /// less than this. Default 30 seconds.
     /// </summary>
     public TimeSpan RefreshBeforeExpiry { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -6,12 +6,17 @@ namespace Esante.MsSante.Identity.ProSanteConnect;
 
 /// <summary>
 /// A professional signed in with Pro Santé Connect. It holds the access, refresh and ID tokens in memory only (CONF.28) and
-/// gives a fresh access token to each connection (<see cref="GetAccessTokenAsync"/>, a <see cref="BearerTokenSource"/>),
-/// refreshing it shortly before it expires. When Pro Santé Connect refuses the refresh token, or the session has lasted
-/// its longest or gone unused too long, the session ends and the token source throws
-/// <see cref="MssanteAuthenticationException"/> with <see cref="AuthenticationFailure.TokenExpired"/> (CONF.10).
-/// Thread-safe: concurrent callers share one refresh.
+/// gives an access token to each connection (<see cref="GetAccessTokenAsync"/>, a <see cref="BearerTokenSource"/>),
+/// refreshing it first when it expires within <see cref="ProSanteConnectOptions.RefreshBeforeExpiry"/>; nothing refreshes it
+/// in the background. When Pro Santé Connect refuses the refresh token, or the session has lasted its longest or gone unused
+/// too long, the session ends and the token source throws <see cref="MssanteAuthenticationException"/> with
+/// <see cref="AuthenticationFailure.TokenExpired"/> (CONF.10).
 /// </summary>
+/// <remarks>
+/// Thread-safe: concurrent callers share one refresh, which none of them can cancel (a caller's cancellation only stops its own
+/// wait) and which gives up on its own after 30 seconds. A failed refresh fails for every caller waiting for it, and the next
+/// attempt waits 5 seconds; meanwhile the current token is handed out while it has more than 10 seconds left.
+/// </remarks>
 public sealed class ProSanteConnectSession
 {
     /// <summary>The least an access token must have left to be handed out when Pro Santé Connect cannot refresh it.</summary>
@@ -84,15 +89,24 @@ public sealed class ProSanteConnectSession
 
     /// <summary>
     /// The current access token, refreshed first when less than <see cref="ProSanteConnectOptions.RefreshBeforeExpiry"/> is left
-    /// of it. Matches <see cref="BearerTokenSource"/>: pass <c>psc.GetAccessTokenAsync</c> to <see cref="IMssanteSession.SignInWithTokenAsync"/>.
+    /// of it. When Pro Santé Connect cannot refresh it for now, the current token is still returned while it has more than 10
+    /// seconds left. Matches <see cref="BearerTokenSource"/>: pass <c>psc.GetAccessTokenAsync</c> to <see cref="IMssanteSession.SignInWithTokenAsync"/>.
     /// </summary>
-    /// <param name="cancellationToken">Cancels waiting for the token.</param>
+    /// <param name="cancellationToken">Stops this caller's wait; a refresh under way goes on for the others and the session.</param>
     /// <returns>The access token.</returns>
     /// <exception cref="MssanteAuthenticationException">
-    /// <see cref="AuthenticationFailure.TokenExpired"/>: Pro Santé Connect refused the refresh token (<c>invalid_grant</c>), or the
-    /// session is over (4 hours, or 30 minutes unused); <see cref="AuthenticationFailure.SessionEnded"/>: it was signed out. Sign in again.
+    /// <see cref="AuthenticationFailure.TokenExpired"/>: Pro Santé Connect refused the refresh token (<c>invalid_grant</c>), its
+    /// refreshed ID token was about someone else, or the session is over (4 hours, or 30 minutes unused);
+    /// <see cref="AuthenticationFailure.SessionEnded"/>: it was signed out. Sign in again.
     /// </exception>
-    /// <exception cref="ProSanteConnectException">Pro Santé Connect could not refresh the token (unreachable, or an invalid answer) and the current one has expired.</exception>
+    /// <exception cref="ProSanteConnectException">
+    /// The refresh failed and the current token has 10 seconds or less left: <see cref="ProSanteConnectFailure.ProviderUnavailable"/>
+    /// (unreachable, too slow, 5xx, <c>temporarily_unavailable</c>; try again a little later: a new attempt waits 5 seconds after a
+    /// failure, and callers meanwhile get the same failure), <see cref="ProSanteConnectFailure.InvalidResponse"/> or
+    /// <see cref="ProSanteConnectFailure.ProviderRefused"/>; or <see cref="ProSanteConnectFailure.InvalidToken"/>: the refreshed
+    /// ID token was about someone else, and the session has ended.
+    /// </exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting.</exception>
     public async ValueTask<string> GetAccessTokenAsync(CancellationToken cancellationToken = default)
     {
         var tokens = Current();
@@ -149,10 +163,14 @@ public sealed class ProSanteConnectSession
     }
 
     /// <summary>
-    /// Signs out: forgets the tokens at once (the SDK's mailboxes then fail with <see cref="AuthenticationFailure.SessionEnded"/>
-    /// at their next connection) and gives Pro Santé Connect's end-session address (RP-initiated logout, with <c>id_token_hint</c>,
-    /// <c>client_id</c> and <c>post_logout_redirect_uri</c>), where to send the browser to end the Pro Santé Connect session too.
+    /// Ends the session on this side: forgets the tokens at once (the SDK's mailboxes then fail with
+    /// <see cref="AuthenticationFailure.SessionEnded"/> at their next connection) and gives Pro Santé Connect's end-session address
+    /// (RP-initiated logout, with <c>id_token_hint</c>, <c>client_id</c> and <c>post_logout_redirect_uri</c>).
     /// </summary>
+    /// <remarks>
+    /// Nothing is sent to Pro Santé Connect and nothing is revoked there: its session, and the tokens already issued, stay valid
+    /// until the person's browser visits the returned address (redirect it there) or they expire.
+    /// </remarks>
     /// <param name="postLogoutRedirectUri">Where to come back to; <see cref="ProSanteConnectOptions.PostLogoutRedirectUri"/> when null. It must be registered.</param>
     /// <returns>The end-session address; it holds the ID token as a hint, so do not log it.</returns>
     public Uri SignOut(Uri? postLogoutRedirectUri = null)
