@@ -30,6 +30,7 @@ internal sealed class FakeProSanteConnect : HttpMessageHandler
     private readonly ConcurrentDictionary<string, CodeGrant> _codes = new();
     private readonly ConcurrentDictionary<string, RefreshGrant> _refreshTokens = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _accessTokens = new();
+    private readonly ConcurrentQueue<string> _idTokens = new();
     private readonly List<(string Kid, RsaSecurityKey Key)> _published = [];
     private readonly RsaSecurityKey _unpublished = NewKey("kid-unpublished");
     private int _jwksRequests, _codeRequests, _refreshRequests, _userInfoRequests, _nextKey;
@@ -65,11 +66,17 @@ internal sealed class FakeProSanteConnect : HttpMessageHandler
 
     public bool UserInfoAsJwt { get; set; }
 
+    /// <summary>The <c>Cache-Control: max-age</c> of the JWKS answer, if any.</summary>
+    public TimeSpan? JwksMaxAge { get; set; }
+
     /// <summary>Extra claims of the userinfo answer (or replacements of the default ones).</summary>
     public Dictionary<string, object?> UserInfoOverrides { get; } = [];
 
     /// <summary>A refresh waits for this before answering, so a test can hold it while callers pile up.</summary>
     public TaskCompletionSource? RefreshGate { get; set; }
+
+    /// <summary>Refreshes fail with this status (after <see cref="RefreshGate"/>), without an OAuth error.</summary>
+    public HttpStatusCode? RefreshFailure { get; set; }
 
     /// <summary>Answers a request before the fake does; null lets the fake answer.</summary>
     public Func<HttpRequestMessage, string, HttpResponseMessage?>? Intercept { get; set; }
@@ -84,6 +91,12 @@ internal sealed class FakeProSanteConnect : HttpMessageHandler
 
     /// <summary>Every refresh token handed out.</summary>
     public IEnumerable<string> RefreshTokens => _refreshTokens.Keys;
+
+    /// <summary>Every ID token handed out.</summary>
+    public IEnumerable<string> IdTokens => _idTokens;
+
+    /// <summary>Signs ID tokens in place of the fake (an attacker's forgery): gets the claims and the published key's id and modulus.</summary>
+    public Func<Dictionary<string, object?>, string, byte[], string>? ForgeIdToken { get; set; }
 
     /// <summary>Every access token handed out.</summary>
     public IEnumerable<string> AccessTokens => _accessTokens.Keys;
@@ -138,11 +151,13 @@ internal sealed class FakeProSanteConnect : HttpMessageHandler
         if (path == Issuer + "/" + ProSanteConnectEndpoints.CertsPath && request.Method == HttpMethod.Get)
         {
             Interlocked.Increment(ref _jwksRequests);
-            return Json(HttpStatusCode.OK, Jwks());
+            var keys = Json(HttpStatusCode.OK, Jwks());
+            keys.Headers.CacheControl = JwksMaxAge is { } maxAge ? new CacheControlHeaderValue { MaxAge = maxAge } : null;
+            return keys;
         }
         if (path == Issuer + "/" + ProSanteConnectEndpoints.TokenPath && request.Method == HttpMethod.Post)
         {
-            return await TokenAsync(request, HttpUtility.ParseQueryString(body));
+            return await TokenAsync(request, HttpUtility.ParseQueryString(body), cancellationToken);
         }
         if (path == Issuer + "/" + ProSanteConnectEndpoints.UserInfoPath && request.Method == HttpMethod.Get)
         {
@@ -151,7 +166,7 @@ internal sealed class FakeProSanteConnect : HttpMessageHandler
         return new HttpResponseMessage(HttpStatusCode.NotFound);
     }
 
-    private async Task<HttpResponseMessage> TokenAsync(HttpRequestMessage request, System.Collections.Specialized.NameValueCollection form)
+    private async Task<HttpResponseMessage> TokenAsync(HttpRequestMessage request, System.Collections.Specialized.NameValueCollection form, CancellationToken cancellationToken)
     {
         if (!ClientAuthenticated(request, form))
         {
@@ -177,9 +192,10 @@ internal sealed class FakeProSanteConnect : HttpMessageHandler
                 return Json(HttpStatusCode.OK, Tokens(grant.Nonce));
             case "refresh_token":
                 Interlocked.Increment(ref _refreshRequests);
-                if (RefreshGate is { } gate)
+                if (RefreshFailure is { } failure)
                 {
-                    await gate.Task;
+                    await (RefreshGate?.Task ?? Task.CompletedTask);
+                    return new HttpResponseMessage(failure) { Content = new StringContent("<html>unavailable</html>") };
                 }
                 if (form["refresh_token"] is not { } refreshToken || !_refreshTokens.TryGetValue(refreshToken, out var refresh) ||
                     refresh.Revoked || refresh.ExpiresAt <= Time.GetUtcNow())
@@ -188,7 +204,13 @@ internal sealed class FakeProSanteConnect : HttpMessageHandler
                 }
                 // Rotation: a refresh token serves once.
                 _refreshTokens[refreshToken] = refresh with { Revoked = true };
-                return Json(HttpStatusCode.OK, Tokens(refresh.Nonce));
+                var answer = Json(HttpStatusCode.OK, Tokens(refresh.Nonce));
+                if (RefreshGate is { } gate)
+                {
+                    // The refresh is done on this side; its answer is held (and lost if the client gives up meanwhile).
+                    await gate.Task.WaitAsync(cancellationToken);
+                }
+                return answer;
             default:
                 return Error(HttpStatusCode.BadRequest, "unsupported_grant_type", "Unsupported grant_type");
         }
@@ -241,7 +263,11 @@ internal sealed class FakeProSanteConnect : HttpMessageHandler
         };
         EditIdToken?.Invoke(claims);
         var signing = Signing();
-        return Sign(claims, SignIdTokensWithUnpublishedKey ? new RsaSecurityKey(_unpublished.Rsa) { KeyId = signing.KeyId } : signing);
+        var token = ForgeIdToken is { } forge
+            ? forge(claims.Where(c => c.Value is not null).ToDictionary(), signing.KeyId, signing.Rsa.ExportParameters(false).Modulus!)
+            : Sign(claims, SignIdTokensWithUnpublishedKey ? new RsaSecurityKey(_unpublished.Rsa) { KeyId = signing.KeyId } : signing);
+        _idTokens.Enqueue(token);
+        return token;
     }
 
     private HttpResponseMessage UserInfo(HttpRequestMessage request)
@@ -264,6 +290,12 @@ internal sealed class FakeProSanteConnect : HttpMessageHandler
                 ["exercices"] = new object[] { new Dictionary<string, object?> { ["codeProfession"] = "10", ["codeCategorieProfessionnelle"] = "C" } },
             },
         };
+        if (UserInfoAsJwt)
+        {
+            claims["iss"] = Issuer;
+            claims["aud"] = ClientId;
+            claims["iat"] = Time.GetUtcNow().ToUnixTimeSeconds();
+        }
         foreach (var (name, value) in UserInfoOverrides)
         {
             claims[name] = value;
@@ -272,9 +304,6 @@ internal sealed class FakeProSanteConnect : HttpMessageHandler
         {
             return Json(HttpStatusCode.OK, claims);
         }
-        claims["iss"] = Issuer;
-        claims["aud"] = ClientId;
-        claims["iat"] = Time.GetUtcNow().ToUnixTimeSeconds();
         var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(Sign(claims, Signing())) };
         response.Content.Headers.ContentType = new MediaTypeHeaderValue("application/jwt");
         return response;

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Esante.MsSante.Tests.Identity;
 
@@ -118,6 +119,24 @@ public sealed class ProSanteConnectTests
     }
 
     [Fact]
+    public async Task An_authorization_older_than_10_minutes_is_refused_and_no_code_is_exchanged()
+    {
+        var client = Client();
+        var authorization = client.CreateAuthorization();
+        var callback = _psc.Authorize(authorization.AuthorizationUri);
+        _time.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1));
+        var e = await Assert.ThrowsAsync<ProSanteConnectException>(() => client.CompleteSignInAsync(authorization, callback));
+        Assert.Equal(ProSanteConnectFailure.AuthorizationExpired, e.Failure);
+        Assert.Contains("start the sign-in again", e.Message, StringComparison.Ordinal);
+        Assert.Equal(0, _psc.CodeRequests);
+
+        var shorter = Client(o => o.AuthorizationLifetime = TimeSpan.FromMinutes(2));
+        var quick = shorter.CreateAuthorization();
+        _time.Advance(TimeSpan.FromMinutes(1));
+        Assert.True((await shorter.CompleteSignInAsync(quick, _psc.Authorize(quick.AuthorizationUri))).IsActive);
+    }
+
+    [Fact]
     public async Task An_authorization_serves_one_sign_in()
     {
         var client = Client();
@@ -138,6 +157,20 @@ public sealed class ProSanteConnectTests
         Assert.Equal(ProSanteConnectFailure.ProviderRefused, e.Failure);
         Assert.Equal("access_denied", e.ProviderError);
         Assert.Contains("User cancelled", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("&state=forged")]
+    [InlineData("")]
+    public async Task A_callback_with_an_error_but_another_state_is_refused_and_the_sign_in_can_still_complete(string state)
+    {
+        var client = Client();
+        var authorization = client.CreateAuthorization();
+        var e = await Assert.ThrowsAsync<ProSanteConnectException>(() => client.CompleteSignInAsync(authorization,
+            new Uri($"{FakeProSanteConnect.RedirectUri}?error=access_denied&error_description=User%20cancelled{state}")));
+        Assert.Equal(ProSanteConnectFailure.StateMismatch, e.Failure);
+        Assert.Null(e.ProviderError);
+        Assert.True((await client.CompleteSignInAsync(authorization, _psc.Authorize(authorization.AuthorizationUri))).IsActive);
     }
 
     [Theory]
@@ -167,6 +200,24 @@ public sealed class ProSanteConnectTests
         var e = await Assert.ThrowsAsync<ProSanteConnectException>(() => SignInAsync());
         Assert.Equal(ProSanteConnectFailure.InvalidToken, e.Failure);
         Assert.Contains(check, e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("none")]
+    [InlineData("HS256 with the client secret")]
+    [InlineData("HS256 with the public key's modulus")]
+    public async Task An_id_token_not_signed_with_the_providers_private_key_is_refused(string forgery)
+    {
+        _psc.ForgeIdToken = (claims, kid, modulus) =>
+        {
+            var alg = forgery == "none" ? "none" : "HS256";
+            var input = Base64UrlEncoder.Encode(JsonSerializer.Serialize(new { alg, kid, typ = "JWT" })) + "." + Base64UrlEncoder.Encode(JsonSerializer.Serialize(claims));
+            var key = forgery.EndsWith("secret", StringComparison.Ordinal) ? System.Text.Encoding.UTF8.GetBytes(FakeProSanteConnect.ClientSecret) : modulus;
+            return input + "." + (alg == "none" ? string.Empty : Base64UrlEncoder.Encode(System.Security.Cryptography.HMACSHA256.HashData(key, System.Text.Encoding.ASCII.GetBytes(input))));
+        };
+        var e = await Assert.ThrowsAsync<ProSanteConnectException>(() => SignInAsync());
+        Assert.Equal(ProSanteConnectFailure.InvalidToken, e.Failure);
+        Assert.Contains("asymmetric", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -229,6 +280,37 @@ public sealed class ProSanteConnectTests
     }
 
     [Theory]
+    [InlineData("unsupported_grant_type", System.Net.HttpStatusCode.BadRequest, ProSanteConnectFailure.ProviderRefused)]
+    [InlineData("invalid_client", System.Net.HttpStatusCode.Unauthorized, ProSanteConnectFailure.ProviderRefused)]
+    [InlineData("temporarily_unavailable", System.Net.HttpStatusCode.BadRequest, ProSanteConnectFailure.ProviderUnavailable)]
+    [InlineData("server_error", System.Net.HttpStatusCode.InternalServerError, ProSanteConnectFailure.ProviderUnavailable)]
+    [InlineData("the code", System.Net.HttpStatusCode.BadRequest, ProSanteConnectFailure.ProviderRefused)]
+    public async Task A_token_endpoint_error_code_is_passed_on_unless_it_is_a_secret(string error, System.Net.HttpStatusCode status, ProSanteConnectFailure failure)
+    {
+        _psc.Intercept = (request, body) => request.Method != HttpMethod.Post ? null : new HttpResponseMessage(status)
+        {
+            Content = new StringContent(JsonSerializer.Serialize(new { error = error == "the code" ? HttpUtility.ParseQueryString(body)["code"] : error, error_description = "Try later" })),
+        };
+        var e = await Assert.ThrowsAsync<ProSanteConnectException>(() => SignInAsync());
+        Assert.Equal(failure, e.Failure);
+        Assert.Equal(error == "the code" ? "REDACTED" : error, e.ProviderError);
+        Assert.Contains(e.ProviderError!, e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("interaction_required")]
+    [InlineData("temporarily_unavailable")]
+    [InlineData("login_required")]
+    public async Task A_callback_error_code_is_passed_on(string error)
+    {
+        var client = Client();
+        var authorization = client.CreateAuthorization();
+        var e = await Assert.ThrowsAsync<ProSanteConnectException>(() => client.CompleteSignInAsync(authorization,
+            new Uri($"{FakeProSanteConnect.RedirectUri}?error={error}&state={authorization.State}")));
+        Assert.Equal(error, e.ProviderError);
+    }
+
+    [Theory]
     [InlineData(System.Net.HttpStatusCode.ServiceUnavailable, ProSanteConnectFailure.ProviderUnavailable)]
     [InlineData(System.Net.HttpStatusCode.BadRequest, ProSanteConnectFailure.InvalidResponse)]
     public async Task A_token_endpoint_failure_without_an_oauth_error_is_reported_by_kind(System.Net.HttpStatusCode status, ProSanteConnectFailure failure)
@@ -275,15 +357,95 @@ public sealed class ProSanteConnectTests
         _time.Advance(TimeSpan.FromMinutes(2));
         _psc.RefreshGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var callers = Enumerable.Range(0, 16).Select(_ => Task.Run(async () => await session.GetAccessTokenAsync())).ToList();
-        while (_psc.RefreshRequests == 0)
-        {
-            await Task.Delay(5);
-        }
-        await Task.Delay(50);                          // let the other callers reach the refresh
+        await RefreshReachedAsync();
         _psc.RefreshGate.SetResult();
         var tokens = await Task.WhenAll(callers);
         Assert.Single(tokens.Distinct());
         Assert.Equal(1, _psc.RefreshRequests);
+    }
+
+    [Fact]
+    public async Task A_caller_giving_up_during_a_refresh_does_not_lose_the_rotated_refresh_token()
+    {
+        var session = await SignInAsync();
+        _time.Advance(TimeSpan.FromMinutes(2));
+        _psc.RefreshGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var giveUp = new CancellationTokenSource();
+        var first = session.GetAccessTokenAsync(giveUp.Token).AsTask();
+        await RefreshReachedAsync();
+        // Pro Santé Connect has rotated the refresh token; its answer is on the way when the first caller gives up.
+        await giveUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        _psc.RefreshGate.SetResult();
+        var token = await session.GetAccessTokenAsync();
+        Assert.Equal(2, _psc.AccessTokens.Count());    // the refreshed one
+        Assert.Equal(1, _psc.RefreshRequests);
+        _time.Advance(TimeSpan.FromMinutes(2));         // the next refresh uses the rotated refresh token
+        Assert.NotEqual(token, await session.GetAccessTokenAsync());
+        Assert.True(session.IsActive);
+        Assert.Equal(2, _psc.RefreshRequests);
+    }
+
+    [Fact]
+    public async Task Callers_waiting_for_a_failing_refresh_share_its_failure_and_the_next_attempt_waits_a_moment()
+    {
+        var session = await SignInAsync();
+        _time.Advance(TimeSpan.FromMinutes(2));
+        _psc.RefreshFailure = System.Net.HttpStatusCode.ServiceUnavailable;
+        _psc.RefreshGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var callers = Enumerable.Range(0, 16).Select(_ => Task.Run(async () => await session.GetAccessTokenAsync())).ToList();
+        await RefreshReachedAsync();
+        _psc.RefreshGate.SetResult();
+        foreach (var caller in callers)
+        {
+            var e = await Assert.ThrowsAsync<ProSanteConnectException>(() => caller);
+            Assert.Equal(ProSanteConnectFailure.ProviderUnavailable, e.Failure);
+        }
+        Assert.Equal(1, _psc.RefreshRequests);
+        // Right after, the failure stands without a call; a moment later, a new attempt.
+        _psc.RefreshFailure = null;
+        await Assert.ThrowsAsync<ProSanteConnectException>(async () => await session.GetAccessTokenAsync());
+        Assert.Equal(1, _psc.RefreshRequests);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        await session.GetAccessTokenAsync();
+        Assert.Equal(2, _psc.AccessTokens.Count());
+        Assert.Equal(2, _psc.RefreshRequests);
+    }
+
+    [Fact]
+    public async Task A_refresh_whose_id_token_cannot_be_checked_yet_keeps_the_rotated_refresh_token()
+    {
+        var session = await SignInAsync();
+        _time.Advance(TimeSpan.FromMinutes(2));
+        // The refreshed ID token is signed with a new key, and the keys cannot be fetched for now.
+        _psc.RotateKey();
+        _psc.Intercept = (request, _) => request.RequestUri!.AbsolutePath.EndsWith("/certs", StringComparison.Ordinal)
+            ? new HttpResponseMessage(System.Net.HttpStatusCode.ServiceUnavailable)
+            : null;
+        var e = await Assert.ThrowsAsync<ProSanteConnectException>(async () => await session.GetAccessTokenAsync());
+        Assert.Equal(ProSanteConnectFailure.ProviderUnavailable, e.Failure);
+        Assert.True(session.IsActive);
+        _psc.Intercept = null;
+        _time.Advance(TimeSpan.FromSeconds(5));
+        // The first answer's refresh token was kept: the provider, which has spent the old one, accepts it.
+        await session.GetAccessTokenAsync();
+        Assert.Equal(3, _psc.AccessTokens.Count());
+        Assert.True(session.IsActive);
+        Assert.Equal(2, _psc.RefreshRequests);
+    }
+
+    [Fact]
+    public async Task A_refreshed_id_token_about_someone_else_is_refused_and_ends_the_session()
+    {
+        var session = await SignInAsync();
+        _time.Advance(TimeSpan.FromMinutes(2));
+        _psc.EditIdToken = claims => claims["sub"] = "f:someone-else";
+        var e = await Assert.ThrowsAsync<ProSanteConnectException>(async () => await session.GetAccessTokenAsync());
+        Assert.Equal(ProSanteConnectFailure.InvalidToken, e.Failure);
+        Assert.Contains("sub", e.Message, StringComparison.Ordinal);
+        Assert.False(session.IsActive);
+        var after = await Assert.ThrowsAsync<MssanteAuthenticationException>(async () => await session.GetAccessTokenAsync());
+        Assert.Equal(AuthenticationFailure.TokenExpired, after.Failure);
     }
 
     [Fact]
@@ -340,7 +502,37 @@ public sealed class ProSanteConnectTests
         var e = await Assert.ThrowsAsync<ProSanteConnectException>(async () => await session.GetAccessTokenAsync());
         Assert.Equal(ProSanteConnectFailure.ProviderUnavailable, e.Failure);
         _psc.Intercept = null;
+        _time.Advance(TimeSpan.FromSeconds(5));        // a failed refresh is not tried again at once
         Assert.NotEqual(token, await session.GetAccessTokenAsync());
+    }
+
+    [Theory]
+    [InlineData(5, true)]                              // 15 s left after the failed call: still handed out
+    [InlineData(15, false)]                            // 5 s left: too little for a connection to sign in with it
+    [InlineData(25, false)]                            // expired during the call
+    public async Task A_slow_failed_refresh_hands_out_the_current_token_only_if_it_still_has_a_margin(int callSeconds, bool handedOut)
+    {
+        var session = await SignInAsync();
+        var token = await session.GetAccessTokenAsync();
+        _time.Advance(TimeSpan.FromSeconds(100));      // 20 s left: time to refresh
+        _psc.Intercept = (request, _) =>
+        {
+            if (request.Method != HttpMethod.Post)
+            {
+                return null;
+            }
+            _time.Advance(TimeSpan.FromSeconds(callSeconds));   // the provider takes its time, then fails
+            throw new HttpRequestException("down");
+        };
+        if (handedOut)
+        {
+            Assert.Equal(token, await session.GetAccessTokenAsync());
+        }
+        else
+        {
+            var e = await Assert.ThrowsAsync<ProSanteConnectException>(async () => await session.GetAccessTokenAsync());
+            Assert.Equal(ProSanteConnectFailure.ProviderUnavailable, e.Failure);
+        }
     }
 
     [Fact]
@@ -378,6 +570,46 @@ public sealed class ProSanteConnectTests
         Assert.Equal(ProSanteConnectFailure.InvalidToken, e.Failure);
         Assert.Contains("kid", e.Message, StringComparison.Ordinal);
         Assert.Equal(1, emptyKeySets);
+    }
+
+    [Fact]
+    public async Task Unknown_key_ids_fetch_the_keys_again_at_most_once_every_5_minutes()
+    {
+        var client = Client();
+        await SignInAsync(client);
+        _psc.SignIdTokensWithUnpublishedKey = true;
+        _psc.RotateKey();                              // a key id the kept keys lack, and a signature no published key verifies
+        for (var i = 0; i < 5; i++)
+        {
+            var e = await Assert.ThrowsAsync<ProSanteConnectException>(() => SignInAsync(client));
+            Assert.Equal(ProSanteConnectFailure.InvalidToken, e.Failure);
+        }
+        Assert.Equal(2, _psc.JwksRequests);            // the first fetch, and one for the unknown key id
+        _psc.RotateKey();
+        var refused = await Assert.ThrowsAsync<ProSanteConnectException>(() => SignInAsync(client));
+        Assert.Contains("kid", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(2, _psc.JwksRequests);
+        _psc.SignIdTokensWithUnpublishedKey = false;
+        _time.Advance(TimeSpan.FromMinutes(5));
+        Assert.True((await SignInAsync(client)).IsActive);
+        Assert.Equal(3, _psc.JwksRequests);
+    }
+
+    [Theory]
+    [InlineData(null, 24 * 60)]
+    [InlineData(600, 10)]
+    [InlineData(7 * 24 * 3600, 24 * 60)]             // never kept longer than 24 hours
+    public async Task The_keys_are_fetched_again_when_they_are_older_than_their_max_age(int? maxAgeSeconds, int minutes)
+    {
+        _psc.JwksMaxAge = maxAgeSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
+        var client = Client();
+        await SignInAsync(client);
+        _time.Advance(TimeSpan.FromMinutes(minutes) - TimeSpan.FromSeconds(1));
+        await SignInAsync(client);
+        Assert.Equal(1, _psc.JwksRequests);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await SignInAsync(client);
+        Assert.Equal(2, _psc.JwksRequests);
     }
 
     [Theory]
@@ -419,6 +651,19 @@ public sealed class ProSanteConnectTests
         Assert.Contains("signature", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("iss", "https://auth.example.com/auth/realms/esante-wallet")]
+    [InlineData("aud", "another-client")]
+    public async Task Userinfo_as_a_jwt_from_another_issuer_or_for_another_client_is_refused(string claim, string value)
+    {
+        _psc.UserInfoAsJwt = true;
+        _psc.UserInfoOverrides[claim] = value;
+        var session = await SignInAsync();
+        var e = await Assert.ThrowsAsync<ProSanteConnectException>(() => session.GetUserInfoAsync());
+        Assert.Equal(ProSanteConnectFailure.InvalidToken, e.Failure);
+        Assert.Contains($"({claim})", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Userinfo_about_someone_else_is_refused()
     {
@@ -450,19 +695,25 @@ public sealed class ProSanteConnectTests
         var client = Client(loggers: loggers.GetRequiredService<ILoggerFactory>());
         var authorization = client.CreateAuthorization();
         Assert.DoesNotContain(authorization.State, authorization.ToString(), StringComparison.Ordinal);
-        var session = await client.CompleteSignInAsync(authorization, _psc.Authorize(authorization.AuthorizationUri));
+        var callback = _psc.Authorize(authorization.AuthorizationUri);
+        var code = HttpUtility.ParseQueryString(callback.Query)["code"]!;
+        var session = await client.CompleteSignInAsync(authorization, callback);
         _time.Advance(TimeSpan.FromMinutes(2));
         await session.GetAccessTokenAsync();
         var user = await session.GetUserInfoAsync();
+        // The code again, in another sign-in: refused, as it was spent.
+        var other = client.CreateAuthorization();
+        var messages = new List<string> { (await Assert.ThrowsAsync<ProSanteConnectException>(() => client.CompleteSignInAsync(other, code, other.State))).Message };
         _psc.RevokeRefreshTokens();
         _time.Advance(TimeSpan.FromMinutes(2));
-        await Assert.ThrowsAsync<MssanteAuthenticationException>(async () => await session.GetAccessTokenAsync());
+        messages.Add((await Assert.ThrowsAsync<MssanteAuthenticationException>(async () => await session.GetAccessTokenAsync())).Message);
 
         var logs = loggers.GetRequiredService<FakeLogCollector>().GetSnapshot().Select(r => r.Message).ToList();
         Assert.Contains(logs, m => m.Contains("Pro Santé Connect", StringComparison.Ordinal));
-        var secrets = new[] { FakeProSanteConnect.Subject, FakeProSanteConnect.GivenName, FakeProSanteConnect.FamilyName, FakeProSanteConnect.NationalId, FakeProSanteConnect.ClientSecret }
-            .Concat(_psc.AccessTokens).Concat(_psc.RefreshTokens).ToArray();
-        foreach (var text in logs.Append(session.ToString()).Append(user.ToString()).Append(authorization.ToString()))
+        Assert.Equal(2, _psc.IdTokens.Count());
+        var secrets = new[] { FakeProSanteConnect.Subject, FakeProSanteConnect.GivenName, FakeProSanteConnect.FamilyName, FakeProSanteConnect.NationalId, FakeProSanteConnect.ClientSecret, code }
+            .Concat(_psc.AccessTokens).Concat(_psc.RefreshTokens).Concat(_psc.IdTokens).ToArray();
+        foreach (var text in logs.Concat(messages).Append(session.ToString()).Append(user.ToString()).Append(authorization.ToString()))
         {
             AssertHoldsNoSecret(text, authorization, secrets);
         }
@@ -516,6 +767,39 @@ public sealed class ProSanteConnectTests
         using var missing = new ServiceCollection().AddMssanteProSanteConnect(o => o.ClientId = "only-an-id").BuildServiceProvider();
         var e = Assert.Throws<OptionsValidationException>(() => missing.GetRequiredService<ProSanteConnectClient>());
         Assert.Contains(e.Failures, f => f.StartsWith("ClientSecret", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Registering_the_client_again_applies_the_later_options_and_http_client_whole()
+    {
+        using var provider = new ServiceCollection()
+            .AddSingleton<TimeProvider>(_time)
+            .AddMssanteProSanteConnect(o => o.ClientId = "first-registration", _ => new HttpClient(new NoNetwork()))
+            .AddMssanteProSanteConnect(o =>
+            {
+                o.Environment = ProSanteConnectEnvironment.Integration;
+                o.ClientId = FakeProSanteConnect.ClientId;
+                o.ClientSecret = FakeProSanteConnect.ClientSecret;
+                o.RedirectUri = new Uri(FakeProSanteConnect.RedirectUri);
+            }, _ => new HttpClient(_psc))
+            .BuildServiceProvider();
+        Assert.True((await SignInAsync(provider.GetRequiredService<ProSanteConnectClient>())).IsActive);
+    }
+
+    private sealed class NoNetwork : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("The first registration's HTTP client was used.");
+    }
+
+    /// <summary>Waits until a refresh reached the provider, and a moment more for the other callers to pile up behind it.</summary>
+    private async Task RefreshReachedAsync()
+    {
+        while (_psc.RefreshRequests == 0)
+        {
+            await Task.Delay(5);
+        }
+        await Task.Delay(50);
     }
 
     private static void AssertHoldsNoSecret(string text, ProSanteConnectAuthorization? authorization, params string[] secrets)

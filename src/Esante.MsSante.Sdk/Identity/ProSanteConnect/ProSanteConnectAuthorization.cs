@@ -5,9 +5,14 @@ namespace Esante.MsSante.Identity.ProSanteConnect;
 
 /// <summary>
 /// One sign-in under way: the address to send the person's browser to, and the secrets the callback is checked against
-/// (<c>state</c>, <c>nonce</c>, the PKCE code verifier). Keep it on the server between the redirect and the callback, for one
-/// sign-in only; it is never logged and its <see cref="ToString"/> shows no secret.
+/// (<c>state</c>, <c>nonce</c>, the PKCE code verifier). It is never logged and its <see cref="ToString"/> shows no secret.
 /// </summary>
+/// <remarks>
+/// Keep it in the server's memory between the redirect and the callback, keyed by <see cref="State"/> (the callback brings the
+/// state back), for one sign-in only; never in a cookie, the browser or a page, and it cannot be exported: the secrets it holds
+/// must not leave the server. It expires: the callback is refused (<see cref="ProSanteConnectFailure.AuthorizationExpired"/>)
+/// once it is older than <see cref="ProSanteConnectOptions.AuthorizationLifetime"/> (10 minutes), so drop it from memory then too.
+/// </remarks>
 public sealed class ProSanteConnectAuthorization
 {
     private int _used;
@@ -31,7 +36,7 @@ public sealed class ProSanteConnectAuthorization
     /// </summary>
     public string State { get; }
 
-    /// <summary>When the authorisation was created.</summary>
+    /// <summary>When the authorisation was created; it expires <see cref="ProSanteConnectOptions.AuthorizationLifetime"/> later.</summary>
     public DateTimeOffset CreatedAt { get; }
 
     internal string Nonce { get; }

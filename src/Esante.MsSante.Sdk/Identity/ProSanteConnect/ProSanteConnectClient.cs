@@ -50,7 +50,7 @@ public class ProSanteConnectClient
     /// <c>response_type=code</c>, the client id, the redirect address, the scope, <c>acr_values</c> and the S256 code challenge.
     /// Redirect the browser to <see cref="ProSanteConnectAuthorization.AuthorizationUri"/> and keep the authorisation for the callback.
     /// </summary>
-    /// <returns>The authorisation, to keep on the server until the callback.</returns>
+    /// <returns>The authorisation, to keep in the server's memory, found again by its <see cref="ProSanteConnectAuthorization.State"/>, until the callback; it expires after <see cref="ProSanteConnectOptions.AuthorizationLifetime"/>.</returns>
     public virtual ProSanteConnectAuthorization CreateAuthorization()
     {
         var state = Pkce.NewRandomValue();
@@ -74,7 +74,7 @@ public class ProSanteConnectClient
 
     /// <summary>
     /// Completes the sign-in from the callback address Pro Santé Connect redirected the browser to (with <c>code</c> and
-    /// <c>state</c>, or <c>error</c>).
+    /// <c>state</c>, or <c>error</c> and <c>state</c>). The state is checked first, an error callback's too.
     /// </summary>
     /// <param name="authorization">The authorisation <see cref="CreateAuthorization"/> gave for this sign-in; it serves once.</param>
     /// <param name="callbackUri">The full callback address, with its query.</param>
@@ -82,7 +82,8 @@ public class ProSanteConnectClient
     /// <returns>The signed-in session.</returns>
     /// <exception cref="ProSanteConnectException">
     /// The person cancelled or Pro Santé Connect refused (<see cref="ProSanteConnectFailure.ProviderRefused"/>), the state differs
-    /// (<see cref="ProSanteConnectFailure.StateMismatch"/>), the authorisation was already used, the ID token fails a check
+    /// (<see cref="ProSanteConnectFailure.StateMismatch"/>), the authorisation was already used or has expired
+    /// (<see cref="ProSanteConnectFailure.AuthorizationExpired"/>, <see cref="ProSanteConnectOptions.AuthorizationLifetime"/>), the ID token fails a check
     /// (<see cref="ProSanteConnectFailure.InvalidToken"/>, <see cref="ProSanteConnectFailure.AuthenticationLevelTooLow"/>), or
     /// Pro Santé Connect is unavailable or answered nonsense.
     /// </exception>
@@ -93,7 +94,9 @@ public class ProSanteConnectClient
         var query = HttpUtility.ParseQueryString(callbackUri.IsAbsoluteUri ? callbackUri.Query : string.Empty);
         if (query["error"] is { } error)
         {
-            var code = ProviderText.Sanitize(error, query["code"]);
+            // An error is believed only from the callback of this sign-in: a forged one must not end it.
+            CheckState(authorization, query["state"]);
+            var code = ProviderText.ErrorCode(error, query["code"]);
             var description = ProviderText.Sanitize(query["error_description"], query["code"]);
             throw new ProSanteConnectException(ProSanteConnectFailure.ProviderRefused,
                 $"Pro Santé Connect did not sign the person in: {code}{(description.Length > 0 ? " (" + description + ")" : string.Empty)}.", code);
@@ -117,11 +120,12 @@ public class ProSanteConnectClient
         ArgumentNullException.ThrowIfNull(authorization);
         ArgumentException.ThrowIfNullOrEmpty(code);
         ArgumentNullException.ThrowIfNull(state);
-        if (!Pkce.FixedTimeEquals(state, authorization.State))
+        CheckState(authorization, state);
+        if (_provider.Time.GetUtcNow() - authorization.CreatedAt > _provider.AuthorizationLifetime)
         {
-            _logger.ProSanteConnectSignInRefused(ProSanteConnectFailure.StateMismatch);
-            throw new ProSanteConnectException(ProSanteConnectFailure.StateMismatch,
-                "The callback's state is not the one of this sign-in (a forged or mixed-up callback): start the sign-in again.");
+            _logger.ProSanteConnectSignInRefused(ProSanteConnectFailure.AuthorizationExpired);
+            throw new ProSanteConnectException(ProSanteConnectFailure.AuthorizationExpired,
+                "This sign-in was started too long ago (its authorisation has expired): start the sign-in again.");
         }
         if (!authorization.TryUse())
         {
@@ -143,6 +147,17 @@ public class ProSanteConnectClient
         {
             _logger.ProSanteConnectSignInRefused(e.Failure);
             throw;
+        }
+    }
+
+    /// <summary>Compares the callback's <c>state</c> with the authorisation's, in constant time.</summary>
+    private void CheckState(ProSanteConnectAuthorization authorization, string? state)
+    {
+        if (!Pkce.FixedTimeEquals(state, authorization.State))
+        {
+            _logger.ProSanteConnectSignInRefused(ProSanteConnectFailure.StateMismatch);
+            throw new ProSanteConnectException(ProSanteConnectFailure.StateMismatch,
+                "The callback's state is not the one of this sign-in (a forged or mixed-up callback): start the sign-in again.");
         }
     }
 

@@ -23,4 +23,7 @@ public enum ProSanteConnectFailure
 
     /// <summary>Pro Santé Connect could not be reached, timed out, or failed (5xx). Trying again later may work.</summary>
     ProviderUnavailable,
+
+    /// <summary>The authorisation is older than <see cref="ProSanteConnectOptions.AuthorizationLifetime"/> (10 minutes): start the sign-in again.</summary>
+    AuthorizationExpired,
 }

@@ -47,13 +47,21 @@ public sealed class ProSanteConnectOptions
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// The access token is refreshed when less than this is left of it (Pro Santé Connect's last 2 minutes), so a connection never
-    /// starts with a token about to expire. Default 30 seconds.
+    /// <see cref="ProSanteConnectSession.GetAccessTokenAsync"/> refreshes the access token (Pro Santé Connect's last 2 minutes)
+    /// when less than this is left of it; nothing refreshes it in the background. When Pro Santé Connect cannot refresh it for
+    /// now, the current token is still handed out while it has more than 10 seconds left, so a connection may then start with
+    /// less than this. Default 30 seconds.
     /// </summary>
     public TimeSpan RefreshBeforeExpiry { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long the refresh token lasts when the provider does not say (<c>refresh_expires_in</c>). Default 30 minutes.</summary>
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// How long a <see cref="ProSanteConnectAuthorization"/> waits for its callback: an older one is refused
+    /// (<see cref="ProSanteConnectFailure.AuthorizationExpired"/>) and the person starts the sign-in again. Default 10 minutes.
+    /// </summary>
+    public TimeSpan AuthorizationLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>The longest a Pro Santé Connect session lasts, refreshes included; then the person signs in again. Default 4 hours.</summary>
     public TimeSpan MaxSessionLifetime { get; set; } = TimeSpan.FromHours(4);

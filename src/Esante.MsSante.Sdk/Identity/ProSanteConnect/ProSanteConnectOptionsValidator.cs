@@ -63,6 +63,10 @@ public sealed class ProSanteConnectOptionsValidator : IValidateOptions<ProSanteC
         {
             failures.Add($"{nameof(ProSanteConnectOptions.RefreshTokenLifetime)} must be positive.");
         }
+        if (options.AuthorizationLifetime <= TimeSpan.Zero)
+        {
+            failures.Add($"{nameof(ProSanteConnectOptions.AuthorizationLifetime)} must be positive.");
+        }
         if (options.MaxSessionLifetime <= TimeSpan.Zero)
         {
             failures.Add($"{nameof(ProSanteConnectOptions.MaxSessionLifetime)} must be positive.");

@@ -47,8 +47,9 @@ internal sealed class ProSanteConnectProvider
         RefreshBeforeExpiry = options.RefreshBeforeExpiry;
         RefreshTokenLifetime = options.RefreshTokenLifetime;
         MaxSessionLifetime = options.MaxSessionLifetime;
+        AuthorizationLifetime = options.AuthorizationLifetime;
         Time = time;
-        Keys = new ProviderKeys(FetchJwksAsync);
+        Keys = new ProviderKeys(FetchJwksAsync, time);
     }
 
     public ResolvedEndpoints Endpoints { get; }
@@ -62,6 +63,7 @@ internal sealed class ProSanteConnectProvider
     public TimeSpan RefreshBeforeExpiry { get; }
     public TimeSpan RefreshTokenLifetime { get; }
     public TimeSpan MaxSessionLifetime { get; }
+    public TimeSpan AuthorizationLifetime { get; }
     public TimeProvider Time { get; }
     public ProviderKeys Keys { get; }
 
@@ -92,7 +94,7 @@ internal sealed class ProSanteConnectProvider
         request.Content = new FormUrlEncodedContent(form);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         var now = Time.GetUtcNow();
-        var (_, body) = await SendAsync(request, what, [.. secrets, _clientSecret], cancellationToken).ConfigureAwait(false);
+        var (_, body, _) = await SendAsync(request, what, [.. secrets, _clientSecret], cancellationToken).ConfigureAwait(false);
         using var json = ParseObject(body, "token endpoint");
         var root = json.RootElement;
         var accessToken = String(root, "access_token")
@@ -117,7 +119,7 @@ internal sealed class ProSanteConnectProvider
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/jwt"));
-        var (mediaType, body) = await SendAsync(request, "the access token at userinfo", [accessToken], cancellationToken).ConfigureAwait(false);
+        var (mediaType, body, _) = await SendAsync(request, "the access token at userinfo", [accessToken], cancellationToken).ConfigureAwait(false);
         if (string.Equals(mediaType, "application/jwt", StringComparison.OrdinalIgnoreCase))
         {
             var jwt = await ValidateSignedAsync(body.Trim(), "userinfo answer", audienceRequired: false, cancellationToken).ConfigureAwait(false);
@@ -159,7 +161,7 @@ internal sealed class ProSanteConnectProvider
         return (subject, acr, nonce);
     }
 
-    /// <summary>Checks a JWT's signature against the issuer's keys (fetched again once for an unknown key id), its <c>iss</c> and <c>aud</c>.</summary>
+    /// <summary>Checks a JWT's signature against the issuer's keys (see <see cref="ProviderKeys"/> for when they are fetched again), its <c>iss</c> and <c>aud</c>.</summary>
     private async Task<JsonWebToken> ValidateSignedAsync(string token, string what, bool audienceRequired, CancellationToken cancellationToken)
     {
         JsonWebToken jwt;
@@ -233,19 +235,20 @@ internal sealed class ProSanteConnectProvider
         }
     }
 
-    private async Task<string> FetchJwksAsync(CancellationToken cancellationToken)
+    /// <summary>The JWKS, and how long it may be kept when the answer says (<c>Cache-Control: max-age</c>).</summary>
+    private async Task<(string Jwks, TimeSpan? MaxAge)> FetchJwksAsync(CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, Endpoints.Certs);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        var (_, body) = await SendAsync(request, "the request for its keys", [], cancellationToken).ConfigureAwait(false);
+        var (_, body, maxAge) = await SendAsync(request, "the request for its keys", [], cancellationToken).ConfigureAwait(false);
         using var json = ParseObject(body, "certs endpoint");
         return json.RootElement.TryGetProperty("keys", out var keys) && keys.ValueKind == JsonValueKind.Array
-            ? body
+            ? (body, maxAge)
             : throw Invalid("The certs endpoint's answer is not a JSON Web Key Set.");
     }
 
     /// <summary>Sends a request; an OAuth error, a failure or no answer becomes a <see cref="ProSanteConnectException"/> without secrets.</summary>
-    private async Task<(string? MediaType, string Body)> SendAsync(HttpRequestMessage request, string what, string?[] secrets, CancellationToken cancellationToken)
+    private async Task<(string? MediaType, string Body, TimeSpan? MaxAge)> SendAsync(HttpRequestMessage request, string what, string?[] secrets, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
         try
@@ -265,7 +268,7 @@ internal sealed class ProSanteConnectProvider
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
-                return (response.Content.Headers.ContentType?.MediaType, body);
+                return (response.Content.Headers.ContentType?.MediaType, body, response.Headers.CacheControl?.MaxAge);
             }
             if (TryParseObject(body) is { } error)
             {
@@ -273,9 +276,11 @@ internal sealed class ProSanteConnectProvider
                 {
                     if (String(error.RootElement, "error") is { } code)
                     {
-                        var safeCode = ProviderText.Sanitize(code, secrets);
+                        var safeCode = ProviderText.ErrorCode(code, secrets);
                         var description = ProviderText.Sanitize(String(error.RootElement, "error_description"), secrets);
-                        throw new ProSanteConnectException(ProSanteConnectFailure.ProviderRefused,
+                        // RFC 6749 §4.1.2.1: temporarily_unavailable, like a server failure, may pass; other codes are refusals.
+                        var unavailable = (int)response.StatusCode >= 500 || safeCode == "temporarily_unavailable";
+                        throw new ProSanteConnectException(unavailable ? ProSanteConnectFailure.ProviderUnavailable : ProSanteConnectFailure.ProviderRefused,
                             $"Pro Santé Connect refused {what}: {safeCode}{(description.Length > 0 ? " (" + description + ")" : string.Empty)}.", safeCode);
                     }
                 }

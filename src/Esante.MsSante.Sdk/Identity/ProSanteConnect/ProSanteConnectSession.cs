@@ -6,21 +6,36 @@ namespace Esante.MsSante.Identity.ProSanteConnect;
 
 /// <summary>
 /// A professional signed in with Pro Santé Connect. It holds the access, refresh and ID tokens in memory only (CONF.28) and
-/// gives a fresh access token to each connection (<see cref="GetAccessTokenAsync"/>, a <see cref="BearerTokenSource"/>),
-/// refreshing it shortly before it expires. When Pro Santé Connect refuses the refresh token, or the session has lasted
-/// its longest or gone unused too long, the session ends and the token source throws
-/// <see cref="MssanteAuthenticationException"/> with <see cref="AuthenticationFailure.TokenExpired"/> (CONF.10).
-/// Thread-safe: concurrent callers share one refresh.
+/// gives an access token to each connection (<see cref="GetAccessTokenAsync"/>, a <see cref="BearerTokenSource"/>),
+/// refreshing it first when it expires within <see cref="ProSanteConnectOptions.RefreshBeforeExpiry"/>; nothing refreshes it
+/// in the background. When Pro Santé Connect refuses the refresh token, or the session has lasted its longest or gone unused
+/// too long, the session ends and the token source throws <see cref="MssanteAuthenticationException"/> with
+/// <see cref="AuthenticationFailure.TokenExpired"/> (CONF.10).
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A SemaphoreSlim needs disposing only once its wait handle is used, and it never is here.")]
+/// <remarks>
+/// Thread-safe: concurrent callers share one refresh, which none of them can cancel (a caller's cancellation only stops its own
+/// wait) and which gives up on its own after 30 seconds. A failed refresh fails for every caller waiting for it, and the next
+/// attempt waits 5 seconds; meanwhile the current token is handed out while it has more than 10 seconds left.
+/// </remarks>
 public sealed class ProSanteConnectSession
 {
+    /// <summary>The least an access token must have left to be handed out when Pro Santé Connect cannot refresh it.</summary>
+    internal static readonly TimeSpan MinimumRemainingLifetime = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long after a failed refresh the next one may start; meanwhile callers get that failure (or the still valid token).</summary>
+    internal static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest a refresh may take, whoever waits for it.</summary>
+    internal static readonly TimeSpan RefreshTimeout = TimeSpan.FromSeconds(30);
+
     private readonly ProSanteConnectProvider _provider;
     private readonly ILogger _logger;
     private readonly string _nonce;
-    private readonly SemaphoreSlim _refreshGate = new(1, 1);
     private readonly object _gate = new();
     private TokenSet? _tokens;
+    private Task<string>? _refresh;
+    private ProSanteConnectException? _lastFailure;
+    private DateTimeOffset _retryAfter;
     private string? _idTokenHint;
     private MssanteAuthenticationException? _ended;
 
@@ -74,15 +89,24 @@ public sealed class ProSanteConnectSession
 
     /// <summary>
     /// The current access token, refreshed first when less than <see cref="ProSanteConnectOptions.RefreshBeforeExpiry"/> is left
-    /// of it. Matches <see cref="BearerTokenSource"/>: pass <c>psc.GetAccessTokenAsync</c> to <see cref="IMssanteSession.SignInWithTokenAsync"/>.
+    /// of it. When Pro Santé Connect cannot refresh it for now, the current token is still returned while it has more than 10
+    /// seconds left. Matches <see cref="BearerTokenSource"/>: pass <c>psc.GetAccessTokenAsync</c> to <see cref="IMssanteSession.SignInWithTokenAsync"/>.
     /// </summary>
-    /// <param name="cancellationToken">Cancels waiting for the token.</param>
+    /// <param name="cancellationToken">Stops this caller's wait; a refresh under way goes on for the others and the session.</param>
     /// <returns>The access token.</returns>
     /// <exception cref="MssanteAuthenticationException">
-    /// <see cref="AuthenticationFailure.TokenExpired"/>: Pro Santé Connect refused the refresh token (<c>invalid_grant</c>), or the
-    /// session is over (4 hours, or 30 minutes unused); <see cref="AuthenticationFailure.SessionEnded"/>: it was signed out. Sign in again.
+    /// <see cref="AuthenticationFailure.TokenExpired"/>: Pro Santé Connect refused the refresh token (<c>invalid_grant</c>), its
+    /// refreshed ID token was about someone else, or the session is over (4 hours, or 30 minutes unused);
+    /// <see cref="AuthenticationFailure.SessionEnded"/>: it was signed out. Sign in again.
     /// </exception>
-    /// <exception cref="ProSanteConnectException">Pro Santé Connect could not refresh the token (unreachable, or an invalid answer) and the current one has expired.</exception>
+    /// <exception cref="ProSanteConnectException">
+    /// The refresh failed and the current token has 10 seconds or less left: <see cref="ProSanteConnectFailure.ProviderUnavailable"/>
+    /// (unreachable, too slow, 5xx, <c>temporarily_unavailable</c>; try again a little later: a new attempt waits 5 seconds after a
+    /// failure, and callers meanwhile get the same failure), <see cref="ProSanteConnectFailure.InvalidResponse"/> or
+    /// <see cref="ProSanteConnectFailure.ProviderRefused"/>; or <see cref="ProSanteConnectFailure.InvalidToken"/>: the refreshed
+    /// ID token was about someone else, and the session has ended.
+    /// </exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting.</exception>
     public async ValueTask<string> GetAccessTokenAsync(CancellationToken cancellationToken = default)
     {
         var tokens = Current();
@@ -90,17 +114,31 @@ public sealed class ProSanteConnectSession
         {
             return tokens.AccessToken;
         }
-        await _refreshGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        Task<string> refresh;
+        lock (_gate)
         {
-            // The caller before may have refreshed while this one waited.
             tokens = Current();
-            return IsFresh(tokens) ? tokens.AccessToken : await RefreshAsync(tokens, cancellationToken).ConfigureAwait(false);
+            if (IsFresh(tokens))
+            {
+                // A refresh that ended meanwhile brought it.
+                return tokens.AccessToken;
+            }
+            if (_refresh is not { IsCompleted: false })
+            {
+                if (_lastFailure is { } failure && _provider.Time.GetUtcNow() < _retryAfter)
+                {
+                    // A refresh failed a moment ago: not again at once, for this caller nor the next ones.
+                    return StillUsable(tokens) ? tokens.AccessToken : throw new ProSanteConnectException(failure.Failure, failure.Message, failure.ProviderError);
+                }
+                _refresh = Task.Run(() => RefreshAsync(tokens), CancellationToken.None);
+                // Observed even when every caller stopped waiting.
+                _refresh.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+            refresh = _refresh;
         }
-        finally
-        {
-            _refreshGate.Release();
-        }
+        // The refresh is shared: a caller that gives up stops waiting for it, not the refresh itself (its answer may hold a
+        // rotated refresh token that must not be lost).
+        return await refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -125,10 +163,14 @@ public sealed class ProSanteConnectSession
     }
 
     /// <summary>
-    /// Signs out: forgets the tokens at once (the SDK's mailboxes then fail with <see cref="AuthenticationFailure.SessionEnded"/>
-    /// at their next connection) and gives Pro Santé Connect's end-session address (RP-initiated logout, with <c>id_token_hint</c>,
-    /// <c>client_id</c> and <c>post_logout_redirect_uri</c>), where to send the browser to end the Pro Santé Connect session too.
+    /// Ends the session on this side: forgets the tokens at once (the SDK's mailboxes then fail with
+    /// <see cref="AuthenticationFailure.SessionEnded"/> at their next connection) and gives Pro Santé Connect's end-session address
+    /// (RP-initiated logout, with <c>id_token_hint</c>, <c>client_id</c> and <c>post_logout_redirect_uri</c>).
     /// </summary>
+    /// <remarks>
+    /// Nothing is sent to Pro Santé Connect and nothing is revoked there: its session, and the tokens already issued, stay valid
+    /// until the person's browser visits the returned address (redirect it there) or they expire.
+    /// </remarks>
     /// <param name="postLogoutRedirectUri">Where to come back to; <see cref="ProSanteConnectOptions.PostLogoutRedirectUri"/> when null. It must be registered.</param>
     /// <returns>The end-session address; it holds the ID token as a hint, so do not log it.</returns>
     public Uri SignOut(Uri? postLogoutRedirectUri = null)
@@ -164,9 +206,19 @@ public sealed class ProSanteConnectSession
         }
     }
 
+    /// <summary>
+    /// Whether the current token may still be handed out when a refresh failed: read on the clock after the failed call (it may
+    /// have been slow), with <see cref="MinimumRemainingLifetime"/> left so a connection can still sign in with it.
+    /// </summary>
+    private bool StillUsable(TokenSet tokens) => tokens.AccessTokenExpiresAt - _provider.Time.GetUtcNow() > MinimumRemainingLifetime;
+
     private bool IsFresh(TokenSet tokens) => tokens.AccessTokenExpiresAt - _provider.Time.GetUtcNow() > _provider.RefreshBeforeExpiry;
 
-    private async Task<string> RefreshAsync(TokenSet tokens, CancellationToken cancellationToken)
+    /// <summary>
+    /// The one refresh under way, shared by every caller: not cancelled by any of them, bounded by <see cref="RefreshTimeout"/>.
+    /// The new refresh token is kept as soon as the token endpoint answers, before the checks that may fail for a passing reason.
+    /// </summary>
+    private async Task<string> RefreshAsync(TokenSet tokens)
     {
         var now = _provider.Time.GetUtcNow();
         if (now >= ExpiresAt)
@@ -177,45 +229,99 @@ public sealed class ProSanteConnectSession
         {
             throw EndAsExpired("The Pro Santé Connect session has expired (unused for too long): sign in again with Pro Santé Connect.", "idle");
         }
+        using var timeout = new CancellationTokenSource(RefreshTimeout);
         TokenSet fresh;
         try
         {
-            fresh = await _provider.RefreshAsync(tokens.RefreshToken, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                fresh = await _provider.RefreshAsync(tokens.RefreshToken, timeout.Token).ConfigureAwait(false);
+            }
+            catch (ProSanteConnectException e) when (e.ProviderError == "invalid_grant")
+            {
+                throw EndAsExpired("Pro Santé Connect ended the session (the refresh token was refused): sign in again with Pro Santé Connect.", "refresh-refused");
+            }
+            // The refresh token rotates: the old one is spent, so the new one is kept before anything else can fail.
+            Keep(tokens with
+            {
+                RefreshToken = fresh.RefreshToken ?? tokens.RefreshToken,
+                RefreshTokenExpiresAt = fresh.RefreshToken is null ? tokens.RefreshTokenExpiresAt : fresh.RefreshTokenExpiresAt,
+            });
             if (fresh.IdToken is not null)
             {
-                // OpenID Connect Core §12.2: same issuer, audience and subject; the level is not asked again on a refresh.
-                var (subject, _, nonce) = await _provider.ValidateIdTokenAsync(fresh.IdToken, expectedNonce: null, checkLevel: false, cancellationToken).ConfigureAwait(false);
-                if (!string.Equals(subject, Subject, StringComparison.Ordinal) || nonce is not null && !Pkce.FixedTimeEquals(nonce, _nonce))
-                {
-                    throw new ProSanteConnectException(ProSanteConnectFailure.InvalidToken, "The refreshed ID token is not about the signed-in person (sub or nonce).");
-                }
+                await CheckRefreshedIdTokenAsync(fresh.IdToken, timeout.Token).ConfigureAwait(false);
             }
         }
-        catch (ProSanteConnectException e) when (e.ProviderError == "invalid_grant")
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            throw EndAsExpired("Pro Santé Connect ended the session (the refresh token was refused): sign in again with Pro Santé Connect.", "refresh-refused");
+            return Failed(tokens, new ProSanteConnectException(ProSanteConnectFailure.ProviderUnavailable, "Pro Santé Connect did not answer in time: try again later."));
         }
-        catch (ProSanteConnectException e) when (e.Failure == ProSanteConnectFailure.ProviderUnavailable && tokens.AccessTokenExpiresAt > now)
+        catch (ProSanteConnectException e) when (IsActive)
         {
-            // The current token still works for a little while; the next call tries again.
-            return tokens.AccessToken;
+            return Failed(tokens, e);
         }
+        var kept = Keep(fresh with
+        {
+            RefreshToken = fresh.RefreshToken ?? tokens.RefreshToken,
+            RefreshTokenExpiresAt = fresh.RefreshToken is null ? tokens.RefreshTokenExpiresAt : fresh.RefreshTokenExpiresAt,
+            IdToken = fresh.IdToken ?? tokens.IdToken,
+        });
+        lock (_gate)
+        {
+            _idTokenHint = kept.IdToken;
+            _lastFailure = null;
+        }
+        _logger.ProSanteConnectTokenRefreshed();
+        return kept.AccessToken;
+    }
+
+    /// <summary>OpenID Connect Core §12.2: same issuer, audience and subject; the level is not asked again on a refresh.</summary>
+    private async Task CheckRefreshedIdTokenAsync(string idToken, CancellationToken cancellationToken)
+    {
+        var (subject, _, nonce) = await _provider.ValidateIdTokenAsync(idToken, expectedNonce: null, checkLevel: false, cancellationToken).ConfigureAwait(false);
+        if (!string.Equals(subject, Subject, StringComparison.Ordinal) || nonce is not null && !Pkce.FixedTimeEquals(nonce, _nonce))
+        {
+            // Tokens about someone else, or from another sign-in: none of this answer is used, and the session ends.
+            var error = new ProSanteConnectException(ProSanteConnectFailure.InvalidToken, "The refreshed ID token is not about the signed-in person (sub or nonce): sign in again.");
+            lock (_gate)
+            {
+                End(new MssanteAuthenticationException(AuthenticationFailure.TokenExpired, error.Message));
+            }
+            _logger.ProSanteConnectSessionEnded("refreshed-id-token-refused");
+            throw error;
+        }
+    }
+
+    /// <summary>
+    /// A refresh failed without ending the session: the next attempt waits <see cref="RetryDelay"/>; meanwhile the current token
+    /// is handed out while it has <see cref="MinimumRemainingLifetime"/> left, else the failure is thrown.
+    /// </summary>
+    private string Failed(TokenSet tokens, ProSanteConnectException error)
+    {
         lock (_gate)
         {
             if (_ended is { } ended)
             {
                 throw new MssanteAuthenticationException(ended.Failure, ended.Message);
             }
-            _tokens = fresh with
-            {
-                RefreshToken = fresh.RefreshToken ?? tokens.RefreshToken,
-                RefreshTokenExpiresAt = fresh.RefreshToken is null ? tokens.RefreshTokenExpiresAt : fresh.RefreshTokenExpiresAt,
-                IdToken = fresh.IdToken ?? tokens.IdToken,
-            };
-            _idTokenHint = _tokens.IdToken;
+            _lastFailure = error;
+            _retryAfter = _provider.Time.GetUtcNow() + RetryDelay;
         }
-        _logger.ProSanteConnectTokenRefreshed();
-        return fresh.AccessToken;
+        return error.Failure == ProSanteConnectFailure.ProviderUnavailable && StillUsable(tokens) ? tokens.AccessToken : throw error;
+    }
+
+    /// <summary>Stores tokens unless the session has ended meanwhile.</summary>
+    private TokenSet Keep(TokenSet tokens)
+    {
+        lock (_gate)
+        {
+            if (_ended is { } ended)
+            {
+                throw new MssanteAuthenticationException(ended.Failure, ended.Message);
+            }
+            _tokens = tokens;
+            return tokens;
+        }
     }
 
     private MssanteAuthenticationException EndAsExpired(string message, string reason)

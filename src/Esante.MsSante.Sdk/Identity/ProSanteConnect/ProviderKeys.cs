@@ -3,36 +3,57 @@ using Microsoft.IdentityModel.Tokens;
 namespace Esante.MsSante.Identity.ProSanteConnect;
 
 /// <summary>
-/// The issuer's signing keys (its JWKS at the certs endpoint), fetched once and kept; fetched again, once, when a token names
-/// a key id that is not among them (the provider rotated its keys). Thread-safe.
+/// The issuer's signing keys (its JWKS at the certs endpoint), fetched when first needed and kept for at most
+/// <see cref="MaxAge"/> (24 hours), or less when the answer's <c>Cache-Control: max-age</c> says so; then fetched again.
+/// A token naming a key id that is not among them (the provider rotated its keys) has them fetched again at once, but at most
+/// once every <see cref="UnknownKeyRefetchInterval"/> (5 minutes): otherwise the kept keys serve and the token is refused, so
+/// tokens with made-up key ids cannot make this side hammer the provider. Thread-safe.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A SemaphoreSlim needs disposing only once its wait handle is used, and it never is here.")]
-internal sealed class ProviderKeys(Func<CancellationToken, Task<string>> fetchJwks)
+internal sealed class ProviderKeys(Func<CancellationToken, Task<(string Jwks, TimeSpan? MaxAge)>> fetchJwks, TimeProvider time)
 {
+    /// <summary>The longest the keys are kept without fetching them again.</summary>
+    public static readonly TimeSpan MaxAge = TimeSpan.FromHours(24);
+
+    /// <summary>The least time between two fetches caused by an unknown key id.</summary>
+    public static readonly TimeSpan UnknownKeyRefetchInterval = TimeSpan.FromMinutes(5);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private volatile IReadOnlyList<SecurityKey>? _keys;
+    private volatile KeySet? _keys;
+    private DateTimeOffset? _lastUnknownKeyFetch;
 
     /// <summary>The keys, with one for <paramref name="keyId"/> when the provider has it.</summary>
     public async Task<IReadOnlyList<SecurityKey>> GetAsync(string? keyId, CancellationToken cancellationToken)
     {
-        var known = _keys;
-        if (known is not null && Has(known, keyId))
+        if (_keys is { } known && known.ExpiresAt > time.GetUtcNow() && Has(known.Keys, keyId))
         {
-            return known;
+            return known.Keys;
         }
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             // Another caller may have fetched them meanwhile.
+            var now = time.GetUtcNow();
             var current = _keys;
-            if (current is not null && !ReferenceEquals(current, known) && Has(current, keyId))
+            var fresh = current is not null && current.ExpiresAt > now;
+            if (fresh && Has(current!.Keys, keyId))
             {
-                return current;
+                return current.Keys;
             }
-            var set = new JsonWebKeySet(await fetchJwks(cancellationToken).ConfigureAwait(false));
+            if (fresh && now - _lastUnknownKeyFetch < UnknownKeyRefetchInterval)
+            {
+                // Fetched for an unknown key id a moment ago: not again so soon; the caller refuses the token.
+                return current!.Keys;
+            }
+            var (jwks, maxAge) = await fetchJwks(cancellationToken).ConfigureAwait(false);
             // Only keys meant for signatures (use "sig" or none), as RSA or EC keys with their key id.
-            var keys = set.GetSigningKeys().ToList();
-            _keys = keys;
+            var keys = new JsonWebKeySet(jwks).GetSigningKeys().ToList();
+            now = time.GetUtcNow();
+            if (fresh)
+            {
+                _lastUnknownKeyFetch = now;
+            }
+            _keys = new KeySet(keys, now + (maxAge is { } age && age < MaxAge ? age : MaxAge));
             return keys;
         }
         finally
@@ -43,4 +64,6 @@ internal sealed class ProviderKeys(Func<CancellationToken, Task<string>> fetchJw
 
     private static bool Has(IReadOnlyList<SecurityKey> keys, string? keyId) =>
         string.IsNullOrEmpty(keyId) || keys.Any(k => string.Equals(k.KeyId, keyId, StringComparison.Ordinal));
+
+    private sealed record KeySet(IReadOnlyList<SecurityKey> Keys, DateTimeOffset ExpiresAt);
 }

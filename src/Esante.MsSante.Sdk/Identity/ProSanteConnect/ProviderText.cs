@@ -9,6 +9,16 @@ internal static partial class ProviderText
 {
     private const int MaxLength = 200;
 
+    /// <summary>
+    /// An OAuth <c>error</c> code (RFC 6749 §4.1.2.1, §5.2): kept as it is when it has the shape of one (lower-case letters and
+    /// underscores, such as <c>temporarily_unavailable</c> or <c>interaction_required</c>) and is no part of a secret sent;
+    /// otherwise made safe as any other text.
+    /// </summary>
+    public static string ErrorCode(string code, params string?[] secrets) =>
+        ErrorCodeShape().IsMatch(code) && !secrets.Any(s => !string.IsNullOrEmpty(s) && (s.Contains(code, StringComparison.Ordinal) || code.Contains(s, StringComparison.Ordinal)))
+            ? code
+            : Sanitize(code, secrets);
+
     /// <summary>The text with <paramref name="secrets"/> and anything shaped like a token or code replaced by REDACTED.</summary>
     public static string Sanitize(string? text, params string?[] secrets)
     {
@@ -39,6 +49,9 @@ internal static partial class ProviderText
         }
         return clean.ToString();
     }
+
+    [GeneratedRegex("^[a-z_]{1,64}$")]
+    private static partial Regex ErrorCodeShape();
 
     [GeneratedRegex("[A-Za-z0-9_.~+/=-]{20,}")]
     private static partial Regex TokenLike();
