@@ -1,11 +1,12 @@
 using Esante.MsSante.Directory;
+using Esante.MsSante.Identity.ProSanteConnect;
 using Esante.MsSante.Operators;
 using Esante.MsSante.Testing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Plugs the fake operator into an application's services.</summary>
+/// <summary>Plugs the fake operator, and the fake Pro Santé Connect, into an application's services.</summary>
 public static class FakeOperatorServiceCollectionExtensions
 {
     /// <summary>
@@ -24,5 +25,20 @@ public static class FakeOperatorServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Singleton(server.Directory));
         services.Replace(ServiceDescriptor.Singleton(server.TimeProvider));
         return services;
+    }
+
+    /// <summary>
+    /// Makes the application's <see cref="ProSanteConnectClient"/> sign in at <paramref name="psc"/>: registers it as
+    /// <c>AddMssanteProSanteConnect</c> does, its options pointed at the fake (<see cref="FakeProSanteConnect.Configure"/>, applied
+    /// after the application's) and its HTTP client sent to the fake. Use with <see cref="AddMssanteFakeOperator"/>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="psc">The fake Pro Santé Connect.</param>
+    /// <returns>The service collection, for chaining.</returns>
+    public static IServiceCollection AddMssanteFakeProSanteConnect(this IServiceCollection services, FakeProSanteConnect psc)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(psc);
+        return services.AddMssanteProSanteConnect(o => psc.Configure(o), _ => new HttpClient(psc, disposeHandler: false));
     }
 }
