@@ -2,11 +2,9 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using System.Web;
 using Esante.MsSante.Identity.ProSanteConnect;
-using Microsoft.IdentityModel.JsonWebTokens;
+using Esante.MsSante.Testing;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Esante.MsSante.Tests.Identity;
@@ -15,7 +13,8 @@ namespace Esante.MsSante.Tests.Identity;
 /// A fake Pro Santé Connect (the integration realm) as an <see cref="HttpMessageHandler"/>: RSA signing keys published as a
 /// JWKS, an authorisation step a test plays for the person (<see cref="Authorize"/>), a token endpoint that checks the client's
 /// Basic or post credentials, the code, the redirect address and the PKCE verifier, refresh tokens that rotate and can be
-/// revoked, and a userinfo endpoint answering JSON or a signed JWT. Tests bend it to refuse, delay or forge.
+/// revoked, and a userinfo endpoint answering JSON or a signed JWT. Tests bend it to refuse, delay or forge. It speaks through
+/// the Testing package's <see cref="FakeOidcWire"/>, as the public <see cref="Testing.FakeProSanteConnect"/> does.
 /// </summary>
 internal sealed class FakeProSanteConnect : HttpMessageHandler
 {
@@ -168,7 +167,7 @@ internal sealed class FakeProSanteConnect : HttpMessageHandler
 
     private async Task<HttpResponseMessage> TokenAsync(HttpRequestMessage request, System.Collections.Specialized.NameValueCollection form, CancellationToken cancellationToken)
     {
-        if (!ClientAuthenticated(request, form))
+        if (!FakeOidcWire.ClientAuthenticated(request, form, ClientId, ClientSecret))
         {
             return Error(HttpStatusCode.Unauthorized, "invalid_client", "Invalid client or Invalid client credentials");
         }
@@ -184,8 +183,7 @@ internal sealed class FakeProSanteConnect : HttpMessageHandler
                 {
                     return Error(HttpStatusCode.BadRequest, "invalid_grant", "Incorrect redirect_uri");
                 }
-                if (form["code_verifier"] is not { } verifier ||
-                    Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))) != grant.CodeChallenge)
+                if (!FakeOidcWire.VerifierMatches(form["code_verifier"], grant.CodeChallenge))
                 {
                     return Error(HttpStatusCode.BadRequest, "invalid_grant", "PKCE verification failed");
                 }
@@ -214,17 +212,6 @@ internal sealed class FakeProSanteConnect : HttpMessageHandler
             default:
                 return Error(HttpStatusCode.BadRequest, "unsupported_grant_type", "Unsupported grant_type");
         }
-    }
-
-    private static bool ClientAuthenticated(HttpRequestMessage request, System.Collections.Specialized.NameValueCollection form)
-    {
-        if (request.Headers.Authorization is { Scheme: "Basic", Parameter: { } parameter })
-        {
-            var pair = Encoding.UTF8.GetString(Convert.FromBase64String(parameter)).Split(':', 2);
-            return form["client_secret"] is null && pair.Length == 2 &&
-                   WebUtility.UrlDecode(pair[0]) == ClientId && WebUtility.UrlDecode(pair[1]) == ClientSecret;
-        }
-        return form["client_id"] == ClientId && form["client_secret"] == ClientSecret;
     }
 
     private Dictionary<string, object?> Tokens(string? nonce)
@@ -273,12 +260,9 @@ internal sealed class FakeProSanteConnect : HttpMessageHandler
     private HttpResponseMessage UserInfo(HttpRequestMessage request)
     {
         Interlocked.Increment(ref _userInfoRequests);
-        if (request.Headers.Authorization is not { Scheme: "Bearer", Parameter: { } token } ||
-            !_accessTokens.TryGetValue(token, out var expiresAt) || expiresAt <= Time.GetUtcNow())
+        if (FakeOidcWire.BearerToken(request) is not { } token || !_accessTokens.TryGetValue(token, out var expiresAt) || expiresAt <= Time.GetUtcNow())
         {
-            var refused = Error(HttpStatusCode.Unauthorized, "invalid_token", "Token verification failed");
-            refused.Headers.WwwAuthenticate.ParseAdd("Bearer error=\"invalid_token\"");
-            return refused;
+            return FakeOidcWire.InvalidToken();
         }
         var claims = new Dictionary<string, object?>
         {
@@ -321,32 +305,17 @@ internal sealed class FakeProSanteConnect : HttpMessageHandler
     {
         lock (_published)
         {
-            return new()
-            {
-                ["keys"] = _published.Select(k =>
-                {
-                    var parameters = k.Key.Rsa.ExportParameters(false);
-                    return new Dictionary<string, object?>
-                    {
-                        ["kid"] = k.Kid, ["kty"] = "RSA", ["alg"] = "RS256", ["use"] = "sig",
-                        ["n"] = Base64UrlEncoder.Encode(parameters.Modulus), ["e"] = Base64UrlEncoder.Encode(parameters.Exponent),
-                    };
-                }).ToArray(),
-            };
+            return FakeOidcWire.Jwks(_published.Select(k => k.Key));
         }
     }
 
-    private static string Sign(Dictionary<string, object?> claims, RsaSecurityKey key) =>
-        new JsonWebTokenHandler().CreateToken(JsonSerializer.Serialize(claims.Where(c => c.Value is not null).ToDictionary()),
-            new SigningCredentials(key, SecurityAlgorithms.RsaSha256));
+    private static string Sign(Dictionary<string, object?> claims, RsaSecurityKey key) => FakeOidcWire.Sign(claims, key);
 
-    private static RsaSecurityKey NewKey(string kid) => new(RSA.Create(2048)) { KeyId = kid };
+    private static RsaSecurityKey NewKey(string kid) => FakeOidcWire.NewKey(kid);
 
-    private static HttpResponseMessage Error(HttpStatusCode status, string error, string description) =>
-        Json(status, new Dictionary<string, object?> { ["error"] = error, ["error_description"] = description });
+    private static HttpResponseMessage Error(HttpStatusCode status, string error, string description) => FakeOidcWire.Error(status, error, description);
 
-    private static HttpResponseMessage Json(HttpStatusCode status, object body) =>
-        new(status) { Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json") };
+    private static HttpResponseMessage Json(HttpStatusCode status, object body) => FakeOidcWire.Json(status, body);
 
     private sealed record CodeGrant(string RedirectUri, string CodeChallenge, string? Nonce, DateTimeOffset ExpiresAt);
 
