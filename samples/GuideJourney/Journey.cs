@@ -40,10 +40,13 @@ public static class Journey
         new ExtractionFileGenerator { RowCount = 20_000 }.WriteFile(extraction);
 
         // The application's side: the SDK as any hospital software registers it.
+        var psc = new FakeProSanteConnect(server);
         var services = new ServiceCollection()
             .AddMssante(options => options.ProductReference = "DEV935997")
             .AddMssanteFakeOperator(server)
-            .AddMssanteDirectory(options => options.ExtractionFilePath = extraction);
+            .AddMssanteDirectory(options => options.ExtractionFilePath = extraction)
+            .AddMssanteProSanteConnect(options => options.RedirectUri = new Uri("https://dpi.example.fr/psc/callback"))
+            .AddMssanteFakeProSanteConnect(psc);
         await using var provider = services.BuildServiceProvider();
         await using var session = provider.GetRequiredService<IMssanteSession>();
         var otp = provider.GetRequiredService<IOtpProvider>();
@@ -192,6 +195,23 @@ public static class Journey
         await session.SignOutAsync();
         File.Delete(extraction);
         Say($"Session state: {session.State}.");
+
+        Step("Sign in again with Pro Santé Connect (CPS card or e-CPS), no password");
+        var pscClient = provider.GetRequiredService<Identity.ProSanteConnect.ProSanteConnectClient>();
+        var authorization = pscClient.CreateAuthorization();
+        Say($"The browser goes to {authorization.AuthorizationUri.GetLeftPart(UriPartial.Path)} (PKCE S256, acr_values=eidas1).");
+        var pscSession = await pscClient.CompleteSignInAsync(authorization, psc.LogIn(authorization.AuthorizationUri, adrien));
+        var me = await pscSession.GetUserInfoAsync();
+        Say($"Signed in at level {pscSession.AuthenticationLevel} as {me.GivenName} {me.FamilyName}, {me.NationalIdentifier?.GetType().Name} {me.NationalIdentifier}.");
+        await using (var again = provider.GetRequiredService<IMssanteSession>())
+        {
+            await again.SignInWithTokenAsync(adrien.Address.Value, pscSession.GetAccessTokenAsync);
+            server.AdvanceTime(TimeSpan.FromMinutes(3));
+            await using var viaPsc = await again.OpenMailboxAsync(organisational.Address);
+            Say($"Three minutes later the 2-minute access token was refreshed and « {viaPsc.Mailbox.DisplayName} » opened (state {again.State}).");
+            await again.SignOutAsync();
+        }
+        Say($"Pro Santé Connect logout: {pscSession.SignOut().GetLeftPart(UriPartial.Path)}.");
         output.WriteLine();
         output.WriteLine("Journey complete.");
         return true;
