@@ -147,6 +147,21 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
             return folder.Messages.Remove(stored);
         });
 
+    public Task<int> ExpungeAsync(string folderPath, IReadOnlyCollection<MessageRef> messages, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        if (messages.Any(m => m.FolderPath != folderPath))
+        {
+            throw new ArgumentException("Every message must be in the folder named.", nameof(messages));
+        }
+        return Run(s =>
+        {
+            var folder = _access.Need(s.Folder(folderPath), "te");
+            var wanted = messages.Where(m => m.UidValidity == folder.UidValidity).Select(m => m.Uid).ToHashSet();
+            return folder.Messages.RemoveAll(m => wanted.Contains(m.Uid));
+        });
+    }
+
     public Task<MessageRef> AppendAsync(string folderPath, MimeMessage message, MessageFlags flags, DateTimeOffset? arrivedAt = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);

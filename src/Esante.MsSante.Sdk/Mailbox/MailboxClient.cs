@@ -301,19 +301,9 @@ public class MailboxClient : IMailboxClient, IDisposable
     public virtual async Task<int> EmptyTrashAsync(CancellationToken cancellationToken = default)
     {
         var trash = await GetFolderAsync(FolderRole.Trash, cancellationToken).ConfigureAwait(false);
-        var removed = 0;
-        foreach (var summary in await _mailbox.SummariesAsync(trash.Path, cancellationToken).ConfigureAwait(false))
-        {
-            try
-            {
-                await _mailbox.ExpungeAsync(summary.Ref, cancellationToken).ConfigureAwait(false);
-                removed++;
-            }
-            catch (MessageNotFoundException)
-            {
-                // Deleted meanwhile (another application emptying it too).
-            }
-        }
+        var summaries = await _mailbox.SummariesAsync(trash.Path, cancellationToken).ConfigureAwait(false);
+        // In one go; messages deleted meanwhile (another application emptying it too) are not counted.
+        var removed = await _mailbox.ExpungeAsync(trash.Path, [.. summaries.Select(s => s.Ref)], cancellationToken).ConfigureAwait(false);
         _logger.TrashEmptied(removed, Mailbox.Address.Value);
         return removed;
     }
@@ -737,11 +727,8 @@ public class MailboxClient : IMailboxClient, IDisposable
                 continue;
             }
             var summaries = await _mailbox.SummariesAsync(folder.Path, cancellationToken).ConfigureAwait(false);
-            foreach (var message in summaries.Where(s => retention.Evaluate(folder.Path, isTrash, s.ReceivedAt, now).IsExpired).Select(s => s.Ref))
-            {
-                await _mailbox.ExpungeAsync(message, cancellationToken).ConfigureAwait(false);
-                removed++;
-            }
+            var expired = summaries.Where(s => retention.Evaluate(folder.Path, isTrash, s.ReceivedAt, now).IsExpired).Select(s => s.Ref).ToList();
+            removed += await _mailbox.ExpungeAsync(folder.Path, expired, cancellationToken).ConfigureAwait(false);
         }
         _logger.RetentionApplied(removed, Mailbox.Address.Value);
         return removed;

@@ -59,6 +59,18 @@ public interface IOperatorMailbox : IAsyncDisposable
     /// <exception cref="MessageNotFoundException">The message is not there any more.</exception>
     Task ExpungeAsync(MessageRef message, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Deletes messages of one folder for good, in one go (IMAP: one UID STORE and one UID EXPUNGE whatever their number).
+    /// Those not there any more are left out.
+    /// </summary>
+    /// <param name="folderPath">The folder every message is in.</param>
+    /// <param name="messages">The messages.</param>
+    /// <param name="cancellationToken">Stops before they are deleted.</param>
+    /// <returns>How many of them were there and are deleted.</returns>
+    /// <exception cref="ArgumentException">A message is not in <paramref name="folderPath"/>.</exception>
+    /// <exception cref="FolderNotFoundException">The folder does not exist.</exception>
+    Task<int> ExpungeAsync(string folderPath, IReadOnlyCollection<MessageRef> messages, CancellationToken cancellationToken = default);
+
     /// <summary>Stores a message in a folder, arrived now or at <paramref name="arrivedAt"/> (IMAP APPEND's date-time).</summary>
     /// <exception cref="FolderNotFoundException">The folder does not exist.</exception>
     /// <exception cref="QuotaExceededException">The mailbox is full.</exception>

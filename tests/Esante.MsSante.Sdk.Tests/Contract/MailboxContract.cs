@@ -1123,6 +1123,27 @@ public abstract class MailboxContract
         await Assert.ThrowsAsync<ArgumentException>(() => box.SetFolderRetentionAsync(trash.Path, Esante.MsSante.Policies.RetentionPeriod.Days(1)));
     }
 
+    [Fact]
+    public async Task A_folders_retention_limit_removes_the_messages_older_than_it_and_keeps_the_others()
+    {
+        await using var alice = await OpenNewUserAsync();
+        var archives = await alice.Box.CreateFolderAsync("Archives");
+        await alice.Box.SetFolderRetentionAsync(archives.Path, Esante.MsSante.Policies.RetentionPeriod.Months(6));
+        // Arrival dates as an archive records them: one from 2020, one from a minute ago.
+        var recent = DateTime.UtcNow.AddMinutes(-1);
+        var mbox = string.Concat(
+            "From labo@chu-angers.mssante.fr Mon Jan  6 09:00:00 2020\n",
+            "Subject: Ancien\nMessage-ID: <ancien@retention.test>\n\nBilan de 2020\n\n",
+            $"From labo@chu-angers.mssante.fr {recent.ToString("ddd MMM", System.Globalization.CultureInfo.InvariantCulture)} {recent.Day,2} {recent.ToString("HH:mm:ss yyyy", System.Globalization.CultureInfo.InvariantCulture)}\n",
+            "Subject: Récent\nMessage-ID: <recent@retention.test>\n\nBilan du jour\n");
+        Assert.Equal(2, (await alice.Box.ImportFolderAsync(archives.Path, new MemoryStream(System.Text.Encoding.UTF8.GetBytes(mbox)))).Imported);
+
+        Assert.Equal(1, await alice.Box.ApplyRetentionAsync());
+
+        Assert.Equal(["Récent"], (await ListAsync(alice.Box, archives.Path)).Select(s => s.Subject));
+        Assert.Equal(0, await alice.Box.ApplyRetentionAsync());
+    }
+
     private static string RawWithFromLines(TestUser from, TestUser to) => string.Join("\r\n",
         "From: " + from.Address.Value,
         "To: " + to.Address.Value,

@@ -72,6 +72,9 @@ public sealed class FolderLookupTests
 
         public Task ExpungeAsync(MessageRef message, CancellationToken cancellationToken = default) => inner.ExpungeAsync(message, cancellationToken);
 
+        public Task<int> ExpungeAsync(string folderPath, IReadOnlyCollection<MessageRef> messages, CancellationToken cancellationToken = default) =>
+            inner.ExpungeAsync(folderPath, messages, cancellationToken);
+
         public Task<MessageRef> AppendAsync(string folderPath, MimeMessage message, MessageFlags flags, DateTimeOffset? arrivedAt = null, CancellationToken cancellationToken = default) =>
             inner.AppendAsync(folderPath, message, flags, arrivedAt, cancellationToken);
 

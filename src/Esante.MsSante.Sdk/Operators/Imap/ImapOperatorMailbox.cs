@@ -297,6 +297,48 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             return true;
         }, idempotent: true, cancellationToken);
 
+    public Task<int> ExpungeAsync(string folderPath, IReadOnlyCollection<MessageRef> messages, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        if (messages.Any(m => m.FolderPath != folderPath))
+        {
+            throw new ArgumentException("Every message must be in the folder named.", nameof(messages));
+        }
+        return messages.Count == 0 ? Task.FromResult(0) : ImapAsync(async imap =>
+        {
+            IMailFolder folder;
+            try
+            {
+                folder = await OpenAsync(imap, folderPath, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MailKit.FolderNotFoundException)
+            {
+                throw new FolderNotFoundException(folderPath);
+            }
+            // References from before the folder was recreated point at nothing.
+            var uids = messages.Where(m => m.UidValidity == folder.UidValidity).Select(m => new UniqueId(m.UidValidity, m.Uid)).Distinct().ToList();
+            if (uids.Count == 0)
+            {
+                return 0;
+            }
+            var present = await folder.SearchAsync(SearchQuery.Uids(uids), cancellationToken).ConfigureAwait(false);
+            if (present.Count == 0)
+            {
+                return 0;
+            }
+            await folder.AddFlagsAsync(present, MailKit.MessageFlags.Deleted, silent: true, cancellationToken).ConfigureAwait(false);
+            if (imap.Capabilities.HasFlag(ImapCapabilities.UidPlus))
+            {
+                await folder.ExpungeAsync(present, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await folder.ExpungeAsync(cancellationToken).ConfigureAwait(false);
+            }
+            return present.Count;
+        }, idempotent: true, cancellationToken);
+    }
+
     public Task<MessageRef> AppendAsync(string folderPath, MimeMessage message, MessageFlags flags, DateTimeOffset? arrivedAt = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
