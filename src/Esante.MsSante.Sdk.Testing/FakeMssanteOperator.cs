@@ -366,6 +366,23 @@ public sealed class FakeMssanteOperator : IMssanteOperator
         ArgumentNullException.ThrowIfNull(userName);
         ArgumentNullException.ThrowIfNull(accessToken);
         ThrowIfSignInsRejected();
+        var account = await AccountOfTokenAsync(userName, accessToken, cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            var now = TimeProvider.GetUtcNow();
+            ThrowIfLocked(account, now);
+            var grant = new FakeGrant(account.UserName, account.Address, now, NewToken()) { AccessToken = accessToken };
+            _activeGrants.Add(grant.Id);
+            return grant;
+        }
+    }
+
+    /// <summary>
+    /// The account an access token from the source is for, checked as Dovecot's oauth2 passdb does: asked again at each
+    /// connection (signing in, opening a mailbox), as the real operator asks.
+    /// </summary>
+    private async Task<FakeAccount> AccountOfTokenAsync(string userName, BearerTokenSource accessToken, CancellationToken cancellationToken)
+    {
         var token = await accessToken(cancellationToken).ConfigureAwait(false);
         var now = TimeProvider.GetUtcNow();
         AccessTokens.ThrowIfExpired(token, now);
@@ -396,10 +413,7 @@ public sealed class FakeMssanteOperator : IMssanteOperator
             {
                 throw new MssanteAuthenticationException(AuthenticationFailure.InvalidCredentials, "The access token was refused.");
             }
-            ThrowIfLocked(account, now);
-            var grant = new FakeGrant(account.UserName, account.Address, now, NewToken());
-            _activeGrants.Add(grant.Id);
-            return grant;
+            return account;
         }
     }
 
@@ -477,13 +491,18 @@ public sealed class FakeMssanteOperator : IMssanteOperator
     }
 
     /// <inheritdoc/>
-    public Task<IOperatorMailbox> OpenMailboxAsync(OperatorGrant grant, MssanteAddress mailbox, CancellationToken cancellationToken = default)
+    public async Task<IOperatorMailbox> OpenMailboxAsync(OperatorGrant grant, MssanteAddress mailbox, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(mailbox);
+        if (grant is FakeGrant { AccessToken: { } accessToken })
+        {
+            // A new connection: the real operator signs in again with the source's current token.
+            await AccountOfTokenAsync(grant.UserName, accessToken, cancellationToken).ConfigureAwait(false);
+        }
         lock (_gate)
         {
             var store = AuthorizeMailbox(grant, mailbox, out var access);
-            return Task.FromResult<IOperatorMailbox>(new FakeOperatorMailbox(this, grant, store, DescriptorFor(store, access)));
+            return new FakeOperatorMailbox(this, grant, store, DescriptorFor(store, access));
         }
     }
 
@@ -1055,5 +1074,8 @@ public sealed class FakeMssanteOperator : IMssanteOperator
     private sealed class FakeGrant(string userName, MssanteAddress address, DateTimeOffset signedInAt, string id) : OperatorGrant(userName, address, signedInAt)
     {
         public string Id { get; } = id;
+
+        /// <summary>For a sign-in by token: the source asked again at each connection.</summary>
+        public BearerTokenSource? AccessToken { get; init; }
     }
 }

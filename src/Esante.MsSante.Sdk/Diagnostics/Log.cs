@@ -69,6 +69,9 @@ internal static partial class Log
     [LoggerMessage(20, LogLevel.Information, "Pro Santé Connect session ended: {Reason}")]
     public static partial void ProSanteConnectSessionEnded(this ILogger logger, string reason);
 
+    [LoggerMessage(22, LogLevel.Information, "Session of {UserName} ended: its access token expired for good")]
+    public static partial void SessionEndedByTokenSource(this ILogger logger, string userName);
+
     [LoggerMessage(8, LogLevel.Information, "Signed out {UserName}")]
     public static partial void SignedOut(this ILogger logger, string userName);
 }

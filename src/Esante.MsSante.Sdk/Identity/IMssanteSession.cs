@@ -25,7 +25,10 @@ public interface IMssanteSession : IAsyncDisposable
 
     /// <summary>
     /// Signs in with a bearer access token, such as a Pro Santé Connect token, refreshed by the application: the SDK asks
-    /// <paramref name="accessToken"/> for the current token at each connection and never stores it.
+    /// <paramref name="accessToken"/> for the current token at each connection and never stores it. When it answers with
+    /// <see cref="MssanteAuthenticationException"/> <see cref="AuthenticationFailure.TokenExpired"/> (the refresh token was
+    /// refused, the PSC session is over), the session ends (CONF.10): <see cref="State"/> becomes
+    /// <see cref="SessionState.SignedOut"/>; open mailboxes fail at their next connection; sign the person in again.
     /// </summary>
     /// <exception cref="MssanteAuthenticationException">The token is expired or refused.</exception>
     /// <exception cref="InvalidOperationException">The session is already signed in.</exception>

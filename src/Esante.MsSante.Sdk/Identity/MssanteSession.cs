@@ -116,7 +116,36 @@ public class MssanteSession : IMssanteSession, IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(userName);
         ArgumentNullException.ThrowIfNull(accessToken);
-        return CompleteWith(() => _operator.SignInWithTokenAsync(userName, accessToken, cancellationToken));
+        OperatorGrant? signedIn = null;
+        // CONF.10: when the token source says the token has expired for good (Pro Santé Connect refused the refresh token,
+        // or its session is over), this session ends with it.
+        async ValueTask<string> Watched(CancellationToken token)
+        {
+            try
+            {
+                return await accessToken(token).ConfigureAwait(false);
+            }
+            catch (MssanteAuthenticationException e) when (e.Failure == AuthenticationFailure.TokenExpired && signedIn is { } grant)
+            {
+                EndedByTokenSource(grant);
+                throw;
+            }
+        }
+        return CompleteWith(async () => signedIn = await _operator.SignInWithTokenAsync(userName, Watched, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Ends the session its token source gave up on, unless it was signed out or in again since.</summary>
+    private void EndedByTokenSource(OperatorGrant grant)
+    {
+        lock (_gate)
+        {
+            if (!ReferenceEquals(_grant, grant))
+            {
+                return;
+            }
+            _grant = null;
+        }
+        _logger.SessionEndedByTokenSource(grant.UserName);
     }
 
     /// <inheritdoc/>

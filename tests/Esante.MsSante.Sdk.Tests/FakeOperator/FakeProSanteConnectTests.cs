@@ -106,6 +106,25 @@ public sealed class FakeProSanteConnectTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_session_whose_token_source_gives_up_ends_and_its_next_connection_is_refused()
+    {
+        var psc = await SignInAtPscAsync(_doctor);
+        await using var session = await OpenSessionAsync(psc);
+        await using (var first = await session.OpenMailboxAsync(_doctor.Address))
+        {
+            Assert.Equal(SessionState.SignedIn, session.State);
+        }
+        _psc.RefuseNextRefresh();
+        _server.AdvanceTime(TimeSpan.FromMinutes(2));
+
+        // CONF.10: the refresh token refused, the next connection fails and the session ends with the PSC session.
+        var e = await Assert.ThrowsAsync<MssanteAuthenticationException>(() => session.OpenMailboxAsync(_doctor.Address));
+        Assert.Equal(AuthenticationFailure.TokenExpired, e.Failure);
+        Assert.Equal(SessionState.SignedOut, session.State);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => session.ListMailboxesAsync());
+    }
+
+    [Fact]
     public async Task Userinfo_gives_the_rpps_and_names_of_the_account()
     {
         var info = await (await SignInAtPscAsync(_doctor)).GetUserInfoAsync();
