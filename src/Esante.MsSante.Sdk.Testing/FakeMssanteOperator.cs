@@ -732,12 +732,14 @@ public sealed class FakeMssanteOperator : IMssanteOperator
         byte[] delivered = [.. System.Text.Encoding.UTF8.GetBytes($"Return-Path: {returnPath}\r\n"), .. raw];
         var rules = store.Rules;
         MssanteAddress? forwardTo = null;
-        var forwardId = parsed.MessageId ?? Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(raw));
-        if (rules.ForwardTo is { } forward && MssanteAddress.TryParse(forward, out var target) &&
-            !(store.Forwarded.TryGetValue(forwardId, out var forwardedAt) && Now - forwardedAt < RedirectDuplicatePeriod))
+        if (rules.ForwardTo is { } forward && MssanteAddress.TryParse(forward, out var target))
         {
-            store.Forwarded[forwardId] = Now;
-            forwardTo = target;
+            var forwardId = parsed.MessageId ?? Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(raw));
+            if (!(store.Forwarded.TryGetValue(forwardId, out var forwardedAt) && Now - forwardedAt < RedirectDuplicatePeriod))
+            {
+                store.Forwarded[forwardId] = Now;
+                forwardTo = target;
+            }
         }
         if (forwardTo is null || rules.KeepForwardedCopy)
         {

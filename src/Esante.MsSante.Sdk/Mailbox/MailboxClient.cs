@@ -272,7 +272,7 @@ public class MailboxClient : IMailboxClient, IDisposable
         var (_, mime) = await _mailbox.FetchMessageAsync(draft, cancellationToken).ConfigureAwait(false);
         using (mime)
         {
-            return MssanteMessageComposer.ReadDraft(mime);
+            return await MssanteMessageComposer.ReadDraftAsync(mime, cancellationToken).ConfigureAwait(false);
         }
     }
 

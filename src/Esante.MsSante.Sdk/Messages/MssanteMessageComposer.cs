@@ -99,7 +99,7 @@ public static class MssanteMessageComposer
     }
 
     /// <summary>A draft read back (from <see cref="ComposeDraft"/> or a webmail) as a message to go on writing.</summary>
-    internal static OutgoingMessage ReadDraft(MimeMessage draft)
+    internal static async Task<OutgoingMessage> ReadDraftAsync(MimeMessage draft, CancellationToken cancellationToken)
     {
         var message = new OutgoingMessage
         {
@@ -133,21 +133,11 @@ public static class MssanteMessageComposer
                 continue;
             }
             index++;
-            using var content = new MemoryStream();
-            string? fileName;
-            if (entity is MessagePart attached)
-            {
-                attached.Message?.WriteTo(content);
-                fileName = entity.ContentDisposition?.FileName ?? entity.ContentType.Name;
-            }
-            else
-            {
-                var part = (MimePart)entity;
-                part.Content?.DecodeTo(content);
-                fileName = part.FileName;
-            }
+            var part = new ReceivedAttachment(entity);
             message.Attachments.Add(OutgoingAttachment.FromBytes(
-                string.IsNullOrWhiteSpace(fileName) ? $"piece-jointe-{index}" : fileName, content.ToArray(), entity.ContentType.MimeType));
+                string.IsNullOrWhiteSpace(part.GivenFileName) ? $"piece-jointe-{index}" : part.GivenFileName,
+                await part.ReadAllBytesAsync(cancellationToken).ConfigureAwait(false),
+                part.ContentType));
         }
         return message;
     }

@@ -10,12 +10,15 @@ public sealed class ReceivedAttachment
     internal ReceivedAttachment(MimeEntity part)
     {
         _part = part;
-        FileName = part.ContentDisposition?.FileName ?? part.ContentType.Name ?? "attachment";
+        GivenFileName = part.ContentDisposition?.FileName ?? part.ContentType.Name;
         ContentType = part.ContentType.MimeType;
     }
 
     /// <summary>The file name, or "attachment" when the sender gave none.</summary>
-    public string FileName { get; }
+    public string FileName => GivenFileName ?? "attachment";
+
+    /// <summary>The file name the sender gave, if any.</summary>
+    internal string? GivenFileName { get; }
 
     /// <summary>The MIME type.</summary>
     public string ContentType { get; }

@@ -285,15 +285,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         ImapAsync(async imap =>
         {
             var (folder, summary) = await LocateAsync(imap, message, cancellationToken).ConfigureAwait(false);
-            await folder.AddFlagsAsync(summary.UniqueId, MailKit.MessageFlags.Deleted, silent: true, cancellationToken).ConfigureAwait(false);
-            if (imap.Capabilities.HasFlag(ImapCapabilities.UidPlus))
-            {
-                await folder.ExpungeAsync([summary.UniqueId], cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await folder.ExpungeAsync(cancellationToken).ConfigureAwait(false);
-            }
+            await ExpungeUidsAsync(imap, folder, [summary.UniqueId], cancellationToken).ConfigureAwait(false);
             return true;
         }, idempotent: true, cancellationToken);
 
@@ -326,17 +318,23 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             {
                 return 0;
             }
-            await folder.AddFlagsAsync(present, MailKit.MessageFlags.Deleted, silent: true, cancellationToken).ConfigureAwait(false);
-            if (imap.Capabilities.HasFlag(ImapCapabilities.UidPlus))
-            {
-                await folder.ExpungeAsync(present, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await folder.ExpungeAsync(cancellationToken).ConfigureAwait(false);
-            }
+            await ExpungeUidsAsync(imap, folder, present, cancellationToken).ConfigureAwait(false);
             return present.Count;
         }, idempotent: true, cancellationToken);
+    }
+
+    /// <summary>Marks messages \Deleted and expunges them: only them with UIDPLUS (UID EXPUNGE), else the folder's.</summary>
+    private static async Task ExpungeUidsAsync(ImapClient imap, IMailFolder folder, IList<UniqueId> uids, CancellationToken cancellationToken)
+    {
+        await folder.AddFlagsAsync(uids, MailKit.MessageFlags.Deleted, silent: true, cancellationToken).ConfigureAwait(false);
+        if (imap.Capabilities.HasFlag(ImapCapabilities.UidPlus))
+        {
+            await folder.ExpungeAsync(uids, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await folder.ExpungeAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public Task<MessageRef> AppendAsync(string folderPath, MimeMessage message, MessageFlags flags, DateTimeOffset? arrivedAt = null, CancellationToken cancellationToken = default)
