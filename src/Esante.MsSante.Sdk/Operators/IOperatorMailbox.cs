@@ -82,6 +82,7 @@ public interface IOperatorMailbox : IAsyncDisposable
     /// </summary>
     /// <exception cref="RecipientsRejectedException">The operator refused recipients; nothing was sent.</exception>
     /// <exception cref="QuotaExceededException">The copy in Sent does not fit; nothing was sent.</exception>
+    /// <exception cref="DeliveryUncertainException">The message was handed over but the operator's answer never came; it is not sent again.</exception>
     Task<SubmissionResult> SubmitAsync(MimeMessage message, SubmissionEnvelope envelope, CancellationToken cancellationToken = default);
 
     /// <summary>Reports the storage used and the limit.</summary>

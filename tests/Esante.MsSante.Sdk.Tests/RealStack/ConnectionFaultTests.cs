@@ -146,7 +146,7 @@ public sealed class ConnectionFaultTests(MailStack stack)
         first.To.Add(MssanteAddress.Parse(recipient));
         first.Attachments.Add(OutgoingAttachment.FromBytes("scan.bin", new byte[400 * 1024]));
         relay.DropAfterClientBytes(100 * 1024);
-        var e = await Assert.ThrowsAsync<MssanteConnectionException>(() => box.SendAsync(first));
+        var e = await Assert.ThrowsAsync<DeliveryUncertainException>(() => box.SendAsync(first));
         Assert.Contains("may or may not have been delivered", e.Message, StringComparison.Ordinal);
 
         var second = new OutgoingMessage { Subject = "Après reconnexion", TextBody = "y" };

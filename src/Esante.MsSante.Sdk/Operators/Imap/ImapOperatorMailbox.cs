@@ -831,7 +831,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             {
                 _smtp?.Dispose();
                 _smtp = null;
-                throw new MssanteConnectionException("The connection dropped while sending: the message may or may not have been delivered, so it was not sent again. Check Sent or with the recipient before sending it again.", e);
+                throw new DeliveryUncertainException(message.MessageId ?? string.Empty, "the connection dropped while sending", e);
             }
         }
         finally
