@@ -221,6 +221,64 @@ public class XdmTests
     }
 
     [Fact]
+    public void A_file_named_by_a_thousand_metadata_entries_is_decompressed_and_hashed_once()
+    {
+        var large = new byte[600 * 1024];
+        Random.Shared.NextBytes(large);
+        var zip = WithEntryRepeated(large, 1000);
+
+        var archive = XdmArchive.Read(zip, maxDecompressedBytes: 1024 * 1024);
+
+        Assert.Equal(1000, archive.Documents.Count);
+        Assert.All(archive.Documents, d => Assert.True(d.IsIntact));
+        // The file once, plus the metadata: not a thousand times the file.
+        Assert.InRange(archive.DecompressedBytes, large.Length, large.Length + (1024 * 1024 - large.Length));
+    }
+
+    [Fact]
+    public void An_archive_decompressing_to_more_than_the_limit_is_refused_counting_real_bytes()
+    {
+        const long limit = 1024 * 1024;
+        // A zip bomb in small: 3 MiB of zeros compress to a few KB.
+        var bomb = Zip(("IHE_XDM/SUBSET01/METADATA.XML", Metadata(string.Empty, "DOC0001.BIN")), ("IHE_XDM/SUBSET01/DOC0001.BIN", new string('\0', 3 * 1024 * 1024)));
+        Assert.True(bomb.Length < 64 * 1024);
+        var e = Assert.Throws<InvalidDataException>(() => XdmArchive.Read(bomb, limit));
+        Assert.Contains("decompresses to more", e.Message, StringComparison.Ordinal);
+
+        // Two files each under the limit, together over it.
+        var half = new string('a', 600 * 1024);
+        var two = Zip(("IHE_XDM/SUBSET01/METADATA.XML", Metadata(string.Empty, "A.TXT", "B.TXT")), ("IHE_XDM/SUBSET01/A.TXT", half), ("IHE_XDM/SUBSET01/B.TXT", half));
+        Assert.Throws<InvalidDataException>(() => XdmArchive.Read(two, limit));
+        two.Position = 0;
+        Assert.Equal(2, XdmArchive.Read(two, 2 * limit).Documents.Count);
+        Assert.Equal(128L * 1024 * 1024, XdmArchive.MaxDecompressedBytes);
+    }
+
+    /// <summary>An archive whose METADATA.XML names its one file, with its size and SHA-1, <paramref name="times"/> times.</summary>
+    private static MemoryStream WithEntryRepeated(byte[] content, int times)
+    {
+        var slots = $"<rim:Slot name=\"hash\"><rim:ValueList><rim:Value>{XdmPackage.Sha1(content)}</rim:Value></rim:ValueList></rim:Slot>" +
+            $"<rim:Slot name=\"size\"><rim:ValueList><rim:Value>{content.Length}</rim:Value></rim:ValueList></rim:Slot>";
+        var zip = new MemoryStream();
+        using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            using (var metadata = archive.CreateEntry("IHE_XDM/SUBSET01/METADATA.XML").Open())
+            {
+                metadata.Write(Encoding.UTF8.GetBytes(Metadata(slots, [.. Enumerable.Repeat("DOC0001.PDF", times)])));
+            }
+            using var file = archive.CreateEntry("IHE_XDM/SUBSET01/DOC0001.PDF").Open();
+            file.Write(content);
+        }
+        zip.Position = 0;
+        return zip;
+    }
+
+    private static string Metadata(string slots, params string[] uris) =>
+        "<SubmitObjectsRequest xmlns:rim=\"urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0\"><rim:RegistryObjectList>" +
+        string.Concat(uris.Select(u => $"<rim:ExtrinsicObject><rim:Slot name=\"URI\"><rim:ValueList><rim:Value>{u}</rim:Value></rim:ValueList></rim:Slot>{slots}</rim:ExtrinsicObject>")) +
+        "</rim:RegistryObjectList></SubmitObjectsRequest>";
+
+    [Fact]
     public void A_patient_name_holding_an_HL7_separator_is_a_problem_of_the_package()
     {
         var package = Package();

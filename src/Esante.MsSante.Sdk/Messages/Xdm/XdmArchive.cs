@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Security.Cryptography;
 using System.Xml;
 using System.Xml.Linq;
 
@@ -12,16 +13,21 @@ public sealed class XdmArchive
 {
     private const string Subset = "IHE_XDM/SUBSET01/";
 
-    // Bounds on what a received archive may make us hold: its attachment was at most a few tens of MB (the operators' limits),
-    // so more than this once decompressed is a zip bomb, not documents.
+    /// <summary>
+    /// The most bytes <see cref="Read(Stream)"/> decompresses (and so hashes) from one archive, its METADATA.XML included: 128 MiB.
+    /// The attachment was at most a few tens of MB (the operators' limits), so more than this once decompressed is a zip
+    /// bomb, not documents. The bytes counted are those actually decompressed, not the sizes the zip's headers claim.
+    /// </summary>
+    public const long MaxDecompressedBytes = 128L * 1024 * 1024;
+
     private const long MaxMetadataBytes = 4L * 1024 * 1024;
-    private const long MaxTotalBytes = 128L * 1024 * 1024;
     private const int MaxDocuments = 1000;
 
-    private XdmArchive(string? patientId, IReadOnlyList<XdmArchiveDocument> documents)
+    private XdmArchive(string? patientId, IReadOnlyList<XdmArchiveDocument> documents, long decompressedBytes)
     {
         PatientId = patientId;
         Documents = documents;
+        DecompressedBytes = decompressedBytes;
     }
 
     /// <summary>The submission set's patient (HL7 CX, e.g. <c>279035121518989^^^&amp;1.2.250.1.213.1.4.8&amp;ISO^NH</c>).</summary>
@@ -30,18 +36,30 @@ public sealed class XdmArchive
     /// <summary>The documents, in the order of the metadata.</summary>
     public IReadOnlyList<XdmArchiveDocument> Documents { get; }
 
-    /// <summary>Reads an archive.</summary>
-    /// <exception cref="InvalidDataException">It is not a zip, has no IHE_XDM/SUBSET01/METADATA.XML, or the metadata is not XML.</exception>
-    public static XdmArchive Read(Stream zip)
+    /// <summary>The bytes decompressed and hashed to read the archive, its metadata included.</summary>
+    internal long DecompressedBytes { get; }
+
+    /// <summary>
+    /// Reads an archive. Each file is decompressed and hashed once, however many metadata entries name it, and at most
+    /// <see cref="MaxDecompressedBytes"/> are decompressed in all.
+    /// </summary>
+    /// <exception cref="InvalidDataException">
+    /// It is not a zip, has no IHE_XDM/SUBSET01/METADATA.XML, the metadata is not XML, it describes more than 1,000
+    /// documents, or it decompresses to more than <see cref="MaxDecompressedBytes"/>.
+    /// </exception>
+    public static XdmArchive Read(Stream zip) => Read(zip, MaxDecompressedBytes);
+
+    /// <summary><see cref="Read(Stream)"/> with another bound on the bytes decompressed (tests use a small one).</summary>
+    internal static XdmArchive Read(Stream zip, long maxDecompressedBytes)
     {
         ArgumentNullException.ThrowIfNull(zip);
         using var archive = new ZipArchive(zip, ZipArchiveMode.Read, leaveOpen: true);
         var metadataEntry = archive.GetEntry(Subset + "METADATA.XML") ?? throw new InvalidDataException("The archive has no IHE_XDM/SUBSET01/METADATA.XML: it is not an IHE XDM archive.");
         XDocument metadata;
-        var budget = MaxTotalBytes;
+        var budget = maxDecompressedBytes;
         try
         {
-            using var stream = new MemoryStream(ReadBounded(metadataEntry, MaxMetadataBytes, ref budget));
+            using var stream = new MemoryStream(ReadBounded(metadataEntry, MaxMetadataBytes, ref budget).Content);
             metadata = XDocument.Load(XmlReader.Create(stream, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null }));
         }
         catch (XmlException e)
@@ -56,17 +74,23 @@ public sealed class XdmArchive
         {
             throw new InvalidDataException($"The archive describes {entries.Count} documents: more than {MaxDocuments} is not a message's archive.");
         }
-        var read = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        // Several entries may name one file: it is read and hashed once.
+        var read = new Dictionary<string, (byte[] Content, string Sha1)>(StringComparer.Ordinal);
         foreach (var entry in entries)
         {
             var uri = XdmMetadata.SlotValue(entry, "URI");
             var file = uri is null || uri.Contains("..", StringComparison.Ordinal) ? null : archive.GetEntry(Subset + uri);
-            byte[]? content = null;
-            if (file is not null && !read.TryGetValue(file.FullName, out content))
+            (byte[] Content, string Sha1)? found = null;
+            if (file is not null)
             {
-                content = ReadBounded(file, budget, ref budget);
-                read[file.FullName] = content;
+                if (!read.TryGetValue(file.FullName, out var known))
+                {
+                    known = ReadBounded(file, budget, ref budget);
+                    read[file.FullName] = known;
+                }
+                found = known;
             }
+            var content = found?.Content;
             var expectedHash = XdmMetadata.SlotValue(entry, "hash");
             var expectedSize = XdmMetadata.SlotValue(entry, "size");
             documents.Add(new XdmArchiveDocument
@@ -80,19 +104,23 @@ public sealed class XdmArchive
                 UniqueId = XdmMetadata.ExternalOf(entry, XdmMetadata.DocumentUniqueId),
                 PatientId = XdmMetadata.ExternalOf(entry, XdmMetadata.DocumentPatientId),
                 IsIntact = content is not null &&
-                    (expectedHash is null || string.Equals(expectedHash, XdmPackage.Sha1(content), StringComparison.OrdinalIgnoreCase)) &&
+                    (expectedHash is null || string.Equals(expectedHash, found!.Value.Sha1, StringComparison.OrdinalIgnoreCase)) &&
                     (expectedSize is null || expectedSize == content.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             });
         }
-        return new XdmArchive(set is null ? null : XdmMetadata.ExternalOf(set, XdmMetadata.SubmissionSetPatientId), documents);
+        return new XdmArchive(set is null ? null : XdmMetadata.ExternalOf(set, XdmMetadata.SubmissionSetPatientId), documents, maxDecompressedBytes - budget);
     }
 
-    /// <summary>Reads an entry whole, refusing it once it passes <paramref name="limit"/> or what is left of the archive's budget.</summary>
-    private static byte[] ReadBounded(ZipArchiveEntry entry, long limit, ref long budget)
+    /// <summary>
+    /// Reads an entry whole and hashes it on the way, refusing it once it passes <paramref name="limit"/> or what is left of
+    /// the archive's budget. The bytes counted are those the decompressor yields: the entry's header may lie.
+    /// </summary>
+    private static (byte[] Content, string Sha1) ReadBounded(ZipArchiveEntry entry, long limit, ref long budget)
     {
         var allowed = Math.Min(limit, budget);
         using var stream = entry.Open();
         using var copy = new MemoryStream();
+        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
         var buffer = new byte[81920];
         int count;
         while ((count = stream.Read(buffer, 0, buffer.Length)) > 0)
@@ -102,9 +130,10 @@ public sealed class XdmArchive
                 throw new InvalidDataException("The XDM archive decompresses to more than a message's documents can be: it is refused.");
             }
             copy.Write(buffer, 0, count);
+            sha1.AppendData(buffer, 0, count);
         }
         budget -= copy.Length;
-        return copy.ToArray();
+        return (copy.ToArray(), Convert.ToHexString(sha1.GetHashAndReset()).ToLowerInvariant());
     }
 }
 
