@@ -13,12 +13,23 @@ namespace Esante.MsSante.Operators.Imap;
 /// </summary>
 internal sealed class ManageSieveClient : IAsyncDisposable
 {
+    /// <summary>The longest line the server may send, its literals aside: 64 KiB (RFC 5804 lines are short; a quoted string holds 1,024 octets).</summary>
+    internal const int MaxLineBytes = 64 * 1024;
+
+    /// <summary>The largest literal (a script, a SASL challenge) the server may send: 1 MiB, more than any rules script.</summary>
+    internal const int MaxLiteralBytes = 1024 * 1024;
+
+    /// <summary>The most bytes one response may hold, its lines and literals together: 4 MiB.</summary>
+    internal const int MaxResponseBytes = 4 * 1024 * 1024;
+
     private readonly TcpClient _tcp;
     private readonly TimeSpan _timeout;
     private readonly byte[] _buffer = new byte[8192];
     private Stream _stream;
     private int _start;
     private int _end;
+    private int _lineBytes;
+    private int _responseBytes;
 
     private ManageSieveClient(TcpClient tcp, TimeSpan timeout)
     {
@@ -223,6 +234,7 @@ internal sealed class ManageSieveClient : IAsyncDisposable
             : await MailKitMechanismAsync(credential, offered, time, cancellationToken).ConfigureAwait(false);
         // SASL data as literals: a quoted string holds at most 1,024 octets (RFC 5804 §4), less than a bearer token.
         await WriteAsync(Encoding.UTF8.GetBytes($"AUTHENTICATE {Quote(name)} {Literal(initial)}"), cancellationToken).ConfigureAwait(false);
+        _responseBytes = 0;
         while (true)
         {
             var line = await ReadLineTokensAsync(cancellationToken).ConfigureAwait(false);
@@ -306,6 +318,7 @@ internal sealed class ManageSieveClient : IAsyncDisposable
     /// <summary>Reads lines until the one that ends the response (OK, NO or BYE).</summary>
     private async Task<Response> ReadResponseAsync(CancellationToken cancellationToken)
     {
+        _responseBytes = 0;
         var lines = new List<List<Token>>();
         while (true)
         {
@@ -326,6 +339,7 @@ internal sealed class ManageSieveClient : IAsyncDisposable
     /// <summary>One line's tokens: atoms, strings (quoted or literal) and a parenthesised response code as one atom.</summary>
     private async Task<List<Token>> ReadLineTokensAsync(CancellationToken cancellationToken)
     {
+        _lineBytes = 0;
         var tokens = new List<Token>();
         while (true)
         {
@@ -333,16 +347,16 @@ internal sealed class ManageSieveClient : IAsyncDisposable
             switch (b)
             {
                 case (byte)' ':
-                    _start++;
+                    Consume(1);
                     break;
                 case (byte)'\r':
-                    _start++;
+                    Consume(1);
                     break;
                 case (byte)'\n':
-                    _start++;
+                    Consume(1);
                     return tokens;
                 case (byte)'"':
-                    _start++;
+                    Consume(1);
                     tokens.Add(new Token(await ReadQuotedAsync(cancellationToken).ConfigureAwait(false), IsString: true));
                     break;
                 case (byte)'{':
@@ -383,9 +397,16 @@ internal sealed class ManageSieveClient : IAsyncDisposable
     private async Task<string> ReadLiteralAsync(CancellationToken cancellationToken)
     {
         var header = await ReadUntilAsync((byte)'}', cancellationToken).ConfigureAwait(false);
-        if (!int.TryParse(header.AsSpan(1, header.Length - 2).TrimEnd('+'), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var length) || length > 16 * 1024 * 1024)
+        var digits = header.AsSpan(1, header.Length - 2).TrimEnd('+');
+        if (digits.IsEmpty || digits.ContainsAnyExceptInRange('0', '9'))
         {
             throw new InvalidDataException("The ManageSieve server sent a literal with an invalid length.");
+        }
+        // More digits than an int holds is a literal too large, not a malformed one.
+        var length = digits.Length > 9 ? int.MaxValue : int.Parse(digits, System.Globalization.CultureInfo.InvariantCulture);
+        if (length > MaxLiteralBytes || length > MaxResponseBytes - _responseBytes)
+        {
+            throw TooLarge($"a literal larger than {MaxLiteralBytes / 1024} KiB or than what is left of a response's {MaxResponseBytes / 1024 / 1024} MiB");
         }
         if (await NextAsync(cancellationToken).ConfigureAwait(false) != '\r' || await NextAsync(cancellationToken).ConfigureAwait(false) != '\n')
         {
@@ -397,7 +418,7 @@ internal sealed class ManageSieveClient : IAsyncDisposable
             await PeekAsync(cancellationToken).ConfigureAwait(false);
             var count = Math.Min(length - read, _end - _start);
             Array.Copy(_buffer, _start, bytes, read, count);
-            _start += count;
+            Consume(count, literal: true);
             read += count;
         }
         return Encoding.UTF8.GetString(bytes);
@@ -428,7 +449,8 @@ internal sealed class ManageSieveClient : IAsyncDisposable
         var bytes = new List<byte>();
         while (await PeekAsync(cancellationToken).ConfigureAwait(false) is not ((byte)' ' or (byte)'\r' or (byte)'\n'))
         {
-            bytes.Add(_buffer[_start++]);
+            bytes.Add(_buffer[_start]);
+            Consume(1);
         }
         return Encoding.UTF8.GetString([.. bytes]);
     }
@@ -436,8 +458,37 @@ internal sealed class ManageSieveClient : IAsyncDisposable
     private async Task<byte> NextAsync(CancellationToken cancellationToken)
     {
         var b = await PeekAsync(cancellationToken).ConfigureAwait(false);
-        _start++;
+        Consume(1);
         return b;
+    }
+
+    /// <summary>
+    /// Takes bytes read from the buffer, counting them against the line's and the response's bounds: what the server sends
+    /// is held in memory, so a server (or anyone before STARTTLS) cannot make it grow without end.
+    /// </summary>
+    private void Consume(int count, bool literal = false)
+    {
+        _start += count;
+        _responseBytes += count;
+        if (!literal)
+        {
+            _lineBytes += count;
+        }
+        if (_lineBytes > MaxLineBytes)
+        {
+            throw TooLarge($"a line longer than {MaxLineBytes / 1024} KiB");
+        }
+        if (_responseBytes > MaxResponseBytes)
+        {
+            throw TooLarge($"a response larger than {MaxResponseBytes / 1024 / 1024} MiB");
+        }
+    }
+
+    /// <summary>The error for a response past the bounds; the connection is closed, for nothing after it can be trusted.</summary>
+    private MssanteConnectionException TooLarge(string what)
+    {
+        _stream.Dispose();
+        return new MssanteConnectionException($"The ManageSieve server sent {what}: the SDK closed the connection.");
     }
 
     private async ValueTask<byte> PeekAsync(CancellationToken cancellationToken)
