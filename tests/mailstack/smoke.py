@@ -8,7 +8,8 @@ then checks IMAP, SMTP, XOAUTH2 with a locally signed JWT, client
 certificates (IMAP AUTHENTICATE EXTERNAL, submission without AUTH), shared
 (organisational) mailboxes, quota refusals, ManageSieve/Sieve and the no-TLS
 ports. Every TLS connection validates the server certificate against the
-stack's own CA. Prints one line per check; exits 1 on the first failure.
+stack's own CA (through the intermediate the servers send); the CAs' CRLs are
+published over HTTP and checked once. Prints one line per check; exits 1 on the first failure.
 """
 import base64
 import hashlib
@@ -24,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 import warnings
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)  # the TLS 1.1 probe below
@@ -501,6 +503,28 @@ try:
     fail("TLS 1.1 refused", "handshake succeeded")
 except (ssl.SSLError, OSError) as e:
     ok("TLS <= 1.1 refused on IMAPS", type(e).__name__ + " " + str(e)[:80])
+
+# ----------------------------------------------------------------- revocation (CRLs over HTTP)
+def crl_ctx():
+    """Validation with the CAs' CRLs, fetched from the stack's CRL server, checked for the whole chain."""
+    c = ssl.create_default_context(cafile=E["CA_CERT"])
+    with tempfile.NamedTemporaryFile("w", suffix=".pem", delete=False) as f:
+        for name in ("root.crl", "intermediate.crl"):
+            der = urllib.request.urlopen(f"{E['CRL_URL']}/{name}", timeout=10).read()
+            f.write("-----BEGIN X509 CRL-----\n" + base64.encodebytes(der).decode() + "-----END X509 CRL-----\n")
+    c.load_verify_locations(cafile=f.name)
+    os.unlink(f.name)
+    c.verify_flags |= ssl.VERIFY_CRL_CHECK_CHAIN
+    return c
+
+
+m = imaplib.IMAP4_SSL(TLS_NAME, int(E["IMAPS_PORT"]), ssl_context=crl_ctx())
+check(True, "IMAPS certificate and intermediate verified with the published CRLs", m.sock.version())
+m.logout()
+revoked = subprocess.run(["openssl", "verify", "-crl_check_all", "-crl_download", "-CAfile", E["CA_CERT"],
+                          "-untrusted", E["INTERMEDIATE_CERT"], E["REVOKED_CERT"]], capture_output=True, text=True)
+check(revoked.returncode != 0 and "revoked" in (revoked.stdout + revoked.stderr), "the revoked test certificate is in the published CRL",
+      (revoked.stdout + revoked.stderr).strip())
 
 # ----------------------------------------------------------------- no-TLS ports
 m = imaplib.IMAP4(E["IMAP_PLAIN_HOST"], int(E["IMAP_PLAIN_PORT"]))

@@ -71,32 +71,87 @@ if [ ${#DIR} -gt 60 ]; then
 fi
 mkdir -p "$DOVECOT_BASE"
 
+# ---------------------------------------------------------------- ports
+# name order matters: read below in the same order.
+read -r IMAP_PORT IMAPS_PORT MANAGESIEVE_PORT LMTP_PORT AUTH_PORT QUOTA_STATUS_PORT \
+        SMTP_SUBMISSION_PORT SMTPS_PORT SMTP_PLAIN_PORT CRL_PORT IMAP_PLAIN_PORT < <(free_ports 10 1)
+HOST=127.0.0.1
+PLAIN_IMAP_HOST=127.0.0.2
+
 # ---------------------------------------------------------------- TLS
+# A root CA (kept with the data: client certificates are signed by it), and at
+# every start an intermediate CA, the servers' certificates it signs and both
+# CAs' revocation lists (CRLs), published over HTTP on a loopback port: the
+# certificates name that port, which changes at each start. Clients check
+# revocation as they would against IGC Santé. Names carry a random part: .NET
+# caches CRLs on disk by issuer name and URL, and stacks must not share them.
 TLS="$DIR/tls"
-if [ ! -s "$TLS/server.pem" ] || [ ! -s "$TLS/ca.pem" ]; then
+CRL_DIR="$DIR/crl"
+CRL_URL="http://$HOST:$CRL_PORT"
+mkdir -p "$CRL_DIR"
+chmod 0755 "$CRL_DIR"
+if [ ! -s "$TLS/ca.pem" ] || [ ! -s "$TLS/ca.key" ]; then
   (
     cd "$TLS"
     openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
       -keyout ca.key -out ca.pem -days 3650 -sha256 \
-      -subj "/O=MSSante SDK tests/CN=Mail stack test CA" \
+      -subj "/O=MSSante SDK tests/CN=Mail stack test CA $(openssl rand -hex 4)" \
       -addext "basicConstraints=critical,CA:TRUE" \
       -addext "keyUsage=critical,keyCertSign,cRLSign" >/dev/null 2>&1
-    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-      -keyout server.key -out server.csr -subj "/O=MSSante SDK tests/CN=localhost" >/dev/null 2>&1
-    cat > server.ext <<'EOF'
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature,keyEncipherment
-extendedKeyUsage = serverAuth
-subjectAltName = DNS:localhost,IP:127.0.0.1,IP:127.0.0.2
-EOF
-    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
-      -out server.pem -days 825 -sha256 -extfile server.ext >/dev/null 2>&1
-    cat server.pem ca.pem > server-chain.pem
-    rm -f server.csr ca.srl
-  ) || die "openssl could not create the test certificates under $TLS"
-  chmod 0600 "$TLS"/*.key
-  chmod 0644 "$TLS"/*.pem
+  ) || die "openssl could not create the test CA under $TLS"
 fi
+(
+  set -e
+  cd "$TLS"
+  rm -rf ca-db && mkdir -p ca-db/root ca-db/intermediate
+  # ca_config NAME CERT KEY: a minimal "openssl ca" configuration (for revoking and CRLs only).
+  ca_config() {
+    : > "ca-db/$1/index.txt"
+    echo 01 > "ca-db/$1/crlnumber"
+    printf '%s\n' "[ ca ]" "default_ca = this" "[ this ]" \
+      "database = $TLS/ca-db/$1/index.txt" "certificate = $TLS/$2" "private_key = $TLS/$3" \
+      "default_md = sha256" "default_crl_days = 30" "crlnumber = $TLS/ca-db/$1/crlnumber" > "ca-db/$1/ca.cnf"
+  }
+  ca_config root ca.pem ca.key
+  ca_config intermediate intermediate.pem intermediate.key
+  printf '%s\n' "basicConstraints = critical,CA:TRUE,pathlen:0" "keyUsage = critical,keyCertSign,cRLSign" \
+    "crlDistributionPoints = URI:$CRL_URL/root.crl" > intermediate.ext
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout intermediate.key -out intermediate.csr \
+    -subj "/O=MSSante SDK tests/CN=Mail stack test intermediate CA $(openssl rand -hex 4)" >/dev/null 2>&1
+  openssl x509 -req -in intermediate.csr -CA ca.pem -CAkey ca.key -set_serial "0x$(openssl rand -hex 16)" \
+    -out intermediate.pem -days 825 -sha256 -extfile intermediate.ext >/dev/null 2>&1
+  # server_cert NAME EKU CDP: a certificate for localhost signed by the intermediate.
+  server_cert() {
+    printf '%s\n' "basicConstraints = critical,CA:FALSE" "keyUsage = critical,digitalSignature,keyEncipherment" \
+      "extendedKeyUsage = $2" "subjectAltName = DNS:localhost,IP:127.0.0.1,IP:127.0.0.2" \
+      "crlDistributionPoints = URI:$3" > "$1.ext"
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+      -keyout "$1.key" -out "$1.csr" -subj "/O=MSSante SDK tests/CN=localhost" >/dev/null 2>&1
+    openssl x509 -req -in "$1.csr" -CA intermediate.pem -CAkey intermediate.key -set_serial "0x$(openssl rand -hex 16)" \
+      -out "$1.pem" -days 825 -sha256 -extfile "$1.ext" >/dev/null 2>&1
+    rm -f "$1.csr" "$1.ext"
+  }
+  # The servers' own; then, for refusal tests (served by the tests themselves):
+  # a revoked one, one without the serverAuth usage, one whose CRL cannot be had.
+  server_cert server serverAuth "$CRL_URL/intermediate.crl"
+  server_cert revoked serverAuth "$CRL_URL/intermediate.crl"
+  server_cert no-server-auth clientAuth "$CRL_URL/intermediate.crl"
+  server_cert unknown-status serverAuth "http://$HOST:1/nowhere.crl"
+  openssl ca -config ca-db/intermediate/ca.cnf -revoke revoked.pem -crl_reason keyCompromise >/dev/null 2>&1
+  openssl ca -config ca-db/root/ca.cnf -gencrl -out ca-db/root.crl.pem >/dev/null 2>&1
+  openssl ca -config ca-db/intermediate/ca.cnf -gencrl -out ca-db/intermediate.crl.pem >/dev/null 2>&1
+  openssl crl -in ca-db/root.crl.pem -outform DER -out "$CRL_DIR/root.crl"
+  openssl crl -in ca-db/intermediate.crl.pem -outform DER -out "$CRL_DIR/intermediate.crl"
+  # What the servers send: their certificate and the intermediate (never the root).
+  cat server.pem intermediate.pem > server-chain.pem
+  rm -f intermediate.csr intermediate.ext
+  # The last word (set -e does not hold here): the chain verifies with its CRLs, and the revoked one does not.
+  cat ca-db/root.crl.pem ca-db/intermediate.crl.pem > ca-db/crls.pem
+  openssl verify -crl_check_all -CAfile ca.pem -untrusted intermediate.pem -CRLfile ca-db/crls.pem server.pem >/dev/null 2>&1 &&
+    ! openssl verify -crl_check_all -CAfile ca.pem -untrusted intermediate.pem -CRLfile ca-db/crls.pem revoked.pem >/dev/null 2>&1
+) || die "openssl could not create the test certificates and CRLs under $TLS"
+chmod 0600 "$TLS"/*.key
+chmod 0644 "$TLS"/*.pem "$CRL_DIR"/*.crl
 
 # ---------------------------------------------------------------- JWT key (HS256)
 JWT_KEY_FILE="$DIR/jwt-hs256.key.b64"
@@ -118,13 +173,6 @@ mkdir -p "$DIR/dovecot/db"
 chown -R root:dovecot "$DIR/dovecot/db"
 chmod 0770 "$DIR/dovecot/db"
 chmod 0660 "$USERS_DB"
-
-# ---------------------------------------------------------------- ports
-# name order matters: read below in the same order.
-read -r IMAP_PORT IMAPS_PORT MANAGESIEVE_PORT LMTP_PORT AUTH_PORT QUOTA_STATUS_PORT \
-        SMTP_SUBMISSION_PORT SMTPS_PORT SMTP_PLAIN_PORT IMAP_PLAIN_PORT < <(free_ports 9 1)
-HOST=127.0.0.1
-PLAIN_IMAP_HOST=127.0.0.2
 
 # ---------------------------------------------------------------- Dovecot
 DOVECOT_CONF="$DIR/dovecot/dovecot.conf"
@@ -168,6 +216,10 @@ dovecot -c "$DOVECOT_CONF" -n >/dev/null 2>"$DIR/logs/dovecot-config.err" \
 dovecot -c "$DOVECOT_CONF" </dev/null >>"$DOVECOT_LOG" 2>&1 \
   || { tail -n 30 "$DOVECOT_LOG" >&2; die "dovecot did not start (log: $DOVECOT_LOG)"; }
 
+# The CAs' revocation lists, over HTTP as IGC Santé publishes them.
+setsid "$PY" -m http.server "$CRL_PORT" --bind "$HOST" --directory "$CRL_DIR" </dev/null >>"$DIR/logs/crl-http.log" 2>&1 &
+echo $! > "$DIR/crl-http.pid"
+
 # start-fg keeps the master in the foreground, logging to its standard output
 # (maillog_file = /dev/stdout); it is detached here and stopped by its pid file.
 setsid postfix -c "$POSTFIX_DIR" start-fg </dev/null >>"$POSTFIX_LOG" 2>&1 &
@@ -176,7 +228,7 @@ setsid postfix -c "$POSTFIX_DIR" start-fg </dev/null >>"$POSTFIX_LOG" 2>&1 &
 wait_ports 20 \
   "$HOST:$IMAP_PORT" "$HOST:$IMAPS_PORT" "$PLAIN_IMAP_HOST:$IMAP_PLAIN_PORT" \
   "$HOST:$MANAGESIEVE_PORT" "$HOST:$LMTP_PORT" "$HOST:$AUTH_PORT" "$HOST:$QUOTA_STATUS_PORT" \
-  "$HOST:$SMTP_SUBMISSION_PORT" "$HOST:$SMTPS_PORT" "$HOST:$SMTP_PLAIN_PORT" \
+  "$HOST:$SMTP_SUBMISSION_PORT" "$HOST:$SMTPS_PORT" "$HOST:$SMTP_PLAIN_PORT" "$HOST:$CRL_PORT" \
   || {
     echo "---- tail of $DOVECOT_LOG" >&2; tail -n 30 "$DOVECOT_LOG" >&2 || true
     echo "---- tail of $POSTFIX_LOG" >&2; tail -n 30 "$POSTFIX_LOG" >&2 || true
@@ -210,6 +262,12 @@ QUOTA_STATUS_PORT=$QUOTA_STATUS_PORT
 TLS_HOSTNAME=localhost
 CA_CERT=$TLS/ca.pem
 SERVER_CERT=$TLS/server.pem
+INTERMEDIATE_CERT=$TLS/intermediate.pem
+REVOKED_CERT=$TLS/revoked.pem
+NO_SERVER_AUTH_CERT=$TLS/no-server-auth.pem
+UNKNOWN_STATUS_CERT=$TLS/unknown-status.pem
+CRL_PORT=$CRL_PORT
+CRL_URL=$CRL_URL
 JWT_HS256_KEY_FILE=$JWT_KEY_FILE
 JWT_ISSUER=$JWT_ISSUER
 DEFAULT_QUOTA_KB=512000

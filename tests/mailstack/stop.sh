@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stops the Dovecot and Postfix started by start.sh from DIR (by their pid
+# Stops the Dovecot, Postfix and CRL web server started by start.sh from DIR (by their pid
 # files only; nothing else is touched). Mail, users and TLS material stay.
 #
 #   tests/mailstack/stop.sh DIR
@@ -30,6 +30,8 @@ stop_pid() {
 # Postfix's master stops its children on TERM; Dovecot's master too.
 stop_pid "$DIR/postfix-queue/pid/master.pid" "master"
 stop_pid "$DIR/dovecot/run/master.pid" "dovecot"
+stop_pid "$DIR/crl-http.pid" "http.server"
+rm -f "$DIR/crl-http.pid"
 
 rm -f "$DIR/mailstack.env"
 # Short socket folders outside DIR (long DIR paths) go with the stack.

@@ -47,7 +47,7 @@ public static class ImapOperatorServiceCollectionExtensions
         {
             configuration.Bind(options);
             // Weakening TLS is a decision made in code, never by a configuration file or an environment variable.
-            if (options.InsecureSkipCertificateValidation ||
+            if (options.InsecureSkipCertificateValidation || options.InsecureSkipRevocationCheck ||
                 ConnectionSecurity.InsecurePlaintext is var plain && (options.ImapSecurity == plain || options.SmtpSecurity == plain || options.ManageSieveSecurity == plain))
             {
                 throw new ArgumentException("The configuration turns off TLS or certificate validation: the insecure options are accepted from code only.", nameof(configuration));

@@ -54,6 +54,7 @@ public sealed class ConfigurationTests
 
     [Theory]
     [InlineData("InsecureSkipCertificateValidation", "true")]
+    [InlineData("InsecureSkipRevocationCheck", "true")]
     [InlineData("ImapSecurity", "InsecurePlaintext")]
     [InlineData("SmtpSecurity", "InsecurePlaintext")]
     public void Configuration_cannot_weaken_TLS(string key, string value)

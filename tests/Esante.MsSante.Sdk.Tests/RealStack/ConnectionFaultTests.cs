@@ -64,15 +64,6 @@ public sealed class ConnectionFaultTests(MailStack stack)
     }
 
     [Fact]
-    public async Task With_revocation_checking_on_a_certificate_whose_status_is_unknown_is_refused()
-    {
-        // The test authority publishes no revocation list, so nothing can prove the server's certificate is not revoked.
-        var e = await Assert.ThrowsAsync<MssanteConnectionException>(
-            () => Session(stack.Options(o => o.CheckCertificateRevocation = true)).SignInAsync(NewUser(), Password));
-        Assert.Contains("revoked", e.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task Implicit_TLS_ports_work_with_the_trusted_authority()
     {
         var user = NewUser();

@@ -59,6 +59,16 @@ public sealed class MailStack : IDisposable
         return options;
     }
 
+    /// <summary>
+    /// One of the stack's test server certificates with its key (<c>SERVER_CERT</c>, <c>REVOKED_CERT</c>,
+    /// <c>NO_SERVER_AUTH_CERT</c>, <c>UNKNOWN_STATUS_CERT</c>), all signed by the intermediate CA.
+    /// </summary>
+    public X509Certificate2 ServerCertificate(string key) =>
+        X509Certificate2.CreateFromPemFile(_env[key], Path.ChangeExtension(_env[key], ".key"));
+
+    /// <summary>The intermediate CA between the stack's root and its servers' certificates.</summary>
+    public X509Certificate2 IntermediateCertificate() => X509Certificate2.CreateFromPem(File.ReadAllText(_env["INTERMEDIATE_CERT"]));
+
     /// <summary>A session on the real operator with these options, outside any container.</summary>
     public static Esante.MsSante.Identity.MssanteSession Session(ImapOperatorOptions options) =>
         new(new ImapOperator(options), Microsoft.Extensions.Options.Options.Create(new DependencyInjection.MssanteOptions { ProductReference = "DEV935997" }));

@@ -39,12 +39,18 @@ public sealed class ImapOperatorOptions
 
     /// <summary>
     /// Certificate authorities to trust besides the system's (e.g. the IGC Santé roots, or a test CA). A server certificate
-    /// must chain to one of them or to a system root, and match the host name.
+    /// must chain to one of them or to a system root (through the intermediates the server sends), match the host name,
+    /// be for server use (its extended key usage, when it has one, includes serverAuth) and not be revoked.
     /// </summary>
     public X509Certificate2Collection TrustedCertificateAuthorities { get; } = [];
 
-    /// <summary>Whether to check that the server's certificate is not revoked (CONF.22). Default false.</summary>
-    public bool CheckCertificateRevocation { get; set; }
+    /// <summary>
+    /// Do not check whether the server's certificate, or an authority above it, is revoked. Off by default: the SDK fetches
+    /// the authorities' revocation lists (IGC Santé publishes CRLs) and refuses a certificate that is revoked or whose
+    /// status cannot be learnt (CONF.22). Turning it on accepts a stolen, revoked certificate: only for tests against a
+    /// server whose authority publishes no list, never in production. Set in code only, not from configuration.
+    /// </summary>
+    public bool InsecureSkipRevocationCheck { get; set; }
 
     /// <summary>Client certificates to present (IGC Santé « Organisation » certificates for applicative mailboxes, CONF.27).</summary>
     public X509Certificate2Collection ClientCertificates { get; } = [];

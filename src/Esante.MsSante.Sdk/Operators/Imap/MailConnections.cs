@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using MailKit;
@@ -12,7 +13,7 @@ namespace Esante.MsSante.Operators.Imap;
 
 /// <summary>
 /// Connecting and authenticating MailKit clients the MSSanté way: TLS 1.2+ only, certificates checked against the system's
-/// roots and the configured authorities, and every failure turned into an error that says what to do.
+/// roots and the configured authorities (for server use, not revoked), and every failure turned into an error that says what to do.
 /// </summary>
 internal static class MailConnections
 {
@@ -20,8 +21,8 @@ internal static class MailConnections
     {
         client.Timeout = (int)options.Timeout.TotalMilliseconds;
         client.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
-        client.CheckCertificateRevocation = options.CheckCertificateRevocation;
-        client.ServerCertificateValidationCallback = (_, certificate, _, errors) => IsTrusted(certificate, errors, options);
+        client.CheckCertificateRevocation = !options.InsecureSkipRevocationCheck;
+        client.ServerCertificateValidationCallback = (_, certificate, chain, errors) => IsTrusted(certificate, chain, errors, options);
         client.ClientCertificates = ClientCertificates(options, credential);
     }
 
@@ -145,8 +146,19 @@ internal static class MailConnections
             Data = { ["ServerText"] = serverText },
         };
 
-    /// <summary>Whether a server certificate is trusted: valid for the system, or chaining to a configured authority.</summary>
-    public static bool IsTrusted(X509Certificate? certificate, SslPolicyErrors errors, ImapOperatorOptions options)
+    /// <summary>The revocation checking the options ask for: online (the authorities' CRLs) unless turned off.</summary>
+    public static X509RevocationMode RevocationMode(ImapOperatorOptions options) =>
+        options.InsecureSkipRevocationCheck ? X509RevocationMode.NoCheck : X509RevocationMode.Online;
+
+    /// <summary>
+    /// Whether a server certificate is trusted: valid for the system (TLS checks the name, the chain to a system root, the
+    /// serverAuth usage and, as the options say, revocation), or chaining to a configured authority with the same checks.
+    /// </summary>
+    /// <param name="certificate">The server's certificate.</param>
+    /// <param name="sent">The chain TLS built, whose extra store holds the intermediates the server sent.</param>
+    /// <param name="errors">What TLS found wrong.</param>
+    /// <param name="options">The trusted authorities and the revocation setting.</param>
+    public static bool IsTrusted(X509Certificate? certificate, X509Chain? sent, SslPolicyErrors errors, ImapOperatorOptions options)
     {
         if (options.InsecureSkipCertificateValidation || errors == SslPolicyErrors.None)
         {
@@ -160,10 +172,20 @@ internal static class MailConnections
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(options.TrustedCertificateAuthorities);
-        chain.ChainPolicy.RevocationMode = options.CheckCertificateRevocation ? X509RevocationMode.Online : X509RevocationMode.NoCheck;
+        if (sent is not null)
+        {
+            chain.ChainPolicy.ExtraStore.AddRange(sent.ChainPolicy.ExtraStore);
+        }
+        // For a server: a certificate whose extended key usage leaves out serverAuth is for something else.
+        chain.ChainPolicy.ApplicationPolicy.Add(new Oid(ServerAuthentication));
+        chain.ChainPolicy.RevocationMode = RevocationMode(options);
+        chain.ChainPolicy.RevocationFlag = X509RevocationFlag.ExcludeRoot;
         using var leaf = new X509Certificate2(certificate);
         return chain.Build(leaf);
     }
+
+    /// <summary>The serverAuth extended key usage (RFC 5280 §4.2.1.12).</summary>
+    private const string ServerAuthentication = "1.3.6.1.5.5.7.3.1";
 }
 
 /// <summary>What the SDK signs in with: a password, a source of bearer tokens or a client certificate, kept in memory only.</summary>

@@ -209,8 +209,8 @@ internal sealed class ManageSieveClient : IAsyncDisposable
         {
             TargetHost = host,
             EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-            CertificateRevocationCheckMode = options.CheckCertificateRevocation ? System.Security.Cryptography.X509Certificates.X509RevocationMode.Online : System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
-            RemoteCertificateValidationCallback = (_, certificate, _, errors) => MailConnections.IsTrusted(certificate, errors, options),
+            CertificateRevocationCheckMode = MailConnections.RevocationMode(options),
+            RemoteCertificateValidationCallback = (_, certificate, chain, errors) => MailConnections.IsTrusted(certificate, chain, errors, options),
             ClientCertificates = MailConnections.ClientCertificates(options, credential),
         }, cancellationToken).ConfigureAwait(false);
         _stream = tls;
