@@ -43,6 +43,14 @@ public sealed partial class MssanteOptionsValidator : IValidateOptions<MssanteOp
         {
             failures.Add("Otp.Issuer must not be blank.");
         }
+        if (options.Otp.MaxFailedAttempts is < 1 or > 10)
+        {
+            failures.Add("Otp.MaxFailedAttempts must be between 1 and 10: more lets a six-digit code be guessed.");
+        }
+        if (options.Otp.TotpLockout <= TimeSpan.Zero)
+        {
+            failures.Add("Otp.TotpLockout must be positive.");
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

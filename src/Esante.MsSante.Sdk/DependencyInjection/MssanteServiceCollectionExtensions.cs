@@ -2,6 +2,7 @@ using Esante.MsSante.Addressing;
 using Esante.MsSante.DependencyInjection;
 using Esante.MsSante.Identity;
 using Esante.MsSante.Policies;
+using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -56,7 +57,9 @@ public static class MssanteServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => MssantePoliciesFactory.CreateTrustSpace(sp.GetRequiredService<IOptions<MssanteOptions>>().Value));
         services.TryAddSingleton(sp => MssantePoliciesFactory.Create(sp.GetRequiredService<IOptions<MssanteOptions>>().Value, sp.GetRequiredService<TrustSpace>()));
-        services.TryAddSingleton<IOtpProvider>(sp => new OtpProvider(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<MssanteOptions>>().Value.Otp));
+        // The one-time codes' state goes to the application's distributed cache when it has one (instances share it).
+        services.TryAddSingleton<IOtpProvider>(sp => new OtpProvider(
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<MssanteOptions>>().Value.Otp, sp.GetService<IDistributedCache>()));
         services.TryAddTransient<IMssanteSession, MssanteSession>();
         return services;
     }

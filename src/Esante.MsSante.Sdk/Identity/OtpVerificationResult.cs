@@ -14,4 +14,10 @@ public enum OtpVerificationResult
 
     /// <summary>The e-mail code is older than its lifetime, or none was issued.</summary>
     Expired,
+
+    /// <summary>
+    /// Too many wrong codes (<see cref="OtpOptions.MaxFailedAttempts"/>): the e-mail code is invalidated (issue a new one),
+    /// or the TOTP secret is refused for <see cref="OtpOptions.TotpLockout"/>. The code typed is not even checked.
+    /// </summary>
+    TooManyAttempts,
 }
