@@ -34,8 +34,8 @@ public static partial class Redaction
 
     /// <summary>
     /// A remote party's text (an SMTP reply, an IMAP response text, a ManageSieve or HTTP error) safe for an exception
-    /// message or a log: patients' addresses and anything shaped like an INS or NIR are redacted, control and
-    /// bidirectional-formatting characters become spaces, and it is cut to a few hundred characters.
+    /// message or a log: patients' addresses and anything shaped like an INS or NIR are redacted, control characters
+    /// become spaces and bidirectional-formatting ones go, and it is cut to a few hundred characters.
     /// </summary>
     /// <param name="text">The text as the server sent it.</param>
     /// <returns>The redacted text; empty for null or empty text.</returns>

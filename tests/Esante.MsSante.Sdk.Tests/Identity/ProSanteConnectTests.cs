@@ -279,6 +279,19 @@ public sealed class ProSanteConnectTests
         AssertHoldsNoSecret(e.Message, authorization, code!, authorization.CodeVerifier[..10], FakeProSanteConnect.ClientSecret);
     }
 
+    [Fact]
+    public async Task A_provider_error_that_names_a_patient_is_redacted()
+    {
+        _psc.Intercept = (request, _) => request.Method != HttpMethod.Post ? null : new HttpResponseMessage(System.Net.HttpStatusCode.BadRequest)
+        {
+            Content = new StringContent(JsonSerializer.Serialize(new { error = "invalid_request", error_description = "No link with 279035121518989@patient.mssante.fr (INS 2 79 03 51 215 189 89)" })),
+        };
+        var e = await Assert.ThrowsAsync<ProSanteConnectException>(() => SignInAsync());
+        Assert.Contains("No link with", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("279035121518989", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("215 189", e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("unsupported_grant_type", System.Net.HttpStatusCode.BadRequest, ProSanteConnectFailure.ProviderRefused)]
     [InlineData("invalid_client", System.Net.HttpStatusCode.Unauthorized, ProSanteConnectFailure.ProviderRefused)]
