@@ -702,6 +702,28 @@ public sealed class ProSanteConnectTests
     }
 
     [Fact]
+    public async Task Every_refused_sign_in_is_logged_by_its_kind()
+    {
+        using var loggers = new ServiceCollection().AddLogging(b => b.AddFakeLogging()).BuildServiceProvider();
+        var client = Client(loggers: loggers.GetRequiredService<ILoggerFactory>());
+        var cancelled = client.CreateAuthorization();
+        await Assert.ThrowsAsync<ProSanteConnectException>(() => client.CompleteSignInAsync(cancelled,
+            new Uri($"{FakeProSanteConnect.RedirectUri}?error=access_denied&state={cancelled.State}")));
+        var noCode = client.CreateAuthorization();
+        await Assert.ThrowsAsync<ProSanteConnectException>(() => client.CompleteSignInAsync(noCode, new Uri($"{FakeProSanteConnect.RedirectUri}?state={noCode.State}")));
+        var used = client.CreateAuthorization();
+        var callback = _psc.Authorize(used.AuthorizationUri);
+        await client.CompleteSignInAsync(used, callback);
+        await Assert.ThrowsAsync<ProSanteConnectException>(() => client.CompleteSignInAsync(used, callback));
+
+        var logs = loggers.GetRequiredService<FakeLogCollector>().GetSnapshot().Select(r => r.Message).ToList();
+        Assert.Equal(
+            [$"Pro Santé Connect sign-in refused: {ProSanteConnectFailure.ProviderRefused}", $"Pro Santé Connect sign-in refused: {ProSanteConnectFailure.InvalidResponse}",
+             $"Pro Santé Connect sign-in refused: {ProSanteConnectFailure.AuthorizationAlreadyUsed}"],
+            logs.Where(m => m.Contains("refused", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Nothing_secret_or_personal_shows_in_descriptions_or_logs()
     {
         using var loggers = new ServiceCollection().AddLogging(b => b.AddFakeLogging().SetMinimumLevel(LogLevel.Trace)).BuildServiceProvider();
