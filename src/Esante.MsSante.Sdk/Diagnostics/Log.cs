@@ -18,6 +18,9 @@ internal static partial class Log
     [LoggerMessage(3, LogLevel.Warning, "Sign-in failed: {Failure}")]
     public static partial void SignInFailed(this ILogger logger, AuthenticationFailure failure);
 
+    [LoggerMessage(23, LogLevel.Warning, "Sign-in did not complete: {Reason}")]
+    public static partial void SignInNotCompleted(this ILogger logger, string reason);
+
     [LoggerMessage(4, LogLevel.Information, "Opened {Kind} mailbox {Mailbox}")]
     public static partial void MailboxOpened(this ILogger logger, MailboxKind kind, string mailbox);
 

@@ -96,7 +96,7 @@ public class MssanteSession : IMssanteSession, IDisposable
         {
             throw new InvalidOperationException("The session is already signed in; sign out first.");
         }
-        var step = await Logged(_operator.SignInAsync(userName, password, cancellationToken)).ConfigureAwait(false);
+        var step = await Logged(() => _operator.SignInAsync(userName, password, cancellationToken)).ConfigureAwait(false);
         lock (_gate)
         {
             _challenge = step.Challenge;
@@ -166,7 +166,7 @@ public class MssanteSession : IMssanteSession, IDisposable
         {
             throw new InvalidOperationException("The session is already signed in; sign out first.");
         }
-        var grant = await Logged(signIn()).ConfigureAwait(false);
+        var grant = await Logged(signIn).ConfigureAwait(false);
         lock (_gate)
         {
             _grant = grant;
@@ -184,7 +184,7 @@ public class MssanteSession : IMssanteSession, IDisposable
         {
             challenge = _challenge ?? throw new InvalidOperationException("No one-time code is awaited: call SignInAsync first.");
         }
-        var grant = await Logged(_operator.CompleteSecondFactorAsync(challenge, oneTimeCode.Trim(), cancellationToken)).ConfigureAwait(false);
+        var grant = await Logged(() => _operator.CompleteSecondFactorAsync(challenge, oneTimeCode.Trim(), cancellationToken)).ConfigureAwait(false);
         lock (_gate)
         {
             _grant = grant;
@@ -254,7 +254,7 @@ public class MssanteSession : IMssanteSession, IDisposable
             throw new ArgumentException("The confirmation differs from the new password.", nameof(confirmation));
         }
         CheckOtpChoice(otpChannel);
-        return Logged(_operator.StartPasswordSetupAsync(resetLink, newPassword, otpChannel, cancellationToken));
+        return Logged(() => _operator.StartPasswordSetupAsync(resetLink, newPassword, otpChannel, cancellationToken));
     }
 
     /// <inheritdoc/>
@@ -262,7 +262,7 @@ public class MssanteSession : IMssanteSession, IDisposable
     {
         ArgumentNullException.ThrowIfNull(resetLink);
         ArgumentNullException.ThrowIfNull(testCode);
-        return Logged(_operator.CompletePasswordSetupAsync(resetLink, testCode.Trim(), cancellationToken));
+        return Logged(() => _operator.CompletePasswordSetupAsync(resetLink, testCode.Trim(), cancellationToken));
     }
 
     /// <inheritdoc/>
@@ -281,7 +281,8 @@ public class MssanteSession : IMssanteSession, IDisposable
     {
         ArgumentNullException.ThrowIfNull(currentPassword);
         ArgumentNullException.ThrowIfNull(newPassword);
-        return Logged(_operator.ChangePasswordAsync(RequireGrant(), currentPassword, newPassword, cancellationToken));
+        var grant = RequireGrant();
+        return Logged(() => _operator.ChangePasswordAsync(grant, currentPassword, newPassword, cancellationToken));
     }
 
     /// <inheritdoc/>
@@ -296,7 +297,8 @@ public class MssanteSession : IMssanteSession, IDisposable
     public virtual Task CompleteOtpChannelChangeAsync(string testCode, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(testCode);
-        return Logged(_operator.CompleteOtpChannelChangeAsync(RequireGrant(), testCode.Trim(), cancellationToken));
+        var grant = RequireGrant();
+        return Logged(() => _operator.CompleteOtpChannelChangeAsync(grant, testCode.Trim(), cancellationToken));
     }
 
     /// <summary>Disposes synchronously, for containers and callers that cannot await; prefer <see cref="DisposeAsync"/>.</summary>
@@ -325,27 +327,33 @@ public class MssanteSession : IMssanteSession, IDisposable
         }
     }
 
-    /// <summary>Logs authentication failures (their kind only) on the way out.</summary>
-    private async Task<T> Logged<T>(Task<T> operation)
+    /// <summary>
+    /// Runs an operator call that checks a credential, logging a refusal (its kind only) on the way out, whether the
+    /// operator throws at once or from its task; any other failure is logged by its type, without its message.
+    /// </summary>
+    private async Task<T> Logged<T>(Func<Task<T>> operation)
     {
         try
         {
-            return await operation.ConfigureAwait(false);
+            return await operation().ConfigureAwait(false);
         }
         catch (MssanteAuthenticationException e)
         {
             _logger.SignInFailed(e.Failure);
             throw;
         }
+        catch (MssanteException e)
+        {
+            _logger.SignInNotCompleted(e.GetType().Name);
+            throw;
+        }
     }
 
-    private async Task Logged(Task operation) => await Logged(WithResult(operation)).ConfigureAwait(false);
-
-    private static async Task<bool> WithResult(Task operation)
+    private async Task Logged(Func<Task> operation) => await Logged(async () =>
     {
-        await operation.ConfigureAwait(false);
+        await operation().ConfigureAwait(false);
         return true;
-    }
+    }).ConfigureAwait(false);
 
     private static void CheckOtpChoice(OtpChannelChoice choice)
     {

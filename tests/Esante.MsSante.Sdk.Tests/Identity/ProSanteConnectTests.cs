@@ -279,6 +279,19 @@ public sealed class ProSanteConnectTests
         AssertHoldsNoSecret(e.Message, authorization, code!, authorization.CodeVerifier[..10], FakeProSanteConnect.ClientSecret);
     }
 
+    [Fact]
+    public async Task A_provider_error_that_names_a_patient_is_redacted()
+    {
+        _psc.Intercept = (request, _) => request.Method != HttpMethod.Post ? null : new HttpResponseMessage(System.Net.HttpStatusCode.BadRequest)
+        {
+            Content = new StringContent(JsonSerializer.Serialize(new { error = "invalid_request", error_description = "No link with 279035121518989@patient.mssante.fr (INS 2 79 03 51 215 189 89)" })),
+        };
+        var e = await Assert.ThrowsAsync<ProSanteConnectException>(() => SignInAsync());
+        Assert.Contains("No link with", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("279035121518989", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("215 189", e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("unsupported_grant_type", System.Net.HttpStatusCode.BadRequest, ProSanteConnectFailure.ProviderRefused)]
     [InlineData("invalid_client", System.Net.HttpStatusCode.Unauthorized, ProSanteConnectFailure.ProviderRefused)]
@@ -686,6 +699,28 @@ public sealed class ProSanteConnectTests
         Assert.False(session.IsActive);
         var e = await Assert.ThrowsAsync<MssanteAuthenticationException>(async () => await session.GetAccessTokenAsync());
         Assert.Equal(AuthenticationFailure.SessionEnded, e.Failure);
+    }
+
+    [Fact]
+    public async Task Every_refused_sign_in_is_logged_by_its_kind()
+    {
+        using var loggers = new ServiceCollection().AddLogging(b => b.AddFakeLogging()).BuildServiceProvider();
+        var client = Client(loggers: loggers.GetRequiredService<ILoggerFactory>());
+        var cancelled = client.CreateAuthorization();
+        await Assert.ThrowsAsync<ProSanteConnectException>(() => client.CompleteSignInAsync(cancelled,
+            new Uri($"{FakeProSanteConnect.RedirectUri}?error=access_denied&state={cancelled.State}")));
+        var noCode = client.CreateAuthorization();
+        await Assert.ThrowsAsync<ProSanteConnectException>(() => client.CompleteSignInAsync(noCode, new Uri($"{FakeProSanteConnect.RedirectUri}?state={noCode.State}")));
+        var used = client.CreateAuthorization();
+        var callback = _psc.Authorize(used.AuthorizationUri);
+        await client.CompleteSignInAsync(used, callback);
+        await Assert.ThrowsAsync<ProSanteConnectException>(() => client.CompleteSignInAsync(used, callback));
+
+        var logs = loggers.GetRequiredService<FakeLogCollector>().GetSnapshot().Select(r => r.Message).ToList();
+        Assert.Equal(
+            [$"Pro Santé Connect sign-in refused: {ProSanteConnectFailure.ProviderRefused}", $"Pro Santé Connect sign-in refused: {ProSanteConnectFailure.InvalidResponse}",
+             $"Pro Santé Connect sign-in refused: {ProSanteConnectFailure.AuthorizationAlreadyUsed}"],
+            logs.Where(m => m.Contains("refused", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -135,6 +135,21 @@ public sealed class SendingPolicyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_patient_refused_by_the_operator_is_named_in_no_exception_message()
+    {
+        const string ins = "279035121518989";
+        _harness.Server.RefuseRecipient($"{ins}@patient.mssante.fr", $"550 5.1.1 <{ins}@patient.mssante.fr>: Recipient address rejected: User unknown ({ins})");
+        var message = ToBob("Résultats");
+        message.To.Add(Esante.MsSante.Addressing.MssanteAddress.Parse($"{ins}@patient.mssante.fr"));
+
+        var e = await Assert.ThrowsAsync<RecipientsRejectedException>(() => _box.SendAsync(message));
+
+        Assert.Contains("User unknown", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(ins, e.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(ins, Assert.Single(e.Recipients).ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_recipient_refused_by_the_operator_stops_the_whole_send()
     {
         _harness.Server.RefuseRecipient("carol.petit@chu-angers.mssante.fr", "550 5.7.1 Mailbox closed");

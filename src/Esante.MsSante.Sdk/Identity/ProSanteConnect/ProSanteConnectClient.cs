@@ -92,6 +92,19 @@ public class ProSanteConnectClient
         ArgumentNullException.ThrowIfNull(authorization);
         ArgumentNullException.ThrowIfNull(callbackUri);
         var query = HttpUtility.ParseQueryString(callbackUri.IsAbsoluteUri ? callbackUri.Query : string.Empty);
+        try
+        {
+            return CompleteFromQuery(authorization, query, cancellationToken);
+        }
+        catch (ProSanteConnectException e)
+        {
+            _logger.ProSanteConnectSignInRefused(e.Failure);
+            throw;
+        }
+    }
+
+    private Task<ProSanteConnectSession> CompleteFromQuery(ProSanteConnectAuthorization authorization, System.Collections.Specialized.NameValueCollection query, CancellationToken cancellationToken)
+    {
         if (query["error"] is { } error)
         {
             // An error is believed only from the callback of this sign-in: a forged one must not end it.
@@ -120,19 +133,18 @@ public class ProSanteConnectClient
         ArgumentNullException.ThrowIfNull(authorization);
         ArgumentException.ThrowIfNullOrEmpty(code);
         ArgumentNullException.ThrowIfNull(state);
-        CheckState(authorization, state);
-        if (_provider.Time.GetUtcNow() - authorization.CreatedAt > _provider.AuthorizationLifetime)
-        {
-            _logger.ProSanteConnectSignInRefused(ProSanteConnectFailure.AuthorizationExpired);
-            throw new ProSanteConnectException(ProSanteConnectFailure.AuthorizationExpired,
-                "This sign-in was started too long ago (its authorisation has expired): start the sign-in again.");
-        }
-        if (!authorization.TryUse())
-        {
-            throw new ProSanteConnectException(ProSanteConnectFailure.AuthorizationAlreadyUsed, "This sign-in was already completed: start a new one.");
-        }
         try
         {
+            CheckState(authorization, state);
+            if (_provider.Time.GetUtcNow() - authorization.CreatedAt > _provider.AuthorizationLifetime)
+            {
+                throw new ProSanteConnectException(ProSanteConnectFailure.AuthorizationExpired,
+                    "This sign-in was started too long ago (its authorisation has expired): start the sign-in again.");
+            }
+            if (!authorization.TryUse())
+            {
+                throw new ProSanteConnectException(ProSanteConnectFailure.AuthorizationAlreadyUsed, "This sign-in was already completed: start a new one.");
+            }
             var tokens = await _provider.RedeemCodeAsync(code, authorization.CodeVerifier, cancellationToken).ConfigureAwait(false);
             if (tokens.IdToken is null)
             {
@@ -151,11 +163,10 @@ public class ProSanteConnectClient
     }
 
     /// <summary>Compares the callback's <c>state</c> with the authorisation's, in constant time.</summary>
-    private void CheckState(ProSanteConnectAuthorization authorization, string? state)
+    private static void CheckState(ProSanteConnectAuthorization authorization, string? state)
     {
         if (!Pkce.FixedTimeEquals(state, authorization.State))
         {
-            _logger.ProSanteConnectSignInRefused(ProSanteConnectFailure.StateMismatch);
             throw new ProSanteConnectException(ProSanteConnectFailure.StateMismatch,
                 "The callback's state is not the one of this sign-in (a forged or mixed-up callback): start the sign-in again.");
         }

@@ -1,14 +1,11 @@
-using System.Text;
 using System.Text.RegularExpressions;
 using Esante.MsSante.Diagnostics;
 
 namespace Esante.MsSante.Identity.ProSanteConnect;
 
-/// <summary>Makes a provider's own words (<c>error</c>, <c>error_description</c>) safe for a message: no secret, no token, no control character, short.</summary>
+/// <summary>Makes a provider's own words (<c>error</c>, <c>error_description</c>) safe for a message: no secret, no token, no patient address or INS, no control character, short.</summary>
 internal static partial class ProviderText
 {
-    private const int MaxLength = 200;
-
     /// <summary>
     /// An OAuth <c>error</c> code (RFC 6749 §4.1.2.1, §5.2): kept as it is when it has the shape of one (lower-case letters and
     /// underscores, such as <c>temporarily_unavailable</c> or <c>interaction_required</c>) and is no part of a secret sent;
@@ -19,7 +16,7 @@ internal static partial class ProviderText
             ? code
             : Sanitize(code, secrets);
 
-    /// <summary>The text with <paramref name="secrets"/> and anything shaped like a token or code replaced by REDACTED.</summary>
+    /// <summary>The text with <paramref name="secrets"/> and anything shaped like a token or code replaced by REDACTED, then redacted as any server text (<see cref="Redaction.ServerText"/>).</summary>
     public static string Sanitize(string? text, params string?[] secrets)
     {
         if (string.IsNullOrEmpty(text))
@@ -37,17 +34,7 @@ internal static partial class ProviderText
         // a piece of a secret goes too.
         text = TokenLike().Replace(text, Redaction.Redacted);
         text = Word().Replace(text, word => secrets.Any(s => s is not null && s.Contains(word.Value, StringComparison.Ordinal)) ? Redaction.Redacted : word.Value);
-        var clean = new StringBuilder(Math.Min(text.Length, MaxLength));
-        foreach (var c in text)
-        {
-            if (clean.Length == MaxLength)
-            {
-                clean.Append('…');
-                break;
-            }
-            clean.Append(char.IsControl(c) ? ' ' : c);
-        }
-        return clean.ToString();
+        return Redaction.ServerText(text);
     }
 
     [GeneratedRegex("^[a-z_]{1,64}$")]

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using Esante.MsSante.Diagnostics;
 using Esante.MsSante.Messages;
 using MailKit;
 using MailKit.Net.Imap;
@@ -63,7 +64,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             {
                 throw new InvalidOperationException($"A folder '{path}' already exists.");
             }
-            var created = await parent.CreateAsync(name, isMessageFolder: true, cancellationToken).ConfigureAwait(false);
+            var created = await NamingAsync(() => parent.CreateAsync(name, isMessageFolder: true, cancellationToken), nameof(path)).ConfigureAwait(false);
             if (created is not null)
             {
                 await created.SubscribeAsync(cancellationToken).ConfigureAwait(false);
@@ -77,7 +78,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             var folder = await FolderAsync(imap, path, cancellationToken).ConfigureAwait(false);
             var (parentPath, name) = Split(newPath);
             var parent = parentPath is null ? Root(imap) : await FolderAsync(imap, parentPath, cancellationToken).ConfigureAwait(false);
-            await folder.RenameAsync(parent, name, cancellationToken).ConfigureAwait(false);
+            await NamingAsync(async () => { await folder.RenameAsync(parent, name, cancellationToken).ConfigureAwait(false); return true; }, nameof(newPath)).ConfigureAwait(false);
             _sentPath = null;
             var renamed = (await ListAsync(imap, cancellationToken).ConfigureAwait(false)).Select(f => f.Folder).FirstOrDefault(f => f.Path == newPath);
             return renamed ?? new MailFolder(newPath, name, FolderRole.None, 0, 0, folder.DirectorySeparator);
@@ -170,6 +171,10 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
                 {
                     yield break;
                 }
+                catch (ImapCommandException e)
+                {
+                    throw Refused(e);
+                }
                 catch (Exception e) when (IsConnectionFailure(e))
                 {
                     // Reconnect and resynchronise from the last UID seen.
@@ -205,6 +210,10 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         catch (MailKit.FolderNotFoundException)
         {
             throw new FolderNotFoundException(folderPath);
+        }
+        catch (ImapCommandException e)
+        {
+            throw Refused(e);
         }
     }
 
@@ -393,7 +402,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             catch (ImapCommandException e) when (e.Response == ImapCommandResponse.No)
             {
                 // Dovecot, for one, shows a mailbox's quota only to its owner, not to the delegates of an organisational mailbox.
-                throw new NotSupportedException($"The operator does not report this mailbox's quota to this account: {e.ResponseText}", e);
+                throw new NotSupportedException($"The operator does not report this mailbox's quota to this account: {Redaction.ServerText(e.ResponseText)}");
             }
             var report = new QuotaReport((long)(quota.CurrentStorageSize ?? 0) * 1024, quota.StorageLimit is { } limit ? (long)limit * 1024 : null);
             _quota = report;
@@ -431,6 +440,23 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             ? await FolderAsync(imap, folderPath, cancellationToken).ConfigureAwait(false)
             : throw new NotSupportedException("The IMAP server does not support ACL (RFC 4314): it cannot share folders.");
 
+    /// <summary>Runs CREATE or RENAME: a NO that is not about rights or quota means the server refuses the name (too long, « ~ », « .. »).</summary>
+    private static async Task<T> NamingAsync<T>(Func<Task<T>> command, string parameterName)
+    {
+        try
+        {
+            return await command().ConfigureAwait(false);
+        }
+        catch (ImapCommandException e) when (e.Response == ImapCommandResponse.No && e.ResponseText.Contains("already exists", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException("A folder with that name already exists.");
+        }
+        catch (ImapCommandException e) when (e.Response == ImapCommandResponse.No && !IsOverQuota(e) && !IsPermissionDenied(e))
+        {
+            throw new ArgumentException($"The operator refused the folder name: {Redaction.ServerText(e.ResponseText)}", parameterName);
+        }
+    }
+
     /// <summary>Runs an ACL command: on a folder that exists, NO means the account lacks the administer right.</summary>
     private static async Task<T> AdministerAsync<T>(Func<Task<T>> command)
     {
@@ -440,7 +466,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         }
         catch (ImapCommandException e) when (e.Response == ImapCommandResponse.No)
         {
-            throw new MailboxAccessDeniedException($"The operator refused: this account may not see or change who shares the folder ({e.ResponseText}).");
+            throw new MailboxAccessDeniedException($"The operator refused: this account may not see or change who shares the folder ({Redaction.ServerText(e.ResponseText)}).");
         }
     }
 
@@ -479,7 +505,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             }
             catch (ImapCommandException e) when (e.Response == ImapCommandResponse.No)
             {
-                throw new NotSupportedException($"The operator refused to keep the setting '{name}': {e.ResponseText}", e);
+                throw new NotSupportedException($"The operator refused to keep the setting '{name}': {Redaction.ServerText(e.ResponseText)}");
             }
             return true;
         }, idempotent: true, cancellationToken);
@@ -601,14 +627,18 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         {
             throw new QuotaExceededException("The mailbox is full: delete messages and empty the Trash to free space.", _quota);
         }
-        catch (ImapCommandException e) when (e.Response == ImapCommandResponse.No && e.ResponseText.Contains("Permission denied", StringComparison.OrdinalIgnoreCase))
+        catch (ImapCommandException e) when (IsPermissionDenied(e))
         {
             // [NOPERM] (RFC 5530): a folder shared with fewer rights than the operation needs.
-            throw new MailboxAccessDeniedException($"The operator refused: this account's rights on the folder do not allow it ({e.ResponseText}).");
+            throw new MailboxAccessDeniedException($"The operator refused: this account's rights on the folder do not allow it ({Redaction.ServerText(e.ResponseText)}).");
         }
         catch (MailKit.FolderNotFoundException e)
         {
             throw new FolderNotFoundException(Relative(e.FolderName));
+        }
+        catch (ImapCommandException e)
+        {
+            throw Refused(e);
         }
         finally
         {
@@ -817,7 +847,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             }
             catch (SmtpCommandException e) when (e.ErrorCode == SmtpErrorCode.SenderNotAccepted)
             {
-                throw new MailboxAccessDeniedException($"The server refused to send under {envelope.From}: {(int)e.StatusCode} {e.Message}");
+                throw new MailboxAccessDeniedException($"The server refused to send under {envelope.From}: {(int)e.StatusCode} {Redaction.ServerText(e.Message)}");
             }
             catch (SmtpCommandException e) when (e.ErrorCode == SmtpErrorCode.RecipientNotAccepted)
             {
@@ -825,7 +855,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             }
             catch (SmtpCommandException e)
             {
-                throw new MssanteException($"The server refused the message: {(int)e.StatusCode} {e.Message}", e);
+                throw new MssanteException($"The server refused the message: {(int)e.StatusCode} {Redaction.ServerText(e.Message)}");
             }
             catch (Exception e) when (IsConnectionFailure(e))
             {
@@ -1036,6 +1066,17 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         e.Response == ImapCommandResponse.No &&
         (e.Message.Contains("OVERQUOTA", StringComparison.OrdinalIgnoreCase) || e.ResponseText.Contains("quota exceeded", StringComparison.OrdinalIgnoreCase) ||
          e.ResponseText.Contains("over quota", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Any other NO or BAD as the SDK's own exception: the server's words redacted, and the raw exception, whose message
+    /// repeats them, not kept inside.
+    /// </summary>
+    private static MssanteException Refused(ImapCommandException e) =>
+        new($"The IMAP server refused the operation ({e.Response}): {Redaction.ServerText(e.ResponseText)}");
+
+    /// <summary>[NOPERM] (RFC 5530), in the wording servers use.</summary>
+    private static bool IsPermissionDenied(ImapCommandException e) =>
+        e.Response == ImapCommandResponse.No && e.ResponseText.Contains("Permission denied", StringComparison.OrdinalIgnoreCase);
 
     private static async Task QuitAsync(MailService client)
     {

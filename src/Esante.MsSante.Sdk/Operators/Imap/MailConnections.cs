@@ -136,14 +136,14 @@ internal static class MailConnections
         return token;
     }
 
-    /// <summary>The error for a credential the server refused, with the server's own words kept aside (not in the message).</summary>
+    /// <summary>The error for a credential the server refused, with the server's own words, redacted, kept aside (not in the message).</summary>
     public static MssanteAuthenticationException CredentialRefused(MailCredential credential, string serverText) =>
         new(AuthenticationFailure.InvalidCredentials,
             credential.Password is not null ? "The user name or the password is wrong."
             : credential.Certificate is not null ? "The client certificate was refused (unknown authority, expired, or for no account here)."
             : "The access token was refused (expired, revoked or for another account).")
         {
-            Data = { ["ServerText"] = serverText },
+            Data = { ["ServerText"] = Diagnostics.Redaction.ServerText(serverText) },
         };
 
     /// <summary>The revocation checking the options ask for: online (the authorities' CRLs) unless turned off.</summary>
