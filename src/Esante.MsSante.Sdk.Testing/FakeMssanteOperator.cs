@@ -911,6 +911,7 @@ public sealed class FakeMssanteOperator : IMssanteOperator
     {
         OtpVerificationResult.Replayed => new(AuthenticationFailure.ReplayedOneTimeCode, "This one-time code was already used: wait for the next one."),
         OtpVerificationResult.Expired => new(AuthenticationFailure.InvalidOneTimeCode, "The one-time code has expired: ask for a new one."),
+        OtpVerificationResult.TooManyAttempts => new(AuthenticationFailure.InvalidOneTimeCode, "Too many wrong codes: this code no longer works, ask for a new one (an authenticator app is refused for a while)."),
         _ => new(AuthenticationFailure.InvalidOneTimeCode, "The one-time code is wrong."),
     };
 

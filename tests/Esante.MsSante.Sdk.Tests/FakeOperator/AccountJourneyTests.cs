@@ -61,6 +61,27 @@ public sealed class AccountJourneyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_too_many_wrong_codes_even_the_right_one_is_refused_and_the_person_is_told_why()
+    {
+        var account = Server.CreateAccount("adrien.malosse27", password: null, contactEmail: "adrien@example.fr");
+        await using var session = _harness.NewSession();
+        await session.RequestPasswordResetAsync("adrien.malosse27", "adrien@example.fr");
+        var link = Server.LastResetLinkSentTo("adrien@example.fr");
+        await session.StartPasswordSetupAsync(link, "Nouveau-pass-1", "Nouveau-pass-1", OtpChannelChoice.ByEmail("otp@example.fr"));
+        var code = Server.LastCodeSentTo("otp@example.fr");
+        var wrong = code == "000000" ? "111111" : "000000";
+        for (var i = 0; i < 5; i++)
+        {
+            await Assert.ThrowsAsync<MssanteAuthenticationException>(() => session.CompletePasswordSetupAsync(link, wrong));
+        }
+
+        var e = await Assert.ThrowsAsync<MssanteAuthenticationException>(() => session.CompletePasswordSetupAsync(link, code));
+        Assert.Equal(AuthenticationFailure.InvalidOneTimeCode, e.Failure);
+        Assert.Contains("Too many wrong codes", e.Message);
+        Assert.False(account.HasPassword);
+    }
+
+    [Fact]
     public async Task A_reset_link_expires_after_one_hour()
     {
         Server.CreateAccount("adrien.malosse27", password: null, contactEmail: "adrien@example.fr");
