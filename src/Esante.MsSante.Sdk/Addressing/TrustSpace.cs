@@ -42,27 +42,39 @@ public sealed class TrustSpace
         try
         {
             using var reader = XmlReader.Create(whitelistXml, settings);
-            var inDomain = 0;
-            while (await reader.ReadAsync().ConfigureAwait(false))
+            var inDomain = -1;
+            var read = await reader.ReadAsync().ConfigureAwait(false);
+            while (read)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "Domaine" && !reader.IsEmptyElement)
                 {
                     inDomain = reader.Depth;
                 }
-                else if (reader.NodeType == XmlNodeType.EndElement && reader.LocalName == "Domaine")
+                else if (reader.NodeType == XmlNodeType.EndElement && reader.LocalName == "Domaine" && reader.Depth == inDomain)
                 {
-                    inDomain = 0;
+                    inDomain = -1;
                 }
-                else if (inDomain > 0 && reader.NodeType == XmlNodeType.Element && reader.LocalName == "Nom" && reader.Depth == inDomain + 1)
+                else if (inDomain >= 0 && reader.NodeType == XmlNodeType.Element && reader.LocalName == "Nom" && reader.Depth == inDomain + 1)
                 {
+                    // Reading the content leaves the reader on the node after </Nom>, maybe the next <Nom>: not read past it.
                     domains.Add((await reader.ReadElementContentAsStringAsync().ConfigureAwait(false)).Trim());
+                    read = !reader.EOF;
+                    continue;
                 }
+                read = await reader.ReadAsync().ConfigureAwait(false);
             }
         }
         catch (XmlException e)
         {
-            throw new FormatException($"The whitelist is not valid XML (line {e.LineNumber}, position {e.LinePosition}): {e.Message}", e);
+            // The reader's message quotes the document: only where the error is.
+            throw new FormatException($"The whitelist is not valid XML (line {e.LineNumber}, position {e.LinePosition}).", e);
+        }
+        catch (ArgumentException e)
+        {
+            // XmlReader lets some malformed declarations escape as ArgumentOutOfRangeException (and undecodable bytes as
+            // DecoderFallbackException, an ArgumentException): the document, not the caller, is wrong.
+            throw new FormatException("The whitelist is not valid XML: its declaration or its encoding cannot be read.", e);
         }
         if (domains.Count == 0)
         {

@@ -182,6 +182,8 @@ internal abstract class MailboxImportReader : IDisposable
                     if (_quotes == 0 && _emptyLineBefore >= 0)
                     {
                         var finished = _inMessage ? FinishBeforeSeparator() : null;
+                        // The empty line before the separator was the previous message's end, now cut: none before the next.
+                        _emptyLineBefore = -1;
                         _position++;
                         _inMessage = true;
                         _content = new MemoryStream();

@@ -47,6 +47,19 @@ public sealed class DispositionReport
     /// <summary>Reads the report of a <c>multipart/report; report-type=disposition-notification</c> message, or null for any other message.</summary>
     internal static DispositionReport? From(MimeMessage message)
     {
+        try
+        {
+            return Read(message);
+        }
+        catch (FormatException)
+        {
+            // The notification's fields are parsed when first read: fields that do not parse make no report.
+            return null;
+        }
+    }
+
+    private static DispositionReport? Read(MimeMessage message)
+    {
         if (message.Body is not MultipartReport report ||
             !string.Equals(report.ReportType, "disposition-notification", StringComparison.OrdinalIgnoreCase) ||
             report.OfType<MessageDispositionNotification>().FirstOrDefault() is not { } notification ||

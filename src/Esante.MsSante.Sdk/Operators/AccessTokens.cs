@@ -13,8 +13,16 @@ internal static class AccessTokens
         {
             return null;
         }
-        var jwt = handler.ReadJwtToken(token);
-        return jwt.Payload.Expiration is { } exp ? DateTimeOffset.FromUnixTimeSeconds(exp) : null;
+        try
+        {
+            var jwt = handler.ReadJwtToken(token);
+            return jwt.Payload.Expiration is { } exp ? Diagnostics.RemoteValues.UnixTime(exp) : null;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException or System.Text.Json.JsonException)
+        {
+            // Shaped like a JWT (three dot-separated parts) but not one: its parts are not base64url JSON, or exp is no number.
+            return null;
+        }
     }
 
     /// <summary>Throws <see cref="AuthenticationFailure.TokenExpired"/> when the token's <c>exp</c> has passed.</summary>

@@ -168,7 +168,7 @@ public sealed class AnnuaireSanteFhirDirectory : IDirectorySearch
             {
                 using var document = await JsonDocument.ParseAsync(stream, default, linked.Token).ConfigureAwait(false);
                 var root = document.RootElement;
-                if (root.ValueKind != JsonValueKind.Object || Fhir.String(root, "resourceType") != "Bundle")
+                if (root.ValueKind != JsonValueKind.Object || !Diagnostics.RemoteValues.IsText(root) || Fhir.String(root, "resourceType") != "Bundle")
                 {
                     throw Malformed(null);
                 }
@@ -677,7 +677,7 @@ internal static class FhirMailboxReader
         {
             organization = Fhir.String(reference, "display");
         }
-        var given = name is { } n ? string.Join(' ', Fhir.Array(n, "given").Where(g => g.ValueKind == JsonValueKind.String).Select(g => g.GetString())) : null;
+        var given = name is { } n ? string.Join(' ', Fhir.Array(n, "given").Select(Diagnostics.RemoteValues.Text).OfType<string>()) : null;
         return new DirectoryEntry
         {
             Address = mailbox.Address,
@@ -795,7 +795,7 @@ internal static class FhirMailboxReader
         var parts = Fhir.Array(address, "_line").ToList();
         for (var i = 0; i < Math.Max(values.Count, parts.Count); i++)
         {
-            var text = i < values.Count && values[i].ValueKind == JsonValueKind.String ? values[i].GetString() : null;
+            var text = i < values.Count ? Diagnostics.RemoteValues.Text(values[i]) : null;
             if (string.IsNullOrWhiteSpace(text) && i < parts.Count)
             {
                 text = string.Join(' ', Fhir.Array(parts[i], "extension")
@@ -842,9 +842,7 @@ internal static class FhirMailboxReader
 internal static class Fhir
 {
     public static string? String(JsonElement element, string property) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) ? Diagnostics.RemoteValues.Text(value) : null;
 
     public static IEnumerable<JsonElement> Array(JsonElement element, string property) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Array
@@ -852,7 +850,7 @@ internal static class Fhir
             : [];
 
     public static string? FirstString(JsonElement element, string property) =>
-        Array(element, property).Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()).FirstOrDefault();
+        Array(element, property).Select(Diagnostics.RemoteValues.Text).FirstOrDefault(t => t is not null);
 
     /// <summary>The code of an extension's value, whatever its type: CodeableConcept, Coding, code or string.</summary>
     public static string? Code(JsonElement extension)

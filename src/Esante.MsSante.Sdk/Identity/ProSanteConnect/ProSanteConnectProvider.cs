@@ -103,11 +103,11 @@ internal sealed class ProSanteConnectProvider
         {
             throw Invalid("The token endpoint's answer is not a Bearer token (token_type).");
         }
-        var accessExpiry = Seconds(root, "expires_in") is { } accessLife ? now.AddSeconds(accessLife)
+        var accessExpiry = Seconds(root, "expires_in") is { } accessLife ? Diagnostics.RemoteValues.After(now, accessLife)
             : AccessTokens.ExpiresAt(accessToken) ?? now + DefaultAccessTokenLifetime;
         var refreshToken = String(root, "refresh_token");
         DateTimeOffset? refreshExpiry = refreshToken is null ? null
-            : Seconds(root, "refresh_expires_in") is { } refreshLife ? now.AddSeconds(refreshLife)
+            : Seconds(root, "refresh_expires_in") is { } refreshLife ? Diagnostics.RemoteValues.After(now, refreshLife)
             : now + RefreshTokenLifetime;
         return new TokenSet(accessToken, accessExpiry, refreshToken, refreshExpiry, String(root, "id_token"));
     }
@@ -169,8 +169,9 @@ internal sealed class ProSanteConnectProvider
         {
             jwt = new JsonWebToken(token);
         }
-        catch (ArgumentException)
+        catch (Exception e) when (e is ArgumentException or FormatException or JsonException)
         {
+            // Malformed (SecurityTokenMalformedException is an ArgumentException), or five parts that are not base64url (FormatException).
             throw InvalidToken($"The {what} is not a signed JWT.");
         }
         if (!SigningAlgorithms.Contains(jwt.Alg, StringComparer.Ordinal))
@@ -220,16 +221,17 @@ internal sealed class ProSanteConnectProvider
     {
         var now = Time.GetUtcNow();
         var expires = UnixTime(jwt, "exp");
-        if (expires is null ? required : expires.Value + ClockSkew <= now)
+        // The skew moves this side's clock, not the token's times: those may be as far as year 9999.
+        if (expires is null ? required : expires.Value <= now - ClockSkew)
         {
             throw InvalidToken(expires is null ? $"The {what} has no expiry (exp)." : $"The {what} has expired (exp).");
         }
         var issued = UnixTime(jwt, "iat");
-        if (issued is null ? required : issued.Value - ClockSkew > now)
+        if (issued is null ? required : issued.Value > now + ClockSkew)
         {
             throw InvalidToken(issued is null ? $"The {what} has no issue time (iat)." : $"The {what} was issued in the future (iat): check this computer's clock.");
         }
-        if (UnixTime(jwt, "nbf") is { } notBefore && notBefore - ClockSkew > now)
+        if (UnixTime(jwt, "nbf") is { } notBefore && notBefore > now + ClockSkew)
         {
             throw InvalidToken($"The {what} is not valid yet (nbf): check this computer's clock.");
         }
@@ -302,7 +304,7 @@ internal sealed class ProSanteConnectProvider
         try
         {
             var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            if (document.RootElement.ValueKind == JsonValueKind.Object && Diagnostics.RemoteValues.IsText(document.RootElement))
             {
                 return document;
             }
@@ -316,7 +318,7 @@ internal sealed class ProSanteConnectProvider
     }
 
     private static string? String(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;
+        root.TryGetProperty(name, out var value) && Diagnostics.RemoteValues.Text(value) is { Length: > 0 } text ? text : null;
 
     private static long? Seconds(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var seconds) && seconds > 0 ? seconds : null;
@@ -325,7 +327,7 @@ internal sealed class ProSanteConnectProvider
         jwt.TryGetPayloadValue<string>(name, out var value) && !string.IsNullOrEmpty(value) ? value : null;
 
     private static DateTimeOffset? UnixTime(JsonWebToken jwt, string name) =>
-        jwt.TryGetPayloadValue<long>(name, out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+        jwt.TryGetPayloadValue<long>(name, out var seconds) ? Diagnostics.RemoteValues.UnixTime(seconds) : null;
 
     private static ProSanteConnectException Invalid(string message) => new(ProSanteConnectFailure.InvalidResponse, message);
 

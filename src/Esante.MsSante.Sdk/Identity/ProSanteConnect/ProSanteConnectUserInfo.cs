@@ -61,7 +61,7 @@ public sealed class ProSanteConnectUserInfo
         {
             claims[property.Name] = property.Value.Clone();
         }
-        string? Text(string name) => claims.TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        string? Text(string name) => claims.TryGetValue(name, out var value) ? Diagnostics.RemoteValues.Text(value) : null;
         if (Text("sub") is not { Length: > 0 } subject)
         {
             throw new ProSanteConnectException(ProSanteConnectFailure.InvalidResponse, "The userinfo answer has no subject (sub).");

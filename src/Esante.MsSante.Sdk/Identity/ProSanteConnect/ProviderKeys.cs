@@ -47,7 +47,16 @@ internal sealed class ProviderKeys(Func<CancellationToken, Task<(string Jwks, Ti
             }
             var (jwks, maxAge) = await fetchJwks(cancellationToken).ConfigureAwait(false);
             // Only keys meant for signatures (use "sig" or none), as RSA or EC keys with their key id.
-            var keys = new JsonWebKeySet(jwks).GetSigningKeys().ToList();
+            List<SecurityKey> keys;
+            try
+            {
+                keys = new JsonWebKeySet(jwks).GetSigningKeys().ToList();
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException or System.Text.Json.JsonException or InvalidOperationException)
+            {
+                // A "keys" member whose entries are not JSON Web Keys (IDX10805): the provider's answer, not this side, is wrong.
+                throw new ProSanteConnectException(ProSanteConnectFailure.InvalidResponse, "The certs endpoint's answer is not a JSON Web Key Set.");
+            }
             now = time.GetUtcNow();
             if (fresh)
             {

@@ -66,6 +66,12 @@ public sealed class XdmArchive
         {
             throw new InvalidDataException("The archive's METADATA.XML is not well-formed XML.", e);
         }
+        catch (ArgumentException e)
+        {
+            // XmlReader lets some malformed declarations escape as ArgumentOutOfRangeException, undecodable bytes as
+            // DecoderFallbackException: the archive, not the caller, is wrong.
+            throw new InvalidDataException("The archive's METADATA.XML is not well-formed XML: its declaration or its encoding cannot be read.", e);
+        }
         var rim = XdmMetadata.Rim;
         var set = metadata.Descendants(rim + "RegistryPackage").FirstOrDefault();
         var documents = new List<XdmArchiveDocument>();

@@ -22,7 +22,7 @@ internal sealed class ManageSieveClient : IAsyncDisposable
     /// <summary>The most bytes one response may hold, its lines and literals together: 4 MiB.</summary>
     internal const int MaxResponseBytes = 4 * 1024 * 1024;
 
-    private readonly TcpClient _tcp;
+    private readonly TcpClient? _tcp;
     private readonly TimeSpan _timeout;
     private readonly byte[] _buffer = new byte[8192];
     private Stream _stream;
@@ -37,6 +37,16 @@ internal sealed class ManageSieveClient : IAsyncDisposable
         _timeout = timeout;
         _stream = tcp.GetStream();
     }
+
+    /// <summary>A client over a connection already made (tests feed it a server's bytes); nothing is sent until a command.</summary>
+    internal ManageSieveClient(Stream stream, TimeSpan timeout)
+    {
+        _timeout = timeout;
+        _stream = stream;
+    }
+
+    /// <summary>Reads the greeting (or the capabilities after STARTTLS), as the connection does before signing in.</summary>
+    internal Task ReadGreetingAsync(CancellationToken cancellationToken) => ReadCapabilitiesAsync(cancellationToken);
 
     /// <summary>The server's capabilities (upper-case names; values such as the SIEVE extensions list, or empty).</summary>
     public IReadOnlyDictionary<string, string> Capabilities { get; private set; } = new Dictionary<string, string>();
@@ -147,7 +157,7 @@ internal sealed class ManageSieveClient : IAsyncDisposable
             // Leaving anyway.
         }
         await _stream.DisposeAsync().ConfigureAwait(false);
-        _tcp.Dispose();
+        _tcp?.Dispose();
     }
 
     /// <summary>A ManageSieve quoted string.</summary>
@@ -221,9 +231,13 @@ internal sealed class ManageSieveClient : IAsyncDisposable
     {
         var response = await ReadResponseAsync(cancellationToken).ConfigureAwait(false);
         response.ThrowIfNotOk("greeting");
-        Capabilities = response.Lines
-            .Where(line => line.Count > 0 && line[0].IsString)
-            .ToDictionary(line => line[0].Text.ToUpperInvariant(), line => line.Count > 1 ? line[1].Text : string.Empty);
+        // A capability named twice (the server's mistake, or anyone's before STARTTLS) keeps its first value.
+        var capabilities = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in response.Lines.Where(line => line.Count > 0 && line[0].IsString))
+        {
+            capabilities.TryAdd(line[0].Text.ToUpperInvariant(), line.Count > 1 ? line[1].Text : string.Empty);
+        }
+        Capabilities = capabilities;
     }
 
     private async Task AuthenticateAsync(MailCredential credential, TimeProvider time, string host, int port, CancellationToken cancellationToken)
