@@ -8,7 +8,10 @@ namespace Esante.MsSante.Testing;
 /// <summary>A mailbox opened at the fake operator. Each call re-checks the sign-in and the delegation, as a server does.</summary>
 internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGrant grant, FakeMailboxStore store, MailboxDescriptor descriptor) : IOperatorMailbox
 {
-    private bool _disposed;
+    private volatile bool _disposed;
+
+    // Cancelled at dispose: watches end, as on the real operator.
+    private readonly CancellationTokenSource _closing = new();
 
     // The signed-in account's access, as of the running call (set under the operator's lock).
     private FakeAccess _access = FakeAccess.Owner;
@@ -60,6 +63,9 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
 
     public async IAsyncEnumerable<MessageSummary> WatchAsync(string folderPath, MessageRef? after = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
+        cancellationToken = watching.Token;
         var (uidValidity, last) = await Run(s =>
         {
             var folder = _access.Need(s.Folder(folderPath), "r");
@@ -68,13 +74,22 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
         while (!cancellationToken.IsCancellationRequested)
         {
             var changed = server.ChangedAsync(cancellationToken);
-            var arrived = await Run(s =>
+            List<MessageSummary> arrived;
+            try
             {
-                var folder = s.Folder(folderPath);
-                return folder.UidValidity != uidValidity
-                    ? []
-                    : folder.Messages.Where(m => m.Uid > last).Select(m => FakeMailboxStore.Summarize(folder, m)).ToList();
-            }).ConfigureAwait(false);
+                arrived = await Run(s =>
+                {
+                    var folder = s.Folder(folderPath);
+                    return folder.UidValidity != uidValidity
+                        ? []
+                        : folder.Messages.Where(m => m.Uid > last).Select(m => FakeMailboxStore.Summarize(folder, m)).ToList();
+                }).ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException) when (_closing.IsCancellationRequested)
+            {
+                // Closed while it looked: the watch ends, as when cancelled.
+                yield break;
+            }
             foreach (var summary in arrived)
             {
                 last = Math.Max(last, summary.Ref.Uid);
@@ -263,10 +278,14 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
     }
 
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
         _disposed = true;
-        return ValueTask.CompletedTask;
+        await _closing.CancelAsync().ConfigureAwait(false);
     }
 
     private async Task<T> Run<T>(Func<FakeMailboxStore, T> operation)
@@ -276,6 +295,8 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
         if (faults.Latency > TimeSpan.Zero)
         {
             await Task.Delay(faults.Latency).ConfigureAwait(false);
+            // Closed meanwhile: as a connection closed under a command.
+            ObjectDisposedException.ThrowIf(_disposed, this);
         }
         if (faults.TakeDrop())
         {

@@ -75,6 +75,9 @@ internal static partial class Log
     [LoggerMessage(22, LogLevel.Information, "Session of {UserName} ended: its access token expired for good")]
     public static partial void SessionEndedByTokenSource(this ILogger logger, string userName);
 
+    [LoggerMessage(30, LogLevel.Warning, "Sign-out did not complete: {Reason}")]
+    public static partial void SignOutNotCompleted(this ILogger logger, string reason);
+
     [LoggerMessage(8, LogLevel.Information, "Signed out {UserName}")]
     public static partial void SignedOut(this ILogger logger, string userName);
 }

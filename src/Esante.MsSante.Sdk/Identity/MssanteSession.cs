@@ -203,12 +203,33 @@ public class MssanteSession : IMssanteSession, IDisposable
         ArgumentNullException.ThrowIfNull(mailbox);
         var opened = await _operator.OpenMailboxAsync(RequireGrant(), mailbox, cancellationToken).ConfigureAwait(false);
         var client = new MailboxClient(opened, _policies, _options.ProductReference, _time, _loggerFactory.CreateLogger<MailboxClient>());
+        bool signedOut;
         lock (_gate)
         {
-            _openMailboxes.Add(client);
+            // Signed out while it opened: the sign-out did not see it, so it is closed here rather than left open.
+            signedOut = _grant is null;
+            if (!signedOut)
+            {
+                _openMailboxes.Add(client);
+                client.Closed = () => Forget(client);
+            }
+        }
+        if (signedOut)
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+            throw new InvalidOperationException("The session was signed out while the mailbox opened.");
         }
         _logger.MailboxOpened(opened.Mailbox.Kind, opened.Mailbox.Address.Value);
         return client;
+    }
+
+    /// <summary>A mailbox the application closed itself: the session no longer keeps it.</summary>
+    private void Forget(IMailboxClient client)
+    {
+        lock (_gate)
+        {
+            _openMailboxes.Remove(client);
+        }
     }
 
     /// <inheritdoc/>
@@ -224,10 +245,8 @@ public class MssanteSession : IMssanteSession, IDisposable
             _grant = null;
             _challenge = null;
         }
-        foreach (var mailbox in mailboxes)
-        {
-            await mailbox.DisposeAsync().ConfigureAwait(false);
-        }
+        // Every mailbox closed, at once (each within its grace), whatever happens to the others.
+        await Task.WhenAll(mailboxes.Select(CloseAsync)).ConfigureAwait(false);
         if (grant is not null)
         {
             await _operator.SignOutAsync(grant, cancellationToken).ConfigureAwait(false);
@@ -315,8 +334,30 @@ public class MssanteSession : IMssanteSession, IDisposable
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Signs out.</summary>
-    protected virtual async ValueTask DisposeAsyncCore() => await SignOutAsync().ConfigureAwait(false);
+    /// <summary>Signs out, closing every mailbox the session opened; never throws (what could not be done is logged).</summary>
+    protected virtual async ValueTask DisposeAsyncCore()
+    {
+        try
+        {
+            await SignOutAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is MssanteException or OperationCanceledException or ObjectDisposedException or InvalidOperationException or NotSupportedException)
+        {
+            _logger.SignOutNotCompleted(e.GetType().Name);
+        }
+    }
+
+    private async Task CloseAsync(IMailboxClient mailbox)
+    {
+        try
+        {
+            await mailbox.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is MssanteException or OperationCanceledException or ObjectDisposedException or InvalidOperationException or IOException)
+        {
+            _logger.SignOutNotCompleted(e.GetType().Name);
+        }
+    }
 
     private OperatorGrant RequireGrant()
     {

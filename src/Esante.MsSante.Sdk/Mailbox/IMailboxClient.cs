@@ -10,6 +10,14 @@ namespace Esante.MsSante.Mailbox;
 /// One open mailbox, personal or organisational: folders, the message list, reading, flags, deleting to the Trash, sending,
 /// quota and retention. Thread-safe; keep it while the mailbox is in use and dispose it at the end.
 /// </summary>
+/// <remarks>
+/// Calls from several threads at once are safe and each takes effect once: one draft sent from several threads goes out
+/// once, one message gets one read receipt, and concurrent changes of one setting (tags, retention, signatures, rules,
+/// contact folders) are applied one after the other, none lost. Disposing while calls run returns within a few seconds
+/// and throws nothing: calls still waiting stop with <see cref="ObjectDisposedException"/>, running ones finish within a
+/// short grace or are cut off (a send then reported as <see cref="DeliveryUncertainException"/>), watches end, and every
+/// later call throws <see cref="ObjectDisposedException"/>.
+/// </remarks>
 public interface IMailboxClient : IAsyncDisposable
 {
     /// <summary>The mailbox: its address (the one mail goes out under), kind and name.</summary>
@@ -50,6 +58,7 @@ public interface IMailboxClient : IAsyncDisposable
     /// listing (or a restart) and the watch. When null, or when the folder was recreated since, only messages arriving from now.
     /// </param>
     /// <param name="cancellationToken">Stops watching.</param>
+    /// <remarks>The stream also ends, without an error, when the mailbox client is disposed.</remarks>
     /// <exception cref="FolderNotFoundException">The folder does not exist.</exception>
     IAsyncEnumerable<MessageSummary> WatchAsync(string? folderPath = null, MessageRef? after = null, CancellationToken cancellationToken = default);
 
@@ -112,6 +121,10 @@ public interface IMailboxClient : IAsyncDisposable
     /// Sends a saved draft as <see cref="SendAsync"/> sends a message, then deletes the draft for good. A draft that cannot
     /// be deleted after the message went out stays in Drafts (logged): the message is not sent twice.
     /// </summary>
+    /// <remarks>
+    /// Called for one draft from several threads at once, the calls run one after the other: the first sends it, the
+    /// others then find it gone and throw <see cref="MessageNotFoundException"/>.
+    /// </remarks>
     /// <exception cref="ArgumentException">The message is not in the Drafts folder.</exception>
     /// <exception cref="MessageRejectedException">A policy refused the message; nothing was sent and the draft is kept.</exception>
     /// <exception cref="MessageNotFoundException">The draft is not there any more.</exception>
@@ -177,6 +190,10 @@ public interface IMailboxClient : IAsyncDisposable
     /// goes out from this mailbox with the null reverse path (RFC 8098 §3: nothing bounces back) and a copy in Sent, and
     /// the original is marked <c>$MDNSent</c> (RFC 3503) so no second receipt is sent for it.
     /// </summary>
+    /// <remarks>
+    /// Called for one message from several threads at once, the calls run one after the other: the first sends the
+    /// receipt, the others find <c>$MDNSent</c> set and throw <see cref="InvalidOperationException"/>.
+    /// </remarks>
     /// <param name="message">The received message.</param>
     /// <param name="receipt">What to report: <see cref="ReadReceipt.Displayed"/>, <see cref="ReadReceipt.Processed"/> or <see cref="ReadReceipt.IntegrationFailed"/>.</param>
     /// <param name="cancellationToken">Stops before the receipt is sent.</param>

@@ -40,6 +40,12 @@ public class MailboxClient : IMailboxClient, IDisposable
     private readonly ContactFolders _contacts;
 
     /// <summary>
+    /// One caller at a time per draft sent, per message receipted, per setting changed: what reads, decides, then acts
+    /// (the draft still there, $MDNSent not set, the tags as they were) must not interleave with itself.
+    /// </summary>
+    private readonly KeyedGate<string> _gates = new(StringComparer.Ordinal);
+
+    /// <summary>
     /// The folders as last listed, so a delete finds the Trash without a LIST each time (their counts are not used: they
     /// age). Dropped when this client creates, renames or deletes a folder, and when the Trash found here turns out to be gone.
     /// </summary>
@@ -54,6 +60,7 @@ public class MailboxClient : IMailboxClient, IDisposable
         _logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _settings = null!;
         _contacts = null!;
+        _gates = null!;
     }
 
     /// <summary>Wraps an open operator mailbox.</summary>
@@ -69,7 +76,7 @@ public class MailboxClient : IMailboxClient, IDisposable
         _productReference = productReference;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
-        _settings = new MailboxSettings(_mailbox, _time);
+        _settings = new MailboxSettings(_mailbox, _time, _gates);
         _contacts = new ContactFolders(_mailbox, _time);
     }
 
@@ -279,6 +286,8 @@ public class MailboxClient : IMailboxClient, IDisposable
     /// <inheritdoc/>
     public virtual async Task<SubmissionResult> SendDraftAsync(MessageRef draft, CancellationToken cancellationToken = default)
     {
+        // Once per draft: a caller that waited here finds it sent and gone (MessageNotFoundException), not sends it again.
+        using var held = await _gates.EnterAsync(GateKey("draft", draft), cancellationToken).ConfigureAwait(false);
         if (draft.FolderPath != (await GetFolderAsync(FolderRole.Drafts, cancellationToken).ConfigureAwait(false)).Path)
         {
             // It is deleted once sent: never a message of another folder.
@@ -441,6 +450,8 @@ public class MailboxClient : IMailboxClient, IDisposable
     {
         ArgumentNullException.ThrowIfNull(receipt);
         ThrowIfColleagues();
+        // One receipt per message: a caller that waited here finds $MDNSent set (InvalidOperationException), not sends another.
+        using var held = await _gates.EnterAsync(GateKey("receipt", message), cancellationToken).ConfigureAwait(false);
         var (summary, original) = await _mailbox.FetchMessageAsync(message, cancellationToken).ConfigureAwait(false);
         using (original)
         {
@@ -548,6 +559,7 @@ public class MailboxClient : IMailboxClient, IDisposable
         {
             throw new ArgumentException("A tag's colour is written #RRGGBB, e.g. #D93025.", nameof(colour));
         }
+        using var held = await _settings.HoldAsync(MailboxSettings.TagsName, cancellationToken).ConfigureAwait(false);
         var tags = await _settings.GetTagsAsync(cancellationToken).ConfigureAwait(false);
         var tag = new MessageTag(name.Trim(), colour.ToUpperInvariant());
         if (tags.Any(t => string.Equals(t.Keyword, tag.Keyword, StringComparison.OrdinalIgnoreCase)))
@@ -561,6 +573,7 @@ public class MailboxClient : IMailboxClient, IDisposable
     /// <inheritdoc/>
     public virtual async Task DeleteTagAsync(string name, CancellationToken cancellationToken = default)
     {
+        using var held = await _settings.HoldAsync(MailboxSettings.TagsName, cancellationToken).ConfigureAwait(false);
         var tags = await _settings.GetTagsAsync(cancellationToken).ConfigureAwait(false);
         var tag = FindTag(tags, name);
         foreach (var folder in await _mailbox.ListFoldersAsync(cancellationToken).ConfigureAwait(false))
@@ -646,6 +659,8 @@ public class MailboxClient : IMailboxClient, IDisposable
     /// <inheritdoc/>
     public virtual async Task CreateContactFolderAsync(string name, CancellationToken cancellationToken = default)
     {
+        // The first contact folder creates « Contacts » too: two at once would both try.
+        using var held = await _gates.EnterAsync("contact-folders", cancellationToken).ConfigureAwait(false);
         _knownFolders = null;
         await _contacts.CreateFolderAsync(name, cancellationToken).ConfigureAwait(false);
     }
@@ -707,8 +722,18 @@ public class MailboxClient : IMailboxClient, IDisposable
             }
             rules = rules with { ForwardTo = target.Value };
         }
-        return _mailbox.SetRulesAsync(rules, _policies.PatientRouting.FolderName, cancellationToken);
+        return SetRulesHeldAsync(rules, cancellationToken);
     }
+
+    /// <summary>The rules written by one caller at a time: the operator's side reads the active script, then replaces it.</summary>
+    private async Task SetRulesHeldAsync(MailboxRules rules, CancellationToken cancellationToken)
+    {
+        using var held = await _gates.EnterAsync("rules", cancellationToken).ConfigureAwait(false);
+        await _mailbox.SetRulesAsync(rules, _policies.PatientRouting.FolderName, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string GateKey(string what, MessageRef message) =>
+        string.Create(CultureInfo.InvariantCulture, $"{what}:{message.UidValidity}:{message.Uid}:{message.FolderPath}");
 
     /// <inheritdoc/>
     public virtual Task<QuotaReport> GetQuotaAsync(CancellationToken cancellationToken = default) => _mailbox.GetQuotaAsync(cancellationToken);
@@ -748,8 +773,31 @@ public class MailboxClient : IMailboxClient, IDisposable
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Closes the operator mailbox.</summary>
-    protected virtual ValueTask DisposeAsyncCore() => _mailbox.DisposeAsync();
+    /// <summary>Called once the client is closed (the session that opened it forgets it).</summary>
+    internal Action? Closed
+    {
+        get => _closed;
+        set => _closed = value;
+    }
+
+    private Action? _closed;
+
+    /// <summary>
+    /// Closes the operator mailbox: calls waiting for a connection stop, running ones get a short grace (2 s on the IMAP
+    /// operator) and are then cut off (ObjectDisposedException, or a send reported as uncertain); later calls throw
+    /// ObjectDisposedException.
+    /// </summary>
+    protected virtual async ValueTask DisposeAsyncCore()
+    {
+        try
+        {
+            await _mailbox.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _closed, null)?.Invoke();
+        }
+    }
 
     /// <summary>Nothing goes out in the name of a colleague whose folders only are shared with this account.</summary>
     private void ThrowIfColleagues()

@@ -7,12 +7,14 @@ namespace Esante.MsSante.Mailbox;
 /// <summary>
 /// The mailbox's preferences kept at the operator as JSON settings (signatures, tags): read, checked and written here, so
 /// <see cref="MailboxClient"/> only says what to do with them. Signatures are remembered for a minute (ten when there are
-/// none), since every send needs them: another application's change shows within that time.
+/// none), since every send needs them: another application's change shows within that time. A setting that is read,
+/// changed and written back is changed by one caller at a time (<see cref="HoldAsync"/>): concurrent changes through one
+/// mailbox client all count, none written over by another made from the same old value.
 /// </summary>
-internal sealed class MailboxSettings(IOperatorMailbox mailbox, TimeProvider time)
+internal sealed class MailboxSettings(IOperatorMailbox mailbox, TimeProvider time, KeyedGate<string> gate)
 {
     private const string SignaturesName = "signatures";
-    private const string TagsName = "tags";
+    public const string TagsName = "tags";
     private const string RetentionName = "retention";
     private const int MaxSignatureLength = 10_000;
     private static readonly TimeSpan SignaturesFreshFor = TimeSpan.FromMinutes(1);
@@ -23,6 +25,9 @@ internal sealed class MailboxSettings(IOperatorMailbox mailbox, TimeProvider tim
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private volatile CachedSignatures? _signatures;
+
+    /// <summary>Holds a setting, for a read-change-write of it, until the handle is disposed.</summary>
+    public Task<IDisposable> HoldAsync(string name, CancellationToken cancellationToken) => gate.EnterAsync("setting:" + name, cancellationToken);
 
     public async Task<MailboxSignatures> GetSignaturesAsync(CancellationToken cancellationToken)
     {
@@ -52,8 +57,12 @@ internal sealed class MailboxSettings(IOperatorMailbox mailbox, TimeProvider tim
         {
             throw new ArgumentException("The default signature is not one of the signatures.", nameof(signatures));
         }
-        await WriteAsync(SignaturesName, signatures.Signatures.Count == 0 ? null : signatures, cancellationToken).ConfigureAwait(false);
-        _signatures = new CachedSignatures(signatures, time.GetUtcNow());
+        // Held, so the signatures remembered are those written last.
+        using (await HoldAsync(SignaturesName, cancellationToken).ConfigureAwait(false))
+        {
+            await WriteAsync(SignaturesName, signatures.Signatures.Count == 0 ? null : signatures, cancellationToken).ConfigureAwait(false);
+            _signatures = new CachedSignatures(signatures, time.GetUtcNow());
+        }
     }
 
     /// <summary>
@@ -116,6 +125,7 @@ internal sealed class MailboxSettings(IOperatorMailbox mailbox, TimeProvider tim
 
     public async Task SetRetentionAsync(string folderPath, RetentionPeriod? period, CancellationToken cancellationToken)
     {
+        using var held = await HoldAsync(RetentionName, cancellationToken).ConfigureAwait(false);
         var limits = new Dictionary<string, RetentionPeriod>(await GetRetentionAsync(cancellationToken).ConfigureAwait(false), StringComparer.OrdinalIgnoreCase);
         if (period is { } limit)
         {

@@ -14,6 +14,20 @@ public sealed class FakeOperatorContractTests : MailboxContract, IAsyncLifetime
 
     protected override string HostedDomain => _harness.Server.Options.DefaultDomain;
 
+    protected override string OperatorName => "fake";
+
+    /// <summary>The fake answers at once, in one go: a millisecond per call lets concurrent calls interleave, as on a network.</summary>
+    protected override IDisposable Interleaved()
+    {
+        _harness.Server.Faults.Latency = TimeSpan.FromMilliseconds(1);
+        return new Restore(() => _harness.Server.Faults.Latency = TimeSpan.Zero);
+    }
+
+    private sealed class Restore(Action restore) : IDisposable
+    {
+        public void Dispose() => restore();
+    }
+
     protected override Task<TestUser> CreateUserAsync(long? quotaBytes = null)
     {
         var userName = $"user{++_next}.test";

@@ -13,7 +13,7 @@ namespace Esante.MsSante.Tests.Contract;
 /// The observable behaviour every operator must show through the SDK's public services. Run against the fake operator,
 /// and against a real Dovecot/Postfix stack, by subclasses that say how to create accounts and sign in.
 /// </summary>
-public abstract class MailboxContract
+public abstract partial class MailboxContract
 {
     /// <summary>Creates an account with a personal mailbox, unique to the calling test.</summary>
     protected abstract Task<TestUser> CreateUserAsync(long? quotaBytes = null);

@@ -15,6 +15,8 @@ public sealed class RealOperatorContractTests(MailStack stack) : MailboxContract
 
     protected override string HostedDomain => stack.Domain;
 
+    protected override string OperatorName => "real";
+
     public Task InitializeAsync()
     {
         _provider = new ServiceCollection()

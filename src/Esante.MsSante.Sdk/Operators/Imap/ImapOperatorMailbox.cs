@@ -27,6 +27,9 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
     private const long RoomWithoutMeasuring = 64L * 1024 * 1024;
     private static readonly TimeSpan SmtpIdleCheck = TimeSpan.FromSeconds(20);
 
+    /// <summary>How long <see cref="DisposeAsync"/> lets running commands finish before it closes their connections under them.</summary>
+    internal static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(2);
+
     private readonly ImapOperatorOptions _options;
     private readonly MailCredential _credential;
     private readonly TimeProvider _time;
@@ -38,7 +41,10 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
     private DateTimeOffset _smtpLastUsed;
     private QuotaReport? _quota;
     private string? _sentPath;
-    private bool _disposed;
+    private volatile bool _disposed;
+
+    /// <summary>Cancelled by <see cref="DisposeAsync"/>: callers waiting for a connection, watches and ManageSieve stop.</summary>
+    private readonly CancellationTokenSource _closing = new();
 
     public ImapOperatorMailbox(ImapOperatorOptions options, MailCredential credential, TimeProvider time, MailboxDescriptor mailbox, string prefix, ImapClient connection)
     {
@@ -139,11 +145,30 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
     public async IAsyncEnumerable<MessageSummary> WatchAsync(string folderPath, MessageRef? after = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        // Ends too when the mailbox is closed (disposed), as when the caller cancels.
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
+        cancellationToken = watching.Token;
         // A connection of its own: IDLE blocks the connection it runs on.
-        var imap = await ImapOperator.ConnectImapAsync(_options, _credential, _time, cancellationToken).ConfigureAwait(false);
+        ImapClient imap;
         try
         {
-            var folder = await OpenWatchedAsync(imap, folderPath, cancellationToken).ConfigureAwait(false);
+            imap = await ImapOperator.ConnectImapAsync(_options, _credential, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_closing.IsCancellationRequested)
+        {
+            yield break;
+        }
+        try
+        {
+            IMailFolder folder;
+            try
+            {
+                folder = await OpenWatchedAsync(imap, folderPath, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_closing.IsCancellationRequested)
+            {
+                yield break;
+            }
             var uidValidity = folder.UidValidity;
             var last = after is { } a && a.UidValidity == uidValidity ? a.Uid
                 : folder.UidNext is { } next ? next.Id - 1
@@ -175,18 +200,30 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
                 {
                     throw Refused(e);
                 }
-                catch (Exception e) when (IsConnectionFailure(e))
+                catch (Exception e) when (IsConnectionFailure(e) && !_closing.IsCancellationRequested)
                 {
                     // Reconnect and resynchronise from the last UID seen.
                     imap.Dispose();
-                    imap = await ImapOperator.ConnectImapAsync(_options, _credential, _time, cancellationToken).ConfigureAwait(false);
-                    folder = await OpenWatchedAsync(imap, folderPath, cancellationToken).ConfigureAwait(false);
-                    if (folder.UidValidity != uidValidity)
+                    try
                     {
-                        uidValidity = folder.UidValidity;
-                        last = await HighestUidAsync(folder, cancellationToken).ConfigureAwait(false);
+                        imap = await ImapOperator.ConnectImapAsync(_options, _credential, _time, cancellationToken).ConfigureAwait(false);
+                        folder = await OpenWatchedAsync(imap, folderPath, cancellationToken).ConfigureAwait(false);
+                        if (folder.UidValidity != uidValidity)
+                        {
+                            uidValidity = folder.UidValidity;
+                            last = await HighestUidAsync(folder, cancellationToken).ConfigureAwait(false);
+                        }
+                    }
+                    catch (OperationCanceledException) when (_closing.IsCancellationRequested)
+                    {
+                        yield break;
                     }
                     continue;
+                }
+                catch (Exception e) when (IsConnectionFailure(e))
+                {
+                    // The mailbox closed under the watch: it ends.
+                    yield break;
                 }
                 foreach (var summary in arrived.Where(m => m.UniqueId.Id > last).OrderBy(m => m.UniqueId.Id))
                 {
@@ -533,6 +570,9 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
 
     public async Task<MailboxRules> GetRulesAsync(CancellationToken cancellationToken = default)
     {
+        // Stopped when the mailbox is closed, as the IMAP commands are.
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
+        cancellationToken = running.Token;
         await using var sieve = await OpenSieveAsync(cancellationToken).ConfigureAwait(false);
         // Rules apply only while our script is the active one (the person may have activated another in their webmail).
         if (!(await sieve.ListScriptsAsync(cancellationToken).ConfigureAwait(false)).Contains((SieveRulesScript.Name, true)))
@@ -546,6 +586,8 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
     public async Task SetRulesAsync(MailboxRules rules, string patientFolder, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rules);
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
+        cancellationToken = running.Token;
         await using var sieve = await OpenSieveAsync(cancellationToken).ConfigureAwait(false);
         var missing = SieveRulesScript.ExtensionsFor(rules).Where(e => !sieve.SieveExtensions.Contains(e)).ToList();
         if (rules.NotificationAddress is not null && !(sieve.Capabilities.GetValueOrDefault("NOTIFY") ?? string.Empty).Split(' ').Contains("mailto", StringComparer.OrdinalIgnoreCase))
@@ -583,6 +625,12 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         return ManageSieveClient.ConnectAsync(_options, _credential, _time, cancellationToken);
     }
 
+    /// <summary>
+    /// Closes the mailbox without waiting on its callers for long, and never throws: callers waiting for a connection stop
+    /// at once (ObjectDisposedException), running commands get <see cref="CloseGrace"/> to finish, then their connections
+    /// are closed under them (a send cut so is reported as uncertain, as any send whose answer never came). Later calls
+    /// throw ObjectDisposedException.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (_disposed)
@@ -590,13 +638,51 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             return;
         }
         _disposed = true;
-        await QuitAsync(_imap).ConfigureAwait(false);
-        if (_smtp is not null)
+        await _closing.CancelAsync().ConfigureAwait(false);
+        using var grace = new CancellationTokenSource(CloseGrace);
+        var imapHeld = await EnterQuietlyAsync(_imapGate, grace.Token).ConfigureAwait(false);
+        var smtpHeld = await EnterQuietlyAsync(_smtpGate, grace.Token).ConfigureAwait(false);
+        // Held: nothing runs on the connection, so it is closed politely (LOGOUT, QUIT). Not held: a command still runs on
+        // it; closing it makes that command fail at once rather than when the server answers.
+        await CloseAsync(_imap, imapHeld).ConfigureAwait(false);
+        if (_smtp is { } smtp)
         {
-            await QuitAsync(_smtp).ConfigureAwait(false);
+            await CloseAsync(smtp, smtpHeld).ConfigureAwait(false);
         }
-        _imapGate.Dispose();
-        _smtpGate.Dispose();
+        // Released, not disposed: a caller still queued finds the mailbox closed rather than waiting for ever.
+        if (imapHeld)
+        {
+            _imapGate.Release();
+        }
+        if (smtpHeld)
+        {
+            _smtpGate.Release();
+        }
+    }
+
+    private static async Task<bool> EnterQuietlyAsync(SemaphoreSlim gate, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task CloseAsync(MailService client, bool idle)
+    {
+        if (idle)
+        {
+            await QuitAsync(client).ConfigureAwait(false);
+        }
+        else
+        {
+            client.Dispose();
+        }
     }
 
     // ---- IMAP plumbing ----
@@ -604,19 +690,33 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
     private async Task<T> ImapAsync<T>(Func<ImapClient, Task<T>> operation, bool idempotent, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        await _imapGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
         try
         {
-            await EnsureImapAsync(cancellationToken).ConfigureAwait(false);
+            await _imapGate.WaitAsync(running.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_disposed && !cancellationToken.IsCancellationRequested)
+        {
+            throw Closed();
+        }
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            await EnsureImapAsync(running.Token).ConfigureAwait(false);
             try
             {
                 return await operation(_imap).ConfigureAwait(false);
             }
-            catch (Exception e) when (IsConnectionFailure(e) && idempotent)
+            catch (Exception e) when (IsConnectionFailure(e) && idempotent && !_disposed)
             {
-                await ReconnectImapAsync(cancellationToken).ConfigureAwait(false);
+                await ReconnectImapAsync(running.Token).ConfigureAwait(false);
                 return await operation(_imap).ConfigureAwait(false);
             }
+        }
+        catch (Exception e) when (_disposed && (IsConnectionFailure(e) || e is OperationCanceledException) && !cancellationToken.IsCancellationRequested)
+        {
+            // Closed under the command by DisposeAsync.
+            throw Closed();
         }
         catch (Exception e) when (IsConnectionFailure(e))
         {
@@ -658,7 +758,15 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
     {
         _imap.Dispose();
         _imap = await ImapOperator.ConnectImapAsync(_options, _credential, _time, cancellationToken).ConfigureAwait(false);
+        if (_disposed)
+        {
+            // Closed while connecting: DisposeAsync closed the connection before this one.
+            _imap.Dispose();
+            throw Closed();
+        }
     }
+
+    private ObjectDisposedException Closed() => new(GetType().Name, "The mailbox was closed (disposed) during the operation.");
 
     private IMailFolder Root(ImapClient imap) =>
         _prefix.Length == 0 ? imap.GetFolder(imap.PersonalNamespaces[0]) : imap.GetFolder(_prefix.TrimEnd(Separator(imap)));
@@ -873,6 +981,8 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
     /// <summary>The SMTP connection, opened on first use and checked with NOOP after a pause, so a stale connection is replaced before a send, never during one.</summary>
     private async Task<MssanteSmtpClient> EnsureSmtpAsync(CancellationToken cancellationToken)
     {
+        // A send queued behind one DisposeAsync cut off finds the mailbox closed: it does not open a new connection.
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (_smtp is { IsConnected: true } && (_smtp.IsAuthenticated || _credential.Certificate is not null))
         {
             if (_time.GetUtcNow() - _smtpLastUsed < SmtpIdleCheck)
@@ -1059,7 +1169,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
     }
 
     internal static bool IsConnectionFailure(Exception e) =>
-        e is IOException or SocketException or ServiceNotConnectedException or ProtocolException or ObjectDisposedException;
+        e is IOException or SocketException or TimeoutException or ServiceNotConnectedException or ProtocolException or ObjectDisposedException;
 
     /// <summary>RFC 9208's OVERQUOTA response code, or the wording servers use without it.</summary>
     private static bool IsOverQuota(ImapCommandException e) =>
@@ -1088,9 +1198,9 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
                 await client.DisconnectAsync(quit: true, timeout.Token).ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (IsConnectionFailure(e) || e is OperationCanceledException)
+        catch (Exception e) when (IsConnectionFailure(e) || e is OperationCanceledException or InvalidOperationException)
         {
-            // Closing anyway.
+            // Closing anyway (InvalidOperationException: MailKit's « currently busy », a command still running on it).
         }
         finally
         {

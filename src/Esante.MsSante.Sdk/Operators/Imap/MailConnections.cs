@@ -50,6 +50,11 @@ internal static class MailConnections
         {
             await client.ConnectAsync(host, port, socketOptions, cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception e) when (cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
+        {
+            // Cancelled during the TLS handshake, which MailKit reports as a failed handshake: it is a cancellation.
+            throw new OperationCanceledException("The connection was cancelled.", e, cancellationToken);
+        }
         catch (SocketException e)
         {
             throw new MssanteConnectionException($"The {where} is unreachable ({e.SocketErrorCode}): check the host, the port and the network.", e);
@@ -63,6 +68,10 @@ internal static class MailConnections
         catch (NotSupportedException e) when (security == ConnectionSecurity.StartTls)
         {
             throw new MssanteConnectionException($"The {where} offers no STARTTLS: the SDK refuses to send credentials or health data in clear.", e);
+        }
+        catch (TimeoutException e)
+        {
+            throw new MssanteConnectionException($"The {where} did not answer in time.", e);
         }
         catch (Exception e) when (e is ProtocolException or IOException)
         {
@@ -99,6 +108,11 @@ internal static class MailConnections
         catch (MailKit.Security.AuthenticationException e)
         {
             throw CredentialRefused(credential, e.Message);
+        }
+        catch (Exception e) when (ImapOperatorMailbox.IsConnectionFailure(e) || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            // Dropped or silent (MailKit's TimeoutException) during the sign-in: the SDK's own error, not MailKit's.
+            throw new MssanteConnectionException($"The {(client is MailKit.Net.Smtp.SmtpClient ? "SMTP" : "IMAP")} server dropped the connection or stopped answering during the sign-in.", e);
         }
     }
 
