@@ -676,7 +676,8 @@ public sealed class FakeMssanteOperator : IMssanteOperator
         : access.RightsOn(store.FolderWithRole(FolderRole.Inbox)).Contains('l', StringComparison.Ordinal) ? store.Descriptor with { Kind = MailboxKind.Organisational, IsOwn = false }
         : store.Descriptor with { Kind = MailboxKind.Personal, IsOwn = false };
 
-    internal SubmissionResult Submit(FakeMailboxStore sender, MimeMessage message, SubmissionEnvelope envelope)
+    // saveSentCopy: false when the fault planned leaves no copy in Sent (a send whose outcome is reported uncertain or whose copy fails).
+    internal SubmissionResult Submit(FakeMailboxStore sender, MimeMessage message, SubmissionEnvelope envelope, bool saveSentCopy = true)
     {
         if (envelope.From != sender.Descriptor.Address)
         {
@@ -704,10 +705,15 @@ public sealed class FakeMssanteOperator : IMssanteOperator
                 _outbox.Add(new FakeOutboxMessage(FakeOutboxKind.RelayedMessage, recipient.Value, now, Message: StoredMessage.Parse(raw)));
             }
         }
+        var recipients = envelope.Recipients.Select(r => r.Value).ToList();
+        if (!saveSentCopy)
+        {
+            return new SubmissionResult(message.MessageId ?? string.Empty, recipients, null, "the connection to the IMAP server dropped (fault injected by the fake operator)");
+        }
         var sent = sender.FolderWithRole(FolderRole.Sent);
         var copy = sender.Append(sent, raw, MessageFlags.Seen, now);
         Record(sender, sent, copy);
-        return new SubmissionResult(message.MessageId ?? string.Empty, envelope.Recipients.Select(r => r.Value).ToList(), new MessageRef(sent.Path, sent.UidValidity, copy.Uid));
+        return new SubmissionResult(message.MessageId ?? string.Empty, recipients, new MessageRef(sent.Path, sent.UidValidity, copy.Uid));
     }
 
     // parsed: the message already parsed from its bytes, when the caller has it (then owned by the delivery record).

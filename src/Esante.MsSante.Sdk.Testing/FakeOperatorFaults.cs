@@ -7,6 +7,7 @@ namespace Esante.MsSante.Testing;
 /// </summary>
 public sealed class FakeOperatorFaults
 {
+    private readonly Queue<FakeSubmissionFault> _submissionFaults = new();
     private int _dropsPending;
 
     /// <summary>A delay (real time) before every mailbox operation. Zero by default.</summary>
@@ -20,6 +21,37 @@ public sealed class FakeOperatorFaults
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         Interlocked.Exchange(ref _dropsPending, count);
+    }
+
+    /// <summary>
+    /// Makes the next <paramref name="count"/> sends (messages, drafts, read receipts) end as <paramref name="fault"/> says,
+    /// delivered or not accordingly, so an application can test how it handles each outcome of a send. Replaces the
+    /// sends already planned to fail; <see cref="FakeSubmissionFault.None"/> clears them.
+    /// </summary>
+    public void FailNextSubmissions(FakeSubmissionFault fault, int count = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (!Enum.IsDefined(fault))
+        {
+            throw new ArgumentOutOfRangeException(nameof(fault));
+        }
+        lock (_submissionFaults)
+        {
+            _submissionFaults.Clear();
+            for (var i = 0; i < count && fault != FakeSubmissionFault.None; i++)
+            {
+                _submissionFaults.Enqueue(fault);
+            }
+        }
+    }
+
+    /// <summary>The fault planned for this send, if any (counts it down).</summary>
+    internal FakeSubmissionFault TakeSubmissionFault()
+    {
+        lock (_submissionFaults)
+        {
+            return _submissionFaults.TryDequeue(out var fault) ? fault : FakeSubmissionFault.None;
+        }
     }
 
     /// <summary>Whether this operation is one to drop (counts it down).</summary>

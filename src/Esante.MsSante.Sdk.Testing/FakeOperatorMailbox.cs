@@ -194,8 +194,28 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(envelope);
-        return Run(s => IsColleaguesMailbox ? throw FakeAccess.Denied() : server.Submit(s, message, envelope));
+        return server.Faults.TakeSubmissionFault() switch
+        {
+            FakeSubmissionFault.DropBeforeHandOver => Task.FromException<SubmissionResult>(new MssanteConnectionException(
+                "The connection to the SMTP server dropped before the message was handed over: nothing was sent, and sending it again is safe (fault injected by the fake operator).")),
+            FakeSubmissionFault.CancelBeforeHandOver => Task.FromException<SubmissionResult>(new OperationCanceledException(
+                "The send was cancelled before the message was handed over: nothing was sent (fault injected by the fake operator).")),
+            FakeSubmissionFault.LostAfterHandOver => Task.FromException<SubmissionResult>(Uncertain(message, "the server did not answer in time after the message was handed over")),
+            FakeSubmissionFault.DropAfterHandOver => SubmitThenAsync(message, envelope, saveSentCopy: false, Uncertain(message, "the connection dropped after the message was handed over")),
+            FakeSubmissionFault.SentCopyFails => SubmitThenAsync(message, envelope, saveSentCopy: false, failure: null),
+            _ => SubmitThenAsync(message, envelope, saveSentCopy: true, failure: null),
+        };
     }
+
+    /// <summary>Delivers as the real operator would, then reports <paramref name="failure"/> if there is one instead of the result.</summary>
+    private async Task<SubmissionResult> SubmitThenAsync(MimeMessage message, SubmissionEnvelope envelope, bool saveSentCopy, Exception? failure)
+    {
+        var result = await Run(s => IsColleaguesMailbox ? throw FakeAccess.Denied() : server.Submit(s, message, envelope, saveSentCopy)).ConfigureAwait(false);
+        return failure is null ? result : throw failure;
+    }
+
+    private static DeliveryUncertainException Uncertain(MimeMessage message, string reason) =>
+        new(message.MessageId ?? string.Empty, $"{reason} (fault injected by the fake operator)");
 
     public Task<QuotaReport> GetQuotaAsync(CancellationToken cancellationToken = default) =>
         Run(s => _access.IsColleague

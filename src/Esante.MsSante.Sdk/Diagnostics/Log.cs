@@ -36,6 +36,15 @@ internal static partial class Log
     [LoggerMessage(9, LogLevel.Warning, "Message {MessageId} was sent, but its copy was not saved in Sent: {Reason}")]
     public static partial void SentCopyNotSaved(this ILogger logger, string messageId, string reason);
 
+    [LoggerMessage(40, LogLevel.Warning, "Message {MessageId} may or may not have been delivered: {Reason}")]
+    public static partial void DeliveryUncertain(this ILogger logger, string messageId, string reason);
+
+    [LoggerMessage(41, LogLevel.Warning, "Draft sent as {MessageId} kept in Drafts: its delivery is uncertain")]
+    public static partial void UncertainDraftKept(this ILogger logger, string messageId);
+
+    [LoggerMessage(42, LogLevel.Warning, "Read receipt {MessageId} may or may not have been delivered: the original is marked $MDNSent all the same, so no second receipt is sent")]
+    public static partial void UncertainReadReceiptRecorded(this ILogger logger, string messageId);
+
     [LoggerMessage(10, LogLevel.Information, "Exported {Count} message(s) as {Format} from {Mailbox}")]
     public static partial void FolderExported(this ILogger logger, int count, Mailbox.MailboxExportFormat format, string mailbox);
 

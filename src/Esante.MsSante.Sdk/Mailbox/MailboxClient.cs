@@ -223,7 +223,16 @@ public class MailboxClient : IMailboxClient, IDisposable
             Mailbox.Address,
             MssanteMessageComposer.EnvelopeRecipients(message, _policies.Addresses.TrustedDomains),
             message.DeliveryStatus);
-        var result = await _mailbox.SubmitAsync(mime, envelope, cancellationToken).ConfigureAwait(false);
+        SubmissionResult result;
+        try
+        {
+            result = await _mailbox.SubmitAsync(mime, envelope, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DeliveryUncertainException e)
+        {
+            _logger.DeliveryUncertain(e.MessageId, e.Reason);
+            throw;
+        }
         _logger.MessageSent(result.MessageId, Mailbox.Address.Value, envelope.Recipients.Count, message.Attachments.Count);
         if (result.SentCopyError is not null)
         {
@@ -293,7 +302,18 @@ public class MailboxClient : IMailboxClient, IDisposable
             // It is deleted once sent: never a message of another folder.
             throw new ArgumentException("The message is not in this mailbox's Drafts folder.", nameof(draft));
         }
-        var result = await SendAsync(await ReadDraftAsync(draft, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        var outgoing = await ReadDraftAsync(draft, cancellationToken).ConfigureAwait(false);
+        SubmissionResult result;
+        try
+        {
+            result = await SendAsync(outgoing, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DeliveryUncertainException e)
+        {
+            // Maybe delivered, maybe not: the draft stays, so nothing is lost; the professional checks with the recipient.
+            _logger.UncertainDraftKept(e.MessageId);
+            throw new DeliveryUncertainException(e.MessageId, $"{e.Reason}; the draft was kept in Drafts", e.InnerException);
+        }
         try
         {
             // Sent: from here on nothing may make the caller believe it was not (and send it again).
@@ -481,18 +501,36 @@ public class MailboxClient : IMailboxClient, IDisposable
                     "automatically. Ask the user, then send receipt.ConfirmedByUser().");
             }
             using var mdn = ReadReceiptComposer.Compose(original, receipt, Mailbox.Address, SenderDisplayName, to!, _productReference!, _time.GetUtcNow());
-            var result = await _mailbox.SubmitAsync(mdn, new SubmissionEnvelope(Mailbox.Address, [to!], DeliveryStatusRequest.Never) { NullReversePath = true }, cancellationToken).ConfigureAwait(false);
-            _logger.ReadReceiptSent(result.MessageId, receipt.Disposition, Mailbox.Address.Value);
+            SubmissionResult result;
             try
             {
-                await _mailbox.StoreFlagsAsync(message, MessageFlags.None, [MdnSentKeyword], add: true, CancellationToken.None).ConfigureAwait(false);
+                result = await _mailbox.SubmitAsync(mdn, new SubmissionEnvelope(Mailbox.Address, [to!], DeliveryStatusRequest.Never) { NullReversePath = true }, cancellationToken).ConfigureAwait(false);
             }
-            catch (MssanteException e)
+            catch (DeliveryUncertainException e)
             {
-                // Sent is sent: report the receipt, and say plainly that the original could not be marked.
-                _logger.ReadReceiptNotRecorded(result.MessageId, e.GetType().Name);
+                // Maybe sent: RFC 8098 allows one receipt, never two, so the original is marked as if it was.
+                _logger.DeliveryUncertain(e.MessageId, e.Reason);
+                await RecordReadReceiptAsync(message, e.MessageId).ConfigureAwait(false);
+                _logger.UncertainReadReceiptRecorded(e.MessageId);
+                throw;
             }
+            _logger.ReadReceiptSent(result.MessageId, receipt.Disposition, Mailbox.Address.Value);
+            await RecordReadReceiptAsync(message, result.MessageId).ConfigureAwait(false);
             return result;
+        }
+    }
+
+    /// <summary>Marks the original $MDNSent once its receipt is handed over, whatever the caller's token says since.</summary>
+    private async Task RecordReadReceiptAsync(MessageRef message, string receiptId)
+    {
+        try
+        {
+            await _mailbox.StoreFlagsAsync(message, MessageFlags.None, [MdnSentKeyword], add: true, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (MssanteException e)
+        {
+            // Sent is sent: report the receipt, and say plainly that the original could not be marked.
+            _logger.ReadReceiptNotRecorded(receiptId, e.GetType().Name);
         }
     }
 

@@ -2,8 +2,9 @@ namespace Esante.MsSante.Operators;
 
 /// <summary>
 /// The message may or may not have been delivered: the connection dropped, or the caller cancelled, after the message
-/// was handed to the operator and before the operator said whether it took it. The SDK does not send it again. Check the
-/// Sent folder or ask the recipient before sending it again: sending it again blindly may deliver it twice.
+/// was handed to the operator and before the operator said whether it took it. The SDK does not send it again, and saves
+/// no copy in Sent (it does not know whether there is anything to copy). Ask the recipient before sending it again:
+/// sending it again blindly may deliver it twice. A draft sent from Drafts is kept there, so nothing is lost.
 /// </summary>
 /// <remarks>
 /// It is the third outcome of a send, beside a result (delivered once) and the other exceptions (nothing delivered). It is
@@ -16,12 +17,16 @@ public sealed class DeliveryUncertainException : MssanteException
     /// <param name="reason">What happened, in words that carry no health data.</param>
     /// <param name="innerException">The failure or cancellation behind it.</param>
     public DeliveryUncertainException(string messageId, string reason, Exception? innerException = null)
-        : base($"The message may or may not have been delivered ({reason}), so it was not sent again. Check Sent or with the recipient before sending it again.",
+        : base($"The message may or may not have been delivered ({reason}), so it was not sent again and no copy was saved in Sent. Check with the recipient before sending it again.",
                innerException ?? new InvalidOperationException(reason))
     {
         MessageId = messageId ?? string.Empty;
+        Reason = reason ?? string.Empty;
     }
 
-    /// <summary>The Message-ID of the message, without angle brackets: look for it in Sent or at the recipient's.</summary>
+    /// <summary>What happened, as given to the constructor (no health data).</summary>
+    internal string Reason { get; }
+
+    /// <summary>The Message-ID of the message, without angle brackets: ask the recipient about it.</summary>
     public string MessageId { get; }
 }

@@ -399,22 +399,58 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             await EnsureRoomForAsync(message, cancellationToken).ConfigureAwait(false);
         }
         await SendAsync(message, envelope, cancellationToken).ConfigureAwait(false);
+        // Handed over and accepted: from here on the caller's token no longer counts, so a cancel cannot turn a sent
+        // message into a failure that the caller would retry; the copy in Sent is bounded by its own timeout instead.
         MessageRef? copy = null;
         string? copyError = null;
         if (_options.SaveSentCopy)
         {
-            // Sent already: a failure to save the copy must not make the caller send again.
+            using var bound = new CancellationTokenSource(SentCopyTimeout);
             try
             {
-                var sent = await SentPathAsync(cancellationToken).ConfigureAwait(false);
-                copy = await ImapAsync(imap => AppendAsync(imap, sent, message, MessageFlags.Seen, cancellationToken), idempotent: false, cancellationToken).ConfigureAwait(false);
+                copy = await SaveSentCopyAsync(message, bound.Token).ConfigureAwait(false);
             }
             catch (MssanteException e)
             {
                 copyError = e.Message;
             }
+            catch (OperationCanceledException)
+            {
+                copyError = $"the IMAP server did not store it within {SentCopyTimeout.TotalSeconds:0} s";
+            }
         }
         return new SubmissionResult(message.MessageId ?? string.Empty, envelope.Recipients.Select(r => r.Value).ToList(), copy, copyError);
+    }
+
+    /// <summary>How long the copy in Sent may take, reconnecting once included: a few of the operator's timeouts.</summary>
+    private TimeSpan SentCopyTimeout => _options.Timeout * 3;
+
+    /// <summary>
+    /// Appends the copy in Sent. An APPEND whose connection dropped may have been stored all the same, so before appending
+    /// again it looks for the message's Message-ID in Sent: one copy, never two.
+    /// </summary>
+    private async Task<MessageRef> SaveSentCopyAsync(MimeMessage message, CancellationToken cancellationToken)
+    {
+        var sent = await SentPathAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await ImapAsync(imap => AppendAsync(imap, sent, message, MessageFlags.Seen, cancellationToken), idempotent: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MssanteConnectionException) when (!string.IsNullOrEmpty(message.MessageId))
+        {
+            return await ImapAsync(async imap =>
+                await FindByMessageIdAsync(imap, sent, message.MessageId, cancellationToken).ConfigureAwait(false)
+                ?? await AppendAsync(imap, sent, message, MessageFlags.Seen, cancellationToken).ConfigureAwait(false),
+                idempotent: false, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The message of a folder with this Message-ID, if there is one (SEARCH HEADER Message-ID).</summary>
+    private async Task<MessageRef?> FindByMessageIdAsync(ImapClient imap, string folderPath, string messageId, CancellationToken cancellationToken)
+    {
+        var folder = await OpenAsync(imap, folderPath, cancellationToken).ConfigureAwait(false);
+        var found = await folder.SearchAsync(SearchQuery.HeaderContains("Message-ID", messageId), cancellationToken).ConfigureAwait(false);
+        return found.Count == 0 ? null : new MessageRef(folderPath, folder.UidValidity, found[0].Id);
     }
 
     /// <summary>The Sent folder's path, looked up once (SPECIAL-USE, else its usual names).</summary>
@@ -936,6 +972,11 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
 
     // ---- SMTP plumbing ----
 
+    /// <summary>
+    /// Sends over SMTP. The message is handed over once its last byte is written (the final dot follows): before that, a
+    /// cancel or a drop means nothing was sent; after it, the caller's token no longer cancels, and the server's reply is
+    /// awaited within the operator's timeout: a reply is the outcome, no reply is <see cref="DeliveryUncertainException"/>.
+    /// </summary>
     private async Task SendAsync(MimeMessage message, SubmissionEnvelope envelope, CancellationToken cancellationToken)
     {
         await _smtpGate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -943,10 +984,11 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         {
             var smtp = await EnsureSmtpAsync(cancellationToken).ConfigureAwait(false);
             smtp.BeginSend(envelope.Recipients.Count, envelope.DeliveryStatus);
+            using var handOver = new SmtpHandOver(_options.Timeout, cancellationToken);
             try
             {
                 await smtp.SendAsync(FormatOptions.Default, message, new MailboxAddress(string.Empty, envelope.NullReversePath ? string.Empty : envelope.From.Value),
-                    envelope.Recipients.Select(r => new MailboxAddress(string.Empty, r.Value)), cancellationToken).ConfigureAwait(false);
+                    envelope.Recipients.Select(r => new MailboxAddress(string.Empty, r.Value)), handOver.Token, handOver).ConfigureAwait(false);
                 _smtpLastUsed = _time.GetUtcNow();
             }
             catch (SmtpCommandException) when (smtp.Rejected.Count > 0)
@@ -965,16 +1007,84 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             {
                 throw new MssanteException($"The server refused the message: {(int)e.StatusCode} {Redaction.ServerText(e.Message)}");
             }
-            catch (Exception e) when (IsConnectionFailure(e))
+            catch (Exception e) when (IsConnectionFailure(e) || e is OperationCanceledException)
             {
-                _smtp?.Dispose();
-                _smtp = null;
-                throw new DeliveryUncertainException(message.MessageId ?? string.Empty, "the connection dropped while sending", e);
+                // The session is in an unknown state (mid-DATA, say): never reused, so the server drops what it got without the final dot.
+                DropSmtp();
+                if (handOver.HandedOver)
+                {
+                    throw new DeliveryUncertainException(message.MessageId ?? string.Empty,
+                        e is OperationCanceledException or TimeoutException
+                            ? "the server did not answer in time after the message was handed over"
+                            : "the connection dropped after the message was handed over", e);
+                }
+                if (e is OperationCanceledException)
+                {
+                    throw new OperationCanceledException("The send was cancelled before the message was handed over: nothing was sent.", e, cancellationToken);
+                }
+                throw new MssanteConnectionException("The connection to the SMTP server dropped before the message was handed over: nothing was sent, and sending it again is safe.", e);
             }
         }
         finally
         {
             _smtpGate.Release();
+        }
+    }
+
+    private void DropSmtp()
+    {
+        _smtp?.Dispose();
+        _smtp = null;
+    }
+
+    /// <summary>
+    /// Where a send is handed over: MailKit's transfer progress reaching the message's size, with DATA (the SMTP client
+    /// turns BDAT off), means the last byte is written and only the final dot follows. Until then the caller's token
+    /// cancels the send; from then on only the reply timeout does.
+    /// </summary>
+    private sealed class SmtpHandOver : ITransferProgress, IDisposable
+    {
+        private const int Sending = 0, HandedOverState = 1, Cancelled = 2;
+        private readonly CancellationTokenSource _cts = new();
+        private readonly TimeSpan _replyTimeout;
+        private readonly CancellationTokenRegistration _caller;
+        private int _state;
+
+        public SmtpHandOver(TimeSpan replyTimeout, CancellationToken caller)
+        {
+            _replyTimeout = replyTimeout;
+            _caller = caller.Register(static s => ((SmtpHandOver)s!).CallerCancelled(), this);
+        }
+
+        public CancellationToken Token => _cts.Token;
+
+        public bool HandedOver => Volatile.Read(ref _state) == HandedOverState;
+
+        private void CallerCancelled()
+        {
+            if (Interlocked.CompareExchange(ref _state, Cancelled, Sending) == Sending)
+            {
+                _cts.Cancel();
+            }
+        }
+
+        public void Report(long bytesTransferred, long totalSize)
+        {
+            if (bytesTransferred >= totalSize && Interlocked.CompareExchange(ref _state, HandedOverState, Sending) == Sending)
+            {
+                _cts.CancelAfter(_replyTimeout);
+            }
+        }
+
+        public void Report(long bytesTransferred)
+        {
+            // MailKit gives the size with DATA; without it there is no hand-over point, and the caller's token keeps counting.
+        }
+
+        public void Dispose()
+        {
+            _caller.Dispose();
+            _cts.Dispose();
         }
     }
 

@@ -27,6 +27,9 @@ internal sealed class MssanteSmtpClient : SmtpClient
         _expected = recipientCount;
         _answered = 0;
         _dsn = dsn;
+        // DATA, never BDAT: the message then goes in one piece whose last byte the transfer progress reports, which is
+        // where the send is handed over (see ImapOperatorMailbox.SendAsync).
+        Capabilities &= ~(SmtpCapabilities.Chunking | SmtpCapabilities.BinaryMime);
     }
 
     protected override void OnRecipientAccepted(MimeMessage message, MailboxAddress mailbox, SmtpResponse response) => Answered();
