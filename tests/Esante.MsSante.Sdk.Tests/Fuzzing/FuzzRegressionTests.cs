@@ -1,5 +1,7 @@
 using System.Text;
+using System.IO.Compression;
 using Esante.MsSante.Addressing;
+using Esante.MsSante.Directory.Extraction;
 using Esante.MsSante.Identity.ProSanteConnect;
 using Esante.MsSante.Messages;
 using Esante.MsSante.Operators.Imap;
@@ -122,5 +124,31 @@ public sealed class FuzzRegressionTests
         var (outcome, error) = await target.ClassifyAsync(target.Structured!(Encoding.UTF8.GetBytes(claims)));
         Assert.True(outcome == FuzzOutcome.Refused, $"{outcome}: {error}");
         Assert.Contains("future", error!.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_extraction_line_without_end_is_refused_instead_of_held_whole(bool zipped)
+    {
+        // Seen while reading the loader for the fuzzer (whose inputs stay under 1 MiB): the line buffer doubled without
+        // bound, so a zip of a few hundred KB expanding to one endless line could take all the memory.
+        var text = new MemoryStream();
+        text.Write(Encoding.UTF8.GetBytes(ExtractionColumns.HeaderLine + "\n"));
+        text.Write(Enumerable.Repeat((byte)'A', 4 * ExtractionFileLoader.MaxLineBytes).ToArray());
+        text.Position = 0;
+        var input = text;
+        if (zipped)
+        {
+            input = new MemoryStream();
+            using (var zip = new ZipArchive(input, ZipArchiveMode.Create, leaveOpen: true))
+            {
+                using var entry = zip.CreateEntry("Extraction_Correspondance_MSSante.txt").Open();
+                text.CopyTo(entry);
+            }
+            input.Position = 0;
+        }
+        var e = await Assert.ThrowsAsync<InvalidDataException>(() => ExtractionFileLoader.LoadAsync(input));
+        Assert.Contains("longer than 1 MiB", e.Message, StringComparison.Ordinal);
     }
 }

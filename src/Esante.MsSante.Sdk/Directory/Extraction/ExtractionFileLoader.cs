@@ -18,13 +18,16 @@ public static class ExtractionFileLoader
 {
     private const int ZipSignature = 0x04034B50; // "PK\x03\x04", little-endian
 
+    /// <summary>The longest line read: 1 MiB, thousands of times a row of the national file.</summary>
+    internal const int MaxLineBytes = 1 << 20;
+
     /// <summary>Loads a file from a path: a zip when it starts with the zip signature, the text file otherwise.</summary>
     /// <param name="path">The <c>.txt</c> or <c>.zip</c> file.</param>
     /// <param name="options">Options, or null for the defaults.</param>
     /// <param name="progress">Receives the counts every <see cref="ExtractionLoadOptions.ProgressInterval"/> rows and at the end.</param>
     /// <param name="cancellationToken">Cancels the loading.</param>
     /// <returns>The rows kept and the report.</returns>
-    /// <exception cref="InvalidDataException">The file is empty, is not an extraction (wrong header), or is a damaged or truncated zip.</exception>
+    /// <exception cref="InvalidDataException">The file is empty, is not an extraction (wrong header, a line longer than 1 MiB), or is a damaged or truncated zip.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static async Task<ExtractionLoadResult> LoadAsync(string path, ExtractionLoadOptions? options = null,
         IProgress<ExtractionLoadProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -43,7 +46,7 @@ public static class ExtractionFileLoader
     /// <param name="progress">Receives the counts every <see cref="ExtractionLoadOptions.ProgressInterval"/> rows and at the end.</param>
     /// <param name="cancellationToken">Cancels the loading.</param>
     /// <returns>The rows kept and the report.</returns>
-    /// <exception cref="InvalidDataException">The file is empty, is not an extraction (wrong header), or is a damaged or truncated zip.</exception>
+    /// <exception cref="InvalidDataException">The file is empty, is not an extraction (wrong header, a line longer than 1 MiB), or is a damaged or truncated zip.</exception>
     public static async Task<ExtractionLoadResult> LoadAsync(Stream stream, ExtractionLoadOptions? options = null,
         IProgress<ExtractionLoadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -255,7 +258,7 @@ public static class ExtractionFileLoader
         private async Task ParseAsync(Stream stream, ReadOnlyMemory<byte> prefix, ChannelWriter<Batch> full, ChannelReader<Batch> free,
             CancellationToken cancellationToken)
         {
-            var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+            var buffer = ArrayPool<byte>.Shared.Rent(MaxLineBytes);
             var created = 0;
             var parser = new LineParser(_options);
             try
@@ -303,12 +306,11 @@ public static class ExtractionFileLoader
                             end -= start;
                             start = 0;
                         }
-                        if (end == buffer.Length)
+                        if (end >= MaxLineBytes)
                         {
-                            var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                            buffer.AsSpan(0, end).CopyTo(bigger);
-                            ArrayPool<byte>.Shared.Return(buffer);
-                            buffer = bigger;
+                            // A row of the national file is a few hundred bytes. Growing the buffer for a line without end
+                            // would let a file (or a zip of a few hundred KB that expands to GBs) take all the memory.
+                            throw FormatError($"A line is longer than {MaxLineBytes / (1024 * 1024)} MiB: this is not an « Extraction Correspondance MSSanté » file.");
                         }
                         cancellationToken.ThrowIfCancellationRequested();
                         if (batch.RowCount > 0)
