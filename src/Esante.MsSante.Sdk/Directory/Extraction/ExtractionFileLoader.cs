@@ -157,15 +157,31 @@ public static class ExtractionFileLoader
     /// </summary>
     private sealed class Batch
     {
-        public char[] Chars = new char[1 << 19];
+        public const int MaxRows = 2048;
+        public const int MaxChars = 1 << 19;
+
+        /// <summary>A batch of at most <paramref name="rows"/> rows and about <paramref name="chars"/> characters.</summary>
+        public Batch(int rows, int chars)
+        {
+            Chars = new char[chars];
+            Starts = new int[ExtractionColumns.Count * rows];
+            Lengths = new int[ExtractionColumns.Count * rows];
+            Hashes = new int[ExtractionColumns.Count * rows];
+            Lines = new long[rows];
+            Verdicts = new RowVerdict[rows];
+            Reasons = new string?[rows];
+            Addresses = new string?[rows];
+        }
+
+        public char[] Chars;
         public int CharCount;
-        public int[] Starts = new int[ExtractionColumns.Count * 2048];
-        public int[] Lengths = new int[ExtractionColumns.Count * 2048];
-        public int[] Hashes = new int[ExtractionColumns.Count * 2048];
-        public long[] Lines = new long[2048];
-        public RowVerdict[] Verdicts = new RowVerdict[2048];
-        public string?[] Reasons = new string?[2048];
-        public string?[] Addresses = new string?[2048];
+        public int[] Starts;
+        public int[] Lengths;
+        public int[] Hashes;
+        public long[] Lines;
+        public RowVerdict[] Verdicts;
+        public string?[] Reasons;
+        public string?[] Addresses;
         public int RowCount;
 
         public bool IsFull => RowCount == Lines.Length || CharCount > Chars.Length - 4096;
@@ -189,6 +205,8 @@ public static class ExtractionFileLoader
         private readonly List<ExtractionRowProblem> _problems = [];
         private readonly int[] _fieldIds = new int[ExtractionColumns.Count];
         private int[] _cells;
+        private readonly int _batchRows;
+        private readonly int _batchChars;
         private int _rowCount;
         private long _lineNumber; // written by the parsing stage, read once it is over
         private long _rowsRead;
@@ -200,9 +218,15 @@ public static class ExtractionFileLoader
             _progress = progress;
             // Pre-sized from the file's length (about 226 bytes and 3 new values per row in the national file), so the
             // cells and the pool rarely grow; bounded so a wrong hint costs little.
-            var rows = (int)Math.Clamp(sizeHint / 200, 1024, 4_000_000);
+            // A small file (a test's, an update's) gets small batches and tables, which grow if the hint was wrong: a few MB
+            // allocated and cleared for a file of a few KB made its loading cost milliseconds. Without a hint (a stream that
+            // cannot seek), the sizes for a large file.
+            var known = sizeHint > 0;
+            var rows = (int)Math.Clamp(sizeHint / 200, known ? 64 : 1024, 4_000_000);
             _cells = new int[rows * ExtractionColumns.Count];
-            _pool = new StringPool((int)Math.Clamp(sizeHint / 64, 1 << 16, 1 << 23));
+            _pool = new StringPool((int)Math.Clamp(sizeHint / 64, known ? 1 << 10 : 1 << 16, 1 << 23));
+            _batchRows = known ? (int)Math.Clamp(sizeHint / 100, 64, Batch.MaxRows) : Batch.MaxRows;
+            _batchChars = known ? (int)Math.Clamp(sizeHint * 2, 16 * 1024, Batch.MaxChars) : Batch.MaxChars;
         }
 
         public async Task<ExtractionLoadResult> ReadAsync(Stream stream, ReadOnlyMemory<byte> prefix, CancellationToken cancellationToken)
@@ -270,7 +294,7 @@ public static class ExtractionFileLoader
                         return recycled;
                     }
                     created++;
-                    return new Batch();
+                    return new Batch(_batchRows, _batchChars);
                 }
                 var batch = Next();
                 async ValueTask<Batch> Flush(Batch current)
