@@ -1,5 +1,10 @@
 using System.Text;
+using System.IO.Compression;
+using System.Net;
 using Esante.MsSante.Addressing;
+using Esante.MsSante.Directory;
+using Esante.MsSante.Directory.Fhir;
+using Esante.MsSante.Directory.Extraction;
 using Esante.MsSante.Identity.ProSanteConnect;
 using Esante.MsSante.Messages;
 using Esante.MsSante.Operators.Imap;
@@ -122,5 +127,102 @@ public sealed class FuzzRegressionTests
         var (outcome, error) = await target.ClassifyAsync(target.Structured!(Encoding.UTF8.GetBytes(claims)));
         Assert.True(outcome == FuzzOutcome.Refused, $"{outcome}: {error}");
         Assert.Contains("future", error!.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_extraction_line_without_end_is_refused_instead_of_held_whole(bool zipped)
+    {
+        // Seen while reading the loader for the fuzzer (whose inputs stay under 1 MiB): the line buffer doubled without
+        // bound, so a zip of a few hundred KB expanding to one endless line could take all the memory.
+        var text = new MemoryStream();
+        text.Write(Encoding.UTF8.GetBytes(ExtractionColumns.HeaderLine + "\n"));
+        text.Write(Enumerable.Repeat((byte)'A', 4 * ExtractionFileLoader.MaxLineBytes).ToArray());
+        text.Position = 0;
+        var input = text;
+        if (zipped)
+        {
+            input = new MemoryStream();
+            using (var zip = new ZipArchive(input, ZipArchiveMode.Create, leaveOpen: true))
+            {
+                using var entry = zip.CreateEntry("Extraction_Correspondance_MSSante.txt").Open();
+                text.CopyTo(entry);
+            }
+            input.Position = 0;
+        }
+        var e = await Assert.ThrowsAsync<InvalidDataException>(() => ExtractionFileLoader.LoadAsync(input));
+        Assert.Contains("longer than 1 MiB", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A body of <paramref name="length"/> bytes made as it is read: JSON that is valid, its padding as long as asked.</summary>
+    private sealed class PaddedJsonStream(string head, string tail, long length) : Stream
+    {
+        private readonly byte[] _head = Encoding.ASCII.GetBytes(head);
+        private readonly byte[] _tail = Encoding.ASCII.GetBytes(tail);
+
+        public long Sent { get; private set; }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = 0;
+            while (n < count && Sent < length)
+            {
+                var tailStart = length - _tail.Length;
+                buffer[offset + n] = Sent < _head.Length ? _head[Sent] : Sent >= tailStart ? _tail[Sent - tailStart] : (byte)'a';
+                n++;
+                Sent++;
+            }
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    private sealed class StreamHandler(Stream body, string mediaType) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var content = new StreamContent(body);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(mediaType);
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = content });
+        }
+    }
+
+    [Fact]
+    public async Task A_FHIR_page_without_end_is_refused_after_a_bounded_read()
+    {
+        // Valid JSON of 96 MiB: read whole before, it made a page (and held its bytes several times over).
+        var body = new PaddedJsonStream("{\"resourceType\":\"Bundle\",\"pad\":\"", "\",\"entry\":[]}", 96L * 1024 * 1024);
+        var directory = new AnnuaireSanteFhirDirectory(new HttpClient(new StreamHandler(body, "application/fhir+json")), new AnnuaireSanteFhirOptions { ApiKey = "k" });
+        var e = await Assert.ThrowsAsync<DirectorySourceException>(() => directory.SearchAsync(new DirectoryQuery { LastName = "Dupont" }));
+        Assert.Contains("larger than 64 MiB", e.Message, StringComparison.Ordinal);
+        Assert.True(body.Sent <= AnnuaireSanteFhirDirectory.MaxBundleBytes + 64 * 1024, $"{body.Sent} bytes read");
+    }
+
+    [Fact]
+    public async Task A_Pro_Sante_Connect_answer_without_end_is_refused_after_a_bounded_read()
+    {
+        var body = new PaddedJsonStream("{\"access_token\":\"a\",\"token_type\":\"Bearer\",\"pad\":\"", "\"}", 8L * 1024 * 1024);
+        var options = new ProSanteConnectOptions
+        {
+            Environment = ProSanteConnectEnvironment.Integration, ClientId = "c", ClientSecret = "s-0123456789", RedirectUri = new Uri("https://dpi.example.fr/cb"),
+        };
+        var provider = new ProSanteConnectProvider(new HttpClient(new StreamHandler(body, "application/json")), options, TimeProvider.System);
+        var e = await Assert.ThrowsAsync<ProSanteConnectException>(() => provider.RedeemCodeAsync("code", "verifier", CancellationToken.None));
+        Assert.Equal(ProSanteConnectFailure.InvalidResponse, e.Failure);
+        Assert.True(body.Sent <= ProSanteConnectProvider.MaxAnswerBytes + 64 * 1024, $"{body.Sent} bytes read");
     }
 }

@@ -30,7 +30,8 @@ internal sealed record FuzzReport(string Reader, long Inputs, long Results, long
 /// a crash (an undocumented exception), an input that runs past the bound, or memory that grows without coming back is a
 /// failure. Settings from the environment: <c>FUZZ_INPUTS</c> (inputs per reader, 10,000 by default), <c>FUZZ_SEED</c>,
 /// <c>FUZZ_WORKERS</c>, <c>FUZZ_REPORT</c> (a file to append each reader's figures line to), <c>FUZZ_CRASH_DIR</c>
-/// (where failing inputs are written).
+/// (where failing inputs are written), <c>FUZZ_STOP_AT</c> (a Unix time after which no input starts: a long run by hand
+/// reports the count it reached, and its test fails for the inputs it did not run).
 /// </summary>
 internal static class FuzzRunner
 {
@@ -52,6 +53,9 @@ internal static class FuzzRunner
 
     public static int Workers => int.TryParse(Environment.GetEnvironmentVariable("FUZZ_WORKERS"), CultureInfo.InvariantCulture, out var w) && w > 0 ? w : Math.Max(1, Environment.ProcessorCount);
 
+    /// <summary>When a long run stops starting inputs, if it was given a time.</summary>
+    public static DateTimeOffset? StopAt => long.TryParse(Environment.GetEnvironmentVariable("FUZZ_STOP_AT"), CultureInfo.InvariantCulture, out var t) ? DateTimeOffset.FromUnixTimeSeconds(t) : null;
+
     public static FuzzReport Run(FuzzTarget target) => Run(target, Inputs, Seed, Workers);
 
     public static FuzzReport Run(FuzzTarget target, long inputs, int seed, int workers)
@@ -62,6 +66,7 @@ internal static class FuzzRunner
         var failures = new Dictionary<string, FuzzFailure>(StringComparer.Ordinal);
         long next = -1, results = 0, refused = 0, crashes = 0, slowestTicks = 0, peak = before;
         var stop = false;
+        var stopAt = StopAt;
         var clock = Stopwatch.StartNew();
         void Record(string signature, byte[] input, long index, string detail)
         {
@@ -106,6 +111,10 @@ internal static class FuzzRunner
                 }
                 if ((index & 255) == 0)
                 {
+                    if (stopAt is { } deadline && DateTimeOffset.UtcNow >= deadline)
+                    {
+                        Volatile.Write(ref stop, true);
+                    }
                     var now = GC.GetTotalMemory(forceFullCollection: false);
                     InterlockedMax(ref peak, now);
                     if (now > PeakLimit)
@@ -128,7 +137,7 @@ internal static class FuzzRunner
             Record("memory retained", [], -1, $"{retained / (1024 * 1024)} MB still held after the run");
         }
         var minimized = failures.Values.Select(f => f.Signature is "hang" or "memory" or "memory retained" ? f : Minimize(target, f)).OrderBy(f => f.Signature, StringComparer.Ordinal).ToList();
-        var report = new FuzzReport(target.Name, Math.Min(inputs, next + 1), results, refused, crashes, minimized, clock.Elapsed,
+        var report = new FuzzReport(target.Name, results + refused + crashes, results, refused, crashes, minimized, clock.Elapsed,
             TimeSpan.FromSeconds((double)slowestTicks / Stopwatch.Frequency), peak, retained, seed);
         Save(report);
         return report;

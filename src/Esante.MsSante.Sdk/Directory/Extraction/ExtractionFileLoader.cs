@@ -18,13 +18,16 @@ public static class ExtractionFileLoader
 {
     private const int ZipSignature = 0x04034B50; // "PK\x03\x04", little-endian
 
+    /// <summary>The longest line read: 1 MiB, thousands of times a row of the national file.</summary>
+    internal const int MaxLineBytes = 1 << 20;
+
     /// <summary>Loads a file from a path: a zip when it starts with the zip signature, the text file otherwise.</summary>
     /// <param name="path">The <c>.txt</c> or <c>.zip</c> file.</param>
     /// <param name="options">Options, or null for the defaults.</param>
     /// <param name="progress">Receives the counts every <see cref="ExtractionLoadOptions.ProgressInterval"/> rows and at the end.</param>
     /// <param name="cancellationToken">Cancels the loading.</param>
     /// <returns>The rows kept and the report.</returns>
-    /// <exception cref="InvalidDataException">The file is empty, is not an extraction (wrong header), or is a damaged or truncated zip.</exception>
+    /// <exception cref="InvalidDataException">The file is empty, is not an extraction (wrong header, a line longer than 1 MiB), or is a damaged or truncated zip.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static async Task<ExtractionLoadResult> LoadAsync(string path, ExtractionLoadOptions? options = null,
         IProgress<ExtractionLoadProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -43,7 +46,7 @@ public static class ExtractionFileLoader
     /// <param name="progress">Receives the counts every <see cref="ExtractionLoadOptions.ProgressInterval"/> rows and at the end.</param>
     /// <param name="cancellationToken">Cancels the loading.</param>
     /// <returns>The rows kept and the report.</returns>
-    /// <exception cref="InvalidDataException">The file is empty, is not an extraction (wrong header), or is a damaged or truncated zip.</exception>
+    /// <exception cref="InvalidDataException">The file is empty, is not an extraction (wrong header, a line longer than 1 MiB), or is a damaged or truncated zip.</exception>
     public static async Task<ExtractionLoadResult> LoadAsync(Stream stream, ExtractionLoadOptions? options = null,
         IProgress<ExtractionLoadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -154,15 +157,31 @@ public static class ExtractionFileLoader
     /// </summary>
     private sealed class Batch
     {
-        public char[] Chars = new char[1 << 19];
+        public const int MaxRows = 2048;
+        public const int MaxChars = 1 << 19;
+
+        /// <summary>A batch of at most <paramref name="rows"/> rows and about <paramref name="chars"/> characters.</summary>
+        public Batch(int rows, int chars)
+        {
+            Chars = new char[chars];
+            Starts = new int[ExtractionColumns.Count * rows];
+            Lengths = new int[ExtractionColumns.Count * rows];
+            Hashes = new int[ExtractionColumns.Count * rows];
+            Lines = new long[rows];
+            Verdicts = new RowVerdict[rows];
+            Reasons = new string?[rows];
+            Addresses = new string?[rows];
+        }
+
+        public char[] Chars;
         public int CharCount;
-        public int[] Starts = new int[ExtractionColumns.Count * 2048];
-        public int[] Lengths = new int[ExtractionColumns.Count * 2048];
-        public int[] Hashes = new int[ExtractionColumns.Count * 2048];
-        public long[] Lines = new long[2048];
-        public RowVerdict[] Verdicts = new RowVerdict[2048];
-        public string?[] Reasons = new string?[2048];
-        public string?[] Addresses = new string?[2048];
+        public int[] Starts;
+        public int[] Lengths;
+        public int[] Hashes;
+        public long[] Lines;
+        public RowVerdict[] Verdicts;
+        public string?[] Reasons;
+        public string?[] Addresses;
         public int RowCount;
 
         public bool IsFull => RowCount == Lines.Length || CharCount > Chars.Length - 4096;
@@ -186,6 +205,8 @@ public static class ExtractionFileLoader
         private readonly List<ExtractionRowProblem> _problems = [];
         private readonly int[] _fieldIds = new int[ExtractionColumns.Count];
         private int[] _cells;
+        private readonly int _batchRows;
+        private readonly int _batchChars;
         private int _rowCount;
         private long _lineNumber; // written by the parsing stage, read once it is over
         private long _rowsRead;
@@ -197,9 +218,15 @@ public static class ExtractionFileLoader
             _progress = progress;
             // Pre-sized from the file's length (about 226 bytes and 3 new values per row in the national file), so the
             // cells and the pool rarely grow; bounded so a wrong hint costs little.
-            var rows = (int)Math.Clamp(sizeHint / 200, 1024, 4_000_000);
+            // A small file (a test's, an update's) gets small batches and tables, which grow if the hint was wrong: a few MB
+            // allocated and cleared for a file of a few KB made its loading cost milliseconds. Without a hint (a stream that
+            // cannot seek), the sizes for a large file.
+            var known = sizeHint > 0;
+            var rows = (int)Math.Clamp(sizeHint / 200, known ? 64 : 1024, 4_000_000);
             _cells = new int[rows * ExtractionColumns.Count];
-            _pool = new StringPool((int)Math.Clamp(sizeHint / 64, 1 << 16, 1 << 23));
+            _pool = new StringPool((int)Math.Clamp(sizeHint / 64, known ? 1 << 10 : 1 << 16, 1 << 23));
+            _batchRows = known ? (int)Math.Clamp(sizeHint / 100, 64, Batch.MaxRows) : Batch.MaxRows;
+            _batchChars = known ? (int)Math.Clamp(sizeHint * 2, 16 * 1024, Batch.MaxChars) : Batch.MaxChars;
         }
 
         public async Task<ExtractionLoadResult> ReadAsync(Stream stream, ReadOnlyMemory<byte> prefix, CancellationToken cancellationToken)
@@ -255,7 +282,7 @@ public static class ExtractionFileLoader
         private async Task ParseAsync(Stream stream, ReadOnlyMemory<byte> prefix, ChannelWriter<Batch> full, ChannelReader<Batch> free,
             CancellationToken cancellationToken)
         {
-            var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+            var buffer = ArrayPool<byte>.Shared.Rent(MaxLineBytes);
             var created = 0;
             var parser = new LineParser(_options);
             try
@@ -267,7 +294,7 @@ public static class ExtractionFileLoader
                         return recycled;
                     }
                     created++;
-                    return new Batch();
+                    return new Batch(_batchRows, _batchChars);
                 }
                 var batch = Next();
                 async ValueTask<Batch> Flush(Batch current)
@@ -303,12 +330,11 @@ public static class ExtractionFileLoader
                             end -= start;
                             start = 0;
                         }
-                        if (end == buffer.Length)
+                        if (end >= MaxLineBytes)
                         {
-                            var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                            buffer.AsSpan(0, end).CopyTo(bigger);
-                            ArrayPool<byte>.Shared.Return(buffer);
-                            buffer = bigger;
+                            // A row of the national file is a few hundred bytes. Growing the buffer for a line without end
+                            // would let a file (or a zip of a few hundred KB that expands to GBs) take all the memory.
+                            throw FormatError($"A line is longer than {MaxLineBytes / (1024 * 1024)} MiB: this is not an « Extraction Correspondance MSSanté » file.");
                         }
                         cancellationToken.ThrowIfCancellationRequested();
                         if (batch.RowCount > 0)

@@ -27,6 +27,9 @@ public sealed class AnnuaireSanteFhirDirectory : IDirectorySearch
     /// <summary>The header that carries the API key.</summary>
     public const string ApiKeyHeaderName = "ESANTE-API-KEY";
 
+    /// <summary>The largest page read: 64 MiB, hundreds of times a page of the API's resources.</summary>
+    internal const int MaxBundleBytes = 64 * 1024 * 1024;
+
     private readonly HttpClient _http;
     private readonly Uri _baseUri;
     private readonly string _apiKey;
@@ -163,10 +166,12 @@ public sealed class AnnuaireSanteFhirDirectory : IDirectorySearch
             {
                 throw Failure(response);
             }
-            var stream = await response.Content.ReadAsStreamAsync(linked.Token).ConfigureAwait(false);
-            await using (stream.ConfigureAwait(false))
+            var bytes = await Diagnostics.RemoteBody.ReadAsync(response.Content, MaxBundleBytes, linked.Token).ConfigureAwait(false)
+                ?? throw new DirectorySourceException(
+                    $"The Annuaire Santé API sent a page larger than {MaxBundleBytes / (1024 * 1024)} MiB; it was not read. Try again later, or lower AnnuaireSanteFhirOptions.PageSize.",
+                    statusCode: null, retryAfter: null, isTransient: true);
             {
-                using var document = await JsonDocument.ParseAsync(stream, default, linked.Token).ConfigureAwait(false);
+                using var document = JsonDocument.Parse(bytes);
                 var root = document.RootElement;
                 if (root.ValueKind != JsonValueKind.Object || !Diagnostics.RemoteValues.IsText(root) || Fhir.String(root, "resourceType") != "Bundle")
                 {

@@ -23,6 +23,9 @@ internal sealed class ProSanteConnectProvider
         SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
     ];
 
+    /// <summary>The longest answer read from Pro Santé Connect: 1 MiB.</summary>
+    internal const int MaxAnswerBytes = 1024 * 1024;
+
     /// <summary>Pro Santé Connect's access tokens last 2 minutes: assumed when the answer does not say.</summary>
     private static readonly TimeSpan DefaultAccessTokenLifetime = TimeSpan.FromMinutes(2);
 
@@ -253,9 +256,20 @@ internal sealed class ProSanteConnectProvider
     private async Task<(string? MediaType, string Body, TimeSpan? MaxAge)> SendAsync(HttpRequestMessage request, string what, string?[] secrets, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
+        byte[]? bytes;
         try
         {
-            response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            // The body is read here, up to a bound, not buffered whole by HttpClient (2 GB by default).
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                bytes = await Diagnostics.RemoteBody.ReadAsync(response.Content, MaxAnswerBytes, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                response.Dispose();
+                throw;
+            }
         }
         catch (HttpRequestException)
         {
@@ -267,7 +281,12 @@ internal sealed class ProSanteConnectProvider
         }
         using (response)
         {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            if (bytes is null)
+            {
+                throw Invalid($"Pro Santé Connect's answer is longer than {MaxAnswerBytes / 1024} KiB: tokens, keys and claims are a few KB.");
+            }
+            // JSON is UTF-8 (RFC 8259), a JWT is ASCII; bytes that are not UTF-8 become U+FFFD, as HttpContent would make them.
+            var body = Encoding.UTF8.GetString(bytes.AsSpan(bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? Encoding.UTF8.Preamble.Length : 0));
             if (response.IsSuccessStatusCode)
             {
                 return (response.Content.Headers.ContentType?.MediaType, body, response.Headers.CacheControl?.MaxAge);
