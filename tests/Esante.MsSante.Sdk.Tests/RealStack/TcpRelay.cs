@@ -5,7 +5,7 @@ namespace Esante.MsSante.Tests.RealStack;
 
 /// <summary>
 /// A loopback TCP relay in front of a server, to cut connections on purpose: all at once, or once a client has sent a
-/// number of bytes (in the middle of a message's DATA, say).
+/// number of bytes (in the middle of a message's DATA, say); or to stall them, the server's answers swallowed.
 /// </summary>
 public sealed class TcpRelay : IDisposable
 {
@@ -14,6 +14,7 @@ public sealed class TcpRelay : IDisposable
     private readonly List<(TcpClient Client, TcpClient Server)> _pairs = [];
     private readonly CancellationTokenSource _stop = new();
     private long _dropAfterClientBytes = long.MaxValue;
+    private volatile bool _stalled;
 
     public TcpRelay(int targetPort)
     {
@@ -43,6 +44,9 @@ public sealed class TcpRelay : IDisposable
 
     /// <summary>Cuts a connection once its client has sent more than <paramref name="bytes"/> bytes (from now on, once).</summary>
     public void DropAfterClientBytes(long bytes) => Interlocked.Exchange(ref _dropAfterClientBytes, bytes);
+
+    /// <summary>From now on, passes nothing more from the server, connections left open: commands go unanswered.</summary>
+    public void Stall() => _stalled = true;
 
     public void Dispose()
     {
@@ -100,7 +104,10 @@ public sealed class TcpRelay : IDisposable
                         return;
                     }
                 }
-                await output.WriteAsync(buffer.AsMemory(0, read));
+                if (countClientBytes || !_stalled)
+                {
+                    await output.WriteAsync(buffer.AsMemory(0, read));
+                }
             }
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
