@@ -68,8 +68,9 @@ internal static class MailConnections
         {
             throw new MssanteConnectionException($"The {where} did not answer as an {protocol} server: check the port and whether it expects implicit TLS or STARTTLS.", e);
         }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
+            // Found by the fault matrix: a server that accepts the connection and never greets gave MailKit's raw TimeoutException.
             throw new MssanteConnectionException($"The {where} did not answer in time.", e);
         }
     }
@@ -99,6 +100,11 @@ internal static class MailConnections
         catch (MailKit.Security.AuthenticationException e)
         {
             throw CredentialRefused(credential, e.Message);
+        }
+        catch (Exception e) when (ImapOperatorMailbox.IsConnectionFailure(e))
+        {
+            // Found by the fault matrix: a drop during AUTH escaped as MailKit's raw IOException.
+            throw new MssanteConnectionException("The connection to the server dropped while signing in: nothing was done. It reconnects at the next call.", e);
         }
     }
 
