@@ -1,8 +1,13 @@
+using Esante.MsSante.Addressing;
+using Esante.MsSante.Identity;
 using Esante.MsSante.Mailbox;
 using Esante.MsSante.Messages;
 using Esante.MsSante.Operators;
 using Esante.MsSante.Testing;
 using Esante.MsSante.Tests.Contract;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Esante.MsSante.Tests.Reliability;
 
@@ -101,6 +106,39 @@ public sealed class FakeFaultMatrixTests : IAsyncDisposable
             var marked = (await box.GetMessagesAsync().ToListAsync()).Single(s => s.Ref == asked).Keywords.Contains("$MDNSent");
             Assert.Equal(outcome is "success" or "uncertain", marked);
         }
+    }
+
+    [Fact]
+    public async Task An_uncertain_send_is_logged_as_event_40_with_its_Message_ID_and_no_health_data()
+    {
+        var collector = new FakeLogCollector();
+        var server = new FakeMssanteOperator();
+        await using var provider = new ServiceCollection()
+            .AddSingleton<ILoggerFactory>(new LoggerFactory([new FakeLoggerProvider(collector)]))
+            .AddMssante(o => o.ProductReference = "DEV935997")
+            .AddMssanteFakeOperator(server)
+            .BuildServiceProvider();
+        var doctor = server.CreateAccount("claire.roux", Password);
+        await using var session = provider.GetRequiredService<IMssanteSession>();
+        await session.SignInAsync("claire.roux", Password);
+        await session.CompleteSignInAsync(server.LastCodeSentTo(doctor.OtpEmail!));
+        await using var box = await session.OpenMailboxAsync(doctor.Address);
+        var letter = new OutgoingMessage { Subject = "Diagnostic confidentiel", TextBody = "x" };
+        letter.To.Add(MssanteAddress.Parse("279035121518989@patient.mssante.fr"));
+        var draft = await box.SaveDraftAsync(letter);
+        server.Faults.FailNextSubmissions(FakeSubmissionFault.DropAfterHandOver);
+
+        var e = await Assert.ThrowsAsync<DeliveryUncertainException>(() => box.SendDraftAsync(draft));
+
+        var records = collector.GetSnapshot();
+        var uncertain = Assert.Single(records, r => r.Id.Id == 40);
+        Assert.Equal(LogLevel.Warning, uncertain.Level);
+        Assert.Contains($"Message {e.MessageId} may or may not have been delivered", uncertain.Message, StringComparison.Ordinal);
+        Assert.Contains(records, r => r.Id.Id == 41 && r.Message.Contains(e.MessageId, StringComparison.Ordinal));
+        var logs = string.Join(Environment.NewLine, records.Select(r => r.Message));
+        Assert.DoesNotContain("Diagnostic", logs, StringComparison.Ordinal);
+        Assert.DoesNotContain("279035121518989", logs, StringComparison.Ordinal);
+        Assert.DoesNotContain("279035121518989", e.Message, StringComparison.Ordinal);
     }
 
     private async Task<(FakeAccount Account, IMailboxClient Box)> OpenAsync()
