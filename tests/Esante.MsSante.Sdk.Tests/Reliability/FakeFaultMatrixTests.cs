@@ -7,7 +7,6 @@ using Esante.MsSante.Testing;
 using Esante.MsSante.Tests.Contract;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Testing;
 
 namespace Esante.MsSante.Tests.Reliability;
 
@@ -111,13 +110,8 @@ public sealed class FakeFaultMatrixTests : IAsyncDisposable
     [Fact]
     public async Task An_uncertain_send_is_logged_as_event_40_with_its_Message_ID_and_no_health_data()
     {
-        var collector = new FakeLogCollector();
         var server = new FakeMssanteOperator();
-        await using var provider = new ServiceCollection()
-            .AddSingleton<ILoggerFactory>(new LoggerFactory([new FakeLoggerProvider(collector)]))
-            .AddMssante(o => o.ProductReference = "DEV935997")
-            .AddMssanteFakeOperator(server)
-            .BuildServiceProvider();
+        await using var provider = Mailbox.PrivacyTests.LoggedProvider(server, out var collector);
         var doctor = server.CreateAccount("claire.roux", Password);
         await using var session = provider.GetRequiredService<IMssanteSession>();
         await session.SignInAsync("claire.roux", Password);
