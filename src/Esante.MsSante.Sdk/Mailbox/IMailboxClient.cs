@@ -88,6 +88,9 @@ public interface IMailboxClient : IAsyncDisposable
     /// <exception cref="MailboxAccessDeniedException">The mailbox is a colleague's of which only folders are shared with this account.</exception>
     /// <exception cref="RecipientsRejectedException">The operator refused recipients; nothing was sent.</exception>
     /// <exception cref="QuotaExceededException">The mailbox is full; nothing was sent.</exception>
+    /// <exception cref="MssanteConnectionException">The connection dropped before the message was handed over; nothing was sent, and sending it again is safe.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled before the message was handed over; nothing was sent. A cancel after it changes nothing: the send completes and reports its outcome.</exception>
+    /// <exception cref="DeliveryUncertainException">Handed over, but the operator's answer never came: it may or may not have been delivered, and is not sent again.</exception>
     Task<SubmissionResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -129,6 +132,7 @@ public interface IMailboxClient : IAsyncDisposable
     /// <exception cref="MessageRejectedException">A policy refused the message; nothing was sent and the draft is kept.</exception>
     /// <exception cref="MessageNotFoundException">The draft is not there any more.</exception>
     /// <exception cref="RecipientsRejectedException">The operator refused recipients; nothing was sent and the draft is kept.</exception>
+    /// <exception cref="DeliveryUncertainException">Handed over, but the operator's answer never came; the draft is kept, so nothing is lost.</exception>
     Task<SubmissionResult> SendDraftAsync(MessageRef draft, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes every message of the Trash for good (« Vider la corbeille »).</summary>
@@ -203,6 +207,10 @@ public interface IMailboxClient : IAsyncDisposable
     /// </exception>
     /// <exception cref="MessageRejectedException">The receipt's address is not one the address policy lets this mailbox write to.</exception>
     /// <exception cref="MessageNotFoundException">The message is not there any more.</exception>
+    /// <exception cref="DeliveryUncertainException">
+    /// Handed over, but the operator's answer never came: the original is marked <c>$MDNSent</c> all the same, since RFC 8098
+    /// allows one receipt and never two.
+    /// </exception>
     Task<SubmissionResult> SendReadReceiptAsync(MessageRef message, ReadReceipt receipt, CancellationToken cancellationToken = default);
 
     /// <summary>The retention limits set for this mailbox's folders (« Conservation »), by folder path.</summary>

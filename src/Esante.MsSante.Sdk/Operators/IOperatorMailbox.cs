@@ -80,6 +80,13 @@ public interface IOperatorMailbox : IAsyncDisposable
     /// Sends a message and saves one copy in Sent. Either every recipient is accepted and the message is sent once,
     /// or nothing is sent.
     /// </summary>
+    /// <remarks>
+    /// The message is handed over once its last byte is on its way to the operator. Before that, <paramref name="cancellationToken"/>
+    /// cancels (<see cref="OperationCanceledException"/>) and a dropped connection is an <see cref="MssanteConnectionException"/>:
+    /// nothing was sent. After it, the token no longer counts: the operator's answer is awaited within a bounded time, an
+    /// accepted message is reported sent (its copy in Sent saved on a timeout of its own), and no answer is a
+    /// <see cref="DeliveryUncertainException"/>.
+    /// </remarks>
     /// <exception cref="RecipientsRejectedException">The operator refused recipients; nothing was sent.</exception>
     /// <exception cref="QuotaExceededException">The copy in Sent does not fit; nothing was sent.</exception>
     /// <exception cref="DeliveryUncertainException">The message was handed over but the operator's answer never came; it is not sent again.</exception>

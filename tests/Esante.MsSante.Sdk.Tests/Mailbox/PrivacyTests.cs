@@ -11,16 +11,22 @@ namespace Esante.MsSante.Tests.Mailbox;
 /// <summary>Health data and secrets never reach the logs.</summary>
 public class PrivacyTests
 {
-    [Fact]
-    public async Task Logs_name_operations_but_never_subjects_bodies_patients_passwords_or_codes()
+    /// <summary>The SDK on the fake operator, its logs collected.</summary>
+    internal static ServiceProvider LoggedProvider(FakeMssanteOperator server, out FakeLogCollector collector)
     {
-        var collector = new FakeLogCollector();
-        var server = new FakeMssanteOperator();
-        await using var provider = new ServiceCollection()
+        collector = new FakeLogCollector();
+        return new ServiceCollection()
             .AddSingleton<ILoggerFactory>(new LoggerFactory([new FakeLoggerProvider(collector)]))
             .AddMssante(o => o.ProductReference = "DEV935997")
             .AddMssanteFakeOperator(server)
             .BuildServiceProvider();
+    }
+
+    [Fact]
+    public async Task Logs_name_operations_but_never_subjects_bodies_patients_passwords_or_codes()
+    {
+        var server = new FakeMssanteOperator();
+        await using var provider = LoggedProvider(server, out var collector);
         var doctor = server.CreateAccount("claire.roux", "Secret-Pass-1");
         await using var session = provider.GetRequiredService<IMssanteSession>();
         await Assert.ThrowsAnyAsync<Exception>(() => session.SignInAsync("claire.roux", "Wrong-Secret-9"));

@@ -982,47 +982,58 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         await _smtpGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var smtp = await EnsureSmtpAsync(cancellationToken).ConfigureAwait(false);
-            smtp.BeginSend(envelope.Recipients.Count, envelope.DeliveryStatus);
-            using var handOver = new SmtpHandOver(_options.Timeout, cancellationToken);
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                await smtp.SendAsync(FormatOptions.Default, message, new MailboxAddress(string.Empty, envelope.NullReversePath ? string.Empty : envelope.From.Value),
-                    envelope.Recipients.Select(r => new MailboxAddress(string.Empty, r.Value)), handOver.Token, handOver).ConfigureAwait(false);
-                _smtpLastUsed = _time.GetUtcNow();
-            }
-            catch (SmtpCommandException) when (smtp.Rejected.Count > 0)
-            {
-                throw new RecipientsRejectedException([.. smtp.Rejected]);
-            }
-            catch (SmtpCommandException e) when (e.ErrorCode == SmtpErrorCode.SenderNotAccepted)
-            {
-                throw new MailboxAccessDeniedException($"The server refused to send under {envelope.From}: {(int)e.StatusCode} {Redaction.ServerText(e.Message)}");
-            }
-            catch (SmtpCommandException e) when (e.ErrorCode == SmtpErrorCode.RecipientNotAccepted)
-            {
-                throw new RecipientsRejectedException([new RejectedRecipient(e.Mailbox?.Address ?? "?", $"{(int)e.StatusCode} {e.Message}")]);
-            }
-            catch (SmtpCommandException e)
-            {
-                throw new MssanteException($"The server refused the message: {(int)e.StatusCode} {Redaction.ServerText(e.Message)}");
-            }
-            catch (Exception e) when (IsConnectionFailure(e) || e is OperationCanceledException)
-            {
-                // The session is in an unknown state (mid-DATA, say): never reused, so the server drops what it got without the final dot.
-                DropSmtp();
-                if (handOver.HandedOver)
+                var kept = _smtp;
+                var smtp = await EnsureSmtpAsync(cancellationToken).ConfigureAwait(false);
+                smtp.BeginSend(envelope.Recipients.Count, envelope.DeliveryStatus);
+                using var handOver = new SmtpHandOver(_options.Timeout, cancellationToken);
+                try
                 {
-                    throw new DeliveryUncertainException(message.MessageId ?? string.Empty,
-                        e is OperationCanceledException or TimeoutException
-                            ? "the server did not answer in time after the message was handed over"
-                            : "the connection dropped after the message was handed over", e);
+                    await smtp.SendAsync(FormatOptions.Default, message, new MailboxAddress(string.Empty, envelope.NullReversePath ? string.Empty : envelope.From.Value),
+                        envelope.Recipients.Select(r => new MailboxAddress(string.Empty, r.Value)), handOver.Token, handOver).ConfigureAwait(false);
+                    _smtpLastUsed = _time.GetUtcNow();
+                    return;
                 }
-                if (e is OperationCanceledException)
+                catch (SmtpCommandException) when (smtp.Rejected.Count > 0)
                 {
-                    throw new OperationCanceledException("The send was cancelled before the message was handed over: nothing was sent.", e, cancellationToken);
+                    throw new RecipientsRejectedException([.. smtp.Rejected]);
                 }
-                throw new MssanteConnectionException("The connection to the SMTP server dropped before the message was handed over: nothing was sent, and sending it again is safe.", e);
+                catch (SmtpCommandException e) when (e.ErrorCode == SmtpErrorCode.SenderNotAccepted)
+                {
+                    throw new MailboxAccessDeniedException($"The server refused to send under {envelope.From}: {(int)e.StatusCode} {Redaction.ServerText(e.Message)}");
+                }
+                catch (SmtpCommandException e) when (e.ErrorCode == SmtpErrorCode.RecipientNotAccepted)
+                {
+                    throw new RecipientsRejectedException([new RejectedRecipient(e.Mailbox?.Address ?? "?", $"{(int)e.StatusCode} {e.Message}")]);
+                }
+                catch (SmtpCommandException e)
+                {
+                    throw new MssanteException($"The server refused the message: {(int)e.StatusCode} {Redaction.ServerText(e.Message)}");
+                }
+                catch (Exception e) when (IsConnectionFailure(e) || e is OperationCanceledException)
+                {
+                    // The session is in an unknown state (mid-DATA, say): never reused, so the server drops what it got without the final dot.
+                    DropSmtp();
+                    if (handOver.HandedOver)
+                    {
+                        throw new DeliveryUncertainException(message.MessageId ?? string.Empty,
+                            e is OperationCanceledException or TimeoutException
+                                ? "the server did not answer in time after the message was handed over"
+                                : "the connection dropped after the message was handed over", e);
+                    }
+                    if (e is OperationCanceledException)
+                    {
+                        throw new OperationCanceledException("The send was cancelled before the message was handed over: nothing was sent.", e, cancellationToken);
+                    }
+                    if (attempt == 1 && ReferenceEquals(kept, smtp))
+                    {
+                        // A kept connection the server or the network closed while it sat idle: nothing was handed over, so
+                        // the send is tried once more on a fresh one.
+                        continue;
+                    }
+                    throw new MssanteConnectionException("The connection to the SMTP server dropped before the message was handed over: nothing was sent, and sending it again is safe.", e);
+                }
             }
         }
         finally

@@ -77,8 +77,9 @@ internal static class MailConnections
         {
             throw new MssanteConnectionException($"The {where} did not answer as an {protocol} server: check the port and whether it expects implicit TLS or STARTTLS.", e);
         }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
+            // Found by the fault matrix: a server that accepts the connection and never greets gave MailKit's raw TimeoutException.
             throw new MssanteConnectionException($"The {where} did not answer in time.", e);
         }
     }
@@ -112,7 +113,7 @@ internal static class MailConnections
         catch (Exception e) when (ImapOperatorMailbox.IsConnectionFailure(e) || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             // Dropped or silent (MailKit's TimeoutException) during the sign-in: the SDK's own error, not MailKit's.
-            throw new MssanteConnectionException($"The {(client is MailKit.Net.Smtp.SmtpClient ? "SMTP" : "IMAP")} server dropped the connection or stopped answering during the sign-in.", e);
+            throw new MssanteConnectionException($"The {(client is MailKit.Net.Smtp.SmtpClient ? "SMTP" : "IMAP")} server dropped the connection or stopped answering during the sign-in: nothing was done, and it reconnects at the next call.", e);
         }
     }
 
