@@ -13,7 +13,8 @@ namespace Esante.MsSante.Tests.Reliability;
 /// each phase the relay can see, ends in one of three truthful outcomes — done once and reported so, not done and
 /// reported so (<see cref="MssanteConnectionException"/>, <see cref="OperationCanceledException"/>), or, for a send,
 /// <see cref="DeliveryUncertainException"/> — never two copies, never a silent loss. The stack's ports without TLS are used,
-/// so the relay sees the commands; the phases inside TLS (handshake) are covered by the connect and greeting cells.
+/// so the relay sees the commands; on the submission port, where TLS is required, the cells are at STARTTLS, just before
+/// the handshake (inside TLS the relay sees only records, so no later phase is told apart there).
 /// </summary>
 [Collection(MailStackCollection.Name)]
 public sealed class FaultMatrixTests(MailStack stack)
@@ -48,6 +49,7 @@ public sealed class FaultMatrixTests(MailStack stack)
         Add("send", BodyMarker, RelayFault.Drop, RelayFault.Cancel);
         Add("send", FinalDot, RelayFault.Drop, RelayFault.DropAfter, RelayFault.Stall, RelayFault.Cancel);
         Add("send", "APPEND", RelayFault.Drop, RelayFault.DropAfter, RelayFault.Stall, RelayFault.Cancel);
+        Add(SendOverTls, "STARTTLS", RelayFault.Drop, RelayFault.DropAfter, RelayFault.Stall, RelayFault.Cancel);
         Add("send draft", "DATA\r\n", RelayFault.Drop);
         Add("send draft", FinalDot, RelayFault.DropAfter, RelayFault.Stall, RelayFault.Cancel);
         Add("send draft", "EXPUNGE", RelayFault.Drop, RelayFault.Cancel);
@@ -73,6 +75,7 @@ public sealed class FaultMatrixTests(MailStack stack)
         ("send", FinalDot, RelayFault.Stall),
         ("send", FinalDot, RelayFault.Cancel),
         ("send", "APPEND", RelayFault.DropAfter),
+        (SendOverTls, "STARTTLS", RelayFault.DropAfter),
         ("send draft", FinalDot, RelayFault.DropAfter),
         ("send draft", "EXPUNGE", RelayFault.Drop),
         ("read receipt", FinalDot, RelayFault.Stall),
@@ -84,16 +87,19 @@ public sealed class FaultMatrixTests(MailStack stack)
     ];
 
     private const string BodyMarker = "MATRIX-BODY";
+
+    /// <summary>A send on the submission port, where STARTTLS is required: the relay sees the command, then only the TLS handshake and records.</summary>
+    private const string SendOverTls = "send (STARTTLS)";
     private const string FinalDot = "\r\n.\r\n";
 
     private static bool IsSmtp(string phase) =>
-        phase is TcpRelay.OnConnect or TcpRelay.OnGreeting or "AUTH " or "MAIL FROM" or "RCPT TO" or "DATA\r\n" or BodyMarker or FinalDot;
+        phase is TcpRelay.OnConnect or "STARTTLS" or TcpRelay.OnGreeting or "AUTH " or "MAIL FROM" or "RCPT TO" or "DATA\r\n" or BodyMarker or FinalDot;
 
     [Theory]
     [MemberData(nameof(Cells))]
     public async Task Each_cell_ends_done_once_or_not_done_or_uncertain_and_says_which(string operation, string phase, RelayFault fault)
     {
-        await using var pair = await OpenPairAsync();
+        await using var pair = await OpenPairAsync(tls: operation == SendOverTls);
         var (sender, recipient, imapRelay, smtpRelay, box, other) = pair;
         using var cancel = new CancellationTokenSource();
         var relay = IsSmtp(phase) ? smtpRelay : imapRelay;
@@ -104,6 +110,7 @@ public sealed class FaultMatrixTests(MailStack stack)
         switch (operation)
         {
             case "send":
+            case SendOverTls:
             case "send draft":
             {
                 var letter = Letter(recipient, subject);
@@ -301,11 +308,11 @@ public sealed class FaultMatrixTests(MailStack stack)
         }
     }
 
-    private async Task<Pair> OpenPairAsync()
+    private async Task<Pair> OpenPairAsync(bool tls = false)
     {
         var (sender, recipient) = (NewUser(), NewUser());
         var imapRelay = new TcpRelay(stack.Port("IMAP_PLAIN_PORT"), stack.PlainImapHost);
-        var smtpRelay = new TcpRelay(stack.Port("SMTP_PLAIN_PORT"));
+        var smtpRelay = new TcpRelay(stack.Port(tls ? "SMTP_SUBMISSION_PORT" : "SMTP_PLAIN_PORT"));
         var box = await MailStack.OpenAsync(stack.Options(o =>
         {
             o.ImapHost = "127.0.0.1";
@@ -313,7 +320,7 @@ public sealed class FaultMatrixTests(MailStack stack)
             o.ImapSecurity = ConnectionSecurity.InsecurePlaintext;
             o.SmtpHost = "127.0.0.1";
             o.SmtpPort = smtpRelay.Port;
-            o.SmtpSecurity = ConnectionSecurity.InsecurePlaintext;
+            o.SmtpSecurity = tls ? ConnectionSecurity.StartTls : ConnectionSecurity.InsecurePlaintext;
             o.Timeout = Timeout;
         }), sender, Password);
         return new Pair(sender, recipient, imapRelay, smtpRelay, box, await MailStack.OpenAsync(stack.Options(), recipient, Password));
