@@ -40,6 +40,9 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
     private MssanteSmtpClient? _smtp;
     private DateTimeOffset _smtpLastUsed;
     private QuotaReport? _quota;
+
+    /// <summary>Guards the update of <see cref="_quota"/>'s usage by concurrent sends, so none is left uncounted.</summary>
+    private readonly object _quotaLock = new();
     private string? _sentPath;
     private volatile bool _disposed;
 
@@ -910,7 +913,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         }
         if (limit - quota.UsedBytes > RoomWithoutMeasuring)
         {
-            _quota = quota with { UsedBytes = quota.UsedBytes + EstimateSize(message) };
+            AddToQuota(quota, EstimateSize(message));
             return;
         }
         // Close to the limit: ask the server and measure exactly.
@@ -920,7 +923,17 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         {
             throw new QuotaExceededException("The mailbox is full: the copy in Sent would not fit, so nothing was sent. Delete messages and empty the Trash.", quota);
         }
-        _quota = quota with { UsedBytes = quota.UsedBytes + size };
+        AddToQuota(quota, size);
+    }
+
+    /// <summary>Counts a send's copy in the usage last known (another send's may have been counted since <paramref name="read"/>).</summary>
+    private void AddToQuota(QuotaReport read, long bytes)
+    {
+        lock (_quotaLock)
+        {
+            var current = _quota ?? read;
+            _quota = current with { UsedBytes = current.UsedBytes + bytes };
+        }
     }
 
     /// <summary>An upper bound of a message's size from its parts' lengths, without writing it (base64 grows content by 4/3).</summary>
