@@ -839,7 +839,11 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             throw new MessageNotFoundException(message);
         }
         var found = await folder.FetchAsync([new UniqueId(message.UidValidity, message.Uid)], SummaryRequest(), cancellationToken).ConfigureAwait(false);
-        return found.Count == 0 ? throw new MessageNotFoundException(message) : (folder, found[0]);
+        // Only the one asked for: a change another session made meanwhile (flags, new messages) comes as an unsolicited
+        // FETCH during the command, which MailKit adds to the answer, without a UID unless the server gives one.
+        return found.FirstOrDefault(s => s.UniqueId.IsValid && s.UniqueId.Id == message.Uid) is { } summary
+            ? (folder, summary)
+            : throw new MessageNotFoundException(message);
     }
 
     private async Task<List<(MailFolder Folder, IMailFolder Imap)>> ListAsync(ImapClient imap, CancellationToken cancellationToken)
@@ -1089,6 +1093,11 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
 
     private static IEnumerable<IMessageSummary> InUidOrder(IList<IMessageSummary> summaries)
     {
+        if (summaries.Any(s => !s.UniqueId.IsValid))
+        {
+            // Unsolicited FETCH responses (another session's flag change) without a UID: not lines of the list.
+            summaries = [.. summaries.Where(s => s.UniqueId.IsValid)];
+        }
         for (var i = 1; i < summaries.Count; i++)
         {
             if (summaries[i].UniqueId.Id < summaries[i - 1].UniqueId.Id)
