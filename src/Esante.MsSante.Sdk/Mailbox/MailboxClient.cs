@@ -262,6 +262,8 @@ public class MailboxClient : IMailboxClient, IDisposable
             throw new MessageRejectedException(violations);
         }
         using var mime = MssanteMessageComposer.ComposeDraft(message, Mailbox.Address, SenderDisplayName, _productReference!, _time.GetUtcNow());
+        // Not while the draft it replaces is being sent (nor replaced by another call): one or the other, not both half-way.
+        using var held = replacing is { } replacedDraft ? await _gates.EnterAsync(GateKey("draft", replacedDraft), cancellationToken).ConfigureAwait(false) : null;
         var saved = await _mailbox.AppendAsync(drafts.Path, mime, MessageFlags.Draft | MessageFlags.Seen, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (replacing is { } replaced)
         {
@@ -628,6 +630,8 @@ public class MailboxClient : IMailboxClient, IDisposable
     /// <inheritdoc/>
     public virtual async Task TagAsync(MessageRef message, string tagName, CancellationToken cancellationToken = default)
     {
+        // Not while the tag is being deleted: the message would keep the keyword of a tag gone.
+        using var held = await _settings.HoldAsync(MailboxSettings.TagsName, cancellationToken).ConfigureAwait(false);
         var tag = FindTag(await _settings.GetTagsAsync(cancellationToken).ConfigureAwait(false), tagName);
         await _mailbox.StoreFlagsAsync(message, MessageFlags.None, [tag.Keyword], add: true, cancellationToken).ConfigureAwait(false);
     }
@@ -635,6 +639,7 @@ public class MailboxClient : IMailboxClient, IDisposable
     /// <inheritdoc/>
     public virtual async Task UntagAsync(MessageRef message, string tagName, CancellationToken cancellationToken = default)
     {
+        using var held = await _settings.HoldAsync(MailboxSettings.TagsName, cancellationToken).ConfigureAwait(false);
         var tag = FindTag(await _settings.GetTagsAsync(cancellationToken).ConfigureAwait(false), tagName);
         await _mailbox.StoreFlagsAsync(message, MessageFlags.None, [tag.Keyword], add: false, cancellationToken).ConfigureAwait(false);
     }

@@ -92,6 +92,40 @@ public abstract partial class MailboxContract
     }
 
     [Fact]
+    public async Task A_tag_deleted_while_other_tasks_tag_messages_with_it_leaves_no_message_tagged()
+    {
+        await using var alice = await OpenNewUserAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await alice.Box.SendAsync(Letter(alice.Address, $"À étiqueter {i}"));
+        }
+        var messages = await WaitForCountAsync(alice.Box, s => s.Subject?.StartsWith("À étiqueter", StringComparison.Ordinal) == true, 3);
+        var tag = await alice.Box.CreateTagAsync("Urgent", "#D93025");
+
+        using (Interleaved())
+        {
+            var tagging = messages.Select(m => Task.Run(async () =>
+            {
+                for (var n = 0; n < 5; n++)
+                {
+                    try
+                    {
+                        await alice.Box.TagAsync(m.Ref, "Urgent");
+                    }
+                    catch (ArgumentException)
+                    {
+                        // Deleted already: nothing to tag with.
+                    }
+                }
+            }));
+            await Task.WhenAll([.. tagging, Task.Run(() => alice.Box.DeleteTagAsync("Urgent"))]);
+        }
+
+        Assert.DoesNotContain(await alice.Box.GetTagsAsync(), t => t.Name == "Urgent");
+        Assert.All(await ListAsync(alice.Box), s => Assert.DoesNotContain(tag.Keyword, s.Keywords));
+    }
+
+    [Fact]
     public async Task Disposing_while_sends_lists_a_watch_and_setting_writes_run_returns_throws_nothing_and_ends_them()
     {
         await using var bob = await OpenNewUserAsync();

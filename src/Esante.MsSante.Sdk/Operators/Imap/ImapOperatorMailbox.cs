@@ -40,6 +40,9 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
     private MssanteSmtpClient? _smtp;
     private DateTimeOffset _smtpLastUsed;
     private QuotaReport? _quota;
+
+    /// <summary>Guards the update of <see cref="_quota"/>'s usage by concurrent sends, so none is left uncounted.</summary>
+    private readonly object _quotaLock = new();
     private string? _sentPath;
     private volatile bool _disposed;
 
@@ -872,7 +875,11 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             throw new MessageNotFoundException(message);
         }
         var found = await folder.FetchAsync([new UniqueId(message.UidValidity, message.Uid)], SummaryRequest(), cancellationToken).ConfigureAwait(false);
-        return found.Count == 0 ? throw new MessageNotFoundException(message) : (folder, found[0]);
+        // Only the one asked for: a change another session made meanwhile (flags, new messages) comes as an unsolicited
+        // FETCH during the command, which MailKit adds to the answer, without a UID unless the server gives one.
+        return found.FirstOrDefault(s => s.UniqueId.IsValid && s.UniqueId.Id == message.Uid) is { } summary
+            ? (folder, summary)
+            : throw new MessageNotFoundException(message);
     }
 
     private async Task<List<(MailFolder Folder, IMailFolder Imap)>> ListAsync(ImapClient imap, CancellationToken cancellationToken)
@@ -946,7 +953,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         }
         if (limit - quota.UsedBytes > RoomWithoutMeasuring)
         {
-            _quota = quota with { UsedBytes = quota.UsedBytes + EstimateSize(message) };
+            AddToQuota(quota, EstimateSize(message));
             return;
         }
         // Close to the limit: ask the server and measure exactly.
@@ -956,7 +963,17 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         {
             throw new QuotaExceededException("The mailbox is full: the copy in Sent would not fit, so nothing was sent. Delete messages and empty the Trash.", quota);
         }
-        _quota = quota with { UsedBytes = quota.UsedBytes + size };
+        AddToQuota(quota, size);
+    }
+
+    /// <summary>Counts a send's copy in the usage last known (another send's may have been counted since <paramref name="read"/>).</summary>
+    private void AddToQuota(QuotaReport read, long bytes)
+    {
+        lock (_quotaLock)
+        {
+            var current = _quota ?? read;
+            _quota = current with { UsedBytes = current.UsedBytes + bytes };
+        }
     }
 
     /// <summary>An upper bound of a message's size from its parts' lengths, without writing it (base64 grows content by 4/3).</summary>
@@ -1197,6 +1214,11 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
 
     private static IEnumerable<IMessageSummary> InUidOrder(IList<IMessageSummary> summaries)
     {
+        if (summaries.Any(s => !s.UniqueId.IsValid))
+        {
+            // Unsolicited FETCH responses (another session's flag change) without a UID: not lines of the list.
+            summaries = [.. summaries.Where(s => s.UniqueId.IsValid)];
+        }
         for (var i = 1; i < summaries.Count; i++)
         {
             if (summaries[i].UniqueId.Id < summaries[i - 1].UniqueId.Id)
