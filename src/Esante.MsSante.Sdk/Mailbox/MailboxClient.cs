@@ -529,7 +529,7 @@ public class MailboxClient : IMailboxClient, IDisposable
         {
             await _mailbox.StoreFlagsAsync(message, MessageFlags.None, [MdnSentKeyword], add: true, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (MssanteException e)
+        catch (Exception e) when (e is MssanteException or ObjectDisposedException)
         {
             // Sent is sent: report the receipt, and say plainly that the original could not be marked.
             _logger.ReadReceiptNotRecorded(receiptId, e.GetType().Name);

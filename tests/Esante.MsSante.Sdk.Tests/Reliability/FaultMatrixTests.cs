@@ -282,6 +282,26 @@ public sealed class FaultMatrixTests(MailStack stack)
     }
 
     [Fact]
+    public async Task A_mailbox_closed_while_a_delivered_letter_is_copied_to_Sent_reports_it_sent()
+    {
+        await using var pair = await OpenPairAsync();
+        var (sender, recipient, imapRelay, smtpRelay, box, other) = pair;
+        imapRelay.Arm("APPEND", RelayFault.Stall);
+
+        var sending = box.SendAsync(Letter(recipient, "Fermée pendant la copie"));
+        while (!imapRelay.Triggered)
+        {
+            await Task.Delay(20);
+        }
+        await box.DisposeAsync();
+
+        // Before, the closing surfaced as ObjectDisposedException although the letter had gone: a retry sent it twice.
+        var result = await sending;
+        Assert.NotNull(result.SentCopyError);
+        Assert.Equal(1, await DeliveredAsync(other, other, recipient, "Fermée pendant la copie", "success"));
+    }
+
+    [Fact]
     public async Task A_kept_SMTP_connection_that_died_while_idle_is_replaced_and_the_send_goes_once()
     {
         await using var pair = await OpenPairAsync();

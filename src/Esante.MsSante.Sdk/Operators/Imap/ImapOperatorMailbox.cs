@@ -421,6 +421,11 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             {
                 copyError = $"the IMAP server did not store it within {SentCopyTimeout.TotalSeconds:0} s";
             }
+            catch (ObjectDisposedException)
+            {
+                // Closed during the copy: the letter went all the same, and that is what the caller must hear.
+                copyError = "the mailbox was closed before the copy was saved";
+            }
         }
         return new SubmissionResult(message.MessageId ?? string.Empty, envelope.Recipients.Select(r => r.Value).ToList(), copy, copyError);
     }
