@@ -18,6 +18,9 @@ public enum RelayFault
 
     /// <summary>Runs the armed action (a test cancels its token there), then goes on forwarding.</summary>
     Cancel,
+
+    /// <summary>From then on forwards both ways slowly, in small pieces with pauses (a congested link), losing nothing.</summary>
+    Slow,
 }
 
 /// <summary>
@@ -104,6 +107,7 @@ public sealed class TcpRelay : IDisposable
         public TcpClient Client { get; } = client;
         public TcpClient Server { get; } = server;
         public volatile bool Stalled;
+        public volatile bool Slow;
 
         public void Close()
         {
@@ -217,7 +221,8 @@ public sealed class TcpRelay : IDisposable
                 Act(armed);
                 // Stall and DropAfter: the server gets these bytes, the client never gets the reply.
                 link.Stalled |= armed?.Fault is RelayFault.Stall or RelayFault.DropAfter;
-                await output.WriteAsync(buffer.AsMemory(0, read));
+                link.Slow |= armed?.Fault == RelayFault.Slow;
+                await ForwardAsync(link, output, buffer.AsMemory(0, read));
                 if (armed?.Fault == RelayFault.DropAfter)
                 {
                     // Let the server read it before the cut.
@@ -255,11 +260,12 @@ public sealed class TcpRelay : IDisposable
                         return;
                     }
                     link.Stalled |= atGreeting.Fault == RelayFault.Stall;
+                    link.Slow |= atGreeting.Fault == RelayFault.Slow;
                 }
                 first = false;
                 if (!link.Stalled && !_stalled)
                 {
-                    await output.WriteAsync(buffer.AsMemory(0, read));
+                    await ForwardAsync(link, output, buffer.AsMemory(0, read));
                 }
             }
         }
@@ -273,6 +279,21 @@ public sealed class TcpRelay : IDisposable
             {
                 link.Close();
             }
+        }
+    }
+
+    /// <summary>Writes what was read; on a slow link in pieces of 256 bytes, 20 ms apart.</summary>
+    private static async Task ForwardAsync(Link link, NetworkStream output, ReadOnlyMemory<byte> bytes)
+    {
+        if (!link.Slow)
+        {
+            await output.WriteAsync(bytes);
+            return;
+        }
+        for (var offset = 0; offset < bytes.Length; offset += 256)
+        {
+            await Task.Delay(20);
+            await output.WriteAsync(bytes.Slice(offset, Math.Min(256, bytes.Length - offset)));
         }
     }
 

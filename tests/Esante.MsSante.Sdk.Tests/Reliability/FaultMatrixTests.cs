@@ -60,6 +60,12 @@ public sealed class FaultMatrixTests(MailStack stack)
         Add("move", "MOVE", RelayFault.Drop, RelayFault.DropAfter, RelayFault.Stall, RelayFault.Cancel);
         Add("delete", "MOVE", RelayFault.DropAfter, RelayFault.Cancel);
         Add("settings", "SETMETADATA", RelayFault.Drop, RelayFault.DropAfter, RelayFault.Stall, RelayFault.Cancel);
+        Add("watch", "IDLE", RelayFault.Drop, RelayFault.DropAfter, RelayFault.Cancel, RelayFault.Slow);
+        // A slow link loses nothing and fails nothing within the timeout.
+        Add("send", TcpRelay.OnGreeting, RelayFault.Slow);
+        Add("send", "DATA\r\n", RelayFault.Slow);
+        Add("send", "APPEND", RelayFault.Slow);
+        Add("list", "FETCH", RelayFault.Slow);
         return cells;
     }
 
@@ -84,6 +90,9 @@ public sealed class FaultMatrixTests(MailStack stack)
         ("move", "MOVE", RelayFault.DropAfter),
         ("delete", "MOVE", RelayFault.Cancel),
         ("settings", "SETMETADATA", RelayFault.Stall),
+        ("watch", "IDLE", RelayFault.Drop),
+        ("watch", "IDLE", RelayFault.Cancel),
+        ("send", "DATA\r\n", RelayFault.Slow),
     ];
 
     private const string BodyMarker = "MATRIX-BODY";
@@ -206,8 +215,64 @@ public sealed class FaultMatrixTests(MailStack stack)
                 Record(operation, phase, fault, $"{outcome}, {(now.Count == 2 ? "new" : "old")} value read back");
                 break;
             }
+            case "watch":
+            {
+                // New mail pushed by IDLE: after a drop the watch reconnects and resumes after the last UID it gave, so
+                // each letter comes once, none lost; a cancel ends the watch and the letters stay in the inbox.
+                var seen = new List<MessageSummary>();
+                var watching = Task.Run(async () =>
+                {
+                    await foreach (var summary in box.WatchAsync(cancellationToken: cancel.Token))
+                    {
+                        lock (seen)
+                        {
+                            seen.Add(summary);
+                        }
+                    }
+                });
+                Arm();
+                var deadline = DateTime.UtcNow.AddSeconds(20);
+                while (!relay.Triggered && DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(20);
+                }
+                for (var i = 0; i < 2; i++)
+                {
+                    await other.SendAsync(Letter(sender, $"{subject} {i}"));
+                }
+                int Seen()
+                {
+                    lock (seen)
+                    {
+                        return seen.Count(m => m.Subject?.StartsWith(subject, StringComparison.Ordinal) == true);
+                    }
+                }
+                while (fault != RelayFault.Cancel && Seen() < 2 && DateTime.UtcNow < deadline && !watching.IsCompleted)
+                {
+                    await Task.Delay(50);
+                }
+                await cancel.CancelAsync();
+                outcome = await OutcomeAsync(cancel, () => watching);
+                // Cancelled by the caller: ended by the cancel (or quietly, as a finished enumeration may).
+                Assert.True(outcome is "cancelled" or "success", $"The watch ended {outcome}.");
+                lock (seen)
+                {
+                    Assert.Equal(seen.Count, seen.Select(m => m.Ref).Distinct().Count());
+                }
+                if (fault != RelayFault.Cancel)
+                {
+                    Assert.Equal(2, Seen());
+                }
+                await WaitForAsync(box, $"{subject} 1", count: 2);
+                Record(operation, phase, fault, fault == RelayFault.Cancel ? "watch ended, 2 of 2 in the inbox" : "2 of 2 seen once, 2 in the inbox");
+                break;
+            }
             default:
                 throw new ArgumentOutOfRangeException(nameof(operation));
+        }
+        if (fault == RelayFault.Slow && operation != "watch")
+        {
+            Assert.Equal("success", outcome);
         }
         Assert.True(relay.Triggered, $"The fault at « {Printable(phase)} » never happened: the cell tested nothing.");
     }
