@@ -19,6 +19,12 @@ public enum RelayFault
     /// <summary>Runs the armed action (a test cancels its token there), then goes on forwarding.</summary>
     Cancel,
 
+    /// <summary>
+    /// Forwards the client's bytes and the server's next reply (an IDLE's « + idling », say), then swallows every reply on
+    /// that connection: a link that goes mute in the middle of a long command.
+    /// </summary>
+    MuteAfterReply,
+
     /// <summary>From then on forwards both ways slowly, in small pieces with pauses (a congested link), losing nothing.</summary>
     Slow,
 }
@@ -108,6 +114,7 @@ public sealed class TcpRelay : IDisposable
         public TcpClient Server { get; } = server;
         public volatile bool Stalled;
         public volatile bool Slow;
+        public volatile bool MuteAfterReply;
 
         public void Close()
         {
@@ -222,6 +229,7 @@ public sealed class TcpRelay : IDisposable
                 // Stall and DropAfter: the server gets these bytes, the client never gets the reply.
                 link.Stalled |= armed?.Fault is RelayFault.Stall or RelayFault.DropAfter;
                 link.Slow |= armed?.Fault == RelayFault.Slow;
+                link.MuteAfterReply |= armed?.Fault == RelayFault.MuteAfterReply;
                 await ForwardAsync(link, output, buffer.AsMemory(0, read));
                 if (armed?.Fault == RelayFault.DropAfter)
                 {
@@ -266,6 +274,7 @@ public sealed class TcpRelay : IDisposable
                 if (!link.Stalled && !_stalled)
                 {
                     await ForwardAsync(link, output, buffer.AsMemory(0, read));
+                    link.Stalled |= link.MuteAfterReply;
                 }
             }
         }

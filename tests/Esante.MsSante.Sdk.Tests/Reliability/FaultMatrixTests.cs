@@ -60,7 +60,9 @@ public sealed class FaultMatrixTests(MailStack stack)
         Add("move", "MOVE", RelayFault.Drop, RelayFault.DropAfter, RelayFault.Stall, RelayFault.Cancel);
         Add("delete", "MOVE", RelayFault.DropAfter, RelayFault.Cancel);
         Add("settings", "SETMETADATA", RelayFault.Drop, RelayFault.DropAfter, RelayFault.Stall, RelayFault.Cancel);
-        Add("watch", "IDLE", RelayFault.Drop, RelayFault.DropAfter, RelayFault.Cancel, RelayFault.Slow);
+        // Stall: IDLE's continuation never comes (the timeout finds it); MuteAfterReply: the connection goes mute once
+        // idling, where only the watch's refresh (DONE unanswered within the timeout) can find it.
+        Add("watch", "IDLE", RelayFault.Drop, RelayFault.DropAfter, RelayFault.Stall, RelayFault.MuteAfterReply, RelayFault.Cancel, RelayFault.Slow);
         // A slow link loses nothing and fails nothing within the timeout.
         Add("send", TcpRelay.OnGreeting, RelayFault.Slow);
         Add("send", "DATA\r\n", RelayFault.Slow);
@@ -91,6 +93,7 @@ public sealed class FaultMatrixTests(MailStack stack)
         ("delete", "MOVE", RelayFault.Cancel),
         ("settings", "SETMETADATA", RelayFault.Stall),
         ("watch", "IDLE", RelayFault.Drop),
+        ("watch", "IDLE", RelayFault.MuteAfterReply),
         ("watch", "IDLE", RelayFault.Cancel),
         ("send", "DATA\r\n", RelayFault.Slow),
     ];
@@ -407,6 +410,7 @@ public sealed class FaultMatrixTests(MailStack stack)
             o.SmtpPort = smtpRelay.Port;
             o.SmtpSecurity = tls ? ConnectionSecurity.StartTls : ConnectionSecurity.InsecurePlaintext;
             o.Timeout = Timeout;
+            o.WatchRefresh = TimeSpan.FromSeconds(2);
         }), sender, Password);
         return new Pair(sender, recipient, imapRelay, smtpRelay, box, await MailStack.OpenAsync(stack.Options(), recipient, Password));
     }

@@ -185,7 +185,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
                 {
                     if (caughtUp)
                     {
-                        await WaitForChangeAsync(imap, folder, fetchedAtCount, cancellationToken).ConfigureAwait(false);
+                        await WaitForChangeAsync(imap, folder, fetchedAtCount, _options.WatchRefresh, _options.Timeout, cancellationToken).ConfigureAwait(false);
                     }
                     caughtUp = true;
                     // The count before the fetch: a message whose EXISTS comes with the fetch's answer, but too late to be in
@@ -263,9 +263,12 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         return uids.Count == 0 ? 0 : uids.Max(u => u.Id);
     }
 
-    /// <summary>IDLE until the server reports a new message (restarted every 9 minutes, under RFC 2177's 29), or NOOP polling without IDLE.</summary>
-    /// <summary>Returns when the folder's count differs from <paramref name="count"/> (at once if it already does): by IDLE, else by NOOP every 10 s.</summary>
-    private static async Task WaitForChangeAsync(ImapClient imap, IMailFolder folder, int count, CancellationToken cancellationToken)
+    /// <summary>
+    /// Returns when the folder's count differs from <paramref name="count"/> (at once if it already does), or when IDLE has
+    /// run for <paramref name="refresh"/>: by IDLE (ended by DONE, whose answer is awaited within the operator's timeout,
+    /// so a connection that died silently fails here), else by NOOP every 10 s.
+    /// </summary>
+    private static async Task WaitForChangeAsync(ImapClient imap, IMailFolder folder, int count, TimeSpan refresh, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (folder.Count != count)
         {
@@ -280,7 +283,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             }
             return;
         }
-        using var done = new CancellationTokenSource(TimeSpan.FromMinutes(9));
+        using var done = new CancellationTokenSource(refresh);
         void OnCountChanged(object? sender, EventArgs e)
         {
             if (folder.Count != count)
@@ -289,9 +292,23 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             }
         }
         folder.CountChanged += OnCountChanged;
+        // MailKit reads without a timeout while idling, DONE's answer included: once DONE is sent, the answer is due
+        // within the timeout, and a connection that gives none (died silently) is given up, so the watch reconnects.
+        using var silent = new CancellationTokenSource();
+        var silence = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var afterDone = done.Token.Register(() => silent.CancelAfter(timeout));
+        using var silenceReported = silent.Token.Register(() => silence.TrySetResult());
         try
         {
-            await imap.IdleAsync(done.Token, cancellationToken).ConfigureAwait(false);
+            var idling = imap.IdleAsync(done.Token, cancellationToken);
+            if (await Task.WhenAny(idling, silence.Task).ConfigureAwait(false) != idling)
+            {
+                // Its read never ends on its own: the connection is dropped, and what it throws then is of no interest.
+                _ = idling.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                imap.Dispose();
+                throw new TimeoutException("The IMAP server did not answer DONE in time: the connection is gone.");
+            }
+            await idling.ConfigureAwait(false);
         }
         finally
         {

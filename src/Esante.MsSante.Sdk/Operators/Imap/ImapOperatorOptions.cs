@@ -103,6 +103,14 @@ public sealed class ImapOperatorOptions
     /// <summary>How long one network operation may take, a DNS lookup included. Default 30 seconds.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How often a watch (<c>WatchAsync</c>) ends its IMAP IDLE and starts it again, so that a connection that died
+    /// silently (a NAT or firewall forgetting it, a server gone mute) is found within this plus <see cref="Timeout"/>, and
+    /// replaced: the watch resumes after the last message it gave. Default 5 minutes; between 1 second and 29 minutes
+    /// (RFC 2177 asks for at most 29).
+    /// </summary>
+    public TimeSpan WatchRefresh { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Whether the SDK saves the copy in Sent (most operators expect it from the client). Default true.</summary>
     public bool SaveSentCopy { get; set; } = true;
 
@@ -111,7 +119,7 @@ public sealed class ImapOperatorOptions
     /// </summary>
     /// <exception cref="ArgumentException">
     /// Neither the IMAP host nor <see cref="AutoconfigureDomain"/> is set, or both are; the domain or a name server is not
-    /// valid; a port is out of range; or the timeout is not positive.
+    /// valid; a port is out of range; the timeout is not positive; or <see cref="WatchRefresh"/> is out of its range.
     /// </exception>
     public void Validate()
     {
@@ -133,6 +141,10 @@ public sealed class ImapOperatorOptions
         if (Timeout <= TimeSpan.Zero)
         {
             throw new ArgumentException($"{nameof(Timeout)} must be positive.");
+        }
+        if (WatchRefresh < TimeSpan.FromSeconds(1) || WatchRefresh > TimeSpan.FromMinutes(29))
+        {
+            throw new ArgumentException($"{nameof(WatchRefresh)} is between 1 second and 29 minutes.");
         }
     }
 
