@@ -31,7 +31,8 @@ internal sealed class MailboxSettings(IOperatorMailbox mailbox, TimeProvider tim
 
     public async Task<MailboxSignatures> GetSignaturesAsync(CancellationToken cancellationToken)
     {
-        var signatures = await ReadAsync<MailboxSignatures>(SignaturesName, cancellationToken).ConfigureAwait(false) ?? MailboxSignatures.None;
+        var signatures = await ReadAsync<MailboxSignatures>(SignaturesName, cancellationToken,
+            read => read.Signatures is { } list && list.All(x => x is { Name: not null, Text: not null })).ConfigureAwait(false) ?? MailboxSignatures.None;
         _signatures = new CachedSignatures(signatures, time.GetUtcNow());
         return signatures;
     }
@@ -139,7 +140,7 @@ internal sealed class MailboxSettings(IOperatorMailbox mailbox, TimeProvider tim
     }
 
     public async Task<IReadOnlyList<MessageTag>> GetTagsAsync(CancellationToken cancellationToken) =>
-        await ReadAsync<List<MessageTag>>(TagsName, cancellationToken).ConfigureAwait(false) ?? [];
+        await ReadAsync<List<MessageTag>>(TagsName, cancellationToken, tags => tags.All(t => t is { Name: not null, Colour: not null })).ConfigureAwait(false) ?? [];
 
     public Task SaveTagsAsync(IReadOnlyList<MessageTag> tags, CancellationToken cancellationToken) =>
         WriteAsync(TagsName, tags.Count == 0 ? null : tags, cancellationToken);
@@ -153,7 +154,12 @@ internal sealed class MailboxSettings(IOperatorMailbox mailbox, TimeProvider tim
         }
     }
 
-    private async Task<T?> ReadAsync<T>(string name, CancellationToken cancellationToken)
+    /// <summary>A setting as the SDK wrote it, or null when there is none.</summary>
+    /// <param name="name">The setting's name.</param>
+    /// <param name="cancellationToken">Cancels the reading.</param>
+    /// <param name="valid">What a value written by the SDK always satisfies (JSON lets any member be null or missing).</param>
+    /// <exception cref="InvalidDataException">The setting is not what the SDK writes.</exception>
+    private async Task<T?> ReadAsync<T>(string name, CancellationToken cancellationToken, Func<T, bool>? valid = null)
         where T : class
     {
         var json = await mailbox.GetSettingAsync(name, cancellationToken).ConfigureAwait(false);
@@ -163,10 +169,16 @@ internal sealed class MailboxSettings(IOperatorMailbox mailbox, TimeProvider tim
         }
         try
         {
-            return JsonSerializer.Deserialize<T>(json, Json);
+            var value = JsonSerializer.Deserialize<T>(json, Json);
+            if (value is not null && valid is not null && !valid(value))
+            {
+                throw new JsonException("A member the SDK always writes is null or missing.");
+            }
+            return value;
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or ArgumentException)
         {
+            // ArgumentException: a type's constructor refused a member (a tag without a name), as it would the caller's.
             throw new InvalidDataException($"The mailbox's '{name}' setting at the operator is not what the SDK writes; set it again to replace it.", e);
         }
     }

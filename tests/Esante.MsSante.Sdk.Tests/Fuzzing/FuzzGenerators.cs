@@ -59,6 +59,8 @@ internal static class FuzzGenerators
         "ExtractionFile" => ExtractionText().Select(Utf8),
         "MboxImport" => Mbox().Select(Utf8),
         "MdnDsnReading" => Report().Select(Utf8),
+        "MailboxSettings" => Gen.Frequency((1, JsonObject(3)), (2, Gen.ListOf(JsonObject(2)).Select(items => "[" + string.Join(',', items) + "]"))).Select(Utf8),
+        "SieveRulesScript" => JsonObject(3).Select(json => Utf8("require [\"vacation\"];\r\n# esante-mssante-rules v1 " + Convert.ToBase64String(Encoding.UTF8.GetBytes(json)) + "\r\nkeep;\r\n")),
         "PscTokenResponse" or "PscUserInfo" or "PscJwks" or "PscIdTokenClaims" or "FhirBundle" => JsonObject(3).Select(Utf8),
         _ => null,
     };
@@ -140,7 +142,8 @@ internal static class FuzzGenerators
     private static Gen<string> JsonObject(int depth) =>
         Gen.ListOf(Gen.Elements("access_token", "token_type", "expires_in", "refresh_token", "refresh_expires_in", "id_token", "error", "error_description",
                 "keys", "kty", "kid", "use", "alg", "n", "e", "x", "y", "crv", "iss", "aud", "azp", "sub", "exp", "iat", "nbf", "nonce", "acr", "SubjectNameID",
-                "resourceType", "entry", "resource", "id", "link", "relation", "url", "telecom", "practitioner", "organization", "search", "mode", "extension")
+                "resourceType", "entry", "AutoReply", "Subject", "Text", "FirstDay", "LastDay", "Notify", "Include", "Forward", "DropForwardedCopy",
+                "signatures", "name", "text", "defaultName", "position", "count", "unit", "colour", "INBOX", "resource", "id", "link", "relation", "url", "telecom", "practitioner", "organization", "search", "mode", "extension")
             .SelectMany(_ => JsonValue(depth), (k, v) => $"\"{k}\":{v}"))
             .Select(members => "{" + string.Join(',', members) + "}");
 }

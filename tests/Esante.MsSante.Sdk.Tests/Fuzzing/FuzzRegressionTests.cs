@@ -225,4 +225,22 @@ public sealed class FuzzRegressionTests
         Assert.Equal(ProSanteConnectFailure.InvalidResponse, e.Failure);
         Assert.True(body.Sent <= ProSanteConnectProvider.MaxAnswerBytes + 64 * 1024, $"{body.Sent} bytes read");
     }
+
+    [Theory]
+    [InlineData("[{}]")] // a tag without a name: MessageTag's constructor threw ArgumentNullException
+    [InlineData("{\"signatures\":null}")]
+    [InlineData("{\"signatures\":[null]}")]
+    [InlineData("{\"signatures\":[{\"name\":\"a\"}]}")]
+    public async Task A_mailbox_setting_with_members_missing_is_not_what_the_SDK_writes(string json)
+    {
+        var settings = new Esante.MsSante.Mailbox.MailboxSettings(FuzzTargets.SettingsStore.Create(json), TimeProvider.System);
+        if (json.StartsWith('['))
+        {
+            await Assert.ThrowsAsync<InvalidDataException>(() => settings.GetTagsAsync(CancellationToken.None));
+        }
+        else
+        {
+            await Assert.ThrowsAsync<InvalidDataException>(() => settings.GetSignaturesAsync(CancellationToken.None));
+        }
+    }
 }

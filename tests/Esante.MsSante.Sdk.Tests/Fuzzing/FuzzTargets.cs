@@ -14,6 +14,7 @@ using Esante.MsSante.Messages;
 using Esante.MsSante.Messages.Xdm;
 using Esante.MsSante.Operators;
 using Esante.MsSante.Operators.Imap;
+using Esante.MsSante.Policies;
 using Esante.MsSante.Tests.Messages;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -384,6 +385,85 @@ internal static class FuzzTargets
         }, _ => false);
     }
 
+    // ---- Mailbox settings the SDK stores at the operator (signatures, retention, tags), read back ----
+
+    private static FuzzTarget MailboxSettingsJson()
+    {
+        var store = SettingsStore.Create(null);
+        var settings = new MailboxSettings(store, TimeProvider.System);
+        settings.SetSignaturesAsync(new MailboxSignatures { Signatures = [new Signature("Dr Dupont", "Dr Jean Dupont\nCHU"), new Signature("Court", "JD")], DefaultName = "Court" }, CancellationToken.None).GetAwaiter().GetResult();
+        settings.SetRetentionAsync("INBOX", RetentionPeriod.Months(6), CancellationToken.None).GetAwaiter().GetResult();
+        settings.SetRetentionAsync("Patients/Dupont", RetentionPeriod.Days(30), CancellationToken.None).GetAwaiter().GetResult();
+        settings.SaveTagsAsync([new MessageTag("Urgent labo", "#ff0000"), new MessageTag("À lire", "blue")], CancellationToken.None).GetAwaiter().GetResult();
+        var written = ((SettingsStore)(object)store).Values;
+        return new("MailboxSettings", written.Values.Select(Utf8).ToList(), async input =>
+        {
+            // Every setting answers with the input: each reader gets it, and refuses it or reads it on its own.
+            var reader = new MailboxSettings(SettingsStore.Create(Encoding.UTF8.GetString(input)), TimeProvider.System);
+            var refusals = new List<InvalidDataException>();
+            async Task Read(Func<Task> read)
+            {
+                try
+                {
+                    await read().ConfigureAwait(false);
+                }
+                catch (InvalidDataException e)
+                {
+                    refusals.Add(e);
+                }
+            }
+            await Read(async () => _ = (await reader.GetSignaturesAsync(CancellationToken.None).ConfigureAwait(false)) is { } s ? s.Find(s.DefaultName) : null).ConfigureAwait(false);
+            await Read(async () => _ = await reader.GetRetentionAsync(CancellationToken.None).ConfigureAwait(false)).ConfigureAwait(false);
+            await Read(async () =>
+            {
+                foreach (var tag in await reader.GetTagsAsync(CancellationToken.None).ConfigureAwait(false))
+                {
+                    _ = tag.Keyword;
+                }
+            }).ConfigureAwait(false);
+            if (refusals.Count == 3)
+            {
+                throw refusals[0];
+            }
+        }, e => e is InvalidDataException);
+    }
+
+    /// <summary>An operator mailbox that only keeps settings: what it was given, or one fixed answer for every name.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1852", Justification = "DispatchProxy derives from it at run time.")]
+    public class SettingsStore : System.Reflection.DispatchProxy
+    {
+        public Dictionary<string, string> Values { get; } = [];
+
+        private string? _answer;
+
+        public static IOperatorMailbox Create(string? answer)
+        {
+            var proxy = Create<IOperatorMailbox, SettingsStore>();
+            ((SettingsStore)(object)proxy)._answer = answer;
+            return proxy;
+        }
+
+        protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args) => targetMethod?.Name switch
+        {
+            nameof(IOperatorMailbox.GetSettingAsync) => Task.FromResult(_answer ?? Values.GetValueOrDefault((string)args![0]!)),
+            nameof(IOperatorMailbox.SetSettingAsync) => Set((string)args![0]!, (string?)args[1]),
+            _ => throw new NotSupportedException(targetMethod?.Name),
+        };
+
+        private Task Set(string name, string? value)
+        {
+            if (value is null)
+            {
+                Values.Remove(name);
+            }
+            else
+            {
+                Values[name] = value;
+            }
+            return Task.CompletedTask;
+        }
+    }
+
     // ---- Pro Santé Connect: token, userinfo, JWKS and ID token ----
 
     private static readonly ECDsaSecurityKey PscKey = new(ECDsa.Create(ECCurve.NamedCurves.nistP256)) { KeyId = "fuzz-key" };
@@ -549,6 +629,6 @@ internal static class FuzzTargets
     private static readonly Lazy<IReadOnlyList<FuzzTarget>> Targets = new(() =>
     [
         Extraction(), MboxImport(), ZipImport(), XdmArchiveReader(), XdmMetadata(), ReceivedMessageReports(), VCardReader(),
-        Whitelist(), ManageSieve(), SieveScript(), PscTokenResponse(), PscUserInfo(), PscJwks(), PscIdToken(), PscIdTokenClaims(), FhirBundle(),
+        Whitelist(), ManageSieve(), SieveScript(), MailboxSettingsJson(), PscTokenResponse(), PscUserInfo(), PscJwks(), PscIdToken(), PscIdTokenClaims(), FhirBundle(),
     ]);
 }

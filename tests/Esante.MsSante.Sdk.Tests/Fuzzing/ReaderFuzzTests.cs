@@ -29,6 +29,7 @@ public sealed class ReaderFuzzTests(ITestOutputHelper output)
     [Fact] public void Whitelist() => Fuzz("Whitelist");
     [Fact] public void ManageSieve_responses() => Fuzz("ManageSieve");
     [Fact] public void Sieve_rules_script() => Fuzz("SieveRulesScript");
+    [Fact] public void Mailbox_settings() => Fuzz("MailboxSettings");
     [Fact] public void Psc_token_response() => Fuzz("PscTokenResponse");
     [Fact] public void Psc_userinfo() => Fuzz("PscUserInfo");
     [Fact] public void Psc_jwks() => Fuzz("PscJwks");
