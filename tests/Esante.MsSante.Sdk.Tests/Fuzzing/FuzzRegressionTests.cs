@@ -233,7 +233,7 @@ public sealed class FuzzRegressionTests
     [InlineData("{\"signatures\":[{\"name\":\"a\"}]}")]
     public async Task A_mailbox_setting_with_members_missing_is_not_what_the_SDK_writes(string json)
     {
-        var settings = new Esante.MsSante.Mailbox.MailboxSettings(FuzzTargets.SettingsStore.Create(json), TimeProvider.System);
+        var settings = new Esante.MsSante.Mailbox.MailboxSettings(FuzzTargets.SettingsStore.Create(json), TimeProvider.System, new Esante.MsSante.Mailbox.KeyedGate<string>());
         if (json.StartsWith('['))
         {
             await Assert.ThrowsAsync<InvalidDataException>(() => settings.GetTagsAsync(CancellationToken.None));

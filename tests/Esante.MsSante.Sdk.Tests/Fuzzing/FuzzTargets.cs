@@ -390,7 +390,7 @@ internal static class FuzzTargets
     private static FuzzTarget MailboxSettingsJson()
     {
         var store = SettingsStore.Create(null);
-        var settings = new MailboxSettings(store, TimeProvider.System);
+        var settings = new MailboxSettings(store, TimeProvider.System, new KeyedGate<string>());
         settings.SetSignaturesAsync(new MailboxSignatures { Signatures = [new Signature("Dr Dupont", "Dr Jean Dupont\nCHU"), new Signature("Court", "JD")], DefaultName = "Court" }, CancellationToken.None).GetAwaiter().GetResult();
         settings.SetRetentionAsync("INBOX", RetentionPeriod.Months(6), CancellationToken.None).GetAwaiter().GetResult();
         settings.SetRetentionAsync("Patients/Dupont", RetentionPeriod.Days(30), CancellationToken.None).GetAwaiter().GetResult();
@@ -399,7 +399,7 @@ internal static class FuzzTargets
         return new("MailboxSettings", written.Values.Select(Utf8).ToList(), async input =>
         {
             // Every setting answers with the input: each reader gets it, and refuses it or reads it on its own.
-            var reader = new MailboxSettings(SettingsStore.Create(Encoding.UTF8.GetString(input)), TimeProvider.System);
+            var reader = new MailboxSettings(SettingsStore.Create(Encoding.UTF8.GetString(input)), TimeProvider.System, new KeyedGate<string>());
             var refusals = new List<InvalidDataException>();
             async Task Read(Func<Task> read)
             {
