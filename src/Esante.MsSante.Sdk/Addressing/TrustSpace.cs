@@ -24,7 +24,7 @@ public sealed class TrustSpace
     /// <param name="whitelistXml">The XML document.</param>
     /// <param name="cancellationToken">Cancels reading.</param>
     /// <returns>How many domains the whitelist holds.</returns>
-    /// <exception cref="FormatException">The document is not XML, holds no domain, or a domain is invalid; the previous list stays.</exception>
+    /// <exception cref="FormatException">The document is not XML, holds no domain, a domain is invalid, or it is longer than 16 Mi characters; the previous list stays.</exception>
     public async Task<int> LoadWhitelistAsync(Stream whitelistXml, CancellationToken cancellationToken = default)
     {
         var list = await ParseWhitelistAsync(whitelistXml, cancellationToken).ConfigureAwait(false);
@@ -32,12 +32,19 @@ public sealed class TrustSpace
         return list.WhitelistedDomains.Count;
     }
 
+    /// <summary>The most characters a whitelist document may hold: 16 Mi (the national list is a few hundred thousand).</summary>
+    internal const long MaxWhitelistCharacters = 16L * 1024 * 1024;
+
     /// <summary>Reads a whitelist file without changing the current trust space.</summary>
-    /// <exception cref="FormatException">The document is not XML, holds no domain, or a domain is invalid.</exception>
+    /// <exception cref="FormatException">The document is not XML, holds no domain, a domain is invalid, or it is longer than 16 Mi characters.</exception>
     public static async Task<TrustedDomainList> ParseWhitelistAsync(Stream whitelistXml, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(whitelistXml);
-        var settings = new XmlReaderSettings { Async = true, DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreComments = true };
+        // Bounded: the national whitelist is a few hundred kilobytes; a document without end is refused, not held.
+        var settings = new XmlReaderSettings
+        {
+            Async = true, DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreComments = true, MaxCharactersInDocument = MaxWhitelistCharacters,
+        };
         var domains = new List<string>();
         try
         {

@@ -71,6 +71,22 @@ public class TrustSpaceTests
     }
 
     [Fact]
+    public async Task A_whitelist_without_end_is_refused_once_past_its_bound_not_read_whole()
+    {
+        var space = new TrustSpace();
+        var domain = "<Domaine><Nom>hopital-partenaire.fr</Nom></Domaine>\n";
+        var text = new StringBuilder("<ListeBlanche>");
+        while (text.Length <= TrustSpace.MaxWhitelistCharacters)
+        {
+            text.Append(domain);
+        }
+
+        var e = await Assert.ThrowsAsync<FormatException>(() => space.LoadWhitelistAsync(Xml(text.Append("</ListeBlanche>").ToString())));
+        Assert.DoesNotContain("hopital", e.Message, StringComparison.Ordinal);
+        Assert.False(space.Current.Contains("hopital-partenaire.fr"));
+    }
+
+    [Fact]
     public async Task A_reloaded_whitelist_feeds_the_address_policy_of_a_running_application()
     {
         await using var harness = new FakeOperatorHarness();
