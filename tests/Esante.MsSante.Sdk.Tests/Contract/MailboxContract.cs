@@ -917,6 +917,37 @@ public abstract partial class MailboxContract
     }
 
     [Fact]
+    public async Task Long_signatures_and_many_tags_are_kept_whole_and_shorter_ones_replace_them()
+    {
+        // Found by the 60 s concurrency run: a setting past 4 KB was written, then could never be read (MailKit reads no
+        // longer string from a server), which broke every later read of it.
+        await using var alice = await OpenNewUserAsync();
+        var line = "Dr Éloïse MARTIN — Cardiologie, CH de Cholet 🫀 ";
+        var signatures = new MailboxSignatures
+        {
+            Signatures = [new Signature("Longue", string.Concat(Enumerable.Repeat(line, 200))), new Signature("Court", "É. M.")],
+            DefaultName = "Longue",
+        };
+        await alice.Box.SetSignaturesAsync(signatures);
+        for (var i = 0; i < 120; i++)
+        {
+            await alice.Box.CreateTagAsync($"Étiquette numéro {i:000}", "#D93025");
+        }
+        await using (var again = await OpenOwnAsync(alice))
+        {
+            Assert.Equal(signatures, await again.GetSignaturesAsync());
+            Assert.Equal(120, (await again.GetTagsAsync()).Count);
+        }
+
+        var shorter = new MailboxSignatures { Signatures = [new Signature("Court", "É. M.")], DefaultName = "Court" };
+        await alice.Box.SetSignaturesAsync(shorter);
+        await using (var again = await OpenOwnAsync(alice))
+        {
+            Assert.Equal(shorter, await again.GetSignaturesAsync());
+        }
+    }
+
+    [Fact]
     public async Task Signatures_are_kept_at_the_operator_and_end_each_message_sent()
     {
         await using var alice = await OpenNewUserAsync();

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using System.Text;
 using Esante.MsSante.Diagnostics;
 using Esante.MsSante.Messages;
 using MailKit;
@@ -574,10 +575,10 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         return ImapAsync(async imap =>
         {
             var inbox = await MetadataFolderAsync(imap, cancellationToken).ConfigureAwait(false);
+            string? value;
             try
             {
-                var value = await inbox.GetMetadataAsync(tag, cancellationToken).ConfigureAwait(false);
-                return string.IsNullOrEmpty(value) ? null : value;
+                value = await inbox.GetMetadataAsync(tag, cancellationToken).ConfigureAwait(false);
             }
             catch (ImapProtocolException e) when (!imap.IsConnected && e.Message.Contains("METADATA", StringComparison.Ordinal) && e.Message.Contains("NIL", StringComparison.Ordinal))
             {
@@ -587,19 +588,54 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
                 // removed by writing "" rather than NIL, so this happens at most once per setting.
                 return null;
             }
+            if (string.IsNullOrEmpty(value))
+            {
+                return null;
+            }
+            if (!value.StartsWith(PartsMarker, StringComparison.Ordinal))
+            {
+                return value;
+            }
+            // Written in parts (SetSettingAsync), read one by one (MailKit's GETMETADATA of several entries, which puts the
+            // entries in a list, is refused by Dovecot).
+            if (!int.TryParse(value.AsSpan(PartsMarker.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count) || count is < 1 or > MaxSettingParts)
+            {
+                throw new InvalidDataException($"The setting '{name}' is stored in parts, but their count cannot be read.");
+            }
+            var text = new StringBuilder();
+            for (var i = 1; i <= count; i++)
+            {
+                text.Append(await inbox.GetMetadataAsync(SettingTag($"{name}-part-{i}"), cancellationToken).ConfigureAwait(false)
+                    ?? throw new InvalidDataException($"The setting '{name}' is stored in parts, and one of them is missing."));
+            }
+            return text.ToString();
         }, idempotent: true, cancellationToken);
     }
 
     public Task SetSettingAsync(string name, string? value, CancellationToken cancellationToken = default)
     {
         var tag = SettingTag(name);
+        // MailKit reads no string longer than 4,096 bytes in a server's answer (it drops the connection instead), so a
+        // longer value (a few signatures, many tags) is written in parts, all in one SETMETADATA, the entry itself then
+        // naming how many; a shorter one is written whole, as before.
+        var parts = SplitSetting(value ?? string.Empty);
+        if (parts.Count > MaxSettingParts)
+        {
+            throw new NotSupportedException($"The setting '{name}' is too large to keep ({MaxSettingParts * SettingPartBytes / 1024} KB at most).");
+        }
+        // A value that itself begins as the marker is written in parts too, so that it is never misread.
+        var entries = parts.Count == 1 && !parts[0].StartsWith(PartsMarker, StringComparison.Ordinal)
+            ? [new Metadata(tag, parts[0])]
+            : parts.Select((part, i) => new Metadata(SettingTag($"{name}-part-{i + 1}"), part))
+                .Prepend(new Metadata(tag, PartsMarker + parts.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+                .ToList();
         return ImapAsync(async imap =>
         {
             var inbox = await MetadataFolderAsync(imap, cancellationToken).ConfigureAwait(false);
             try
             {
                 // Removed as "", not NIL: an entry that exists never answers NIL, which MailKit cannot read (GetSettingAsync).
-                await inbox.SetMetadataAsync(new MetadataCollection([new Metadata(tag, value ?? string.Empty)]), cancellationToken).ConfigureAwait(false);
+                await inbox.SetMetadataAsync(new MetadataCollection(entries), cancellationToken).ConfigureAwait(false);
             }
             catch (ImapCommandException e) when (e.Response == ImapCommandResponse.No)
             {
@@ -607,6 +643,33 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             }
             return true;
         }, idempotent: true, cancellationToken);
+    }
+
+    /// <summary>What the entry of a setting written in parts holds, followed by their count.</summary>
+    private const string PartsMarker = "esante-parts:";
+    private const int SettingPartBytes = 3 * 1024;
+    private const int MaxSettingParts = 256;
+
+    /// <summary>A setting's value cut into pieces of at most <see cref="SettingPartBytes"/> UTF-8 bytes, never inside a character.</summary>
+    internal static List<string> SplitSetting(string value)
+    {
+        var parts = new List<string>();
+        var start = 0;
+        var bytes = 0;
+        for (var i = 0; i < value.Length; i++)
+        {
+            var width = char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]) ? 2 : 1;
+            var size = Encoding.UTF8.GetByteCount(value.AsSpan(i, width));
+            if (bytes + size > SettingPartBytes)
+            {
+                parts.Add(value[start..i]);
+                (start, bytes) = (i, 0);
+            }
+            bytes += size;
+            i += width - 1;
+        }
+        parts.Add(value[start..]);
+        return parts;
     }
 
     /// <summary>Settings live on the mailbox's INBOX (for an organisational mailbox, its INBOX in the shared namespace).</summary>
