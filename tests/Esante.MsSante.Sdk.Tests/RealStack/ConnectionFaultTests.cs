@@ -135,7 +135,9 @@ public sealed class ConnectionFaultTests(MailStack stack)
 
         var first = new OutgoingMessage { Subject = "Coupé", TextBody = "x" };
         first.To.Add(MssanteAddress.Parse(recipient));
-        first.Attachments.Add(OutgoingAttachment.FromBytes("scan.bin", new byte[400 * 1024]));
+        // Larger than the socket buffers between the SDK and the relay can hold (a few MB on loopback): with 400 KB the
+        // whole message sometimes sat in them before the cut, so the send had been handed over and was, rightly, uncertain.
+        first.Attachments.Add(OutgoingAttachment.FromBytes("scan.bin", new byte[9 * 1024 * 1024]));
         relay.DropAfterClientBytes(100 * 1024);
         // Cut in the middle of DATA, before the final dot: the server cannot have taken it, so it is a plain failure to retry.
         var e = await Assert.ThrowsAsync<MssanteConnectionException>(() => box.SendAsync(first));
