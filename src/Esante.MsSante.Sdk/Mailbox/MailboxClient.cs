@@ -599,7 +599,7 @@ public class MailboxClient : IMailboxClient, IDisposable
         {
             throw new ArgumentException("A tag's colour is written #RRGGBB, e.g. #D93025.", nameof(colour));
         }
-        using var held = await _settings.HoldAsync(MailboxSettings.TagsName, cancellationToken).ConfigureAwait(false);
+        using var held = await _settings.HoldTagsAsync(cancellationToken).ConfigureAwait(false);
         var tags = await _settings.GetTagsAsync(cancellationToken).ConfigureAwait(false);
         var tag = new MessageTag(name.Trim(), colour.ToUpperInvariant());
         if (tags.Any(t => string.Equals(t.Keyword, tag.Keyword, StringComparison.OrdinalIgnoreCase)))
@@ -613,7 +613,7 @@ public class MailboxClient : IMailboxClient, IDisposable
     /// <inheritdoc/>
     public virtual async Task DeleteTagAsync(string name, CancellationToken cancellationToken = default)
     {
-        using var held = await _settings.HoldAsync(MailboxSettings.TagsName, cancellationToken).ConfigureAwait(false);
+        using var held = await _settings.HoldTagsAsync(cancellationToken).ConfigureAwait(false);
         var tags = await _settings.GetTagsAsync(cancellationToken).ConfigureAwait(false);
         var tag = FindTag(tags, name);
         foreach (var folder in await _mailbox.ListFoldersAsync(cancellationToken).ConfigureAwait(false))
@@ -631,7 +631,7 @@ public class MailboxClient : IMailboxClient, IDisposable
     public virtual async Task TagAsync(MessageRef message, string tagName, CancellationToken cancellationToken = default)
     {
         // Not while the tag is being deleted: the message would keep the keyword of a tag gone.
-        using var held = await _settings.HoldAsync(MailboxSettings.TagsName, cancellationToken).ConfigureAwait(false);
+        using var held = await _settings.HoldTagsAsync(cancellationToken).ConfigureAwait(false);
         var tag = FindTag(await _settings.GetTagsAsync(cancellationToken).ConfigureAwait(false), tagName);
         await _mailbox.StoreFlagsAsync(message, MessageFlags.None, [tag.Keyword], add: true, cancellationToken).ConfigureAwait(false);
     }
@@ -639,7 +639,7 @@ public class MailboxClient : IMailboxClient, IDisposable
     /// <inheritdoc/>
     public virtual async Task UntagAsync(MessageRef message, string tagName, CancellationToken cancellationToken = default)
     {
-        using var held = await _settings.HoldAsync(MailboxSettings.TagsName, cancellationToken).ConfigureAwait(false);
+        using var held = await _settings.HoldTagsAsync(cancellationToken).ConfigureAwait(false);
         var tag = FindTag(await _settings.GetTagsAsync(cancellationToken).ConfigureAwait(false), tagName);
         await _mailbox.StoreFlagsAsync(message, MessageFlags.None, [tag.Keyword], add: false, cancellationToken).ConfigureAwait(false);
     }

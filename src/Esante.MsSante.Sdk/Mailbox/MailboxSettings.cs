@@ -8,13 +8,13 @@ namespace Esante.MsSante.Mailbox;
 /// The mailbox's preferences kept at the operator as JSON settings (signatures, tags): read, checked and written here, so
 /// <see cref="MailboxClient"/> only says what to do with them. Signatures are remembered for a minute (ten when there are
 /// none), since every send needs them: another application's change shows within that time. A setting that is read,
-/// changed and written back is changed by one caller at a time (<see cref="HoldAsync"/>): concurrent changes through one
+/// changed and written back is changed by one caller at a time (<see cref="HoldTagsAsync"/> for the tags): concurrent changes through one
 /// mailbox client all count, none written over by another made from the same old value.
 /// </summary>
 internal sealed class MailboxSettings(IOperatorMailbox mailbox, TimeProvider time, KeyedGate<string> gate)
 {
     private const string SignaturesName = "signatures";
-    public const string TagsName = "tags";
+    private const string TagsName = "tags";
     private const string RetentionName = "retention";
     private const int MaxSignatureLength = 10_000;
     private static readonly TimeSpan SignaturesFreshFor = TimeSpan.FromMinutes(1);
@@ -26,8 +26,10 @@ internal sealed class MailboxSettings(IOperatorMailbox mailbox, TimeProvider tim
 
     private volatile CachedSignatures? _signatures;
 
-    /// <summary>Holds a setting, for a read-change-write of it, until the handle is disposed.</summary>
-    public Task<IDisposable> HoldAsync(string name, CancellationToken cancellationToken) => gate.EnterAsync("setting:" + name, cancellationToken);
+    /// <summary>Holds the tags, for a read-change-write of them (or of messages' tag keywords), until the handle is disposed.</summary>
+    public Task<IDisposable> HoldTagsAsync(CancellationToken cancellationToken) => HoldAsync(TagsName, cancellationToken);
+
+    private Task<IDisposable> HoldAsync(string name, CancellationToken cancellationToken) => gate.EnterAsync("setting:" + name, cancellationToken);
 
     public async Task<MailboxSignatures> GetSignaturesAsync(CancellationToken cancellationToken)
     {

@@ -170,15 +170,13 @@ public sealed class AnnuaireSanteFhirDirectory : IDirectorySearch
                 ?? throw new DirectorySourceException(
                     $"The Annuaire Santé API sent a page larger than {MaxBundleBytes / (1024 * 1024)} MiB; it was not read. Try again later, or lower AnnuaireSanteFhirOptions.PageSize.",
                     statusCode: null, retryAfter: null, isTransient: true);
+            using var document = JsonDocument.Parse(bytes);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !Diagnostics.RemoteValues.IsText(root) || Fhir.String(root, "resourceType") != "Bundle")
             {
-                using var document = JsonDocument.Parse(bytes);
-                var root = document.RootElement;
-                if (root.ValueKind != JsonValueKind.Object || !Diagnostics.RemoteValues.IsText(root) || Fhir.String(root, "resourceType") != "Bundle")
-                {
-                    throw Malformed(null);
-                }
-                return root.Clone();
+                throw Malformed(null);
             }
+            return root.Clone();
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
