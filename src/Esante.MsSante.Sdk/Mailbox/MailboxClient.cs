@@ -516,7 +516,7 @@ public class MailboxClient : IMailboxClient, IDisposable
                 _logger.UncertainReadReceiptRecorded(e.MessageId);
                 throw;
             }
-            _logger.ReadReceiptSent(result.MessageId, receipt.Disposition, Mailbox.Address.Value);
+            _logger.ReadReceiptSent(result.MessageId, receipt.DispositionWithoutError, Mailbox.Address.Value);
             await RecordReadReceiptAsync(message, result.MessageId).ConfigureAwait(false);
             return result;
         }

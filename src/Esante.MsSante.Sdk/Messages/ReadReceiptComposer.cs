@@ -48,11 +48,8 @@ internal static class ReadReceiptComposer
         {
             notification.Fields.Add("Original-Message-ID", "<" + original.MessageId + ">");
         }
+        // One field, error included (« processed/Error: code^libellé »), as the volet's text and example write it.
         notification.Fields.Add("Disposition", receipt.Disposition);
-        if (receipt.Error is not null)
-        {
-            notification.Fields.Add("Error", receipt.Error);
-        }
 
         mime.Body = new MultipartReport("disposition-notification")
         {

@@ -730,7 +730,7 @@ public abstract partial class MailboxContract
         Assert.Equal("[KO Intégration système !][902] " + letter.Subject, mdnSummary.Subject);
         var report = (await alice.Box.ReadMessageAsync(mdnSummary.Ref)).DispositionReport!;
         Assert.Equal(sent.MessageId, report.OriginalMessageId);
-        Assert.Equal("automatic-action/MDN-sent-automatically; processed/error", report.Disposition);
+        Assert.Equal("automatic-action/MDN-sent-automatically; processed/Error: 902^Identifiant de patient inconnu^applicationErrorCondition", report.Disposition);
         Assert.True(report.IsError);
         Assert.Equal("902^Identifiant de patient inconnu^applicationErrorCondition", report.Error);
         Assert.Equal("902", report.ErrorCode);
