@@ -44,6 +44,54 @@ public class ErrorReceiptFormTests
         Assert.Equal("orig-1@chu-angers.mssante.fr", report.OriginalMessageId);
     }
 
+    [Fact]
+    public void The_originals_IHE_XDM_zip_and_PDF_are_attached_again_after_the_original_and_nothing_else()
+    {
+        using var original = Original(
+            Attachment("application/zip", "IHE_XDM.zip", [80, 75, 3, 4]),
+            Attachment("application/pdf", "20220531_CR_d_imagerie_medicale_MARTIN_Claire.pdf", [37, 80, 68, 70]),
+            Attachment("image/png", "photo.png", [137, 80, 78, 71]));
+
+        using var mdn = Reload(ReadReceiptComposer.Compose(original, ReadReceipt.IntegrationFailed(VoletError),
+            MssanteAddress.Parse("serviceY_auto@chb.mssante.fr"), null, MssanteAddress.Parse("serviceY@chb.mssante.fr"), "DEV935997", DateTimeOffset.UnixEpoch));
+
+        var report = Assert.IsType<MultipartReport>(mdn.Body);
+        Assert.Equal(5, report.Count);
+        Assert.IsType<MessagePart>(report[2]);
+        var zip = Assert.IsType<MimePart>(report[3]);
+        Assert.Equal("IHE_XDM.zip", zip.FileName);
+        Assert.True(zip.ContentType.IsMimeType("application", "zip"));
+        Assert.Equal(new byte[] { 80, 75, 3, 4 }, Decoded(zip));
+        var pdf = Assert.IsType<MimePart>(report[4]);
+        Assert.Equal("20220531_CR_d_imagerie_medicale_MARTIN_Claire.pdf", pdf.FileName);
+        Assert.Equal(new byte[] { 37, 80, 68, 70 }, Decoded(pdf));
+        Assert.True(pdf.IsAttachment);
+    }
+
+    [Fact]
+    public void A_receipt_for_a_message_without_documents_has_the_three_parts_only()
+    {
+        using var original = Original(Attachment("image/png", "photo.png", [137, 80, 78, 71]));
+        using var mdn = ReadReceiptComposer.Compose(original, ReadReceipt.Displayed,
+            MssanteAddress.Parse("serviceY_auto@chb.mssante.fr"), null, MssanteAddress.Parse("serviceY@chb.mssante.fr"), "DEV935997", DateTimeOffset.UnixEpoch);
+        Assert.Equal(3, Assert.IsType<MultipartReport>(mdn.Body).Count);
+    }
+
+    private static MimePart Attachment(string type, string name, byte[] bytes) => new(type)
+    {
+        Content = new MimeContent(new MemoryStream(bytes)),
+        ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
+        ContentTransferEncoding = ContentEncoding.Base64,
+        FileName = name,
+    };
+
+    private static byte[] Decoded(MimePart part)
+    {
+        using var bytes = new MemoryStream();
+        part.Content!.DecodeTo(bytes);
+        return bytes.ToArray();
+    }
+
     internal static MimeMessage Original(params MimeEntity[] attachments)
     {
         var original = new MimeMessage();
