@@ -71,18 +71,8 @@ public sealed class DispositionReport
         var fields = notification.Fields;
         return new DispositionReport(
             fields["Original-Message-ID"]?.Trim().Trim('<', '>'),
-            WithoutAddressType(fields["Final-Recipient"]),
+            ReportFields.WithoutType(fields["Final-Recipient"]),
             disposition.Trim(),
             fields["Error"]?.Trim());
-    }
-
-    private static string? WithoutAddressType(string? field)
-    {
-        if (field is null)
-        {
-            return null;
-        }
-        var semicolon = field.IndexOf(';', StringComparison.Ordinal);
-        return (semicolon < 0 ? field : field[(semicolon + 1)..]).Trim();
     }
 }

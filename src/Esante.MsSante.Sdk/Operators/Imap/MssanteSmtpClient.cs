@@ -70,6 +70,13 @@ internal sealed class MssanteSmtpClient : SmtpClient
         return notify;
     }
 
+    /// <summary>
+    /// The envelope id (RFC 3461 ENVID) is the Message-ID when reports are asked for: a report that returns neither the message
+    /// nor its headers still names the message it is about (<see cref="DeliveryStatusReport.OriginalMessageId"/>).
+    /// </summary>
+    protected override string? GetEnvelopeId(MimeMessage message) =>
+        _dsn == DeliveryStatusRequest.Default || _dsn.HasFlag(DeliveryStatusRequest.Never) ? null : message?.MessageId;
+
     private void Answered()
     {
         // After the last RCPT answer and before DATA: stop here if anyone was refused (MailKit then sends RSET).
