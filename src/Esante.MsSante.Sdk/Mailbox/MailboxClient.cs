@@ -238,6 +238,11 @@ public class MailboxClient : IMailboxClient, IDisposable
         {
             _logger.SentCopyNotSaved(result.MessageId, result.SentCopyError);
         }
+        if (DocumentPdfName.Check(message) is { Count: > 0 } warnings)
+        {
+            _logger.SentWithWarnings(result.MessageId, string.Join(",", warnings.Select(w => w.Code).Distinct()));
+            result = result with { Warnings = warnings };
+        }
         return result;
     }
 
