@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Messages;
+namespace Esante.MsSante;
 
 /// <summary>What a server did for one recipient, as a delivery status notification says (RFC 3464 §2.3.3 <c>Action</c>).</summary>
 public enum DeliveryAction

@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Messages;
+namespace Esante.MsSante;
 
 /// <summary>
 /// Why a message did not reach a recipient, from the status code of a delivery status notification (RFC 3463

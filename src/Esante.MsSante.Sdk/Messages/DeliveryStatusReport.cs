@@ -1,6 +1,6 @@
 using MimeKit;
 
-namespace Esante.MsSante.Messages;
+namespace Esante.MsSante;
 
 /// <summary>
 /// A delivery status notification received (a DSN, RFC 3464: a bounce, a delay or a delivery report), read the way read

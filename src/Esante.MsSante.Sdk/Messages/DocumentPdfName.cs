@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text;
-using Esante.MsSante.Policies;
 
-namespace Esante.MsSante.Messages;
+namespace Esante.MsSante;
 
 /// <summary>
 /// The name of a document's PDF sent beside its IHE XDM archive (Ségur ECO.2.1.6):
@@ -57,7 +56,7 @@ public static class DocumentPdfName
     /// <summary>
     /// Warnings for the PDFs attached beside the message's XDM archive whose names do not follow the convention, or do not
     /// name the archive's patient (family name in capitals, then first given name): the message can still be sent, and
-    /// <see cref="Operators.SubmissionResult.Warnings"/> carries them. Empty when the message has no XDM archive.
+    /// <see cref="SubmissionResult.Warnings"/> carries them. Empty when the message has no XDM archive.
     /// </summary>
     /// <param name="message">The message to check.</param>
     /// <returns>One <see cref="PolicyViolationCodes.PdfNameNotConventional"/> warning per such PDF; its message holds no name.</returns>

@@ -1,7 +1,7 @@
 using System.Text;
 using MimeKit.Text;
 
-namespace Esante.MsSante.Messages;
+namespace Esante.MsSante;
 
 /// <summary>
 /// The plain text of an HTML body, for the <c>text/plain</c> part that va1.11 asks beside it (<c>multipart/alternative</c>):

@@ -1,6 +1,6 @@
 using Esante.MsSante.Diagnostics;
 
-namespace Esante.MsSante.Messages;
+namespace Esante.MsSante;
 
 /// <summary>What a delivery status notification says of one recipient (RFC 3464 §2.3, per-recipient fields).</summary>
 public sealed class RecipientDeliveryStatus

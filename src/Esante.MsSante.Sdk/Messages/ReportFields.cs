@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Messages;
+namespace Esante.MsSante;
 
 /// <summary>Reading the typed fields of machine-readable reports (MDN, RFC 8098; DSN, RFC 3464).</summary>
 internal static class ReportFields

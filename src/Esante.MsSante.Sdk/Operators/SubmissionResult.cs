@@ -1,6 +1,5 @@
-using Esante.MsSante.Messages;
 
-namespace Esante.MsSante.Operators;
+namespace Esante.MsSante;
 
 /// <summary>What the operator did with a submitted message.</summary>
 /// <param name="MessageId">The message's Message-ID, without angle brackets.</param>
@@ -13,7 +12,7 @@ public sealed record SubmissionResult(string MessageId, IReadOnlyList<string> Ac
 {
     /// <summary>
     /// What the message was sent with although a national rule advises otherwise, e.g. a PDF beside an XDM archive not
-    /// named as ECO.2.1.6 says (<see cref="Policies.PolicyViolationCodes.PdfNameNotConventional"/>); empty when none.
+    /// named as ECO.2.1.6 says (<see cref="PolicyViolationCodes.PdfNameNotConventional"/>); empty when none.
     /// </summary>
-    public IReadOnlyList<Policies.PolicyViolation> Warnings { get; init; } = [];
+    public IReadOnlyList<PolicyViolation> Warnings { get; init; } = [];
 }

@@ -1,5 +1,4 @@
 using System.Text;
-using Esante.MsSante.Messages;
 
 namespace Esante.MsSante.Tests.Contract;
 
@@ -50,7 +49,7 @@ public abstract partial class MailboxContract
         await DeliverRawAsync(alice.User, Encoding.UTF8.GetBytes(bounce));
 
         var summary = await WaitForMessageAsync(alice.Box, s => s.Subject == "Undelivered Mail Returned to Sender");
-        var report = Assert.IsType<DeliveryStatusReport>((await alice.Box.ReadMessageAsync(summary.Ref)).DeliveryStatusReport);
+        var report = Assert.IsType<DeliveryStatusReport>((await alice.Box.Messages.ReadAsync(summary.Ref)).DeliveryStatusReport);
         Assert.Equal(sent.MessageId, report.OriginalMessageId);
         Assert.True(report.HasFailures);
         var recipient = Assert.Single(report.Recipients);

@@ -1,6 +1,3 @@
-using Esante.MsSante.Addressing;
-using Esante.MsSante.Messages;
-using Esante.MsSante.Policies;
 using Esante.MsSante.Tests.Contract;
 
 namespace Esante.MsSante.Tests.Messages;
@@ -9,7 +6,7 @@ namespace Esante.MsSante.Tests.Messages;
 public sealed class DocumentPdfNameTests : IAsyncLifetime
 {
     private readonly FakeOperatorHarness _harness = new();
-    private Esante.MsSante.Mailbox.IMailboxClient _box = null!;
+    private Esante.MsSante.IMailboxClient _box = null!;
     private MssanteAddress _bob = null!;
 
     public async Task InitializeAsync()

@@ -1,5 +1,3 @@
-using Esante.MsSante.Addressing;
-using Esante.MsSante.Messages;
 using Esante.MsSante.Tests.Messages.Fixtures;
 using MimeKit;
 

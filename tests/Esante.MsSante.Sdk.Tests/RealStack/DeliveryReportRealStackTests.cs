@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using Esante.MsSante.Addressing;
-using Esante.MsSante.Mailbox;
-using Esante.MsSante.Messages;
 
 namespace Esante.MsSante.Tests.RealStack;
 
@@ -85,9 +82,9 @@ public sealed class DeliveryReportRealStackTests(MailStack stack)
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (DateTime.UtcNow < deadline)
         {
-            await foreach (var summary in box.GetMessagesAsync())
+            await foreach (var summary in box.Messages.ListAsync())
             {
-                if ((await box.ReadMessageAsync(summary.Ref)).DeliveryStatusReport is { } report)
+                if ((await box.Messages.ReadAsync(summary.Ref)).DeliveryStatusReport is { } report)
                 {
                     return report;
                 }

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Esante.MsSante.Addressing;
-using Esante.MsSante.Messages;
 using MimeKit;
 
 namespace Esante.MsSante.Tests.Messages.IndependentParser;
