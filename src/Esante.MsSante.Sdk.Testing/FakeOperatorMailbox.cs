@@ -280,10 +280,11 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
             return true;
         });
 
-    // As on a real operator (ManageSieve signs in as the person), the rules are the mailbox owner's own.
-    private FakeMailboxStore OwnRules(FakeMailboxStore store) => descriptor is { Kind: MailboxKind.Personal, IsOwn: true }
+    // As on a real operator, the rules are the mailbox's own: set by its owner, or by a delegate of an organisational mailbox
+    // (who signs in to ManageSieve for it); a colleague with shared folders has no way to them.
+    private FakeMailboxStore OwnRules(FakeMailboxStore store) => !IsColleaguesMailbox
         ? store
-        : throw new NotSupportedException("A mailbox's rules are set by its own account at the operator, not by a delegate or a colleague.");
+        : throw new NotSupportedException("This operator lets a mailbox's own account alone set its rules: a colleague cannot.");
 
     // As the real operator decides from the mailbox it opened: a colleague's personal mailbox, of which only folders are
     // shared, is not theirs to send from nor to read the settings of; one whose INBOX is shared is a delegation.

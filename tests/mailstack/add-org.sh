@@ -68,6 +68,10 @@ for d in "$@"; do
     fi
   done
 done
+# The delegations table: who may sign in for the mailbox (SASL authorization identity).
+for d in "$@"; do
+  "$PY" "$HERE/users.py" "$USERS_DB" delegate "$ORG" "$d" "$RIGHTS"
+done
 # Make sure the delegates' shared-mailbox index (acl_shared_dict) is current.
 doveadm acl recalc -u "$ORG"
 echo "mailstack: $ORG shared with: $* (rights $RIGHTS) as shared/$ORG/..."

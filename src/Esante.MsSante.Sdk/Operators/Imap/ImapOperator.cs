@@ -22,6 +22,9 @@ public sealed class ImapOperator : IMssanteOperator
     private readonly TimeProvider _time;
     private Task<ImapOperatorOptions>? _servers;
 
+    /// <summary>Set once the operator refused a delegate's sign-in for an organisational mailbox (see <see cref="ActAsync"/>).</summary>
+    private volatile bool _noAuthorizationIdentity;
+
     /// <summary>Creates the operator.</summary>
     /// <param name="options">Where the servers are and how to reach them.</param>
     /// <param name="timeProvider">The clock; the system's when null.</param>
@@ -111,9 +114,16 @@ public sealed class ImapOperator : IMssanteOperator
             {
                 throw new MailboxAccessDeniedException($"The account {grant.UserName} may not open the mailbox {mailbox}: it is neither theirs nor shared with them.");
             }
+            var descriptor = new MailboxDescriptor(mailbox, found.Kind, mailbox.Value, IsOwn: false);
+            if (found.Kind == MailboxKind.Organisational && await ActAsync(options, imapGrant.Credential.ActingFor(mailbox.Value), cancellationToken).ConfigureAwait(false) is { } acting)
+            {
+                // The delegate signed in for the mailbox: everything (rules, quota, sending under its address) is the mailbox's own.
+                imapGrant.ReturnConnection(imap);
+                return new ImapOperatorMailbox(options, acting.Credential, _time, descriptor, string.Empty, acting.Connection);
+            }
             var shared = OtherUsersNamespace(imap)!;
             var prefix = shared.Path.TrimEnd(shared.DirectorySeparator) + shared.DirectorySeparator + mailbox.Value + shared.DirectorySeparator;
-            return new ImapOperatorMailbox(options, imapGrant.Credential, _time, new MailboxDescriptor(mailbox, found.Kind, mailbox.Value, IsOwn: false), prefix, imap);
+            return new ImapOperatorMailbox(options, imapGrant.Credential, _time, descriptor, prefix, imap);
         }
         catch
         {
@@ -176,6 +186,34 @@ public sealed class ImapOperator : IMssanteOperator
         {
             imap.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Signs in for an organisational mailbox the person is a delegate of, with their own credential and the mailbox as
+    /// SASL authorization identity (PLAIN's and EXTERNAL's authzid, XOAUTH2's user=, OAUTHBEARER's a=), as operators let
+    /// delegates act for the structure. Null when the operator refuses it: it only shares the mailbox's folders (ACL), and
+    /// the mailbox is then used through the shared namespace; the operator is not asked again.
+    /// </summary>
+    private async Task<(MailCredential Credential, ImapClient Connection)?> ActAsync(ImapOperatorOptions options, MailCredential acting, CancellationToken cancellationToken)
+    {
+        if (_noAuthorizationIdentity)
+        {
+            return null;
+        }
+        try
+        {
+            return (acting, await ConnectImapAsync(options, acting, _time, cancellationToken).ConfigureAwait(false));
+        }
+        catch (MssanteAuthenticationException)
+        {
+            _noAuthorizationIdentity = true;
+            return null;
+        }
+        catch (NotSupportedException)
+        {
+            _noAuthorizationIdentity = true;
+            return null;
         }
     }
 

@@ -738,13 +738,17 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         }
     }
 
-    /// <summary>A ManageSieve connection for this mailbox's own rules: it signs in as the person, so an organisational mailbox's are out of reach.</summary>
+    /// <summary>
+    /// A ManageSieve connection for this mailbox's own rules: as the person for their own mailbox, as the mailbox for a
+    /// delegate signed in for it (authorization identity); an organisational mailbox used only through the shared namespace
+    /// has its rules out of reach.
+    /// </summary>
     private Task<ManageSieveClient> OpenSieveAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (Mailbox.Kind != MailboxKind.Personal || !Mailbox.IsOwn)
+        if (!Mailbox.IsOwn && _credential.AuthorizationId is null)
         {
-            throw new NotSupportedException("A mailbox's rules are set by its own account at the operator, not by a delegate or a colleague.");
+            throw new NotSupportedException("This operator lets a mailbox's own account alone set its rules: a delegate it does not sign in for the mailbox, or a colleague, cannot.");
         }
         return ManageSieveClient.ConnectAsync(_options, _credential, _time, cancellationToken);
     }
