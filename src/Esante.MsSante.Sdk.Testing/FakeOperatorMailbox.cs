@@ -25,7 +25,8 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
         Run(s =>
         {
             var slash = path.LastIndexOf('/');
-            if (_access.IsColleague)
+            // As Dovecot's ACL: a mailbox's top level is its owner's; others create folders inside ones they hold « k » on.
+            if (_access.IsColleague || _access.IsDelegate)
             {
                 _ = slash < 0 ? throw FakeAccess.Denied() : _access.Need(s.Folder(path[..slash]), "k");
             }
@@ -262,7 +263,8 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
         Run<IReadOnlyList<FolderAclEntry>>(s =>
         {
             var folder = _access.Need(s.Folder(folderPath), "a");
-            return [new FolderAclEntry(s.Descriptor.Address.Value, FakeAccess.OwnerRights), .. folder.Acl.Select(e => new FolderAclEntry(e.Key, e.Value))];
+            // An organisational mailbox's delegates hold their rights on every folder (add-org.sh sets them in each folder's ACL).
+            return [new FolderAclEntry(s.Descriptor.Address.Value, FakeAccess.OwnerRights), .. server.DelegationsOf(s.Descriptor.Address), .. folder.Acl.Select(e => new FolderAclEntry(e.Key, e.Value))];
         });
 
     public Task SetAccessAsync(string folderPath, string identifier, string? rights, CancellationToken cancellationToken = default) =>
@@ -281,10 +283,12 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
         });
 
     // As on a real operator, the rules are the mailbox's own: set by its owner, or by a delegate of an organisational mailbox
-    // (who signs in to ManageSieve for it); a colleague with shared folders has no way to them.
-    private FakeMailboxStore OwnRules(FakeMailboxStore store) => !IsColleaguesMailbox
-        ? store
-        : throw new NotSupportedException("This operator lets a mailbox's own account alone set its rules: a colleague cannot.");
+    // who may write in it (and signs in to ManageSieve for it); a colleague with shared folders has no way to them.
+    private FakeMailboxStore OwnRules(FakeMailboxStore store) =>
+        IsColleaguesMailbox ? throw new NotSupportedException("This operator lets a mailbox's own account alone set its rules: a colleague cannot.")
+        // As the test stack's ManageSieve: a delegate without the write right (a viewer) does not sign in for the mailbox's rules.
+        : _access.Delegation is { } rights && !rights.Contains('w', StringComparison.Ordinal) ? throw new MailboxAccessDeniedException("The operator refused this delegate the mailbox's rules: they may only read it.")
+        : store;
 
     // As the real operator decides from the mailbox it opened: a colleague's personal mailbox, of which only folders are
     // shared, is not theirs to send from nor to read the settings of; one whose INBOX is shared is a delegation.

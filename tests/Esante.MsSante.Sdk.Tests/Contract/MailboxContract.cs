@@ -18,9 +18,6 @@ public abstract partial class MailboxContract
     /// <summary>Creates an account with a personal mailbox, unique to the calling test.</summary>
     protected abstract Task<TestUser> CreateUserAsync(long? quotaBytes = null);
 
-    /// <summary>Creates an organisational mailbox shared with the delegates.</summary>
-    protected abstract Task<MssanteAddress> CreateOrganisationalMailboxAsync(params TestUser[] delegates);
-
     /// <summary>Signs in completely (second factor included where the operator asks for one).</summary>
     protected abstract Task<IMssanteSession> SignInAsync(TestUser user);
 

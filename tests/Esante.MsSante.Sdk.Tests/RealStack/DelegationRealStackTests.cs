@@ -1,3 +1,4 @@
+using Esante.MsSante.Addressing;
 using Esante.MsSante.MailStackSupport;
 using Esante.MsSante.Operators;
 using Esante.MsSante.Operators.Imap;
@@ -143,6 +144,29 @@ public sealed class DelegationRealStackTests(MailStack stack)
             await imap.Inbox.OpenAsync(MailKit.FolderAccess.ReadOnly);
             Assert.Equal(0, imap.Inbox.Count);
             await imap.DisconnectAsync(true);
+        }
+    }
+
+    [Fact]
+    public async Task A_colleagues_inbox_shared_by_ACL_alone_opens_through_the_shared_namespace_where_its_rules_are_out_of_reach()
+    {
+        var owner = NewUser();
+        var colleague = NewUser();
+        // Shared by the owner's webmail, say (the SDK shares folders, not the INBOX).
+        using (var own = await ImapOperator.ConnectImapAsync(stack.Options(), MailCredential.FromPassword(owner, Password), TimeProvider.System, default))
+        {
+            await own.Inbox.SetAccessRightsAsync(colleague, new MailKit.AccessRights("lrs"));
+            await own.DisconnectAsync(true);
+        }
+        await using var session = MailStack.Session(stack.Options());
+        await session.SignInAsync(colleague, Password);
+        // Its INBOX shared, Dovecot lists it as a whole mailbox, but the colleague is no delegate: the operator refuses to
+        // sign them in for it, and the SDK uses the shared namespace, twice without asking again.
+        for (var i = 0; i < 2; i++)
+        {
+            await using var shared = await session.OpenMailboxAsync(MssanteAddress.Parse(owner));
+            Assert.Contains(await shared.GetFoldersAsync(), f => f.Role == FolderRole.Inbox);
+            await Assert.ThrowsAsync<NotSupportedException>(() => shared.GetRulesAsync());
         }
     }
 

@@ -743,14 +743,22 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
     /// delegate signed in for it (authorization identity); an organisational mailbox used only through the shared namespace
     /// has its rules out of reach.
     /// </summary>
-    private Task<ManageSieveClient> OpenSieveAsync(CancellationToken cancellationToken)
+    private async Task<ManageSieveClient> OpenSieveAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (!Mailbox.IsOwn && _credential.AuthorizationId is null)
         {
             throw new NotSupportedException("This operator lets a mailbox's own account alone set its rules: a delegate it does not sign in for the mailbox, or a colleague, cannot.");
         }
-        return ManageSieveClient.ConnectAsync(_options, _credential, _time, cancellationToken);
+        try
+        {
+            return await ManageSieveClient.ConnectAsync(_options, _credential, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MssanteAuthenticationException) when (_credential.AuthorizationId is not null)
+        {
+            // The same credential opened the mailbox over IMAP: the operator refuses this delegate its rules (a viewer).
+            throw new MailboxAccessDeniedException("The operator refused this delegate the mailbox's rules: they may only read it.");
+        }
     }
 
     /// <summary>
