@@ -1,6 +1,3 @@
-using Esante.MsSante.Addressing;
-using Esante.MsSante.Mailbox;
-using Esante.MsSante.Messages;
 using Esante.MsSante.Operators;
 using MimeKit;
 
@@ -21,7 +18,7 @@ public static class OrganisationalSteps
     /// <param name="deliverFromOutside">Hands a message to the operator as if it came from another operator.</param>
     /// <param name="say">Writes a line of the journey.</param>
     /// <returns>The folder the message was filed in.</returns>
-    public static async Task<MailFolder> PatientWritesAsync(IMailboxClient mailbox, MssanteAddress patient, Func<MimeMessage, Task> deliverFromOutside, Action<string> say)
+    public static async Task<MailboxFolder> PatientWritesAsync(IMailboxClient mailbox, MssanteAddress patient, Func<MimeMessage, Task> deliverFromOutside, Action<string> say)
     {
         ArgumentNullException.ThrowIfNull(mailbox);
         ArgumentNullException.ThrowIfNull(patient);
@@ -35,7 +32,7 @@ public static class OrganisationalSteps
         await deliverFromOutside(question);
         var (patientFolder, summary) = await ArrivedAsync(mailbox, FolderRole.PatientExchanges, m => m.Subject == question.Subject);
         say($"« {patientFolder.Name} » holds a message from {summary.From} (MSSanté: {(summary.IsMssante ? "yes" : "no")}, unread: {(summary.IsRead ? "no" : "yes")}).");
-        var inbox = await mailbox.GetMessagesAsync().ToListAsync();
+        var inbox = await mailbox.Messages.ListAsync().ToListAsync();
         var fromPatients = inbox.Count(m => m.From?.Address.EndsWith("@" + MssanteAddress.PatientDomain, StringComparison.OrdinalIgnoreCase) == true);
         say($"The inbox holds {inbox.Count} message(s), {fromPatients} of them from a patient: the patient's message was filed apart.");
         return patientFolder;
@@ -58,30 +55,30 @@ public static class OrganisationalSteps
         ArgumentNullException.ThrowIfNull(mailbox);
         ArgumentNullException.ThrowIfNull(correspondent);
         ArgumentNullException.ThrowIfNull(say);
-        await mailbox.SetRulesAsync(new MailboxRules { AutoReply = new AutoReply("Secrétariat fermé", "Le secrétariat est fermé jusqu'au 4 janvier. En cas d'urgence, appelez le standard.") });
+        await mailbox.Settings.SetRulesAsync(new MailboxRules { AutoReply = new AutoReply("Secrétariat fermé", "Le secrétariat est fermé jusqu'au 4 janvier. En cas d'urgence, appelez le standard.") });
         var letter = new OutgoingMessage { Subject = "Demande de rendez-vous", TextBody = "Bonjour, pourriez-vous me proposer un rendez-vous ?" };
         letter.To.Add(new Recipient(mailbox.Mailbox.Address.Value));
         await correspondent.SendAsync(letter);
         var (_, reply) = await ArrivedAsync(correspondent, FolderRole.Inbox, m => m.Subject == "Secrétariat fermé");
         say($"The structure's out-of-office reply « {reply.Subject} » answered from {reply.From?.Address}.");
-        await mailbox.SetRulesAsync(MailboxRules.None);
+        await mailbox.Settings.SetRulesAsync(MailboxRules.None);
     }
 
     /// <summary>Waits for a message in the folder of a role (which a real operator may create as it files the message).</summary>
-    private static async Task<(MailFolder Folder, MessageSummary Summary)> ArrivedAsync(IMailboxClient mailbox, FolderRole role, Func<MessageSummary, bool> match)
+    private static async Task<(MailboxFolder Folder, MessageInfo Summary)> ArrivedAsync(IMailboxClient mailbox, FolderRole role, Func<MessageInfo, bool> match)
     {
         var deadline = DateTime.UtcNow + Patience;
         while (true)
         {
             try
             {
-                var folder = await mailbox.GetFolderAsync(role);
-                if (await mailbox.GetMessagesAsync(folder.Path).FirstOrDefaultAsync(match) is { } summary)
+                var folder = await mailbox.Folders.GetAsync(role);
+                if (await mailbox.Messages.ListAsync(folder.Path).FirstOrDefaultAsync(match) is { } summary)
                 {
                     return (folder, summary);
                 }
             }
-            catch (FolderNotFoundException) when (DateTime.UtcNow < deadline)
+            catch (MssanteFolderNotFoundException) when (DateTime.UtcNow < deadline)
             {
                 // Not created yet.
             }

@@ -1,4 +1,3 @@
-using Esante.MsSante.Addressing;
 using Esante.MsSante.Operators;
 
 namespace Esante.MsSante.Testing;

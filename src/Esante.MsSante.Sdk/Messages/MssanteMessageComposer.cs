@@ -1,8 +1,7 @@
-using Esante.MsSante.Addressing;
 using MimeKit;
 using MimeKit.Utils;
 
-namespace Esante.MsSante.Messages;
+namespace Esante.MsSante;
 
 /// <summary>
 /// Turns an <see cref="OutgoingMessage"/> into the MIME message MSSanté expects: UTF-8 text, <c>X-MSS-NIL</c> on every message,

@@ -1,8 +1,4 @@
-using Esante.MsSante.Addressing;
-using Esante.MsSante.Identity;
-using Esante.MsSante.Mailbox;
 using Esante.MsSante.Operators;
-using Esante.MsSante.Policies;
 
 namespace Esante.MsSante.Tests.Contract;
 
@@ -59,6 +55,14 @@ public abstract partial class MailboxContract
     }
 
     [Fact]
+    public async Task An_organisational_mailbox_offers_its_delegate_everything_its_owner_has()
+    {
+        var (_, _, box) = await OpenOrganisationAsync();
+        await using var _ = box;
+        Assert.Equal(MailboxCapabilities.All, box.Capabilities);
+    }
+
+    [Fact]
     public async Task A_delegate_reads_the_mail_sent_to_the_structure()
     {
         var (_, org, box) = await OpenOrganisationAsync();
@@ -67,7 +71,7 @@ public abstract partial class MailboxContract
         await colleague.Box.SendAsync(Letter(org, "Adressage cardiologie", "Patient adressé pour bilan."));
         var summary = await WaitForMessageAsync(box, s => s.Subject == "Adressage cardiologie");
         Assert.Equal(colleague.Address.Value, summary.From!.Address, ignoreCase: true);
-        Assert.Contains("Patient adressé pour bilan.", (await box.ReadMessageAsync(summary.Ref)).TextBody, StringComparison.Ordinal);
+        Assert.Contains("Patient adressé pour bilan.", (await box.Messages.ReadAsync(summary.Ref)).TextBody, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -84,7 +88,7 @@ public abstract partial class MailboxContract
             "",
             "Bonjour",
             "")));
-        var patients = await box.GetFolderAsync(FolderRole.PatientExchanges);
+        var patients = await box.Folders.GetAsync(FolderRole.PatientExchanges);
         Assert.Equal(PatientRoutingPolicy.DefaultFolderName, patients.Name);
         await WaitForMessageAsync(box, s => s.Subject == "Question sur mon rendez-vous", patients.Path);
         Assert.DoesNotContain(await ListAsync(box), s => s.Subject == "Question sur mon rendez-vous");
@@ -97,8 +101,8 @@ public abstract partial class MailboxContract
         await using var _ = box;
         await using var colleague = await OpenNewUserAsync();
         var closed = new AutoReply("Secrétariat fermé", "Le secrétariat rouvre lundi.");
-        await box.SetRulesAsync(new MailboxRules { AutoReply = closed });
-        Assert.Equal(closed, (await box.GetRulesAsync()).AutoReply);
+        await box.Settings.SetRulesAsync(new MailboxRules { AutoReply = closed });
+        Assert.Equal(closed, (await box.Settings.GetRulesAsync()).AutoReply);
 
         await colleague.Box.SendAsync(Letter(org, "Demande de rendez-vous"));
         var reply = await WaitForMessageAsync(colleague.Box, s => s.Subject == "Secrétariat fermé");
@@ -114,13 +118,13 @@ public abstract partial class MailboxContract
         await using var colleague = await OpenNewUserAsync();
         await using var backup = await OpenNewUserAsync();
 
-        await box.SetRulesAsync(new MailboxRules { NotificationAddress = delegated.Address.Value });
+        await box.Settings.SetRulesAsync(new MailboxRules { NotificationAddress = delegated.Address.Value });
         await colleague.Box.SendAsync(Letter(org, "Compte rendu opératoire"));
         var notice = await WaitForMessageAsync(own, _ => true);
         Assert.DoesNotContain("opératoire", notice.Subject ?? string.Empty, StringComparison.Ordinal);
 
-        await box.SetRulesAsync(new MailboxRules { ForwardTo = backup.Address.Value, KeepForwardedCopy = true });
-        Assert.Equal(backup.Address.Value, (await box.GetRulesAsync()).ForwardTo);
+        await box.Settings.SetRulesAsync(new MailboxRules { ForwardTo = backup.Address.Value, KeepForwardedCopy = true });
+        Assert.Equal(backup.Address.Value, (await box.Settings.GetRulesAsync()).ForwardTo);
         await colleague.Box.SendAsync(Letter(org, "Résultats de biologie"));
         await WaitForMessageAsync(backup.Box, s => s.Subject == "Résultats de biologie");
         await WaitForMessageAsync(box, s => s.Subject == "Résultats de biologie");
@@ -144,13 +148,13 @@ public abstract partial class MailboxContract
         await using var aliceOrg = await (await SignInAsync(alice)).OpenMailboxAsync(org);
         await using var bobOrg = await (await SignInAsync(bob)).OpenMailboxAsync(org);
 
-        var sent = await aliceOrg.GetFolderAsync(FolderRole.Sent);
-        await aliceOrg.SetFolderRetentionAsync(sent.Path, RetentionPeriod.Days(90));
-        Assert.Equal(RetentionPeriod.Days(90), (await bobOrg.GetFolderRetentionAsync())[sent.Path]);
+        var sent = await aliceOrg.Folders.GetAsync(FolderRole.Sent);
+        await aliceOrg.Folders.SetRetentionAsync(sent.Path, RetentionPeriod.Days(90));
+        Assert.Equal(RetentionPeriod.Days(90), (await bobOrg.Folders.GetRetentionAsync())[sent.Path]);
 
-        await aliceOrg.CreateContactFolderAsync("Correspondants");
-        await aliceOrg.AddContactAsync("Correspondants", new Esante.MsSante.Contacts.Contact("Dr Jean MARTIN") { Email = "jean.martin@chu-angers.mssante.fr" });
-        Assert.Equal("Dr Jean MARTIN", Assert.Single(await bobOrg.GetContactsAsync("Correspondants")).Contact.FullName);
+        await aliceOrg.Contacts.CreateFolderAsync("Correspondants");
+        await aliceOrg.Contacts.AddAsync("Correspondants", new Esante.MsSante.Contact("Dr Jean MARTIN") { Email = "jean.martin@chu-angers.mssante.fr" });
+        Assert.Equal("Dr Jean MARTIN", Assert.Single(await bobOrg.Contacts.ListAsync("Correspondants")).Contact.FullName);
     }
 
     [Fact]
@@ -162,16 +166,16 @@ public abstract partial class MailboxContract
         var org = await CreateOrganisationalMailboxAsync(new Organisation("Secrétariat de cardiologie", Organisation.Administrator), admin);
         await using var adminOrg = await (await SignInAsync(admin)).OpenMailboxAsync(org);
 
-        var delegates = await adminOrg.GetFolderSharesAsync("INBOX");
+        var delegates = await adminOrg.Folders.GetSharesAsync("INBOX");
         // (Dovecot adds the obsolete letters c and d of RFC 2086 to the rights it reports.)
         Assert.Contains('a', Assert.Single(delegates, d => string.Equals(d.Grantee, admin.Address.Value, StringComparison.OrdinalIgnoreCase)).Rights);
-        var sent = await adminOrg.GetFolderAsync(FolderRole.Sent);
-        await adminOrg.ShareFolderAsync(sent.Path, colleague.Address, ShareRole.Viewer);
-        Assert.Contains(await adminOrg.GetFolderSharesAsync(sent.Path), s => string.Equals(s.Grantee, colleague.Address.Value, StringComparison.OrdinalIgnoreCase) && s.Role == ShareRole.Viewer);
+        var sent = await adminOrg.Folders.GetAsync(FolderRole.Sent);
+        await adminOrg.Folders.ShareAsync(sent.Path, colleague.Address, ShareRole.Viewer);
+        Assert.Contains(await adminOrg.Folders.GetSharesAsync(sent.Path), s => string.Equals(s.Grantee, colleague.Address.Value, StringComparison.OrdinalIgnoreCase) && s.Role == ShareRole.Viewer);
 
         var other = await CreateOrganisationalMailboxAsync(new Organisation("Accueil"), manager);
         await using var managerOrg = await (await SignInAsync(manager)).OpenMailboxAsync(other);
-        await Assert.ThrowsAsync<MailboxAccessDeniedException>(() => managerOrg.GetFolderSharesAsync("INBOX"));
+        await Assert.ThrowsAsync<MailboxAccessDeniedException>(() => managerOrg.Folders.GetSharesAsync("INBOX"));
     }
 
     [Fact]
@@ -179,10 +183,10 @@ public abstract partial class MailboxContract
     {
         var (_, _, box) = await OpenOrganisationAsync();
         await using var _ = box;
-        var inbox = await box.GetFolderAsync(FolderRole.Inbox);
-        await box.CreateFolderAsync(inbox.Path + "/Dossiers patients");
-        Assert.Contains(await box.GetFoldersAsync(), f => f.Path == inbox.Path + "/Dossiers patients");
-        await Assert.ThrowsAsync<MailboxAccessDeniedException>(() => box.CreateFolderAsync("Archives 2026"));
+        var inbox = await box.Folders.GetAsync(FolderRole.Inbox);
+        await box.Folders.CreateAsync(inbox.Path + "/Dossiers patients");
+        Assert.Contains(await box.Folders.ListAsync(), f => f.Path == inbox.Path + "/Dossiers patients");
+        await Assert.ThrowsAsync<MailboxAccessDeniedException>(() => box.Folders.CreateAsync("Archives 2026"));
     }
 
     [Fact]
@@ -193,7 +197,7 @@ public abstract partial class MailboxContract
         await using var colleague = await OpenNewUserAsync();
         await colleague.Box.SendAsync(Letter(org, "Pour information"));
         await WaitForMessageAsync(box, s => s.Subject == "Pour information");
-        await Assert.ThrowsAsync<MailboxAccessDeniedException>(() => box.SetRulesAsync(new MailboxRules { NotificationAddress = colleague.Address.Value }));
+        await Assert.ThrowsAsync<MailboxAccessDeniedException>(() => box.Settings.SetRulesAsync(new MailboxRules { NotificationAddress = colleague.Address.Value }));
     }
 
     [Fact]
@@ -219,8 +223,8 @@ public abstract partial class MailboxContract
                 }
                 await using var box = await session.OpenMailboxAsync(org);
                 Assert.Equal(500L * 1024 * 1024, (await box.GetQuotaAsync()).LimitBytes);
-                await box.SetRulesAsync(new MailboxRules { NotificationAddress = person.Address.Value });
-                Assert.Equal(person.Address.Value, (await box.GetRulesAsync()).NotificationAddress);
+                await box.Settings.SetRulesAsync(new MailboxRules { NotificationAddress = person.Address.Value });
+                Assert.Equal(person.Address.Value, (await box.Settings.GetRulesAsync()).NotificationAddress);
             }
         }
     }

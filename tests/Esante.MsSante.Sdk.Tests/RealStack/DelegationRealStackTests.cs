@@ -1,4 +1,3 @@
-using Esante.MsSante.Addressing;
 using Esante.MsSante.MailStackSupport;
 using Esante.MsSante.Operators;
 using Esante.MsSante.Operators.Imap;
@@ -138,7 +137,7 @@ public sealed class DelegationRealStackTests(MailStack stack)
             var credential = MailCredential.FromPassword(delegated, Password);
             using var imap = await ImapOperator.ConnectImapAsync(stack.Options(), recipient == org ? credential.ActingFor(org) : credential, TimeProvider.System, default);
             // Nothing was installed by the mailbox: the operator's own script filed it.
-            var patients = await imap.GetFolderAsync(Esante.MsSante.Policies.PatientRoutingPolicy.DefaultFolderName);
+            var patients = await imap.GetFolderAsync(Esante.MsSante.PatientRoutingPolicy.DefaultFolderName);
             await patients.OpenAsync(MailKit.FolderAccess.ReadOnly);
             Assert.Equal(1, patients.Count);
             await imap.Inbox.OpenAsync(MailKit.FolderAccess.ReadOnly);
@@ -165,8 +164,8 @@ public sealed class DelegationRealStackTests(MailStack stack)
         for (var i = 0; i < 2; i++)
         {
             await using var shared = await session.OpenMailboxAsync(MssanteAddress.Parse(owner));
-            Assert.Contains(await shared.GetFoldersAsync(), f => f.Role == FolderRole.Inbox);
-            await Assert.ThrowsAsync<NotSupportedException>(() => shared.GetRulesAsync());
+            Assert.Contains(await shared.Folders.ListAsync(), f => f.Role == FolderRole.Inbox);
+            await Assert.ThrowsAsync<NotSupportedException>(() => shared.Settings.GetRulesAsync());
         }
     }
 

@@ -1,4 +1,3 @@
-using Esante.MsSante.Addressing;
 using Esante.MsSante.MailStackSupport;
 using Esante.MsSante.Samples.GuideJourney;
 using MailKit.Net.Smtp;

@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Messages.Xdm;
+namespace Esante.MsSante.Xdm;
 
 /// <summary>A coded value of XDS metadata (classCode, typeCode, formatCode…): the code, its coding scheme (an OID) and its label.</summary>
 /// <param name="Code">The code, e.g. <c>11488-4</c>.</param>
@@ -12,7 +12,7 @@ public sealed record XdmCode(string Code, string CodingScheme, string DisplayNam
     internal IEnumerable<string> Problems(string what)
     {
         if (string.IsNullOrWhiteSpace(Code) || string.IsNullOrWhiteSpace(CodingScheme) || string.IsNullOrWhiteSpace(DisplayName) ||
-            !Policies.TextChecks.IsOneLine($"{Code}{CodingScheme}{DisplayName}"))
+            !TextChecks.IsOneLine($"{Code}{CodingScheme}{DisplayName}"))
         {
             yield return $"The {what} needs a code, a coding scheme and a label, each on one line.";
         }

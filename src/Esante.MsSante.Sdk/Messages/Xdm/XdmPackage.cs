@@ -5,9 +5,8 @@ using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Xml.Linq;
-using Esante.MsSante.Addressing;
 
-namespace Esante.MsSante.Messages.Xdm;
+namespace Esante.MsSante.Xdm;
 
 /// <summary>
 /// An IHE XDM archive (ITI TF-1 §16, ITI-32) for documents sent to a patient record by MSSanté (ECO.2.1.1): README.TXT and
@@ -65,12 +64,12 @@ public sealed class XdmPackage
         {
             problems.Add("The submission's source is an OID (digits and dots).");
         }
-        if (Patient is null || !Policies.TextChecks.IsHl7Value(Patient.BirthName + Patient.FirstGivenName))
+        if (Patient is null || !TextChecks.IsHl7Value(Patient.BirthName + Patient.FirstGivenName))
         {
             problems.Add("The patient's names hold an HL7 separator (^ & | ~ \\) or a control character.");
         }
         if (Author is null || string.IsNullOrWhiteSpace(Author.NationalId) || string.IsNullOrWhiteSpace(Author.FamilyName) ||
-            !Policies.TextChecks.IsHl7Value(Author.NationalId + Author.FamilyName + Author.GivenName))
+            !TextChecks.IsHl7Value(Author.NationalId + Author.FamilyName + Author.GivenName))
         {
             problems.Add("The author needs a national identifier and a name, without HL7 separators (^ & | ~ \\).");
         }
