@@ -165,6 +165,7 @@ public sealed class DelegationRealStackTests(MailStack stack)
         {
             await using var shared = await session.OpenMailboxAsync(MssanteAddress.Parse(owner));
             Assert.Contains(await shared.Folders.ListAsync(), f => f.Role == FolderRole.Inbox);
+            Assert.False(shared.Capabilities.HasFlag(MailboxCapabilities.Rules));
             await Assert.ThrowsAsync<NotSupportedException>(() => shared.Settings.GetRulesAsync());
         }
     }
