@@ -155,7 +155,7 @@ public abstract partial class MailboxContract
         await aliceOrg.Contacts.CreateFolderAsync("Correspondants");
         await aliceOrg.Contacts.AddAsync("Correspondants", new Esante.MsSante.Contact("Dr Jean MARTIN") { Email = "jean.martin@chu-angers.mssante.fr" });
         // Bob opens the mailbox again to see the folder: Dovecot may keep a folder another delegate created out of a session
-        // already open (its ACL list file is checked by modification time, to the second), as tests/mailstack/README.md says.
+        // already open (tests/mailstack/README.md, Known limits).
         await using var bobAgain = await (await SignInAsync(bob)).OpenMailboxAsync(org);
         Assert.Equal("Dr Jean MARTIN", Assert.Single(await bobAgain.Contacts.ListAsync("Correspondants")).Contact.FullName);
     }
