@@ -145,7 +145,7 @@ public static class MssanteMessageComposer
     {
         foreach (var mailbox in addresses.Mailboxes)
         {
-            recipients.Add(new Recipient(mailbox.Address, string.IsNullOrEmpty(mailbox.Name) ? null : mailbox.Name));
+            recipients.Add(Recipient.Unchecked(mailbox.Address, string.IsNullOrEmpty(mailbox.Name) ? null : mailbox.Name));
         }
     }
 
