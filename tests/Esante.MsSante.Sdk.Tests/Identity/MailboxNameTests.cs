@@ -20,10 +20,10 @@ public sealed class MailboxNameTests
         ]);
         await using var provider = new ServiceCollection()
             .AddMssante(o => o.ProductReference = "DEV935997")
-            .AddMssanteFakeOperator(server)
-            .AddSingleton<IDirectorySearch>(directory)
+            .AddFakeOperator(server)
+            .Services.AddSingleton<IDirectorySearch>(directory)
             .BuildServiceProvider();
-        await using var session = provider.GetRequiredService<IMssanteSession>();
+        await using var session = provider.GetRequiredService<IMssanteSessionFactory>().CreateSession();
         var signIn = await session.SignInAsync(alice.UserName, "Motdepasse-1");
         await session.CompleteSignInAsync(server.LastCodeSentTo(alice.OtpEmail!));
         Assert.True(signIn.SecondFactor is not null);
