@@ -71,15 +71,13 @@ public sealed class SendingPolicyTests : IAsyncLifetime
     {
         var message = new OutgoingMessage { Subject = "ok", TextBody = "ok" };
         message.To.Add(new Recipient(_bob.Address.Value, "Bob\r\nBcc: intrus@pirate.mssante.fr"));
-        message.Cc.Add(new Recipient("carol@chu.mssante.fr\r\nBcc: intrus@pirate.mssante.fr"));
+        // An address with a line break cannot even be made into a recipient.
+        Assert.Throws<ArgumentException>(() => new Recipient("carol@chu.mssante.fr\r\nBcc: intrus@pirate.mssante.fr"));
         message.Attachments.Add(OutgoingAttachment.FromBytes("cr.pdf\r\nX-Evil: 1", [1]));
         var e = await RefusedAsync(message);
-        Assert.Equal(
-            [PolicyViolationCodes.HeaderInjection, PolicyViolationCodes.RecipientMalformed, PolicyViolationCodes.HeaderInjection],
-            e.Violations.Select(v => v.Code));
+        Assert.Equal([PolicyViolationCodes.HeaderInjection, PolicyViolationCodes.HeaderInjection], e.Violations.Select(v => v.Code));
         Assert.Equal("display name of To recipient 1", e.Violations[0].Target);
-        Assert.Equal("Cc recipient 1", e.Violations[1].Target);
-        Assert.Equal("file name of attachment 1", e.Violations[2].Target);
+        Assert.Equal("file name of attachment 1", e.Violations[1].Target);
     }
 
     [Fact]
@@ -87,12 +85,11 @@ public sealed class SendingPolicyTests : IAsyncLifetime
     {
         var message = new OutgoingMessage { Subject = "Objet\r\n", TextBody = "x" };
         message.To.Add(new Recipient("jean@gmail.com"));
-        message.To.Add(new Recipient("pas une adresse"));
         message.Bcc.Add(new Recipient("279035121518980@patient.mssante.fr"));
         message.Attachments.Add(OutgoingAttachment.FromBytes("big.bin", new byte[16 * 1024 * 1024]));
         var e = await RefusedAsync(message);
         Assert.Equal(
-            [PolicyViolationCodes.RecipientOutsideTrustSpace, PolicyViolationCodes.RecipientMalformed, PolicyViolationCodes.PatientAddressInvalid,
+            [PolicyViolationCodes.RecipientOutsideTrustSpace, PolicyViolationCodes.PatientAddressInvalid,
              PolicyViolationCodes.HeaderInjection, PolicyViolationCodes.AttachmentsTooLarge],
             e.Violations.Select(v => v.Code));
         Assert.DoesNotContain("27903512151898", e.Message, StringComparison.Ordinal);
