@@ -32,4 +32,7 @@ public static class PolicyViolationCodes
 
     /// <summary>The message's XDM package lacks a document, a code, its source or its author.</summary>
     public const string XdmIncomplete = "MSS-XDM-INCOMPLETE";
+
+    /// <summary>In production, the XDM package's patient is one of ANS's test or demonstration patients (INS OID .10 or .11).</summary>
+    public const string TestPatientInProduction = "MSS-INS-TEST-IN-PRODUCTION";
 }

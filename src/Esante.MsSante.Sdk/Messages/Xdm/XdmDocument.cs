@@ -42,6 +42,28 @@ public sealed class XdmDocument
     /// <summary>The language; French by default.</summary>
     public string LanguageCode { get; init; } = "fr-FR";
 
+    /// <summary>When the care the document reports began (serviceStartTime), when known: for a CDA, its <c>serviceEvent</c>'s start.</summary>
+    public DateTimeOffset? ServiceStartTime { get; init; }
+
+    /// <summary>When the care the document reports ended (serviceStopTime), when known.</summary>
+    public DateTimeOffset? ServiceStopTime { get; init; }
+
+    /// <summary>Who signed the document (legalAuthenticator), when known: for a CDA, its <c>legalAuthenticator</c>.</summary>
+    public XdmAuthor? LegalAuthenticator { get; init; }
+
+    /// <summary>
+    /// The entry's identifier in the metadata (entryUUID, <c>urn:uuid:…</c>); a random one when null. Keep it to replace
+    /// or delete the document later (<see cref="Replaces"/>, <see cref="XdmPackage.Deletions"/>).
+    /// </summary>
+    public string? EntryUuid { get; init; }
+
+    /// <summary>
+    /// For « annule et remplace »: the entryUUID of the document this one replaces (an RPLC association from this entry to
+    /// it). This document is then its new version: for a CDA, a new <c>id</c>, the <c>versionNumber</c> raised and a
+    /// <c>relatedDocument typeCode="RPLC"</c> naming the replaced document's id.
+    /// </summary>
+    public string? Replaces { get; init; }
+
     /// <summary>Whether this is a CDA document (its type code then goes into <c>X-MSS-CODECDA</c>).</summary>
     public bool IsCda => MimeType.Equals("text/xml", StringComparison.OrdinalIgnoreCase) || MimeType.Equals("application/xml", StringComparison.OrdinalIgnoreCase);
 
@@ -55,6 +77,18 @@ public sealed class XdmDocument
         if (string.IsNullOrWhiteSpace(MimeType) || string.IsNullOrWhiteSpace(Title) || !Policies.TextChecks.IsOneLine($"{Title}{MimeType}{UniqueId}{LanguageCode}"))
         {
             yield return $"The {what} needs a media type and a title, and no control character in them, its identifier or its language.";
+        }
+        if ((EntryUuid is not null && !XdmMetadata.IsEntryUuid(EntryUuid)) || (Replaces is not null && !XdmMetadata.IsEntryUuid(Replaces)))
+        {
+            yield return $"The {what}'s entryUUID and the entryUUID it replaces are urn:uuid: identifiers.";
+        }
+        if (ServiceStartTime > ServiceStopTime)
+        {
+            yield return $"The {what}'s care starts after it ends.";
+        }
+        if (LegalAuthenticator is { } signer && (string.IsNullOrWhiteSpace(signer.NationalId) || signer.HasHl7Separator()))
+        {
+            yield return $"The {what}'s legal authenticator needs a national identifier, without HL7 separators (^ & | ~ \\).";
         }
         foreach (var problem in new[]
         {
