@@ -147,16 +147,45 @@ public sealed class XdmArchive
             folder != "..");
 
     /// <summary>
-    /// The file a URI names: relative to the submission set's folder, as IHE writes it, or to IHE_XDM/ when it starts with
-    /// the folder, as ANS's example does (<c>SS000001/KOS_1_1.DCM</c>). Nothing that climbs out of the folders.
+    /// The file a URI names: relative to the submission set's folder (ITI-32; it may start with <c>../</c>), or to IHE_XDM/
+    /// when it starts with the folder, as ANS's example does (<c>SS000001/KOS_1_1.DCM</c>). Nothing above the archive's root.
     /// </summary>
     private static ZipArchiveEntry? FindDocument(Dictionary<string, ZipArchiveEntry> files, string folder, string? uri)
     {
-        if (string.IsNullOrEmpty(uri) || uri.Contains("..", StringComparison.Ordinal) || uri.StartsWith('/'))
+        if (string.IsNullOrEmpty(uri) || uri.StartsWith('/') || uri.Contains('\\', StringComparison.Ordinal))
         {
             return null;
         }
-        return files.TryGetValue(folder + uri, out var file) || files.TryGetValue("IHE_XDM/" + uri, out file) ? file : null;
+        foreach (var path in new[] { folder + uri, "IHE_XDM/" + uri })
+        {
+            if (Normalised(path) is { } name && files.TryGetValue(name, out var file))
+            {
+                return file;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The path with its <c>.</c> and <c>..</c> segments resolved; null when it climbs above the archive's root.</summary>
+    private static string? Normalised(string path)
+    {
+        var segments = new List<string>();
+        foreach (var segment in path.Split('/'))
+        {
+            if (segment == "..")
+            {
+                if (segments.Count == 0)
+                {
+                    return null;
+                }
+                segments.RemoveAt(segments.Count - 1);
+            }
+            else if (segment is not ("." or ""))
+            {
+                segments.Add(segment);
+            }
+        }
+        return string.Join('/', segments);
     }
 
     /// <summary>

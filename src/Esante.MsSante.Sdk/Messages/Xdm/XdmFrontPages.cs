@@ -51,7 +51,8 @@ internal static class XdmFrontPages
         var institution = Institution(package);
         var page = new XDocument(
             new XDeclaration("1.0", "UTF-8", null),
-            new XDocumentType("html", "-//W3C//DTD XHTML Basic 1.1//EN", "http://www.w3.org/TR/xhtml-basic/xhtml-basic11.dtd", null),
+            // XHTML Basic as ITI-32 names it: the W3C Recommendation of 19 December 2000, 1.0.
+            new XDocumentType("html", "-//W3C//DTD XHTML Basic 1.0//EN", "http://www.w3.org/TR/xhtml-basic/xhtml-basic10.dtd", null),
             new XElement(Xhtml + "html", new XAttribute(XNamespace.Xml + "lang", "fr"),
                 new XElement(Xhtml + "head",
                     new XElement(Xhtml + "meta", new XAttribute("http-equiv", "Content-Type"), new XAttribute("content", "text/html; charset=UTF-8")),

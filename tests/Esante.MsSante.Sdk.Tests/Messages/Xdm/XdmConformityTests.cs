@@ -84,7 +84,7 @@ public class XdmConformityTests
         using var reader = XmlReader.Create(new MemoryStream(bytes), new XmlReaderSettings { DtdProcessing = DtdProcessing.Ignore });
         var index = XDocument.Load(reader);
 
-        Assert.StartsWith("<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML Basic 1.1//EN\" \"http://www.w3.org/TR/xhtml-basic/xhtml-basic11.dtd\">",
+        Assert.StartsWith("<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML Basic 1.0//EN\" \"http://www.w3.org/TR/xhtml-basic/xhtml-basic10.dtd\">",
             Text(bytes), StringComparison.Ordinal);
         Assert.Equal(Xhtml + "html", index.Root!.Name);
         Assert.Contains(index.Descendants(Xhtml + "h1"), h => h.Value.Contains("CH Martin", StringComparison.Ordinal));
@@ -169,6 +169,21 @@ public class XdmConformityTests
         Assert.Equal(2, archive.Documents.Count);
         Assert.All(archive.Documents, d => Assert.True(d.IsIntact));
         Assert.Equal(XdmTests.Cda, archive.Documents[0].Content);
+    }
+
+    [Fact]
+    public void A_URI_is_relative_to_the_submission_set_folder_may_climb_to_a_sibling_and_never_above_the_root()
+    {
+        var metadata = Text(Entry(XdmTests.Package().ToZip(Now), "IHE_XDM/SUBSET01/METADATA.XML"))
+            .Replace(">DOC0001.XML<", ">../SHARED/DOC0001.XML<", StringComparison.Ordinal)
+            .Replace(">DOC0002.PDF<", ">../../../DOC0002.PDF<", StringComparison.Ordinal);
+        var zip = Zip(("IHE_XDM/SUBSET01/METADATA.XML", Encoding.UTF8.GetBytes(metadata)),
+            ("IHE_XDM/SHARED/DOC0001.XML", XdmTests.Cda), ("DOC0002.PDF", XdmTests.Pdf));
+
+        var archive = XdmArchive.Read(new MemoryStream(zip));
+
+        Assert.True(archive.Documents[0].IsIntact);
+        Assert.Null(archive.Documents[1].Content);
     }
 
     [Fact]
