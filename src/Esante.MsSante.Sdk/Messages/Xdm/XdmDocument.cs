@@ -67,6 +67,29 @@ public sealed class XdmDocument
     /// <summary>Whether this is a CDA document (its type code then goes into <c>X-MSS-CODECDA</c>).</summary>
     public bool IsCda => MimeType.Equals("text/xml", StringComparison.OrdinalIgnoreCase) || MimeType.Equals("application/xml", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Whether a CDA is the new version of another, as « annule et remplace » needs and ANS's example shows: a
+    /// <c>relatedDocument typeCode="RPLC"</c> whose <c>parentDocument</c> has an <c>id</c>. No DTD is read.
+    /// </summary>
+    private static bool NamesTheDocumentItReplaces(byte[]? cda)
+    {
+        if (cda is null)
+        {
+            return false;
+        }
+        try
+        {
+            using var reader = System.Xml.XmlReader.Create(new MemoryStream(cda), new System.Xml.XmlReaderSettings { DtdProcessing = System.Xml.DtdProcessing.Prohibit, XmlResolver = null });
+            var root = System.Xml.Linq.XDocument.Load(reader).Root;
+            return root is not null && root.Elements().Any(e => e.Name.LocalName == "relatedDocument" && (string?)e.Attribute("typeCode") == "RPLC" &&
+                e.Elements().Any(p => p.Name.LocalName == "parentDocument" && p.Elements().Any(i => i.Name.LocalName == "id" && (string?)i.Attribute("root") is { Length: > 0 })));
+        }
+        catch (System.Xml.XmlException)
+        {
+            return false;
+        }
+    }
+
     internal IEnumerable<string> Problems(int position)
     {
         var what = $"document {position}";
@@ -81,6 +104,10 @@ public sealed class XdmDocument
         if ((EntryUuid is not null && !XdmMetadata.IsEntryUuid(EntryUuid)) || (Replaces is not null && !XdmMetadata.IsEntryUuid(Replaces)))
         {
             yield return $"The {what}'s entryUUID and the entryUUID it replaces are urn:uuid: identifiers.";
+        }
+        if (Replaces is not null && IsCda && !NamesTheDocumentItReplaces(Content))
+        {
+            yield return $"The {what} replaces another, but its CDA is no new version of it: it needs a relatedDocument typeCode=\"RPLC\" naming the replaced document's id.";
         }
         if (ServiceStartTime > ServiceStopTime)
         {

@@ -135,6 +135,24 @@ public class XdmConformityTests
     }
 
     [Fact]
+    public void The_intended_recipients_are_the_messages_To_and_Cc_never_its_Bcc()
+    {
+        var message = new OutgoingMessage { Subject = "s", TextBody = "x", Xdm = XdmTests.Package() };
+        message.To.Add(new Recipient("claire.roux@chu-angers.mssante.fr"));
+        message.Cc.Add(new Recipient("secretariat@chu-angers.mssante.fr"));
+        message.Bcc.Add(new Recipient("archives@chu-angers.mssante.fr"));
+        using var mime = MssanteMessageComposer.Compose(message, From, null, "DEV935997", Now);
+        var zip = new MemoryStream();
+        ((MimePart)mime.Attachments.Single()).Content!.DecodeTo(zip);
+        zip.Position = 0;
+
+        var archive = XdmArchive.Read(zip);
+
+        Assert.Equal(["||^^Internet^claire.roux@chu-angers.mssante.fr", "||^^Internet^secretariat@chu-angers.mssante.fr"], archive.IntendedRecipients);
+        Assert.Contains("MSSanté product reference DEV935997", Text(Entry(zip.ToArray(), "README.TXT")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void What_is_not_known_is_not_written()
     {
         var package = XdmTests.Package();
@@ -260,7 +278,10 @@ public class XdmConformityTests
         Assert.Equal(replaced, v1.Documents[0].EntryUuid);
         Assert.Null(v1.Documents[0].Replaces);
 
-        var second = WithDocument(XdmTests.Package(), XdmTests.Package().Documents[0], replaces: replaced);
+        var newVersion = XdmTests.Package().Documents[0];
+        Assert.Contains(WithDocument(XdmTests.Package(), newVersion, replaces: replaced).Problems(), p => p.Contains("relatedDocument", StringComparison.Ordinal));
+        var second = WithDocument(XdmTests.Package(), CopyOf(newVersion, content: ReplacingCda), replaces: replaced);
+        Assert.Empty(second.Problems());
         var zip = second.ToZip(Now);
         var metadata = XDocument.Parse(Text(Entry(zip, "IHE_XDM/SUBSET01/METADATA.XML")));
         var rplc = Assert.Single(metadata.Descendants(Rim + "Association"), a => (string?)a.Attribute("associationType") == "urn:ihe:iti:2007:AssociationType:RPLC");
@@ -409,10 +430,14 @@ public class XdmConformityTests
         return copy;
     }
 
+    private static readonly byte[] ReplacingCda = Encoding.UTF8.GetBytes(
+        "<?xml version=\"1.0\"?><ClinicalDocument xmlns=\"urn:hl7-org:v3\"><id root=\"1.2.250.1.999.2\"/><code code=\"11488-4\"/><versionNumber value=\"2\"/>" +
+        "<relatedDocument typeCode=\"RPLC\"><parentDocument><id root=\"1.2.250.1.999.1\"/></parentDocument></relatedDocument></ClinicalDocument>");
+
     private static XdmDocument CopyOf(XdmDocument document, DateTimeOffset? start = null, DateTimeOffset? stop = null, XdmAuthor? signer = null,
-        string? entryUuid = null, string? replaces = null) => new()
+        string? entryUuid = null, string? replaces = null, byte[]? content = null) => new()
     {
-        Content = document.Content,
+        Content = content ?? document.Content,
         MimeType = document.MimeType,
         Title = document.Title,
         TypeCode = document.TypeCode,
