@@ -77,6 +77,63 @@ public abstract partial class MailboxContract
         Assert.Empty(third.Documents);
     }
 
+    [Fact]
+    public async Task An_archive_sent_inline_without_a_name_by_another_software_is_still_found_and_read()
+    {
+        await using var bob = await OpenNewUserAsync();
+        var zip = Convert.ToBase64String(Esante.MsSante.Tests.Messages.XdmTests.Package().ToZip(DateTimeOffset.UtcNow), Base64FormattingOptions.InsertLineBreaks);
+        var raw = string.Join("\r\n",
+            "From: <secretariat@chu-angers.mssante.fr>",
+            "To: " + bob.Address.Value,
+            "Subject: XDM/1.0/DDM+CR inline",
+            "Date: Tue, 3 Nov 2026 08:59:12 +0100",
+            "Message-ID: <xdm-inline@chu-angers.mssante.fr>",
+            "MIME-Version: 1.0",
+            "Content-Type: multipart/mixed; boundary=\"b1\"",
+            "",
+            "--b1",
+            "Content-Type: text/plain; charset=utf-8",
+            "",
+            "Compte rendu joint.",
+            "--b1",
+            "Content-Type: application/octet-stream",
+            "Content-Transfer-Encoding: base64",
+            "Content-Disposition: inline",
+            "",
+            zip,
+            "--b1--",
+            "");
+        await DeliverRawAsync(bob.User, System.Text.Encoding.UTF8.GetBytes(raw));
+
+        var received = await bob.Box.ReadMessageAsync((await WaitForMessageAsync(bob.Box, s => s.Subject == "XDM/1.0/DDM+CR inline")).Ref);
+        var archive = received.ReadXdmArchive()!;
+        Assert.Equal(2, archive.Documents.Count);
+        Assert.All(archive.Documents, d => Assert.True(d.IsIntact));
+    }
+
+    [Fact]
+    public async Task Documents_for_an_identity_that_is_not_qualified_travel_saying_so_in_X_MSS_INS()
+    {
+        await using var alice = await OpenNewUserAsync();
+        await using var bob = await OpenNewUserAsync();
+        var package = NationalExamplePackage(XdmConformityTests.Fixture("ans-CR_Radio_CDAN1_v1.XML"));
+        var provisional = new XdmPackage
+        {
+            Patient = package.Patient with { IsQualified = false },
+            Author = package.Author,
+            SourceId = package.SourceId,
+            ContentTypeCode = package.ContentTypeCode,
+            Documents = { package.Documents[0] },
+        };
+        var letter = Letter(bob.Address, provisional.Subject("CR identité provisoire"), "Compte rendu.");
+        letter.Xdm = provisional;
+        await alice.Box.SendAsync(letter);
+
+        var received = await bob.Box.ReadMessageAsync((await WaitForMessageAsync(bob.Box, s => s.Subject == letter.Subject)).Ref);
+        Assert.Equal("N", received.Mime.Headers[MssanteHeaders.Ins]);
+        Assert.Equal("18748-4", received.Mime.Headers[MssanteHeaders.CodeCda]);
+    }
+
     private static async Task<XdmArchive> SendAndReadAsync(OpenUser from, OpenUser to, XdmPackage package, string label)
     {
         var letter = Letter(to.Address, package.Subject("CR d'imagerie médicale " + label), "Compte rendu.");
