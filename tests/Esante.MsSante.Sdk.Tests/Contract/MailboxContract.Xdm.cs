@@ -18,12 +18,7 @@ public abstract partial class MailboxContract
         await using var alice = await OpenNewUserAsync();
         await using var bob = await OpenNewUserAsync();
         var cda = XdmConformityTests.Fixture("ans-CR_Radio_CDAN1_v1.XML");
-        var package = NationalExamplePackage(cda);
-        var letter = Letter(bob.Address, package.Subject("CR d'imagerie médicale"), "Veuillez trouver le compte rendu.");
-        letter.Xdm = package;
-        await alice.Box.SendAsync(letter);
-
-        var received = await bob.Box.ReadMessageAsync((await WaitForMessageAsync(bob.Box, s => s.Subject == letter.Subject)).Ref);
+        var received = await SendAndReceiveAsync(alice, bob, NationalExamplePackage(cda), "v1");
         Assert.Equal("18748-4", received.Mime.Headers[MssanteHeaders.CodeCda]);
         Assert.Equal("O", received.Mime.Headers[MssanteHeaders.Ins]);
         var archive = received.ReadXdmArchive()!;
@@ -125,22 +120,20 @@ public abstract partial class MailboxContract
             ContentTypeCode = package.ContentTypeCode,
             Documents = { package.Documents[0] },
         };
-        var letter = Letter(bob.Address, provisional.Subject("CR identité provisoire"), "Compte rendu.");
-        letter.Xdm = provisional;
-        await alice.Box.SendAsync(letter);
-
-        var received = await bob.Box.ReadMessageAsync((await WaitForMessageAsync(bob.Box, s => s.Subject == letter.Subject)).Ref);
+        var received = await SendAndReceiveAsync(alice, bob, provisional, "identité provisoire");
         Assert.Equal("N", received.Mime.Headers[MssanteHeaders.Ins]);
         Assert.Equal("18748-4", received.Mime.Headers[MssanteHeaders.CodeCda]);
     }
 
-    private static async Task<XdmArchive> SendAndReadAsync(OpenUser from, OpenUser to, XdmPackage package, string label)
+    private static async Task<XdmArchive> SendAndReadAsync(OpenUser from, OpenUser to, XdmPackage package, string label) =>
+        (await SendAndReceiveAsync(from, to, package, label)).ReadXdmArchive()!;
+
+    private static async Task<ReceivedMessage> SendAndReceiveAsync(OpenUser from, OpenUser to, XdmPackage package, string label)
     {
         var letter = Letter(to.Address, package.Subject("CR d'imagerie médicale " + label), "Compte rendu.");
         letter.Xdm = package;
         await from.Box.SendAsync(letter);
-        var received = await to.Box.ReadMessageAsync((await WaitForMessageAsync(to.Box, s => s.Subject == letter.Subject)).Ref);
-        return received.ReadXdmArchive()!;
+        return await to.Box.ReadMessageAsync((await WaitForMessageAsync(to.Box, s => s.Subject == letter.Subject)).Ref);
     }
 
     /// <summary>A package for one of ANS's example CDAs, its metadata taken from the CDA's header as the CI-SIS maps it.</summary>
