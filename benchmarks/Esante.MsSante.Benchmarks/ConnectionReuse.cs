@@ -1,7 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Esante.MsSante.Addressing;
 using Esante.MsSante.Benchmarks.Infrastructure;
-using Esante.MsSante.Identity;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Esante.MsSante.Benchmarks;

@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
-using Esante.MsSante.Addressing;
 using Esante.MsSante.Benchmarks.Infrastructure;
-using Esante.MsSante.Identity;
-using Esante.MsSante.Mailbox;
 using Esante.MsSante.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -102,7 +99,7 @@ public class FakeVsReal
         var waited = Stopwatch.StartNew();
         for (var polls = 1; ; polls++)
         {
-            await foreach (var summary in _recipientInbox.GetMessagesAsync())
+            await foreach (var summary in _recipientInbox.Messages.ListAsync())
             {
                 if (summary.Subject == subject)
                 {

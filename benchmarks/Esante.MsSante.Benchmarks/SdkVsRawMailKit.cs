@@ -1,9 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using Esante.MsSante.Addressing;
 using Esante.MsSante.Benchmarks.Infrastructure;
-using Esante.MsSante.Identity;
-using Esante.MsSante.Mailbox;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Net.Smtp;
@@ -154,7 +151,7 @@ public class SdkVsRawMailKit
     private async Task<int> ListOnceSdkAsync()
     {
         var count = 0;
-        await foreach (var _ in _mailbox!.GetMessagesAsync(ListFolder))
+        await foreach (var _ in _mailbox!.Messages.ListAsync(ListFolder))
         {
             count++;
         }

@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using Esante.MsSante.Directory;
-using Esante.MsSante.Directory.Extraction;
 
 namespace Esante.MsSante.Directory.Benchmarks;
 

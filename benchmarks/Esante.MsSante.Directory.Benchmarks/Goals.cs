@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Esante.MsSante.Directory;
-using Esante.MsSante.Directory.Extraction;
 
 namespace Esante.MsSante.Directory.Benchmarks;
 

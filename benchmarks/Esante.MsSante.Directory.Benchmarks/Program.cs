@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using BenchmarkDotNet.Running;
 using Esante.MsSante.Directory;
+using Esante.MsSante;
 using Esante.MsSante.Directory.Benchmarks;
-using Esante.MsSante.Directory.Extraction;
 
 if (args.Length >= 2 && args[0] == "generate")
 {

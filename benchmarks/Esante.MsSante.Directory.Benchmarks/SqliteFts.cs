@@ -1,5 +1,5 @@
 using System.Text;
-using Esante.MsSante.Directory.Extraction;
+using Esante.MsSante.Directory;
 using Microsoft.Data.Sqlite;
 
 namespace Esante.MsSante.Directory.Benchmarks;

@@ -1,11 +1,5 @@
-using Esante.MsSante.Addressing;
 using Esante.MsSante.Directory;
-using Esante.MsSante.Directory.Extraction;
-using Esante.MsSante.Identity;
-using Esante.MsSante.Mailbox;
-using Esante.MsSante.Messages;
 using Esante.MsSante.Operators;
-using Esante.MsSante.Policies;
 using Esante.MsSante.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -54,19 +48,19 @@ public static class Journey
         output.WriteLine("MSSanté guide journey, against the embedded fake operator");
 
         Step("First connection (« Mot de passe oublié / Première connexion »)");
-        await session.RequestPasswordResetAsync("adrien.malosse27", "adrien.malosse@example.fr");
+        await session.Portal!.RequestPasswordResetAsync("adrien.malosse27", "adrien.malosse@example.fr");
         var link = server.LastResetLinkSentTo("adrien.malosse@example.fr");
         Say($"A link valid 1 hour was e-mailed to the contact address: {link.GetLeftPart(UriPartial.Path)}?token=…");
 
         Step("New password and one-time code by authenticator app, with « Tester la saisie d'un OTP »");
-        var enrolment = await session.StartPasswordSetupAsync(link, "Cholet-Cardio-2025", "Cholet-Cardio-2025", OtpChannelChoice.ByAuthenticatorApp());
+        var enrolment = await session.Portal!.StartPasswordSetupAsync(link, "Cholet-Cardio-2025", "Cholet-Cardio-2025", OtpChannelChoice.ByAuthenticatorApp());
         var secret = enrolment.Authenticator!.Secret;
         Say($"QR code to scan: {enrolment.Authenticator.OtpAuthUri.GetLeftPart(UriPartial.Path)}?secret=…");
-        await session.CompletePasswordSetupAsync(link, otp.ComputeTotp(secret));
+        await session.Portal!.CompletePasswordSetupAsync(link, otp.ComputeTotp(secret));
         Say("The app's code was right: password and channel saved, the link is used up.");
         try
         {
-            await session.StartPasswordSetupAsync(link, "Another-pass-1", "Another-pass-1", OtpChannelChoice.ByAuthenticatorApp());
+            await session.Portal!.StartPasswordSetupAsync(link, "Another-pass-1", "Another-pass-1", OtpChannelChoice.ByAuthenticatorApp());
         }
         catch (MssanteAuthenticationException e)
         {
@@ -108,11 +102,11 @@ public static class Journey
         letter.To.Add(new Recipient(colleague.Address.Value, colleague.DisplayName));
         letter.Attachments.Add(OutgoingAttachment.FromBytes("courrier.pdf", SamplePdf(), "application/pdf"));
         letter.RequestReadReceipt = true;
-        var draft = await mailbox.SaveDraftAsync(letter);  // « Enregistrer le brouillon »
+        var draft = await mailbox.Drafts.SaveAsync(letter);  // « Enregistrer le brouillon »
         Say($"Saved in « {draft.FolderPath} », then sent from there.");
-        var sent = await mailbox.SendDraftAsync(draft);
+        var sent = await mailbox.Drafts.SendAsync(draft);
         var received = await server.WaitForMessageAsync(d => d.Mailbox == adeline.Address.Value && d.Message.MessageId == sent.MessageId);
-        var draftsLeft = await mailbox.GetMessagesAsync(draft.FolderPath).CountAsync();
+        var draftsLeft = await mailbox.Messages.ListAsync(draft.FolderPath).CountAsync();
         Say($"Sent {sent.MessageId}; a copy is in Sent, {draftsLeft} left in Drafts.");
         Say($"{colleague.DisplayName} received it from {received.Message.From} with {received.Message.Attachments.Count()} attachment, X-MSS-NIL {received.Message.Headers["X-MSS-NIL"]}.");
 
@@ -122,22 +116,22 @@ public static class Journey
             await hers.SignInAsync(adeline.UserName, "Bonjour-2025");
             await hers.CompleteSignInAsync(server.LastCodeSentTo(adeline.OtpEmail!));
             await using var herMailbox = await hers.OpenMailboxAsync(adeline.Address);
-            var arrived = await herMailbox.GetMessagesAsync().FirstAsync(m => m.Subject == letter.Subject);
-            await herMailbox.SendReadReceiptAsync(arrived.Ref, ReadReceipt.Processed);
+            var arrived = await herMailbox.Messages.ListAsync().FirstAsync(m => m.Subject == letter.Subject);
+            await herMailbox.Messages.SendReadReceiptAsync(arrived.Ref, ReadReceipt.Processed);
         }
-        var receiptSummary = await mailbox.GetMessagesAsync().FirstAsync(m => m.Subject == letter.Subject);
-        var report = (await mailbox.ReadMessageAsync(receiptSummary.Ref)).DispositionReport!;
+        var receiptSummary = await mailbox.Messages.ListAsync().FirstAsync(m => m.Subject == letter.Subject);
+        var report = (await mailbox.Messages.ReadAsync(receiptSummary.Ref)).DispositionReport!;
         Say($"The secretariat's inbox holds the receipt for {report.OriginalMessageId}: {report.DispositionType} by {report.FinalRecipient}.");
 
         Step("A patient writes from Mon Espace Santé");
         var patient = new QualifiedIns(InsMatricule.Parse("279035121518989"), InsOid.Nir, "MARTIN", "Claire", new DateOnly(1979, 3, 12), AdministrativeSex.Female);
         server.DeliverFromPatient(patient.ToPatientAddress(), organisational.Address.Value, "Question sur mon traitement", "Bonjour docteur…");
-        var patientFolder = await mailbox.GetFolderAsync(FolderRole.PatientExchanges);
-        await foreach (var summary in mailbox.GetMessagesAsync(patientFolder.Path))
+        var patientFolder = await mailbox.Folders.GetAsync(FolderRole.PatientExchanges);
+        await foreach (var summary in mailbox.Messages.ListAsync(patientFolder.Path))
         {
             Say($"« {patientFolder.Name} » holds a message from {summary.From} (MSSanté: {(summary.IsMssante ? "yes" : "no")}, unread: {(summary.IsRead ? "no" : "yes")}).");
         }
-        var inbox = await mailbox.GetMessagesAsync().ToListAsync();
+        var inbox = await mailbox.Messages.ListAsync().ToListAsync();
         var fromPatients = inbox.Count(m => m.From?.Address.EndsWith("@" + MssanteAddress.PatientDomain, StringComparison.OrdinalIgnoreCase) == true);
         Say($"The inbox holds {inbox.Count} message(s), {fromPatients} of them from a patient: the patient's message was filed apart.");
 
@@ -145,7 +139,7 @@ public static class Journey
         await using (var personal = await session.OpenMailboxAsync(mailboxes.First(m => m.Kind == MailboxKind.Personal).Address))
         {
             var today = DateOnly.FromDateTime(server.TimeProvider.GetLocalNow().DateTime);
-            await personal.SetRulesAsync(new MailboxRules
+            await personal.Settings.SetRulesAsync(new MailboxRules
             {
                 AutoReply = new AutoReply("Absence", "Je suis absent jusqu'au 4 janvier. En cas d'urgence, écrivez au secrétariat de cardiologie.") { LastDay = today.AddDays(14) },
                 NotificationAddress = "adrien.malosse@example.fr",
@@ -169,7 +163,7 @@ public static class Journey
         var export = Path.Combine(Path.GetTempPath(), $"echanges-patients-{Guid.NewGuid():N}.mbox");
         await using (var file = File.Create(export))
         {
-            var exported = await mailbox.ExportFolderAsync(patientFolder.Path, file, MailboxExportFormat.Mbox);
+            var exported = await mailbox.Folders.ExportAsync(patientFolder.Path, file, MailboxExportFormat.Mbox);
             Say($"« {patientFolder.Name} » exported: {exported} message(s), {file.Length:N0} bytes of mbox a mail program can open.");
         }
         File.Delete(export);
@@ -197,7 +191,7 @@ public static class Journey
         Say($"Session state: {session.State}.");
 
         Step("Sign in again with Pro Santé Connect (CPS card or e-CPS), no password");
-        var pscClient = provider.GetRequiredService<Identity.ProSanteConnect.ProSanteConnectClient>();
+        var pscClient = provider.GetRequiredService<ProSanteConnect.ProSanteConnectClient>();
         var authorization = pscClient.CreateAuthorization();
         Say($"The browser goes to {authorization.AuthorizationUri.GetLeftPart(UriPartial.Path)} (PKCE S256, acr_values=eidas1).");
         var pscSession = await pscClient.CompleteSignInAsync(authorization, psc.LogIn(authorization.AuthorizationUri, adrien));

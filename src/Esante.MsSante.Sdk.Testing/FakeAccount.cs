@@ -1,5 +1,4 @@
 using System.Globalization;
-using Esante.MsSante.Addressing;
 using Esante.MsSante.Operators;
 
 namespace Esante.MsSante.Testing;

@@ -1,6 +1,4 @@
-using Esante.MsSante.Messages;
 using Esante.MsSante.Operators;
-using Esante.MsSante.Policies;
 using MimeKit;
 
 namespace Esante.MsSante.Testing;
@@ -50,7 +48,7 @@ internal sealed class FakeMailboxStore
 
     public IReadOnlyList<FakeFolder> Folders => _folders;
 
-    public FakeFolder Folder(string path) => Find(path) ?? throw new FolderNotFoundException(path);
+    public FakeFolder Folder(string path) => Find(path) ?? throw new MssanteFolderNotFoundException(path);
 
     public FakeFolder? Find(string path) =>
         _folders.FirstOrDefault(f => string.Equals(f.Path, path, string.Equals(path, Inbox, StringComparison.OrdinalIgnoreCase) ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal));
@@ -95,7 +93,7 @@ internal sealed class FakeMailboxStore
 
     /// <summary>Stores a message; checks the quota first.</summary>
     // parsed: the message already parsed from raw, when the caller has it, so it is not parsed twice.
-    public StoredMessage Append(FakeFolder folder, byte[] raw, MessageFlags flags, DateTimeOffset now, MimeMessage? parsed = null)
+    public StoredMessage Append(FakeFolder folder, byte[] raw, MessageMarks flags, DateTimeOffset now, MimeMessage? parsed = null)
     {
         EnsureRoom(raw.Length);
         var stored = StoredMessage.Create(folder.NextUid++, raw, flags, now, parsed);
@@ -119,25 +117,25 @@ internal sealed class FakeMailboxStore
         var message = folder is not null && folder.UidValidity == reference.UidValidity
             ? folder.Messages.FirstOrDefault(m => m.Uid == reference.Uid)
             : null;
-        return message is null ? throw new MessageNotFoundException(reference) : (folder!, message);
+        return message is null ? throw new MssanteMessageNotFoundException(reference) : (folder!, message);
     }
 
-    public static MailFolder Describe(FakeFolder folder) => new(
+    public static MailboxFolder Describe(FakeFolder folder) => new(
         folder.Path,
         folder.Path[(folder.Path.LastIndexOf(Separator) + 1)..],
         folder.Role,
         folder.Messages.Count,
-        folder.Messages.Count(m => !m.Flags.HasFlag(MessageFlags.Seen)),
+        folder.Messages.Count(m => !m.Flags.HasFlag(MessageMarks.Seen)),
         Separator);
 
-    public static MessageSummary Summarize(FakeFolder folder, StoredMessage m) => new()
+    public static MessageInfo Summarize(FakeFolder folder, StoredMessage m) => new()
     {
         Ref = new MessageRef(folder.Path, folder.UidValidity, m.Uid),
         From = m.From,
         Subject = m.Subject,
         Date = m.Date,
         ReceivedAt = m.InternalDate,
-        Flags = m.Flags,
+        Marks = m.Flags,
         Keywords = m.Keywords.ToList(),
         Size = m.Raw.Length,
     };
@@ -199,7 +197,7 @@ internal sealed record FakeAccess(string? Colleague, bool IsDelegate)
         var held = RightsOn(folder);
         if (!held.Contains('l', StringComparison.Ordinal))
         {
-            throw new FolderNotFoundException(folder.Path);
+            throw new MssanteFolderNotFoundException(folder.Path);
         }
         if (rights.Any(r => !held.Contains(r, StringComparison.Ordinal)))
         {
@@ -212,7 +210,7 @@ internal sealed record FakeAccess(string? Colleague, bool IsDelegate)
 /// <summary>A stored message: its bytes, flags and the header fields the list shows.</summary>
 internal sealed class StoredMessage
 {
-    private StoredMessage(uint uid, byte[] raw, MessageFlags flags, DateTimeOffset internalDate, MimeMessage parsed)
+    private StoredMessage(uint uid, byte[] raw, MessageMarks flags, DateTimeOffset internalDate, MimeMessage parsed)
     {
         Uid = uid;
         Raw = raw;
@@ -228,7 +226,7 @@ internal sealed class StoredMessage
 
     public byte[] Raw { get; }
 
-    public MessageFlags Flags { get; set; }
+    public MessageMarks Flags { get; set; }
 
     public HashSet<string> Keywords { get; private set; } = new(StringComparer.OrdinalIgnoreCase);
 
@@ -240,7 +238,7 @@ internal sealed class StoredMessage
 
     public DateTimeOffset Date { get; }
 
-    public static StoredMessage Create(uint uid, byte[] raw, MessageFlags flags, DateTimeOffset internalDate, MimeMessage? parsed = null) =>
+    public static StoredMessage Create(uint uid, byte[] raw, MessageMarks flags, DateTimeOffset internalDate, MimeMessage? parsed = null) =>
         new(uid, raw, flags, internalDate, parsed ?? Parse(raw));
 
     public StoredMessage CopyAs(uint uid)

@@ -2,10 +2,7 @@ using System.IdentityModel.Tokens.Jwt;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Esante.MsSante.Addressing;
 using Esante.MsSante.Directory;
-using Esante.MsSante.Identity;
-using Esante.MsSante.Messages;
 using Esante.MsSante.Operators;
 using Microsoft.IdentityModel.Tokens;
 using MimeKit;
@@ -25,8 +22,16 @@ namespace Esante.MsSante.Testing;
 /// services.AddMssante(o => o.ProductReference = "DEV935997").AddMssanteFakeOperator(server);
 /// </code>
 /// </example>
-public sealed class FakeMssanteOperator : IMssanteOperator
+public sealed class FakeMssanteOperator : IMssanteOperator, IOperatorPortal
 {
+    /// <inheritdoc/>
+    /// <remarks>The fake operator offers its portal as an interface: first connection, reset, profile, one-time code channel.</remarks>
+    public IOperatorPortal? Portal => this;
+
+    /// <inheritdoc/>
+    /// <remarks>Null: the fake operator's portal is <see cref="Portal"/>.</remarks>
+    public Uri? PasswordResetPage => null;
+
     private readonly object _gate = new();
     private readonly Dictionary<string, FakeAccount> _accounts = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<MssanteAddress, FakeOrganisationalMailbox> _organisations = [];
@@ -93,7 +98,7 @@ public sealed class FakeMssanteOperator : IMssanteOperator
 
     /// <summary>
     /// Creates an account with a personal mailbox <c>userName@domain</c>. Without a password, the person must go through the
-    /// first connection (<see cref="IMssanteSession.RequestPasswordResetAsync"/>). With the authenticator channel, a TOTP secret is
+    /// first connection (<see cref="IAccountPortal.RequestPasswordResetAsync"/>). With the authenticator channel, a TOTP secret is
     /// created (<see cref="FakeAccount.TotpSecret"/>; <see cref="CurrentTotpCode"/> gives its code).
     /// </summary>
     /// <param name="userName">« prénom.nom ».</param>
@@ -711,7 +716,7 @@ public sealed class FakeMssanteOperator : IMssanteOperator
             return new SubmissionResult(message.MessageId ?? string.Empty, recipients, null, "the connection to the IMAP server dropped (fault injected by the fake operator)");
         }
         var sent = sender.FolderWithRole(FolderRole.Sent);
-        var copy = sender.Append(sent, raw, MessageFlags.Seen, now);
+        var copy = sender.Append(sent, raw, MessageMarks.Seen, now);
         Record(sender, sent, copy);
         return new SubmissionResult(message.MessageId ?? string.Empty, recipients, new MessageRef(sent.Path, sent.UidValidity, copy.Uid));
     }
@@ -750,7 +755,7 @@ public sealed class FakeMssanteOperator : IMssanteOperator
         if (forwardTo is null || rules.KeepForwardedCopy)
         {
             // One parse per mailbox serves the routing, the stored summary and the delivery record.
-            var stored = store.Append(folder, delivered, MessageFlags.None, Now, parsed);
+            var stored = store.Append(folder, delivered, MessageMarks.None, Now, parsed);
             Record(store, folder, stored, parsed);
         }
         ApplyRules(store, parsed, envelopeSender);

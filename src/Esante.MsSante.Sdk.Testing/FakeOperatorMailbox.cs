@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Esante.MsSante.Messages;
 using Esante.MsSante.Operators;
 using MimeKit;
 
@@ -18,10 +17,23 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
 
     public MailboxDescriptor Mailbox => descriptor;
 
-    public Task<IReadOnlyList<MailFolder>> ListFoldersAsync(CancellationToken cancellationToken = default) =>
-        Run<IReadOnlyList<MailFolder>>(s => s.Folders.Where(f => _access.RightsOn(f).Contains('l', StringComparison.Ordinal)).Select(FakeMailboxStore.Describe).ToList());
+    // As the IMAP operator: what the operator offers, with the rules for the person's own mailbox only.
+    public MailboxCapabilities Capabilities => server.Options.Capabilities
+        & (descriptor is { Kind: MailboxKind.Personal, IsOwn: true } ? MailboxCapabilities.All : ~MailboxCapabilities.Rules);
 
-    public Task<MailFolder> CreateFolderAsync(string path, CancellationToken cancellationToken = default) =>
+    // An operator configured without a capability refuses its calls as a server lacking the extension does.
+    private void Require(MailboxCapabilities capability)
+    {
+        if (!server.Options.Capabilities.HasFlag(capability))
+        {
+            throw new NotSupportedException($"The operator does not offer this mailbox's {capability} (FakeOperatorOptions.Capabilities).");
+        }
+    }
+
+    public Task<IReadOnlyList<MailboxFolder>> ListFoldersAsync(CancellationToken cancellationToken = default) =>
+        Run<IReadOnlyList<MailboxFolder>>(s => s.Folders.Where(f => _access.RightsOn(f).Contains('l', StringComparison.Ordinal)).Select(FakeMailboxStore.Describe).ToList());
+
+    public Task<MailboxFolder> CreateFolderAsync(string path, CancellationToken cancellationToken = default) =>
         Run(s =>
         {
             var slash = path.LastIndexOf('/');
@@ -32,7 +44,7 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
             return FakeMailboxStore.Describe(s.Add(path));
         });
 
-    public Task<MailFolder> RenameFolderAsync(string path, string newPath, CancellationToken cancellationToken = default) =>
+    public Task<MailboxFolder> RenameFolderAsync(string path, string newPath, CancellationToken cancellationToken = default) =>
         Run(s =>
         {
             _access.Need(s.Folder(path), "x");
@@ -47,7 +59,7 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
             return true;
         });
 
-    public async IAsyncEnumerable<MessageSummary> FetchSummariesAsync(string folderPath, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<MessageInfo> FetchSummariesAsync(string folderPath, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var summaries = await Run(s =>
         {
@@ -61,7 +73,7 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
         }
     }
 
-    public async IAsyncEnumerable<MessageSummary> WatchAsync(string folderPath, MessageRef? after = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<MessageInfo> WatchAsync(string folderPath, MessageRef? after = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
@@ -74,7 +86,7 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
         while (!cancellationToken.IsCancellationRequested)
         {
             var changed = server.ChangedAsync(cancellationToken);
-            List<MessageSummary> arrived;
+            List<MessageInfo> arrived;
             try
             {
                 arrived = await Run(s =>
@@ -106,7 +118,7 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
         }
     }
 
-    public Task<(MessageSummary Summary, MimeMessage Message)> FetchMessageAsync(MessageRef message, CancellationToken cancellationToken = default) =>
+    public Task<(MessageInfo Summary, MimeMessage Message)> FetchMessageAsync(MessageRef message, CancellationToken cancellationToken = default) =>
         Run(s =>
         {
             var (folder, stored) = s.Locate(message);
@@ -114,7 +126,7 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
             return (FakeMailboxStore.Summarize(folder, stored), StoredMessage.Parse(stored.Raw));
         });
 
-    public Task StoreFlagsAsync(MessageRef message, MessageFlags flags, IReadOnlyCollection<string> keywords, bool add, CancellationToken cancellationToken = default) =>
+    public Task StoreFlagsAsync(MessageRef message, MessageMarks flags, IReadOnlyCollection<string> keywords, bool add, CancellationToken cancellationToken = default) =>
         Run(s =>
         {
             var (folder, stored) = s.Locate(message);
@@ -122,9 +134,9 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
             // RFC 4314: \Seen needs 's', \Deleted 't', other flags and keywords 'w'; what the account may not set is
             // left as it is without failing the command, as Dovecot does.
             var rights = _access.RightsOn(folder);
-            var settable = (rights.Contains('s', StringComparison.Ordinal) ? MessageFlags.Seen : MessageFlags.None)
-                | (rights.Contains('t', StringComparison.Ordinal) ? MessageFlags.Deleted : MessageFlags.None)
-                | (rights.Contains('w', StringComparison.Ordinal) ? ~(MessageFlags.Seen | MessageFlags.Deleted) : MessageFlags.None);
+            var settable = (rights.Contains('s', StringComparison.Ordinal) ? MessageMarks.Seen : MessageMarks.None)
+                | (rights.Contains('t', StringComparison.Ordinal) ? MessageMarks.Deleted : MessageMarks.None)
+                | (rights.Contains('w', StringComparison.Ordinal) ? ~(MessageMarks.Seen | MessageMarks.Deleted) : MessageMarks.None);
             flags &= settable;
             stored.Flags = add ? stored.Flags | flags : stored.Flags & ~flags;
             if (!rights.Contains('w', StringComparison.Ordinal))
@@ -177,7 +189,7 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
         });
     }
 
-    public Task<MessageRef> AppendAsync(string folderPath, MimeMessage message, MessageFlags flags, DateTimeOffset? arrivedAt = null, CancellationToken cancellationToken = default)
+    public Task<MessageRef> AppendAsync(string folderPath, MimeMessage message, MessageMarks flags, DateTimeOffset? arrivedAt = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         var raw = StoredMessage.Serialize(message);
@@ -217,14 +229,18 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
     private static DeliveryUncertainException Uncertain(MimeMessage message, string reason) =>
         new(message.MessageId ?? string.Empty, $"{reason} (fault injected by the fake operator)");
 
-    public Task<QuotaReport> GetQuotaAsync(CancellationToken cancellationToken = default) =>
-        Run(s => _access.IsColleague
+    public Task<QuotaReport> GetQuotaAsync(CancellationToken cancellationToken = default)
+    {
+        Require(MailboxCapabilities.Quota);
+        return Run(s => _access.IsColleague
             ? throw new NotSupportedException("The operator reports a mailbox's quota to its owner and delegates only.")
             : new QuotaReport(s.UsedBytes, s.QuotaBytes));
+    }
 
     public Task<string?> GetSettingAsync(string name, CancellationToken cancellationToken = default) =>
         Run(s =>
         {
+            Require(MailboxCapabilities.Settings);
             ThrowIfColleague();
             return s.Settings.GetValueOrDefault(name);
         });
@@ -232,6 +248,7 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
     public Task SetSettingAsync(string name, string? value, CancellationToken cancellationToken = default) =>
         Run(s =>
         {
+            Require(MailboxCapabilities.Settings);
             ThrowIfColleague();
             if (value is null)
             {
@@ -261,6 +278,7 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
     public Task<IReadOnlyList<FolderAclEntry>> GetAccessAsync(string folderPath, CancellationToken cancellationToken = default) =>
         Run<IReadOnlyList<FolderAclEntry>>(s =>
         {
+            Require(MailboxCapabilities.Sharing);
             var folder = _access.Need(s.Folder(folderPath), "a");
             return [new FolderAclEntry(s.Descriptor.Address.Value, FakeAccess.OwnerRights), .. folder.Acl.Select(e => new FolderAclEntry(e.Key, e.Value))];
         });
@@ -268,6 +286,7 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
     public Task SetAccessAsync(string folderPath, string identifier, string? rights, CancellationToken cancellationToken = default) =>
         Run(s =>
         {
+            Require(MailboxCapabilities.Sharing);
             var folder = _access.Need(s.Folder(folderPath), "a");
             if (rights is null)
             {
@@ -282,7 +301,7 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
 
     // As on a real operator (ManageSieve signs in as the person), the rules are the mailbox owner's own.
     private FakeMailboxStore OwnRules(FakeMailboxStore store) => descriptor is { Kind: MailboxKind.Personal, IsOwn: true }
-        ? store
+        ? Capabilities.HasFlag(MailboxCapabilities.Rules) ? store : throw new NotSupportedException("The operator does not offer rules (FakeOperatorOptions.Capabilities).")
         : throw new NotSupportedException("A mailbox's rules are set by its own account at the operator, not by a delegate or a colleague.");
 
     // As the real operator decides from the mailbox it opened: a colleague's personal mailbox, of which only folders are

@@ -1,4 +1,3 @@
-using Esante.MsSante.Policies;
 
 namespace Esante.MsSante.Testing;
 
@@ -31,4 +30,11 @@ public sealed class FakeOperatorOptions
 
     /// <summary>The server-side policies: Trash retention and the patients' folder.</summary>
     public MssantePolicies Policies { get; set; } = MssantePolicies.Default;
+
+    /// <summary>
+    /// What the operator offers beyond reading and sending: every capability by default. Remove one to test an application
+    /// on an operator that lacks it (no ManageSieve, no METADATA, no ACL, no QUOTA): the mailbox says so in
+    /// <see cref="IMailboxClient.Capabilities"/> and its calls throw <see cref="NotSupportedException"/>.
+    /// </summary>
+    public MailboxCapabilities Capabilities { get; set; } = MailboxCapabilities.All;
 }

@@ -1,5 +1,6 @@
 using Esante.MsSante.Directory;
-using Esante.MsSante.Identity.ProSanteConnect;
+using Esante.MsSante;
+using Esante.MsSante.ProSanteConnect;
 using Esante.MsSante.Operators;
 using Esante.MsSante.Testing;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -18,6 +18,6 @@ public enum FakeOutboxKind
     /// <summary>A new-message notice to a mailbox's notification address (no sender, subject or content).</summary>
     Notification,
 
-    /// <summary>A received message a mailbox forwards (<see cref="Operators.MailboxRules.ForwardTo"/>) to an address the operator does not host.</summary>
+    /// <summary>A received message a mailbox forwards (<see cref="MailboxRules.ForwardTo"/>) to an address the operator does not host.</summary>
     ForwardedMessage,
 }

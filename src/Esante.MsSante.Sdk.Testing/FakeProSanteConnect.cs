@@ -1,7 +1,7 @@
 using System.Collections.Specialized;
 using System.Net;
 using System.Web;
-using Esante.MsSante.Identity.ProSanteConnect;
+using Esante.MsSante.ProSanteConnect;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Esante.MsSante.Testing;

@@ -9,7 +9,7 @@ public enum FakeSubmissionFault
     /// <summary>Nothing: the send goes through.</summary>
     None,
 
-    /// <summary>The connection drops before the message is handed over: nothing delivered, <see cref="Operators.MssanteConnectionException"/> (sending again is safe).</summary>
+    /// <summary>The connection drops before the message is handed over: nothing delivered, <see cref="MssanteConnectionException"/> (sending again is safe).</summary>
     DropBeforeHandOver,
 
     /// <summary>The caller's token is cancelled before the message is handed over: nothing delivered, <see cref="OperationCanceledException"/>.</summary>
@@ -17,13 +17,13 @@ public enum FakeSubmissionFault
 
     /// <summary>
     /// The connection drops after the message is handed over and the operator took it: delivered once, no copy in Sent,
-    /// <see cref="Operators.DeliveryUncertainException"/>.
+    /// <see cref="DeliveryUncertainException"/>.
     /// </summary>
     DropAfterHandOver,
 
     /// <summary>
     /// The operator never answers after the message is handed over, and did not take it: nothing delivered,
-    /// <see cref="Operators.DeliveryUncertainException"/>.
+    /// <see cref="DeliveryUncertainException"/>.
     /// </summary>
     LostAfterHandOver,
 
@@ -33,6 +33,6 @@ public enum FakeSubmissionFault
     /// </summary>
     CancelAfterHandOver,
 
-    /// <summary>Delivered once and reported so, but the copy in Sent could not be saved (<see cref="Operators.SubmissionResult.SentCopyError"/>).</summary>
+    /// <summary>Delivered once and reported so, but the copy in Sent could not be saved (<see cref="SubmissionResult.SentCopyError"/>).</summary>
     SentCopyFails,
 }

@@ -1,4 +1,3 @@
-using Esante.MsSante.Messages;
 using MimeKit;
 using MimeKit.Utils;
 

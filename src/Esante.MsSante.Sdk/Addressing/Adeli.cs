@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Esante.MsSante.Addressing;
+namespace Esante.MsSante;
 
 /// <summary>
 /// An ADELI number (« Automatisation DEs LIstes »), the older register of some professions: 9 characters,

@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Addressing;
+namespace Esante.MsSante;
 
 /// <summary>The administrative sex of the INS traits (« sexe »).</summary>
 public enum AdministrativeSex

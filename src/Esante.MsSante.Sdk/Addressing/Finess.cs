@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Esante.MsSante.Addressing;
+namespace Esante.MsSante;
 
 /// <summary>
 /// A FINESS number of a health or social structure (« Fichier national des établissements sanitaires et sociaux »):

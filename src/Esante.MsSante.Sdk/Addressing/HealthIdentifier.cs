@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Diagnostics.CodeAnalysis;
 
-namespace Esante.MsSante.Addressing;
+namespace Esante.MsSante;
 
 /// <summary>
 /// Base of the national identifiers of professionals and structures (<see cref="Rpps"/>, <see cref="Adeli"/>, <see cref="Finess"/>):

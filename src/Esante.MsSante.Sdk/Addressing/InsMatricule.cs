@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
-namespace Esante.MsSante.Addressing;
+namespace Esante.MsSante;
 
 /// <summary>
 /// The matricule of the Identité Nationale de Santé (INS): a NIR or NIA of 13 characters followed by a two-digit key,

@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Addressing;
+namespace Esante.MsSante;
 
 /// <summary>The OIDs that say which register an INS matricule comes from.</summary>
 public static class InsOid

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-namespace Esante.MsSante.Addressing;
+namespace Esante.MsSante;
 
 /// <summary>The Luhn (mod 10) check used by RPPS and FINESS numbers.</summary>
 internal static class Luhn

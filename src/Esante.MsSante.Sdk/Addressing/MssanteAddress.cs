@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 
-namespace Esante.MsSante.Addressing;
+namespace Esante.MsSante;
 
 /// <summary>
 /// An e-mail address in the MSSanté trust space (« adresse MSSanté »): a single RFC 5322 mailbox

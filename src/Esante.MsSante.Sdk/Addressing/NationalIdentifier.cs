@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Addressing;
+namespace Esante.MsSante;
 
 /// <summary>
 /// Reads a national id (« identifiant national », idNat) into the identifier it carries:

@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Addressing;
+namespace Esante.MsSante;
 
 /// <summary>
 /// A qualified INS (« INS qualifiée »): the matricule with its OID and the identity traits it was checked against

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Esante.MsSante.Addressing;
+namespace Esante.MsSante;
 
 /// <summary>
 /// An RPPS number (« Répertoire partagé des professionnels de santé »): 11 digits, the last a Luhn check digit.

@@ -1,6 +1,6 @@
 using System.Xml;
 
-namespace Esante.MsSante.Addressing;
+namespace Esante.MsSante;
 
 /// <summary>
 /// The current MSSanté trust space: <c>*.mssante.fr</c> plus the national whitelist (« liste blanche »,

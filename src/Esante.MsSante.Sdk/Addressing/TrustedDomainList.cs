@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Collections.Frozen;
 using System.Globalization;
 
-namespace Esante.MsSante.Addressing;
+namespace Esante.MsSante;
 
 /// <summary>
 /// The MSSanté trust space (« espace de confiance »): every subdomain of <c>mssante.fr</c>,

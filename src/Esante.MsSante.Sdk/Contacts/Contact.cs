@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Contacts;
+namespace Esante.MsSante;
 
 /// <summary>
 /// A correspondent kept in one of the mailbox's contact folders (« Contacts → Nouveau dossier de contacts »). Stored at the
@@ -42,4 +42,4 @@ public sealed record Contact(string FullName)
 /// <summary>A contact as stored: where it is (to delete it) and what it says.</summary>
 /// <param name="Ref">The message holding the vCard.</param>
 /// <param name="Contact">The contact.</param>
-public sealed record StoredContact(Messages.MessageRef Ref, Contact Contact);
+public sealed record StoredContact(MessageRef Ref, Contact Contact);

@@ -1,10 +1,7 @@
-using Esante.MsSante.Addressing;
-using Esante.MsSante.Messages;
 using Esante.MsSante.Operators;
-using Esante.MsSante.Policies;
 using MimeKit;
 
-namespace Esante.MsSante.Contacts;
+namespace Esante.MsSante;
 
 /// <summary>
 /// Contact folders kept as IMAP folders under « Contacts », one message per contact whose body is its vCard (text/vcard):
@@ -69,7 +66,7 @@ internal sealed class ContactFolders(IOperatorMailbox mailbox, TimeProvider time
         message.Subject = contact.FullName;
         message.Date = time.GetUtcNow();
         message.Body = new TextPart("vcard") { Text = VCard.Write(contact), ContentType = { Charset = "utf-8" } };
-        var reference = await mailbox.AppendAsync(PathOf(folder), message, MessageFlags.Seen, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var reference = await mailbox.AppendAsync(PathOf(folder), message, MessageMarks.Seen, cancellationToken: cancellationToken).ConfigureAwait(false);
         return new StoredContact(reference, contact);
     }
 

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Esante.MsSante.Contacts;
+namespace Esante.MsSante;
 
 /// <summary>
 /// Writes and reads the vCard 4.0 (RFC 6350) of a <see cref="Contact"/>: the properties it uses, text escaped (§3.4) and

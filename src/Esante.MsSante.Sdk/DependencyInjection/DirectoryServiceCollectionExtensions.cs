@@ -1,7 +1,5 @@
-using Esante.MsSante.DependencyInjection;
+using Esante.MsSante;
 using Esante.MsSante.Directory;
-using Esante.MsSante.Directory.Extraction;
-using Esante.MsSante.Directory.Fhir;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;

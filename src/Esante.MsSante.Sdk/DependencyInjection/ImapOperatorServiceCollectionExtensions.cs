@@ -1,4 +1,5 @@
 using Esante.MsSante.Operators;
+using Esante.MsSante;
 using Esante.MsSante.Operators.Imap;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;

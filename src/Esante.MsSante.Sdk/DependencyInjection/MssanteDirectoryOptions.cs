@@ -1,7 +1,5 @@
-using Esante.MsSante.Directory.Extraction;
-using Esante.MsSante.Directory.Fhir;
 
-namespace Esante.MsSante.DependencyInjection;
+namespace Esante.MsSante.Directory;
 
 /// <summary>Where the national directory is searched: the daily extraction file indexed in memory, or the FHIR API. One of the two.</summary>
 public sealed class MssanteDirectoryOptions

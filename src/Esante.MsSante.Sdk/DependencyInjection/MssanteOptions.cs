@@ -1,7 +1,5 @@
-using Esante.MsSante.Identity;
-using Esante.MsSante.Policies;
 
-namespace Esante.MsSante.DependencyInjection;
+namespace Esante.MsSante;
 
 /// <summary>Everything configurable in the SDK. Validated when the SDK starts (<see cref="MssanteOptionsValidator"/>).</summary>
 public sealed class MssanteOptions

@@ -1,8 +1,7 @@
 using System.Text.RegularExpressions;
-using Esante.MsSante.Addressing;
 using Microsoft.Extensions.Options;
 
-namespace Esante.MsSante.DependencyInjection;
+namespace Esante.MsSante;
 
 /// <summary>Validates <see cref="MssanteOptions"/>; every problem is reported, each with the option's name.</summary>
 public sealed partial class MssanteOptionsValidator : IValidateOptions<MssanteOptions>

@@ -1,7 +1,5 @@
-using Esante.MsSante.Addressing;
-using Esante.MsSante.Policies;
 
-namespace Esante.MsSante.DependencyInjection;
+namespace Esante.MsSante;
 
 /// <summary>Builds the policies from the options.</summary>
 internal static class MssantePoliciesFactory

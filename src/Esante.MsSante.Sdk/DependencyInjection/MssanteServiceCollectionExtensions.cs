@@ -1,7 +1,4 @@
-using Esante.MsSante.Addressing;
-using Esante.MsSante.DependencyInjection;
-using Esante.MsSante.Identity;
-using Esante.MsSante.Policies;
+using Esante.MsSante;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;

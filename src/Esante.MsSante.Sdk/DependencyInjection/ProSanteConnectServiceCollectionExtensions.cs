@@ -1,4 +1,4 @@
-using Esante.MsSante.Identity.ProSanteConnect;
+using Esante.MsSante.ProSanteConnect;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,8 @@
 using Esante.MsSante.Operators;
 using Microsoft.Extensions.Logging;
 
+using Esante.MsSante.ProSanteConnect;
+
 namespace Esante.MsSante.Diagnostics;
 
 /// <summary>
@@ -46,7 +48,7 @@ internal static partial class Log
     public static partial void UncertainReadReceiptRecorded(this ILogger logger, string messageId);
 
     [LoggerMessage(10, LogLevel.Information, "Exported {Count} message(s) as {Format} from {Mailbox}")]
-    public static partial void FolderExported(this ILogger logger, int count, Mailbox.MailboxExportFormat format, string mailbox);
+    public static partial void FolderExported(this ILogger logger, int count, MailboxExportFormat format, string mailbox);
 
     [LoggerMessage(11, LogLevel.Information, "Sent read receipt {MessageId} ({Disposition}) from {Mailbox}")]
     public static partial void ReadReceiptSent(this ILogger logger, string messageId, string disposition, string mailbox);
@@ -64,7 +66,7 @@ internal static partial class Log
     public static partial void TrashEmptied(this ILogger logger, int count, string mailbox);
 
     [LoggerMessage(15, LogLevel.Information, "Imported {Count} message(s) from {Format} into {Mailbox}, {Skipped} skipped")]
-    public static partial void FolderImported(this ILogger logger, int count, Mailbox.MailboxExportFormat format, string mailbox, int skipped);
+    public static partial void FolderImported(this ILogger logger, int count, MailboxExportFormat format, string mailbox, int skipped);
 
     [LoggerMessage(16, LogLevel.Warning, "Import into {Mailbox} stopped by {Reason} after {Count} message(s), {Skipped} skipped")]
     public static partial void FolderImportStopped(this ILogger logger, string mailbox, string reason, int count, int skipped);
@@ -73,7 +75,7 @@ internal static partial class Log
     public static partial void ProSanteConnectSignedIn(this ILogger logger, string acr);
 
     [LoggerMessage(18, LogLevel.Warning, "Pro Santé Connect sign-in refused: {Failure}")]
-    public static partial void ProSanteConnectSignInRefused(this ILogger logger, Identity.ProSanteConnect.ProSanteConnectFailure failure);
+    public static partial void ProSanteConnectSignInRefused(this ILogger logger, ProSanteConnectFailure failure);
 
     [LoggerMessage(19, LogLevel.Debug, "Pro Santé Connect access token refreshed")]
     public static partial void ProSanteConnectTokenRefreshed(this ILogger logger);

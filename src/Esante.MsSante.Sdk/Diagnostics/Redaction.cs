@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Esante.MsSante.Addressing;
 
 namespace Esante.MsSante.Diagnostics;
 

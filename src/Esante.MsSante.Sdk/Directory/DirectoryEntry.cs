@@ -1,4 +1,3 @@
-using Esante.MsSante.Addressing;
 using Esante.MsSante.Operators;
 
 namespace Esante.MsSante.Directory;
@@ -56,7 +55,7 @@ public sealed record DirectoryEntry
 
     /// <summary>
     /// The row of the national file this entry was read from, all 31 columns in the file's order (see
-    /// <see cref="Extraction.ExtractionColumns"/>), when it came from « Extraction Correspondance MSSanté »; otherwise null.
+    /// <see cref="ExtractionColumns"/>), when it came from « Extraction Correspondance MSSanté »; otherwise null.
     /// </summary>
     public IReadOnlyList<string>? Columns { get; init; }
 

@@ -1,9 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
-using Esante.MsSante.Addressing;
-using Esante.MsSante.Mailbox;
 using Esante.MsSante.Operators;
 
-namespace Esante.MsSante.Identity;
+namespace Esante.MsSante;
 
 /// <summary>
 /// A person's session with their MSSanté operator: signing in with a password and a one-time code, the mailboxes they may open
@@ -62,33 +60,16 @@ public interface IMssanteSession : IAsyncDisposable
     /// <summary>Signs out; mailboxes opened in this session stop working.</summary>
     Task SignOutAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>« Mot de passe oublié / Première connexion »: asks for a link (valid 1 hour, usable once) sent to the contact e-mail.</summary>
-    Task RequestPasswordResetAsync(string userName, string contactEmail, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// The operator's account portal (first connection, forgotten password, profile, one-time code channel) where the
+    /// operator offers it as an interface, as the fake operator does; null where the portal is the operator's web site:
+    /// send the person to <see cref="PasswordResetPage"/> then.
+    /// </summary>
+    IAccountPortal? Portal { get; }
 
-    /// <summary>On the link's page: the new password (typed twice) and the one-time-code channel. Returns the "test a code" step.</summary>
-    /// <exception cref="MssanteAuthenticationException">The link is unknown, expired or used, or the password is refused.</exception>
-    /// <exception cref="ArgumentException">The confirmation differs from the password.</exception>
-    Task<OtpChannelEnrolment> StartPasswordSetupAsync(Uri resetLink, string newPassword, string confirmation, OtpChannelChoice otpChannel, CancellationToken cancellationToken = default);
-
-    /// <summary>« Tester »: checks a code of the chosen channel, then saves the password and channel.</summary>
-    /// <exception cref="MssanteAuthenticationException">The code is wrong, or the link is no longer valid.</exception>
-    Task CompletePasswordSetupAsync(Uri resetLink, string testCode, CancellationToken cancellationToken = default);
-
-    /// <summary>« Mon Profil »: the contact e-mail and the one-time-code channel.</summary>
-    Task<AccountProfile> GetProfileAsync(CancellationToken cancellationToken = default);
-
-    /// <summary>Changes the contact e-mail.</summary>
-    /// <exception cref="ArgumentException">The e-mail is not a single valid address.</exception>
-    Task ChangeContactEmailAsync(string contactEmail, CancellationToken cancellationToken = default);
-
-    /// <summary>Changes the password.</summary>
-    /// <exception cref="MssanteAuthenticationException">The current password is wrong or the new one is refused.</exception>
-    Task ChangePasswordAsync(string currentPassword, string newPassword, CancellationToken cancellationToken = default);
-
-    /// <summary>Starts changing the one-time-code channel; returns the "test a code" step.</summary>
-    Task<OtpChannelEnrolment> StartOtpChannelChangeAsync(OtpChannelChoice otpChannel, CancellationToken cancellationToken = default);
-
-    /// <summary>Checks a code of the new channel, then saves it.</summary>
-    /// <exception cref="MssanteAuthenticationException">The code is wrong.</exception>
-    Task CompleteOtpChannelChangeAsync(string testCode, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// The operator's web page for « Mot de passe oublié / Première connexion », when it is configured
+    /// (<see cref="ImapOperatorOptions.PasswordResetPage"/>); null otherwise.
+    /// </summary>
+    Uri? PasswordResetPage { get; }
 }

@@ -1,6 +1,6 @@
 using Esante.MsSante.Operators;
 
-namespace Esante.MsSante.Identity;
+namespace Esante.MsSante;
 
 /// <summary>
 /// One-time codes for the second factor (« code à usage unique »): TOTP (RFC 6238: 6 digits, 30 s, HMAC-SHA1, the settings

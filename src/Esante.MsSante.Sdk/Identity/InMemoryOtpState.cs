@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Caching.Distributed;
 
-namespace Esante.MsSante.Identity;
+namespace Esante.MsSante;
 
 /// <summary>
 /// Where <see cref="OtpProvider"/> keeps its state when the application registers no <see cref="IDistributedCache"/>:

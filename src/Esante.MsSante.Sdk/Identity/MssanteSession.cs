@@ -1,18 +1,14 @@
 using System.Security.Cryptography.X509Certificates;
-using Esante.MsSante.Addressing;
-using Esante.MsSante.DependencyInjection;
 using Esante.MsSante.Diagnostics;
-using Esante.MsSante.Mailbox;
 using Esante.MsSante.Operators;
-using Esante.MsSante.Policies;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace Esante.MsSante.Identity;
+namespace Esante.MsSante;
 
 /// <summary>The SDK's <see cref="IMssanteSession"/>, over whichever operator is configured.</summary>
-public class MssanteSession : IMssanteSession, IDisposable
+internal sealed class MssanteSession : IMssanteSession, IAccountPortal, IDisposable
 {
     private readonly IMssanteOperator _operator;
     private readonly MssanteOptions _options;
@@ -24,17 +20,6 @@ public class MssanteSession : IMssanteSession, IDisposable
     private readonly List<IMailboxClient> _openMailboxes = [];
     private SecondFactorChallenge? _challenge;
     private OperatorGrant? _grant;
-
-    /// <summary>For mocking frameworks.</summary>
-    protected MssanteSession()
-    {
-        _operator = null!;
-        _options = new MssanteOptions();
-        _policies = MssantePolicies.Default;
-        _time = TimeProvider.System;
-        _loggerFactory = NullLoggerFactory.Instance;
-        _logger = NullLogger.Instance;
-    }
 
     /// <summary>Creates a session (usually through dependency injection: <c>services.AddMssante(…)</c>).</summary>
     /// <param name="operator">The operator to talk to.</param>
@@ -62,7 +47,16 @@ public class MssanteSession : IMssanteSession, IDisposable
     }
 
     /// <inheritdoc/>
-    public virtual SessionState State
+    public IAccountPortal? Portal => _operator.Portal is null ? null : this;
+
+    /// <inheritdoc/>
+    public Uri? PasswordResetPage => _operator.PasswordResetPage;
+
+    private IOperatorPortal OperatorPortal => _operator.Portal
+        ?? throw new NotSupportedException("This operator's account portal is its web site (IMssanteSession.PasswordResetPage): it has no interface to call.");
+
+    /// <inheritdoc/>
+    public SessionState State
     {
         get
         {
@@ -76,7 +70,7 @@ public class MssanteSession : IMssanteSession, IDisposable
     }
 
     /// <inheritdoc/>
-    public virtual string? UserName
+    public string? UserName
     {
         get
         {
@@ -88,7 +82,7 @@ public class MssanteSession : IMssanteSession, IDisposable
     }
 
     /// <inheritdoc/>
-    public virtual async Task<SignInResult> SignInAsync(string userName, string password, CancellationToken cancellationToken = default)
+    public async Task<SignInResult> SignInAsync(string userName, string password, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(userName);
         ArgumentNullException.ThrowIfNull(password);
@@ -112,7 +106,7 @@ public class MssanteSession : IMssanteSession, IDisposable
     }
 
     /// <inheritdoc/>
-    public virtual Task SignInWithTokenAsync(string userName, BearerTokenSource accessToken, CancellationToken cancellationToken = default)
+    public Task SignInWithTokenAsync(string userName, BearerTokenSource accessToken, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(userName);
         ArgumentNullException.ThrowIfNull(accessToken);
@@ -149,7 +143,7 @@ public class MssanteSession : IMssanteSession, IDisposable
     }
 
     /// <inheritdoc/>
-    public virtual Task SignInWithCertificateAsync(X509Certificate2 certificate, string? userName = null, CancellationToken cancellationToken = default)
+    public Task SignInWithCertificateAsync(X509Certificate2 certificate, string? userName = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(certificate);
         if (!certificate.HasPrivateKey)
@@ -176,7 +170,7 @@ public class MssanteSession : IMssanteSession, IDisposable
     }
 
     /// <inheritdoc/>
-    public virtual async Task CompleteSignInAsync(string oneTimeCode, CancellationToken cancellationToken = default)
+    public async Task CompleteSignInAsync(string oneTimeCode, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(oneTimeCode);
         SecondFactorChallenge challenge;
@@ -194,11 +188,11 @@ public class MssanteSession : IMssanteSession, IDisposable
     }
 
     /// <inheritdoc/>
-    public virtual Task<IReadOnlyList<MailboxDescriptor>> ListMailboxesAsync(CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyList<MailboxDescriptor>> ListMailboxesAsync(CancellationToken cancellationToken = default) =>
         _operator.ListMailboxesAsync(RequireGrant(), cancellationToken);
 
     /// <inheritdoc/>
-    public virtual async Task<IMailboxClient> OpenMailboxAsync(MssanteAddress mailbox, CancellationToken cancellationToken = default)
+    public async Task<IMailboxClient> OpenMailboxAsync(MssanteAddress mailbox, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(mailbox);
         var opened = await _operator.OpenMailboxAsync(RequireGrant(), mailbox, cancellationToken).ConfigureAwait(false);
@@ -233,7 +227,7 @@ public class MssanteSession : IMssanteSession, IDisposable
     }
 
     /// <inheritdoc/>
-    public virtual async Task SignOutAsync(CancellationToken cancellationToken = default)
+    public async Task SignOutAsync(CancellationToken cancellationToken = default)
     {
         OperatorGrant? grant;
         List<IMailboxClient> mailboxes;
@@ -255,15 +249,15 @@ public class MssanteSession : IMssanteSession, IDisposable
     }
 
     /// <inheritdoc/>
-    public virtual Task RequestPasswordResetAsync(string userName, string contactEmail, CancellationToken cancellationToken = default)
+    public Task RequestPasswordResetAsync(string userName, string contactEmail, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(userName);
         ArgumentException.ThrowIfNullOrWhiteSpace(contactEmail);
-        return _operator.RequestPasswordResetAsync(userName.Trim(), contactEmail.Trim(), cancellationToken);
+        return OperatorPortal.RequestPasswordResetAsync(userName.Trim(), contactEmail.Trim(), cancellationToken);
     }
 
     /// <inheritdoc/>
-    public virtual Task<OtpChannelEnrolment> StartPasswordSetupAsync(Uri resetLink, string newPassword, string confirmation, OtpChannelChoice otpChannel, CancellationToken cancellationToken = default)
+    public Task<OtpChannelEnrolment> StartPasswordSetupAsync(Uri resetLink, string newPassword, string confirmation, OtpChannelChoice otpChannel, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(resetLink);
         ArgumentNullException.ThrowIfNull(newPassword);
@@ -273,51 +267,51 @@ public class MssanteSession : IMssanteSession, IDisposable
             throw new ArgumentException("The confirmation differs from the new password.", nameof(confirmation));
         }
         CheckOtpChoice(otpChannel);
-        return Logged(() => _operator.StartPasswordSetupAsync(resetLink, newPassword, otpChannel, cancellationToken));
+        return Logged(() => OperatorPortal.StartPasswordSetupAsync(resetLink, newPassword, otpChannel, cancellationToken));
     }
 
     /// <inheritdoc/>
-    public virtual Task CompletePasswordSetupAsync(Uri resetLink, string testCode, CancellationToken cancellationToken = default)
+    public Task CompletePasswordSetupAsync(Uri resetLink, string testCode, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(resetLink);
         ArgumentNullException.ThrowIfNull(testCode);
-        return Logged(() => _operator.CompletePasswordSetupAsync(resetLink, testCode.Trim(), cancellationToken));
+        return Logged(() => OperatorPortal.CompletePasswordSetupAsync(resetLink, testCode.Trim(), cancellationToken));
     }
 
     /// <inheritdoc/>
-    public virtual Task<AccountProfile> GetProfileAsync(CancellationToken cancellationToken = default) =>
-        _operator.GetProfileAsync(RequireGrant(), cancellationToken);
+    public Task<AccountProfile> GetProfileAsync(CancellationToken cancellationToken = default) =>
+        OperatorPortal.GetProfileAsync(RequireGrant(), cancellationToken);
 
     /// <inheritdoc/>
-    public virtual Task ChangeContactEmailAsync(string contactEmail, CancellationToken cancellationToken = default)
+    public Task ChangeContactEmailAsync(string contactEmail, CancellationToken cancellationToken = default)
     {
         CheckEmail(contactEmail, nameof(contactEmail));
-        return _operator.ChangeContactEmailAsync(RequireGrant(), contactEmail.Trim(), cancellationToken);
+        return OperatorPortal.ChangeContactEmailAsync(RequireGrant(), contactEmail.Trim(), cancellationToken);
     }
 
     /// <inheritdoc/>
-    public virtual Task ChangePasswordAsync(string currentPassword, string newPassword, CancellationToken cancellationToken = default)
+    public Task ChangePasswordAsync(string currentPassword, string newPassword, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(currentPassword);
         ArgumentNullException.ThrowIfNull(newPassword);
         var grant = RequireGrant();
-        return Logged(() => _operator.ChangePasswordAsync(grant, currentPassword, newPassword, cancellationToken));
+        return Logged(() => OperatorPortal.ChangePasswordAsync(grant, currentPassword, newPassword, cancellationToken));
     }
 
     /// <inheritdoc/>
-    public virtual Task<OtpChannelEnrolment> StartOtpChannelChangeAsync(OtpChannelChoice otpChannel, CancellationToken cancellationToken = default)
+    public Task<OtpChannelEnrolment> StartOtpChannelChangeAsync(OtpChannelChoice otpChannel, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(otpChannel);
         CheckOtpChoice(otpChannel);
-        return _operator.StartOtpChannelChangeAsync(RequireGrant(), otpChannel, cancellationToken);
+        return OperatorPortal.StartOtpChannelChangeAsync(RequireGrant(), otpChannel, cancellationToken);
     }
 
     /// <inheritdoc/>
-    public virtual Task CompleteOtpChannelChangeAsync(string testCode, CancellationToken cancellationToken = default)
+    public Task CompleteOtpChannelChangeAsync(string testCode, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(testCode);
         var grant = RequireGrant();
-        return Logged(() => _operator.CompleteOtpChannelChangeAsync(grant, testCode.Trim(), cancellationToken));
+        return Logged(() => OperatorPortal.CompleteOtpChannelChangeAsync(grant, testCode.Trim(), cancellationToken));
     }
 
     /// <summary>Disposes synchronously, for containers and callers that cannot await; prefer <see cref="DisposeAsync"/>.</summary>
@@ -335,7 +329,7 @@ public class MssanteSession : IMssanteSession, IDisposable
     }
 
     /// <summary>Signs out, closing every mailbox the session opened; never throws (what could not be done is logged).</summary>
-    protected virtual async ValueTask DisposeAsyncCore()
+    private async ValueTask DisposeAsyncCore()
     {
         try
         {

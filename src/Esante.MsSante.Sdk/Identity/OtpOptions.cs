@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Identity;
+namespace Esante.MsSante;
 
 /// <summary>Settings of the one-time codes.</summary>
 public sealed class OtpOptions

@@ -6,7 +6,7 @@ using Esante.MsSante.Operators;
 using Microsoft.Extensions.Caching.Distributed;
 using OtpNet;
 
-namespace Esante.MsSante.Identity;
+namespace Esante.MsSante;
 
 /// <summary>
 /// The SDK's <see cref="IOtpProvider"/>: TOTP through Otp.NET and random e-mail codes, with time from a <see cref="TimeProvider"/>.
@@ -20,7 +20,7 @@ namespace Esante.MsSante.Identity;
 /// cache offers no atomic update, so across instances a request racing another on the same key at the same instant may
 /// see the state from before it; within one instance, updates of a key are serialised.
 /// </remarks>
-public sealed class OtpProvider : IOtpProvider
+internal sealed class OtpProvider : IOtpProvider
 {
     private const int Digits = 6;
     private const int StepSeconds = 30;

@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Identity;
+namespace Esante.MsSante;
 
 /// <summary>The outcome of checking a one-time code.</summary>
 public enum OtpVerificationResult

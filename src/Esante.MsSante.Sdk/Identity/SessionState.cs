@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Identity;
+namespace Esante.MsSante;
 
 /// <summary>Where a session is in signing in.</summary>
 public enum SessionState

@@ -1,6 +1,6 @@
 using Esante.MsSante.Operators;
 
-namespace Esante.MsSante.Identity;
+namespace Esante.MsSante;
 
 /// <summary>The result of <see cref="IMssanteSession.SignInAsync"/>: signed in, or a one-time code is needed.</summary>
 /// <param name="SecondFactor">The one-time-code step, when one is needed.</param>

@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Mailbox;
+namespace Esante.MsSante;
 
 /// <summary>
 /// What a colleague may do in a folder shared with them (« Partager un dossier »: Lecture seule, Gestionnaire,
@@ -34,10 +34,10 @@ public sealed record FolderShare(string Grantee, ShareRole? Role, string Rights)
     /// The guide's « mail standard »: who shares which folder, the role granted, and where the colleague finds it. Nothing
     /// of the folder's content.
     /// </summary>
-    internal static Messages.OutgoingMessage Notice(string folderPath, Operators.MailboxDescriptor mailbox, string? ownerName, Addressing.MssanteAddress colleague, ShareRole role)
+    internal static OutgoingMessage Notice(string folderPath, MailboxDescriptor mailbox, string? ownerName, MssanteAddress colleague, ShareRole role)
     {
-        var isContacts = folderPath.StartsWith(Contacts.ContactFolders.Root + "/", StringComparison.Ordinal);
-        var name = isContacts ? folderPath[(Contacts.ContactFolders.Root.Length + 1)..] : folderPath;
+        var isContacts = folderPath.StartsWith(ContactFolders.Root + "/", StringComparison.Ordinal);
+        var name = isContacts ? folderPath[(ContactFolders.Root.Length + 1)..] : folderPath;
         var kind = isContacts ? "le dossier de contacts" : "le dossier";
         var owner = ownerName is null ? mailbox.Address.Value : $"{ownerName} ({mailbox.Address.Value})";
         var granted = role switch
@@ -46,7 +46,7 @@ public sealed record FolderShare(string Grantee, ShareRole? Role, string Rights)
             ShareRole.Manager => "Gestionnaire (afficher, modifier, ajouter, supprimer)",
             _ => "Administrateur (afficher, modifier, ajouter, supprimer, administrer le partage)",
         };
-        var notice = new Messages.OutgoingMessage
+        var notice = new OutgoingMessage
         {
             Subject = $"Partage : {name}",
             TextBody = $"{owner} partage avec vous {kind} « {name} ».\r\nRôle : {granted}.\r\n" +

@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Mailbox;
+namespace Esante.MsSante;
 
 /// <summary>
 /// One holder at a time per key (a draft, a message, a setting's name), others waiting their turn: for operations that

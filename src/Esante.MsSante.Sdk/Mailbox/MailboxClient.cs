@@ -1,18 +1,14 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using Esante.MsSante.Addressing;
-using Esante.MsSante.Contacts;
 using Esante.MsSante.Diagnostics;
-using Esante.MsSante.Messages;
 using Esante.MsSante.Operators;
-using Esante.MsSante.Policies;
 using Microsoft.Extensions.Logging;
 using MimeKit;
 
-namespace Esante.MsSante.Mailbox;
+namespace Esante.MsSante;
 
 /// <summary>The SDK's <see cref="IMailboxClient"/>: applies the policies and composes messages, then calls the operator seam.</summary>
-public class MailboxClient : IMailboxClient, IDisposable
+internal sealed partial class MailboxClient : IMailboxClient, IDisposable
 {
     private const string InboxPath = "INBOX";
 
@@ -49,19 +45,7 @@ public class MailboxClient : IMailboxClient, IDisposable
     /// The folders as last listed, so a delete finds the Trash without a LIST each time (their counts are not used: they
     /// age). Dropped when this client creates, renames or deletes a folder, and when the Trash found here turns out to be gone.
     /// </summary>
-    private volatile IReadOnlyList<MailFolder>? _knownFolders;
-
-    /// <summary>For mocking frameworks.</summary>
-    protected MailboxClient()
-    {
-        _mailbox = null!;
-        _policies = MssantePolicies.Default;
-        _time = TimeProvider.System;
-        _logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
-        _settings = null!;
-        _contacts = null!;
-        _gates = null!;
-    }
+    private volatile IReadOnlyList<MailboxFolder>? _knownFolders;
 
     /// <summary>Wraps an open operator mailbox.</summary>
     /// <param name="mailbox">The operator's mailbox.</param>
@@ -81,37 +65,40 @@ public class MailboxClient : IMailboxClient, IDisposable
     }
 
     /// <inheritdoc/>
-    public virtual MailboxDescriptor Mailbox => _mailbox.Mailbox;
+    public MailboxDescriptor Mailbox => _mailbox.Mailbox;
 
     /// <inheritdoc/>
-    public virtual async Task<IReadOnlyList<MailFolder>> GetFoldersAsync(CancellationToken cancellationToken = default) =>
+    public MailboxCapabilities Capabilities => _mailbox.Capabilities;
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<MailboxFolder>> GetFoldersAsync(CancellationToken cancellationToken = default) =>
         _knownFolders = await _mailbox.ListFoldersAsync(cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc/>
-    public virtual async Task<MailFolder> GetFolderAsync(FolderRole role, CancellationToken cancellationToken = default) =>
+    public async Task<MailboxFolder> GetFolderAsync(FolderRole role, CancellationToken cancellationToken = default) =>
         FindRole(await GetFoldersAsync(cancellationToken).ConfigureAwait(false), role);
 
     /// <summary>A folder by its path, listed afresh (INBOX in any case, as IMAP names it).</summary>
-    /// <exception cref="FolderNotFoundException">The mailbox has no such folder.</exception>
-    private async Task<MailFolder> FindFolderAsync(string path, CancellationToken cancellationToken)
+    /// <exception cref="MssanteFolderNotFoundException">The mailbox has no such folder.</exception>
+    private async Task<MailboxFolder> FindFolderAsync(string path, CancellationToken cancellationToken)
     {
         var comparison = string.Equals(path, InboxPath, StringComparison.OrdinalIgnoreCase) ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
         return (await GetFoldersAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(f => string.Equals(f.Path, path, comparison))
-            ?? throw new FolderNotFoundException(path);
+            ?? throw new MssanteFolderNotFoundException(path);
     }
 
     /// <summary>The folder of a role in a list of folders (the patient exchanges folder also by its configured name).</summary>
-    private MailFolder FindRole(IReadOnlyList<MailFolder> folders, FolderRole role)
+    private MailboxFolder FindRole(IReadOnlyList<MailboxFolder> folders, FolderRole role)
     {
         return folders.FirstOrDefault(f => f.Role == role)
             ?? (role == FolderRole.PatientExchanges
                 ? folders.FirstOrDefault(f => string.Equals(f.Name, _policies.PatientRouting.FolderName, StringComparison.OrdinalIgnoreCase))
                 : null)
-            ?? throw new FolderNotFoundException(role.ToString());
+            ?? throw new MssanteFolderNotFoundException(role.ToString());
     }
 
     /// <inheritdoc/>
-    public virtual Task<MailFolder> CreateFolderAsync(string path, CancellationToken cancellationToken = default)
+    public Task<MailboxFolder> CreateFolderAsync(string path, CancellationToken cancellationToken = default)
     {
         CheckFolderPath(path, nameof(path));
         _knownFolders = null;
@@ -119,7 +106,7 @@ public class MailboxClient : IMailboxClient, IDisposable
     }
 
     /// <inheritdoc/>
-    public virtual Task<MailFolder> RenameFolderAsync(string path, string newPath, CancellationToken cancellationToken = default)
+    public Task<MailboxFolder> RenameFolderAsync(string path, string newPath, CancellationToken cancellationToken = default)
     {
         CheckFolderPath(path, nameof(path));
         CheckFolderPath(newPath, nameof(newPath));
@@ -128,7 +115,7 @@ public class MailboxClient : IMailboxClient, IDisposable
     }
 
     /// <inheritdoc/>
-    public virtual async Task DeleteFolderAsync(string path, CancellationToken cancellationToken = default)
+    public async Task DeleteFolderAsync(string path, CancellationToken cancellationToken = default)
     {
         CheckFolderPath(path, nameof(path));
         var folder = await FindFolderAsync(path, cancellationToken).ConfigureAwait(false);
@@ -141,7 +128,7 @@ public class MailboxClient : IMailboxClient, IDisposable
     }
 
     /// <inheritdoc/>
-    public virtual async IAsyncEnumerable<MessageSummary> GetMessagesAsync(string? folderPath = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<MessageInfo> GetMessagesAsync(string? folderPath = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await foreach (var summary in _mailbox.FetchSummariesAsync(folderPath ?? InboxPath, cancellationToken).ConfigureAwait(false))
         {
@@ -150,7 +137,7 @@ public class MailboxClient : IMailboxClient, IDisposable
     }
 
     /// <inheritdoc/>
-    public virtual async IAsyncEnumerable<MessageSummary> WatchAsync(string? folderPath = null, MessageRef? after = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<MessageInfo> WatchAsync(string? folderPath = null, MessageRef? after = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await foreach (var summary in _mailbox.WatchAsync(folderPath ?? InboxPath, after, cancellationToken).ConfigureAwait(false))
         {
@@ -159,29 +146,29 @@ public class MailboxClient : IMailboxClient, IDisposable
     }
 
     /// <inheritdoc/>
-    public virtual async Task<ReceivedMessage> ReadMessageAsync(MessageRef message, CancellationToken cancellationToken = default)
+    public async Task<ReceivedMessage> ReadMessageAsync(MessageRef message, CancellationToken cancellationToken = default)
     {
         var (summary, mime) = await _mailbox.FetchMessageAsync(message, cancellationToken).ConfigureAwait(false);
         return new ReceivedMessage(WithMssanteIndicator(summary), mime);
     }
 
     /// <inheritdoc/>
-    public virtual Task MarkAsReadAsync(MessageRef message, CancellationToken cancellationToken = default) =>
-        _mailbox.StoreFlagsAsync(message, MessageFlags.Seen, [], add: true, cancellationToken);
+    public Task MarkAsReadAsync(MessageRef message, CancellationToken cancellationToken = default) =>
+        _mailbox.StoreFlagsAsync(message, MessageMarks.Seen, [], add: true, cancellationToken);
 
     /// <inheritdoc/>
-    public virtual Task MarkAsUnreadAsync(MessageRef message, CancellationToken cancellationToken = default) =>
-        _mailbox.StoreFlagsAsync(message, MessageFlags.Seen, [], add: false, cancellationToken);
+    public Task MarkAsUnreadAsync(MessageRef message, CancellationToken cancellationToken = default) =>
+        _mailbox.StoreFlagsAsync(message, MessageMarks.Seen, [], add: false, cancellationToken);
 
     /// <inheritdoc/>
-    public virtual Task<MessageRef> MoveAsync(MessageRef message, string targetFolderPath, CancellationToken cancellationToken = default)
+    public Task<MessageRef> MoveAsync(MessageRef message, string targetFolderPath, CancellationToken cancellationToken = default)
     {
         CheckFolderPath(targetFolderPath, nameof(targetFolderPath));
         return _mailbox.MoveAsync(message, targetFolderPath, cancellationToken);
     }
 
     /// <inheritdoc/>
-    public virtual async Task<MessageRef?> DeleteAsync(MessageRef message, CancellationToken cancellationToken = default)
+    public async Task<MessageRef?> DeleteAsync(MessageRef message, CancellationToken cancellationToken = default)
     {
         var trash = FindRole(_knownFolders ?? await GetFoldersAsync(cancellationToken).ConfigureAwait(false), FolderRole.Trash);
         if (message.FolderPath == trash.Path)
@@ -193,7 +180,7 @@ public class MailboxClient : IMailboxClient, IDisposable
         {
             return await _mailbox.MoveAsync(message, trash.Path, cancellationToken).ConfigureAwait(false);
         }
-        catch (FolderNotFoundException e) when (e.FolderPath == trash.Path)
+        catch (MssanteFolderNotFoundException e) when (e.FolderPath == trash.Path)
         {
             // The Trash was renamed or recreated elsewhere since it was listed: list again and move there.
             _knownFolders = null;
@@ -203,7 +190,7 @@ public class MailboxClient : IMailboxClient, IDisposable
     }
 
     /// <inheritdoc/>
-    public virtual async Task<SubmissionResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken = default)
+    public async Task<SubmissionResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         ThrowIfColleagues();
@@ -242,7 +229,7 @@ public class MailboxClient : IMailboxClient, IDisposable
     }
 
     /// <inheritdoc/>
-    public virtual async Task<MessageRef> SaveDraftAsync(OutgoingMessage message, MessageRef? replacing = null, CancellationToken cancellationToken = default)
+    public async Task<MessageRef> SaveDraftAsync(OutgoingMessage message, MessageRef? replacing = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         ThrowIfColleagues();
@@ -264,7 +251,7 @@ public class MailboxClient : IMailboxClient, IDisposable
         using var mime = MssanteMessageComposer.ComposeDraft(message, Mailbox.Address, SenderDisplayName, _productReference!, _time.GetUtcNow());
         // Not while the draft it replaces is being sent (nor replaced by another call): one or the other, not both half-way.
         using var held = replacing is { } replacedDraft ? await _gates.EnterAsync(GateKey("draft", replacedDraft), cancellationToken).ConfigureAwait(false) : null;
-        var saved = await _mailbox.AppendAsync(drafts.Path, mime, MessageFlags.Draft | MessageFlags.Seen, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var saved = await _mailbox.AppendAsync(drafts.Path, mime, MessageMarks.Draft | MessageMarks.Seen, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (replacing is { } replaced)
         {
             try
@@ -272,7 +259,7 @@ public class MailboxClient : IMailboxClient, IDisposable
                 // Stored: from here on the caller must get the new draft's place, whatever happens to the old one.
                 await _mailbox.ExpungeAsync(replaced, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (MessageNotFoundException)
+            catch (MssanteMessageNotFoundException)
             {
                 // Already gone (deleted in the webmail, or sent): the new draft is what counts.
             }
@@ -285,7 +272,7 @@ public class MailboxClient : IMailboxClient, IDisposable
     }
 
     /// <inheritdoc/>
-    public virtual async Task<OutgoingMessage> ReadDraftAsync(MessageRef draft, CancellationToken cancellationToken = default)
+    public async Task<OutgoingMessage> ReadDraftAsync(MessageRef draft, CancellationToken cancellationToken = default)
     {
         var (_, mime) = await _mailbox.FetchMessageAsync(draft, cancellationToken).ConfigureAwait(false);
         using (mime)
@@ -295,9 +282,9 @@ public class MailboxClient : IMailboxClient, IDisposable
     }
 
     /// <inheritdoc/>
-    public virtual async Task<SubmissionResult> SendDraftAsync(MessageRef draft, CancellationToken cancellationToken = default)
+    public async Task<SubmissionResult> SendDraftAsync(MessageRef draft, CancellationToken cancellationToken = default)
     {
-        // Once per draft: a caller that waited here finds it sent and gone (MessageNotFoundException), not sends it again.
+        // Once per draft: a caller that waited here finds it sent and gone (MssanteMessageNotFoundException), not sends it again.
         using var held = await _gates.EnterAsync(GateKey("draft", draft), cancellationToken).ConfigureAwait(false);
         if (draft.FolderPath != (await GetFolderAsync(FolderRole.Drafts, cancellationToken).ConfigureAwait(false)).Path)
         {
@@ -329,7 +316,7 @@ public class MailboxClient : IMailboxClient, IDisposable
     }
 
     /// <inheritdoc/>
-    public virtual async Task<int> EmptyTrashAsync(CancellationToken cancellationToken = default)
+    public async Task<int> EmptyTrashAsync(CancellationToken cancellationToken = default)
     {
         var trash = await GetFolderAsync(FolderRole.Trash, cancellationToken).ConfigureAwait(false);
         var summaries = await _mailbox.SummariesAsync(trash.Path, cancellationToken).ConfigureAwait(false);
@@ -340,7 +327,7 @@ public class MailboxClient : IMailboxClient, IDisposable
     }
 
     /// <inheritdoc/>
-    public virtual async Task<int> ExportFolderAsync(string? folderPath, Stream destination, MailboxExportFormat format = MailboxExportFormat.Mbox, CancellationToken cancellationToken = default)
+    public async Task<int> ExportFolderAsync(string? folderPath, Stream destination, MailboxExportFormat format = MailboxExportFormat.Mbox, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
         if (!destination.CanWrite)
@@ -359,7 +346,7 @@ public class MailboxClient : IMailboxClient, IDisposable
                 {
                     (_, message) = await _mailbox.FetchMessageAsync(summary.Ref, cancellationToken).ConfigureAwait(false);
                 }
-                catch (MessageNotFoundException)
+                catch (MssanteMessageNotFoundException)
                 {
                     continue;
                 }
@@ -374,7 +361,7 @@ public class MailboxClient : IMailboxClient, IDisposable
     }
 
     /// <inheritdoc/>
-    public virtual Task<MailboxImportResult> ImportFolderAsync(string? folderPath, Stream source, MailboxExportFormat format = MailboxExportFormat.Mbox, CancellationToken cancellationToken = default) =>
+    public Task<MailboxImportResult> ImportFolderAsync(string? folderPath, Stream source, MailboxExportFormat format = MailboxExportFormat.Mbox, CancellationToken cancellationToken = default) =>
         ImportFolderAsync(folderPath, source, format, MaxImportedMessageBytes, cancellationToken);
 
     /// <summary>The import, with a size limit a test can lower.</summary>
@@ -413,7 +400,7 @@ public class MailboxClient : IMailboxClient, IDisposable
                 }
                 // Not cancelled half-way: a message is stored and counted, or left for the next import.
                 // Dated as the archive says it arrived, else as it was sent: retention and the list see its age, not today.
-                await _mailbox.AppendAsync(folder.Path, message, MessageFlags.Seen, ArrivalDate(member.ArrivedAt, message), CancellationToken.None).ConfigureAwait(false);
+                await _mailbox.AppendAsync(folder.Path, message, MessageMarks.Seen, ArrivalDate(member.ArrivedAt, message), CancellationToken.None).ConfigureAwait(false);
                 imported++;
             }
         }
@@ -468,7 +455,7 @@ public class MailboxClient : IMailboxClient, IDisposable
     }
 
     /// <inheritdoc/>
-    public virtual async Task<SubmissionResult> SendReadReceiptAsync(MessageRef message, ReadReceipt receipt, CancellationToken cancellationToken = default)
+    public async Task<SubmissionResult> SendReadReceiptAsync(MessageRef message, ReadReceipt receipt, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(receipt);
         ThrowIfColleagues();
@@ -527,7 +514,7 @@ public class MailboxClient : IMailboxClient, IDisposable
     {
         try
         {
-            await _mailbox.StoreFlagsAsync(message, MessageFlags.None, [MdnSentKeyword], add: true, CancellationToken.None).ConfigureAwait(false);
+            await _mailbox.StoreFlagsAsync(message, MessageMarks.None, [MdnSentKeyword], add: true, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is MssanteException or ObjectDisposedException)
         {
@@ -537,11 +524,11 @@ public class MailboxClient : IMailboxClient, IDisposable
     }
 
     /// <inheritdoc/>
-    public virtual Task<IReadOnlyDictionary<string, RetentionPeriod>> GetFolderRetentionAsync(CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyDictionary<string, RetentionPeriod>> GetFolderRetentionAsync(CancellationToken cancellationToken = default) =>
         _settings.GetRetentionAsync(cancellationToken);
 
     /// <inheritdoc/>
-    public virtual async Task SetFolderRetentionAsync(string folderPath, RetentionPeriod? period, CancellationToken cancellationToken = default)
+    public async Task SetFolderRetentionAsync(string folderPath, RetentionPeriod? period, CancellationToken cancellationToken = default)
     {
         CheckFolderPath(folderPath, nameof(folderPath));
         var folder = await FindFolderAsync(folderPath, cancellationToken).ConfigureAwait(false);
@@ -581,17 +568,17 @@ public class MailboxClient : IMailboxClient, IDisposable
     }
 
     /// <inheritdoc/>
-    public virtual Task<MailboxSignatures> GetSignaturesAsync(CancellationToken cancellationToken = default) => _settings.GetSignaturesAsync(cancellationToken);
+    public Task<MailboxSignatures> GetSignaturesAsync(CancellationToken cancellationToken = default) => _settings.GetSignaturesAsync(cancellationToken);
 
     /// <inheritdoc/>
-    public virtual Task SetSignaturesAsync(MailboxSignatures signatures, CancellationToken cancellationToken = default) =>
+    public Task SetSignaturesAsync(MailboxSignatures signatures, CancellationToken cancellationToken = default) =>
         _settings.SetSignaturesAsync(signatures, cancellationToken);
 
     /// <inheritdoc/>
-    public virtual Task<IReadOnlyList<MessageTag>> GetTagsAsync(CancellationToken cancellationToken = default) => _settings.GetTagsAsync(cancellationToken);
+    public Task<IReadOnlyList<MessageTag>> GetTagsAsync(CancellationToken cancellationToken = default) => _settings.GetTagsAsync(cancellationToken);
 
     /// <inheritdoc/>
-    public virtual async Task<MessageTag> CreateTagAsync(string name, string colour, CancellationToken cancellationToken = default)
+    public async Task<MessageTag> CreateTagAsync(string name, string colour, CancellationToken cancellationToken = default)
     {
         MailboxSettings.CheckName(name, "tag");
         ArgumentNullException.ThrowIfNull(colour);
@@ -611,7 +598,7 @@ public class MailboxClient : IMailboxClient, IDisposable
     }
 
     /// <inheritdoc/>
-    public virtual async Task DeleteTagAsync(string name, CancellationToken cancellationToken = default)
+    public async Task DeleteTagAsync(string name, CancellationToken cancellationToken = default)
     {
         using var held = await _settings.HoldTagsAsync(cancellationToken).ConfigureAwait(false);
         var tags = await _settings.GetTagsAsync(cancellationToken).ConfigureAwait(false);
@@ -621,27 +608,27 @@ public class MailboxClient : IMailboxClient, IDisposable
             var summaries = await _mailbox.SummariesAsync(folder.Path, cancellationToken).ConfigureAwait(false);
             foreach (var message in summaries.Where(s => s.Keywords.Contains(tag.Keyword, StringComparer.OrdinalIgnoreCase)).Select(s => s.Ref))
             {
-                await _mailbox.StoreFlagsAsync(message, MessageFlags.None, [tag.Keyword], add: false, cancellationToken).ConfigureAwait(false);
+                await _mailbox.StoreFlagsAsync(message, MessageMarks.None, [tag.Keyword], add: false, cancellationToken).ConfigureAwait(false);
             }
         }
         await _settings.SaveTagsAsync([.. tags.Where(t => t != tag)], cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
-    public virtual async Task TagAsync(MessageRef message, string tagName, CancellationToken cancellationToken = default)
+    public async Task TagAsync(MessageRef message, string tagName, CancellationToken cancellationToken = default)
     {
         // Not while the tag is being deleted: the message would keep the keyword of a tag gone.
         using var held = await _settings.HoldTagsAsync(cancellationToken).ConfigureAwait(false);
         var tag = FindTag(await _settings.GetTagsAsync(cancellationToken).ConfigureAwait(false), tagName);
-        await _mailbox.StoreFlagsAsync(message, MessageFlags.None, [tag.Keyword], add: true, cancellationToken).ConfigureAwait(false);
+        await _mailbox.StoreFlagsAsync(message, MessageMarks.None, [tag.Keyword], add: true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
-    public virtual async Task UntagAsync(MessageRef message, string tagName, CancellationToken cancellationToken = default)
+    public async Task UntagAsync(MessageRef message, string tagName, CancellationToken cancellationToken = default)
     {
         using var held = await _settings.HoldTagsAsync(cancellationToken).ConfigureAwait(false);
         var tag = FindTag(await _settings.GetTagsAsync(cancellationToken).ConfigureAwait(false), tagName);
-        await _mailbox.StoreFlagsAsync(message, MessageFlags.None, [tag.Keyword], add: false, cancellationToken).ConfigureAwait(false);
+        await _mailbox.StoreFlagsAsync(message, MessageMarks.None, [tag.Keyword], add: false, cancellationToken).ConfigureAwait(false);
     }
 
     private static MessageTag FindTag(IReadOnlyList<MessageTag> tags, string name) =>
@@ -649,7 +636,7 @@ public class MailboxClient : IMailboxClient, IDisposable
         ?? throw new ArgumentException("The mailbox has no tag with this name: create it first.", nameof(name));
 
     /// <inheritdoc/>
-    public virtual async Task ShareFolderAsync(string folderPath, MssanteAddress colleague, ShareRole role, bool sendNotice = false, CancellationToken cancellationToken = default)
+    public async Task ShareFolderAsync(string folderPath, MssanteAddress colleague, ShareRole role, bool sendNotice = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(colleague);
         CheckFolderPath(folderPath, nameof(folderPath));
@@ -676,7 +663,7 @@ public class MailboxClient : IMailboxClient, IDisposable
     }
 
     /// <inheritdoc/>
-    public virtual Task UnshareFolderAsync(string folderPath, MssanteAddress colleague, CancellationToken cancellationToken = default)
+    public Task UnshareFolderAsync(string folderPath, MssanteAddress colleague, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(colleague);
         CheckFolderPath(folderPath, nameof(folderPath));
@@ -684,7 +671,7 @@ public class MailboxClient : IMailboxClient, IDisposable
     }
 
     /// <inheritdoc/>
-    public virtual async Task<IReadOnlyList<FolderShare>> GetFolderSharesAsync(string folderPath, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<FolderShare>> GetFolderSharesAsync(string folderPath, CancellationToken cancellationToken = default)
     {
         CheckFolderPath(folderPath, nameof(folderPath));
         var entries = await _mailbox.GetAccessAsync(folderPath, cancellationToken).ConfigureAwait(false);
@@ -697,10 +684,10 @@ public class MailboxClient : IMailboxClient, IDisposable
     }
 
     /// <inheritdoc/>
-    public virtual Task<IReadOnlyList<string>> GetContactFoldersAsync(CancellationToken cancellationToken = default) => _contacts.GetFoldersAsync(cancellationToken);
+    public Task<IReadOnlyList<string>> GetContactFoldersAsync(CancellationToken cancellationToken = default) => _contacts.GetFoldersAsync(cancellationToken);
 
     /// <inheritdoc/>
-    public virtual async Task CreateContactFolderAsync(string name, CancellationToken cancellationToken = default)
+    public async Task CreateContactFolderAsync(string name, CancellationToken cancellationToken = default)
     {
         // The first contact folder creates « Contacts » too: two at once would both try.
         using var held = await _gates.EnterAsync("contact-folders", cancellationToken).ConfigureAwait(false);
@@ -709,25 +696,25 @@ public class MailboxClient : IMailboxClient, IDisposable
     }
 
     /// <inheritdoc/>
-    public virtual Task<IReadOnlyList<StoredContact>> GetContactsAsync(string folder, CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyList<StoredContact>> GetContactsAsync(string folder, CancellationToken cancellationToken = default) =>
         _contacts.GetContactsAsync(folder, cancellationToken);
 
     /// <inheritdoc/>
-    public virtual Task<StoredContact> AddContactAsync(string folder, Contact contact, CancellationToken cancellationToken = default) =>
+    public Task<StoredContact> AddContactAsync(string folder, Contact contact, CancellationToken cancellationToken = default) =>
         _contacts.AddAsync(folder, contact, Mailbox.Address, cancellationToken);
 
     /// <inheritdoc/>
-    public virtual Task DeleteContactAsync(StoredContact contact, CancellationToken cancellationToken = default)
+    public Task DeleteContactAsync(StoredContact contact, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(contact);
         return _mailbox.ExpungeAsync(contact.Ref, cancellationToken);
     }
 
     /// <inheritdoc/>
-    public virtual Task<MailboxRules> GetRulesAsync(CancellationToken cancellationToken = default) => _mailbox.GetRulesAsync(cancellationToken);
+    public Task<MailboxRules> GetRulesAsync(CancellationToken cancellationToken = default) => _mailbox.GetRulesAsync(cancellationToken);
 
     /// <inheritdoc/>
-    public virtual Task SetRulesAsync(MailboxRules rules, CancellationToken cancellationToken = default)
+    public Task SetRulesAsync(MailboxRules rules, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rules);
         if (rules.AutoReply is { } reply)
@@ -779,10 +766,10 @@ public class MailboxClient : IMailboxClient, IDisposable
         string.Create(CultureInfo.InvariantCulture, $"{what}:{message.UidValidity}:{message.Uid}:{message.FolderPath}");
 
     /// <inheritdoc/>
-    public virtual Task<QuotaReport> GetQuotaAsync(CancellationToken cancellationToken = default) => _mailbox.GetQuotaAsync(cancellationToken);
+    public Task<QuotaReport> GetQuotaAsync(CancellationToken cancellationToken = default) => _mailbox.GetQuotaAsync(cancellationToken);
 
     /// <inheritdoc/>
-    public virtual async Task<int> ApplyRetentionAsync(CancellationToken cancellationToken = default)
+    public async Task<int> ApplyRetentionAsync(CancellationToken cancellationToken = default)
     {
         var now = _time.GetUtcNow();
         var removed = 0;
@@ -830,7 +817,7 @@ public class MailboxClient : IMailboxClient, IDisposable
     /// operator) and are then cut off (ObjectDisposedException, or a send reported as uncertain); later calls throw
     /// ObjectDisposedException.
     /// </summary>
-    protected virtual async ValueTask DisposeAsyncCore()
+    private async ValueTask DisposeAsyncCore()
     {
         try
         {
@@ -892,7 +879,7 @@ public class MailboxClient : IMailboxClient, IDisposable
         if (message.Xdm is { } xdm)
         {
             violations.AddRange(xdm.Problems().Select(p => new PolicyViolation(PolicyViolationCodes.XdmIncomplete, p, "Xdm")));
-            if (_policies.RefuseTestPatients && Addressing.InsOid.IsTest(xdm.Patient?.Oid))
+            if (_policies.RefuseTestPatients && InsOid.IsTest(xdm.Patient?.Oid))
             {
                 violations.Add(new PolicyViolation(PolicyViolationCodes.TestPatientInProduction,
                     "The patient's INS is a test or demonstration one (OID 1.2.250.1.213.1.4.10 or .11): production refuses it.", "Xdm"));
@@ -915,7 +902,7 @@ public class MailboxClient : IMailboxClient, IDisposable
     }
 
     /// <summary>Whether the sender's domain is in the trust space: the « message sécurisé MSSanté » mark.</summary>
-    private MessageSummary WithMssanteIndicator(MessageSummary summary)
+    private MessageInfo WithMssanteIndicator(MessageInfo summary)
     {
         var isMssante = summary.From?.Address is { } address && _policies.Addresses.TrustedDomains.ContainsDomainOf(address);
         return summary.IsMssante == isMssante ? summary : summary with { IsMssante = isMssante };

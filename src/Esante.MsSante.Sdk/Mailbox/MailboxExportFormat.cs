@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Mailbox;
+namespace Esante.MsSante;
 
 /// <summary>The file formats a folder is exported to (the guide's « Importer/Exporter »: keep a copy before freeing space).</summary>
 public enum MailboxExportFormat

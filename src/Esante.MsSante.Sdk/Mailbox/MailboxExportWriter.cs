@@ -1,11 +1,10 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
-using Esante.MsSante.Messages;
 using MimeKit;
 using MimeKit.IO;
 
-namespace Esante.MsSante.Mailbox;
+namespace Esante.MsSante;
 
 /// <summary>Writes exported messages, one after the other, in one of the <see cref="MailboxExportFormat"/>s.</summary>
 internal abstract class MailboxExportWriter : IAsyncDisposable
@@ -18,7 +17,7 @@ internal abstract class MailboxExportWriter : IAsyncDisposable
     };
 
     /// <summary>Writes the next message; <paramref name="position"/> counts from 1.</summary>
-    public abstract Task WriteAsync(MessageSummary summary, MimeMessage message, int position, CancellationToken cancellationToken);
+    public abstract Task WriteAsync(MessageInfo summary, MimeMessage message, int position, CancellationToken cancellationToken);
 
     /// <summary>Ends the file (the zip's directory) and flushes it; the destination stays open.</summary>
     public abstract ValueTask DisposeAsync();
@@ -27,7 +26,7 @@ internal abstract class MailboxExportWriter : IAsyncDisposable
     {
         private static readonly FormatOptions Unix = new() { NewLineFormat = NewLineFormat.Unix };
 
-        public override async Task WriteAsync(MessageSummary summary, MimeMessage message, int position, CancellationToken cancellationToken)
+        public override async Task WriteAsync(MessageInfo summary, MimeMessage message, int position, CancellationToken cancellationToken)
         {
             var separator = Encoding.ASCII.GetBytes($"From {EnvelopeSender(summary)} {AscTime(summary.ReceivedAt)}\n");
             await destination.WriteAsync(separator, cancellationToken).ConfigureAwait(false);
@@ -45,7 +44,7 @@ internal abstract class MailboxExportWriter : IAsyncDisposable
         public override async ValueTask DisposeAsync() => await destination.FlushAsync().ConfigureAwait(false);
 
         /// <summary>The sender's address when it can stand in the « From » line (ASCII, no spaces), else MAILER-DAEMON as RFC 4155 suggests.</summary>
-        private static string EnvelopeSender(MessageSummary summary)
+        private static string EnvelopeSender(MessageInfo summary)
         {
             var address = summary.From?.Address;
             return !string.IsNullOrEmpty(address) && address.All(c => c is > ' ' and < (char)127) ? address : "MAILER-DAEMON";
@@ -66,7 +65,7 @@ internal abstract class MailboxExportWriter : IAsyncDisposable
 
         private readonly ZipArchive _zip = new(destination, ZipArchiveMode.Create, leaveOpen: true);
 
-        public override async Task WriteAsync(MessageSummary summary, MimeMessage message, int position, CancellationToken cancellationToken)
+        public override async Task WriteAsync(MessageInfo summary, MimeMessage message, int position, CancellationToken cancellationToken)
         {
             var entry = _zip.CreateEntry(string.Create(CultureInfo.InvariantCulture, $"{position:D5}.eml"), CompressionLevel.Optimal);
             if (summary.ReceivedAt > ZipEpoch && summary.ReceivedAt < ZipEnd)

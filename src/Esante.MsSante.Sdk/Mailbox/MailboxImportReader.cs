@@ -1,6 +1,6 @@
 using System.IO.Compression;
 
-namespace Esante.MsSante.Mailbox;
+namespace Esante.MsSante;
 
 /// <summary>
 /// Reads back, one message at a time, what <see cref="MailboxExportWriter"/> writes. No message is held in memory beyond

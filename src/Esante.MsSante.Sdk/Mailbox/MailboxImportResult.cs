@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Mailbox;
+namespace Esante.MsSante;
 
 /// <summary>What an import (the guide's « Importer ») stored, and what it left out and why.</summary>
 /// <param name="Imported">How many messages were stored in the folder.</param>
@@ -10,5 +10,5 @@ public sealed record MailboxImportResult(int Imported, IReadOnlyList<MailboxImpo
     /// mailbox, a cancellation, a lost connection), under which the <see cref="MailboxImportResult"/> of what was done
     /// until then is found: those messages are stored, the rest of the archive is not.
     /// </summary>
-    public const string PartialResultKey = "Esante.MsSante.Mailbox.MailboxImportResult";
+    public const string PartialResultKey = "Esante.MsSante.MailboxImportResult";
 }

@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Mailbox;
+namespace Esante.MsSante;
 
 /// <summary>
 /// A member of an imported archive that was not stored. Says where it is and why, never what it holds: no subject,

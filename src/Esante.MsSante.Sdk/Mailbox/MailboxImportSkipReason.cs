@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Mailbox;
+namespace Esante.MsSante;
 
 /// <summary>Why a member of an imported archive was not stored.</summary>
 public enum MailboxImportSkipReason

@@ -1,8 +1,7 @@
 using System.Text.Json;
 using Esante.MsSante.Operators;
-using Esante.MsSante.Policies;
 
-namespace Esante.MsSante.Mailbox;
+namespace Esante.MsSante;
 
 /// <summary>
 /// The mailbox's preferences kept at the operator as JSON settings (signatures, tags): read, checked and written here, so
@@ -72,7 +71,7 @@ internal sealed class MailboxSettings(IOperatorMailbox mailbox, TimeProvider tim
     /// The signature text a message gets: the one it names, else the mailbox's default; null for none. An operator that
     /// keeps no settings has no signatures. Unknown is the violation when the message names a signature the mailbox lacks.
     /// </summary>
-    public async Task<(string? Text, PolicyViolation? Unknown)> SignatureForAsync(Messages.OutgoingMessage message, CancellationToken cancellationToken)
+    public async Task<(string? Text, PolicyViolation? Unknown)> SignatureForAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
         if (!message.IncludeSignature)
         {

@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Mailbox;
+namespace Esante.MsSante;
 
 /// <summary>
 /// The mailbox's signatures (« Préférences → Signatures »): several may be kept, one is used by default, and the position
@@ -10,7 +10,7 @@ public sealed record MailboxSignatures
     public static MailboxSignatures None { get; } = new();
 
     /// <summary>The signatures, each with a name unique in the mailbox.</summary>
-    public IReadOnlyList<Signature> Signatures { get; init; } = [];
+    public IReadOnlyList<MailboxSignature> Signatures { get; init; } = [];
 
     /// <summary>The name of the signature added to every message that does not choose another, or null for none.</summary>
     public string? DefaultName { get; init; }
@@ -19,7 +19,7 @@ public sealed record MailboxSignatures
     public SignaturePosition Position { get; init; } = SignaturePosition.BelowQuotedText;
 
     /// <summary>The signature with that name (case-insensitive), or null.</summary>
-    public Signature? Find(string? name) =>
+    public MailboxSignature? Find(string? name) =>
         name is null ? null : Signatures.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
 
     /// <inheritdoc/>
@@ -33,7 +33,7 @@ public sealed record MailboxSignatures
 /// <summary>A signature: a name to choose it by, and its text (plain text; line breaks kept).</summary>
 /// <param name="Name">The name, e.g. « Consultation ».</param>
 /// <param name="Text">The text added after the message, below the usual « -- » separator.</param>
-public sealed record Signature(string Name, string Text);
+public sealed record MailboxSignature(string Name, string Text);
 
 /// <summary>Where a signature goes in a reply.</summary>
 public enum SignaturePosition

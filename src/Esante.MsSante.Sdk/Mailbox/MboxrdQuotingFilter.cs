@@ -1,6 +1,6 @@
 using MimeKit.IO.Filters;
 
-namespace Esante.MsSante.Mailbox;
+namespace Esante.MsSante;
 
 /// <summary>
 /// The « mboxrd » quoting of a message written into an mbox file: a line matching <c>^&gt;*From </c> gets one more

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Esante.MsSante.Mailbox;
+namespace Esante.MsSante;
 
 /// <summary>
 /// A tag (« Création de tags »): a name and a colour, put on messages as an IMAP keyword (<see cref="Keyword"/>), so every
@@ -12,7 +12,7 @@ namespace Esante.MsSante.Mailbox;
 public sealed record MessageTag(string Name, string Colour)
 {
     /// <summary>
-    /// The IMAP keyword on tagged messages (see <see cref="Messages.MessageSummary.Keywords"/>): the name with letters, digits,
+    /// The IMAP keyword on tagged messages (see <see cref="MessageInfo.Keywords"/>): the name with letters, digits,
     /// '.' and '-' kept and every other byte of its UTF-8 written <c>_HH</c>, e.g. <c>Urgent_20labo</c>.
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore]

@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Messages;
+namespace Esante.MsSante;
 
 /// <summary>Which delivery status notifications (DSN, RFC 3461 <c>NOTIFY=</c>) to ask the servers for.</summary>
 [Flags]

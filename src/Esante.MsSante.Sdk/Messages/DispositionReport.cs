@@ -1,6 +1,6 @@
 using MimeKit;
 
-namespace Esante.MsSante.Messages;
+namespace Esante.MsSante;
 
 /// <summary>
 /// A read receipt received (an MDN, RFC 8098): which message it is about, for whom, and what happened to it there. Match it

@@ -1,6 +1,5 @@
-using Esante.MsSante.Addressing;
 
-namespace Esante.MsSante.Messages;
+namespace Esante.MsSante;
 
 /// <summary>A sender or recipient as written in a received message: an optional display name and an address.</summary>
 /// <param name="Name">The display name, if any.</param>

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Esante.MsSante.Messages;
+namespace Esante.MsSante;
 
 /// <summary>
 /// Where a message is: its folder, the folder's UIDVALIDITY and its UID (IMAP semantics, RFC 3501 §2.3.1.1).

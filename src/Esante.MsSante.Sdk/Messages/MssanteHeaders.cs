@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Messages;
+namespace Esante.MsSante;
 
 /// <summary>The MSSanté header fields (Référentiel #2 §3.8) and their fixed values.</summary>
 public static class MssanteHeaders

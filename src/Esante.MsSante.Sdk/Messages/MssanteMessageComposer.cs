@@ -1,8 +1,7 @@
-using Esante.MsSante.Addressing;
 using MimeKit;
 using MimeKit.Utils;
 
-namespace Esante.MsSante.Messages;
+namespace Esante.MsSante;
 
 /// <summary>
 /// Turns an <see cref="OutgoingMessage"/> into the MIME message MSSanté expects: UTF-8 text, <c>X-MSS-NIL</c> on every message,
@@ -70,7 +69,7 @@ public static class MssanteMessageComposer
         };
         var attachments = message.Xdm is { } package
             ? [OutgoingAttachment.FromBytes(Xdm.XdmPackage.FileName,
-                package.ToZip(date, productReference, [.. message.To.Concat(message.Cc).Select(r => r.Address).Where(Policies.TextChecks.IsHl7Value)]), "application/zip"), .. message.Attachments]
+                package.ToZip(date, productReference, [.. message.To.Concat(message.Cc).Select(r => r.Address).Where(TextChecks.IsHl7Value)]), "application/zip"), .. message.Attachments]
             : message.Attachments;
         mime.Body = WithAttachments(builder.ToMessageBody(), attachments);
         foreach (var part in mime.BodyParts.OfType<TextPart>())

@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Messages;
+namespace Esante.MsSante;
 
 /// <summary>
 /// A file to attach to an outgoing message. The content is streamed when the message is sent, never copied whole,

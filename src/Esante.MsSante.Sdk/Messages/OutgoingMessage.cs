@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Messages;
+namespace Esante.MsSante;
 
 /// <summary>
 /// A message to send from a mailbox. The sender is the mailbox itself (for an organisational mailbox, the structure's address).

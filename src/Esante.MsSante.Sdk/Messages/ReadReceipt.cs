@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Messages;
+namespace Esante.MsSante;
 
 /// <summary>
 /// What a read receipt returned for a received message says (an MDN, RFC 8098; required by Référentiel #2 ECO.3.1.6):
@@ -62,7 +62,7 @@ public sealed class ReadReceipt
     public static ReadReceipt IntegrationFailed(string error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        if (!Policies.TextChecks.IsOneLine(error))
+        if (!TextChecks.IsOneLine(error))
         {
             throw new ArgumentException("The error must be one line without control characters: it becomes a header field of the receipt.", nameof(error));
         }

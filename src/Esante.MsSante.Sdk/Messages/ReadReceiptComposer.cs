@@ -1,9 +1,8 @@
 using System.Globalization;
-using Esante.MsSante.Addressing;
 using MimeKit;
 using MimeKit.Utils;
 
-namespace Esante.MsSante.Messages;
+namespace Esante.MsSante;
 
 /// <summary>
 /// Composes a read receipt (MDN, RFC 8098) the way the ANS volet on CDA documents sent by MSSanté (v1.1.3) describes it:

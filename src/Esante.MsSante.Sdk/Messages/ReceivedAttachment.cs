@@ -1,6 +1,6 @@
 using MimeKit;
 
-namespace Esante.MsSante.Messages;
+namespace Esante.MsSante;
 
 /// <summary>An attachment of a received message: a file, or an attached message (<c>message/rfc822</c>) as its bytes.</summary>
 public sealed class ReceivedAttachment

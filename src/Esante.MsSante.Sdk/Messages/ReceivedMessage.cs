@@ -1,11 +1,11 @@
 using MimeKit;
 
-namespace Esante.MsSante.Messages;
+namespace Esante.MsSante;
 
 /// <summary>A message read from a mailbox: its summary, bodies, attachments and MSSanté headers.</summary>
 public sealed class ReceivedMessage
 {
-    internal ReceivedMessage(MessageSummary summary, MimeMessage mime)
+    internal ReceivedMessage(MessageInfo summary, MimeMessage mime)
     {
         Summary = summary;
         Mime = mime;
@@ -24,7 +24,7 @@ public sealed class ReceivedMessage
     }
 
     /// <summary>The message's line in the list: sender, subject, date, flags, size, MSSanté indicator.</summary>
-    public MessageSummary Summary { get; }
+    public MessageInfo Summary { get; }
 
     /// <summary>The Message-ID, without angle brackets.</summary>
     public string? MessageId { get; }
@@ -38,7 +38,7 @@ public sealed class ReceivedMessage
     /// <summary>The copy recipients.</summary>
     public IReadOnlyList<MessageParty> Cc { get; }
 
-    /// <summary>Where the sender asked replies to go (<c>Reply-To</c>), if anywhere: else reply to <see cref="MessageSummary.From"/>.</summary>
+    /// <summary>Where the sender asked replies to go (<c>Reply-To</c>), if anywhere: else reply to <see cref="MessageInfo.From"/>.</summary>
     public IReadOnlyList<MessageParty> ReplyTo { get; }
 
     /// <summary>The plain-text body, if any.</summary>

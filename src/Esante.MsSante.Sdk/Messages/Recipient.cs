@@ -1,6 +1,5 @@
-using Esante.MsSante.Addressing;
 
-namespace Esante.MsSante.Messages;
+namespace Esante.MsSante;
 
 /// <summary>
 /// A recipient of an outgoing message, as the application has it. The address is checked by the address policy when the

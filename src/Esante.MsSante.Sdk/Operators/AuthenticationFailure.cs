@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Operators;
+namespace Esante.MsSante;
 
 /// <summary>Why a sign-in or an account step failed.</summary>
 public enum AuthenticationFailure

@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Operators;
+namespace Esante.MsSante;
 
 /// <summary>What an authenticator application needs: the shared secret and the <c>otpauth://</c> URI to show as a QR code.</summary>
 /// <param name="Secret">The shared secret, in Base32 as authenticator apps expect. A secret: never log or persist it in clear.</param>

@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Operators;
+namespace Esante.MsSante;
 
 /// <summary>
 /// Gives the current access token (e.g. a Pro Santé Connect token, refreshed by the application). Called at each connection,

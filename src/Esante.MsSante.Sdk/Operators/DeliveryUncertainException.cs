@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Operators;
+namespace Esante.MsSante;
 
 /// <summary>
 /// The message may or may not have been delivered: the connection dropped, or the caller cancelled, after the message

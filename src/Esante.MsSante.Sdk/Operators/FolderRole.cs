@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Operators;
+namespace Esante.MsSante;
 
 /// <summary>What a folder is for (IMAP SPECIAL-USE, RFC 6154, plus the MSSanté patients' folder).</summary>
 public enum FolderRole

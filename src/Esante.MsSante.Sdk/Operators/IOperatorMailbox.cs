@@ -1,4 +1,3 @@
-using Esante.MsSante.Messages;
 using MimeKit;
 
 namespace Esante.MsSante.Operators;
@@ -13,50 +12,56 @@ public interface IOperatorMailbox : IAsyncDisposable
     /// <summary>The mailbox.</summary>
     MailboxDescriptor Mailbox { get; }
 
+    /// <summary>
+    /// What this mailbox offers to the signed-in account at this operator, known once it is open. An operation needing a
+    /// capability not listed throws <see cref="NotSupportedException"/>.
+    /// </summary>
+    MailboxCapabilities Capabilities { get; }
+
     /// <summary>Lists the folders with their roles and counts.</summary>
-    Task<IReadOnlyList<MailFolder>> ListFoldersAsync(CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<MailboxFolder>> ListFoldersAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Creates a folder.</summary>
     /// <exception cref="ArgumentException">The path is not a valid folder name.</exception>
     /// <exception cref="InvalidOperationException">A folder with that path exists.</exception>
-    Task<MailFolder> CreateFolderAsync(string path, CancellationToken cancellationToken = default);
+    Task<MailboxFolder> CreateFolderAsync(string path, CancellationToken cancellationToken = default);
 
     /// <summary>Renames (or moves) a folder and its subfolders.</summary>
-    /// <exception cref="FolderNotFoundException">The folder does not exist.</exception>
-    Task<MailFolder> RenameFolderAsync(string path, string newPath, CancellationToken cancellationToken = default);
+    /// <exception cref="MssanteFolderNotFoundException">The folder does not exist.</exception>
+    Task<MailboxFolder> RenameFolderAsync(string path, string newPath, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes a folder and the messages in it.</summary>
-    /// <exception cref="FolderNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="MssanteFolderNotFoundException">The folder does not exist.</exception>
     Task DeleteFolderAsync(string path, CancellationToken cancellationToken = default);
 
     /// <summary>Streams the summaries of a folder's messages, oldest first.</summary>
-    /// <exception cref="FolderNotFoundException">The folder does not exist.</exception>
-    IAsyncEnumerable<MessageSummary> FetchSummariesAsync(string folderPath, CancellationToken cancellationToken = default);
+    /// <exception cref="MssanteFolderNotFoundException">The folder does not exist.</exception>
+    IAsyncEnumerable<MessageInfo> FetchSummariesAsync(string folderPath, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Streams the summaries of messages that arrive in a folder, as they arrive (IMAP IDLE on a connection of its own, so
     /// the mailbox stays usable): those after <paramref name="after"/> when it is given and still valid, else those arriving
     /// from now on. Ends when <paramref name="cancellationToken"/> is cancelled.
     /// </summary>
-    /// <exception cref="FolderNotFoundException">The folder does not exist.</exception>
-    IAsyncEnumerable<MessageSummary> WatchAsync(string folderPath, MessageRef? after = null, CancellationToken cancellationToken = default);
+    /// <exception cref="MssanteFolderNotFoundException">The folder does not exist.</exception>
+    IAsyncEnumerable<MessageInfo> WatchAsync(string folderPath, MessageRef? after = null, CancellationToken cancellationToken = default);
 
     /// <summary>Fetches one whole message.</summary>
-    /// <exception cref="MessageNotFoundException">The message is not there any more.</exception>
-    Task<(MessageSummary Summary, MimeMessage Message)> FetchMessageAsync(MessageRef message, CancellationToken cancellationToken = default);
+    /// <exception cref="MssanteMessageNotFoundException">The message is not there any more.</exception>
+    Task<(MessageInfo Summary, MimeMessage Message)> FetchMessageAsync(MessageRef message, CancellationToken cancellationToken = default);
 
     /// <summary>Adds or removes system flags and keywords.</summary>
-    /// <exception cref="MessageNotFoundException">The message is not there any more.</exception>
-    Task StoreFlagsAsync(MessageRef message, MessageFlags flags, IReadOnlyCollection<string> keywords, bool add, CancellationToken cancellationToken = default);
+    /// <exception cref="MssanteMessageNotFoundException">The message is not there any more.</exception>
+    Task StoreFlagsAsync(MessageRef message, MessageMarks flags, IReadOnlyCollection<string> keywords, bool add, CancellationToken cancellationToken = default);
 
     /// <summary>Moves a message to another folder.</summary>
     /// <returns>Where the message is now.</returns>
-    /// <exception cref="MessageNotFoundException">The message is not there any more.</exception>
-    /// <exception cref="FolderNotFoundException">The target folder does not exist.</exception>
+    /// <exception cref="MssanteMessageNotFoundException">The message is not there any more.</exception>
+    /// <exception cref="MssanteFolderNotFoundException">The target folder does not exist.</exception>
     Task<MessageRef> MoveAsync(MessageRef message, string targetFolderPath, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes a message for good (no Trash).</summary>
-    /// <exception cref="MessageNotFoundException">The message is not there any more.</exception>
+    /// <exception cref="MssanteMessageNotFoundException">The message is not there any more.</exception>
     Task ExpungeAsync(MessageRef message, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -68,13 +73,13 @@ public interface IOperatorMailbox : IAsyncDisposable
     /// <param name="cancellationToken">Stops before they are deleted.</param>
     /// <returns>How many of them were there and are deleted.</returns>
     /// <exception cref="ArgumentException">A message is not in <paramref name="folderPath"/>.</exception>
-    /// <exception cref="FolderNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="MssanteFolderNotFoundException">The folder does not exist.</exception>
     Task<int> ExpungeAsync(string folderPath, IReadOnlyCollection<MessageRef> messages, CancellationToken cancellationToken = default);
 
     /// <summary>Stores a message in a folder, arrived now or at <paramref name="arrivedAt"/> (IMAP APPEND's date-time).</summary>
-    /// <exception cref="FolderNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="MssanteFolderNotFoundException">The folder does not exist.</exception>
     /// <exception cref="QuotaExceededException">The mailbox is full.</exception>
-    Task<MessageRef> AppendAsync(string folderPath, MimeMessage message, MessageFlags flags, DateTimeOffset? arrivedAt = null, CancellationToken cancellationToken = default);
+    Task<MessageRef> AppendAsync(string folderPath, MimeMessage message, MessageMarks flags, DateTimeOffset? arrivedAt = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Sends a message and saves one copy in Sent. Either every recipient is accepted and the message is sent once,
@@ -96,13 +101,13 @@ public interface IOperatorMailbox : IAsyncDisposable
     Task<QuotaReport> GetQuotaAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Who else may use a folder, and how (IMAP ACL): the owner's own entry included.</summary>
-    /// <exception cref="FolderNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="MssanteFolderNotFoundException">The folder does not exist.</exception>
     /// <exception cref="MailboxAccessDeniedException">This account may not see the folder's sharing.</exception>
     /// <exception cref="NotSupportedException">The operator does not share folders (no ACL).</exception>
     Task<IReadOnlyList<FolderAclEntry>> GetAccessAsync(string folderPath, CancellationToken cancellationToken = default);
 
     /// <summary>Gives an account rights on a folder, or with null takes them away.</summary>
-    /// <exception cref="FolderNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="MssanteFolderNotFoundException">The folder does not exist.</exception>
     /// <exception cref="MailboxAccessDeniedException">This account may not share the folder.</exception>
     /// <exception cref="NotSupportedException">The operator does not share folders (no ACL).</exception>
     Task SetAccessAsync(string folderPath, string identifier, string? rights, CancellationToken cancellationToken = default);

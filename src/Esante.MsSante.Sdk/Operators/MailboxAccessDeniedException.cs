@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Operators;
+namespace Esante.MsSante;
 
 /// <summary>The signed-in person may not open this mailbox: it is neither theirs nor an organisational mailbox they are a delegate of.</summary>
 public sealed class MailboxAccessDeniedException : MssanteException

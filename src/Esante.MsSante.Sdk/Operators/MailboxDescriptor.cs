@@ -1,6 +1,5 @@
-using Esante.MsSante.Addressing;
 
-namespace Esante.MsSante.Operators;
+namespace Esante.MsSante;
 
 /// <summary>A mailbox the signed-in person may open (« sélection de la boîte aux lettres »).</summary>
 /// <param name="Address">The mailbox's address; for an organisational mailbox, the structure's address mail goes out under.</param>

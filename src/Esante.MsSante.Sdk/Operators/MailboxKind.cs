@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Operators;
+namespace Esante.MsSante;
 
 /// <summary>The kinds of MSSanté mailbox (« Type de BAL »).</summary>
 public enum MailboxKind

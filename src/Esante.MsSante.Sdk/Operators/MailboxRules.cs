@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Operators;
+namespace Esante.MsSante;
 
 /// <summary>
 /// What the operator does with each new message on the mailbox's behalf: the out-of-office reply (« Hors du bureau »), the

@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Operators;
+namespace Esante.MsSante;
 
 /// <summary>Signing in or an account step failed; <see cref="Failure"/> says why, so the application can tell the person what to do.</summary>
 public sealed class MssanteAuthenticationException : MssanteException

@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Operators;
+namespace Esante.MsSante;
 
 /// <summary>
 /// The operator could not be reached or the connection failed: server unreachable, wrong port, TLS refused (an unknown

@@ -1,4 +1,3 @@
-using Esante.MsSante.Addressing;
 
 namespace Esante.MsSante.Operators;
 

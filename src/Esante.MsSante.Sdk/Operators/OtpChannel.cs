@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Operators;
+namespace Esante.MsSante;
 
 /// <summary>How the one-time code reaches the person (« canal de télécommunication »).</summary>
 public enum OtpChannel

@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Operators;
+namespace Esante.MsSante;
 
 /// <summary>The one-time-code channel a person chooses, with the e-mail address for the e-mail channel.</summary>
 /// <param name="Channel">The channel.</param>

@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Operators;
+namespace Esante.MsSante;
 
 /// <summary>
 /// The "test a code" step (« Tester la saisie d'un OTP ») of choosing a one-time-code channel: for an authenticator app,

@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Operators;
+namespace Esante.MsSante;
 
 /// <summary>The mailbox is full (« capacité de stockage »): delete messages and empty the Trash, or export them first.</summary>
 public sealed class QuotaExceededException : MssanteException

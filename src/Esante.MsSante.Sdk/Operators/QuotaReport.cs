@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Esante.MsSante.Operators;
+namespace Esante.MsSante;
 
 /// <summary>How much of the mailbox's storage is used (« capacité de stockage », 500 MB at the regional operator).</summary>
 /// <param name="UsedBytes">The bytes used.</param>

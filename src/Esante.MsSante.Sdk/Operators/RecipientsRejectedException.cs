@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Operators;
+namespace Esante.MsSante;
 
 /// <summary>
 /// The operator refused one or more recipients, so the message was not sent to anyone (nothing is half-sent):

@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Operators;
+namespace Esante.MsSante;
 
 /// <summary>A recipient the operator refused, with the server's reason.</summary>
 /// <param name="Address">The refused address.</param>

@@ -1,5 +1,3 @@
-using Esante.MsSante.Addressing;
-using Esante.MsSante.Messages;
 
 namespace Esante.MsSante.Operators;
 

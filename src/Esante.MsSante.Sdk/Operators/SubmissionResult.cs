@@ -1,6 +1,5 @@
-using Esante.MsSante.Messages;
 
-namespace Esante.MsSante.Operators;
+namespace Esante.MsSante;
 
 /// <summary>What the operator did with a submitted message.</summary>
 /// <param name="MessageId">The message's Message-ID, without angle brackets.</param>

@@ -1,6 +1,5 @@
-using Esante.MsSante.Addressing;
 
-namespace Esante.MsSante.Policies;
+namespace Esante.MsSante;
 
 /// <summary>
 /// Decides whether an address may receive an MSSanté message: it must be a single valid mailbox in the trust space

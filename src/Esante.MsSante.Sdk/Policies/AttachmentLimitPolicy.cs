@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Esante.MsSante.Policies;
+namespace Esante.MsSante;
 
 /// <summary>
 /// The limit on the total size of a message's attachments (« dans la limite de 15 Mo au total »), checked before anything is sent.

@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Policies;
+namespace Esante.MsSante;
 
 /// <summary>
 /// Refuses header values that could inject headers: a line break or another control character in a subject,

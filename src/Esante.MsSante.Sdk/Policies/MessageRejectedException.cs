@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Policies;
+namespace Esante.MsSante;
 
 /// <summary>
 /// A message was refused by the SDK's policies before anything was sent. Carries every violation found, not only the first.

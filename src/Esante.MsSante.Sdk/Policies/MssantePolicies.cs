@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Policies;
+namespace Esante.MsSante;
 
 /// <summary>The policies the services apply, as one object.</summary>
 /// <param name="Attachments">The attachment size limit.</param>

@@ -1,6 +1,5 @@
-using Esante.MsSante.Addressing;
 
-namespace Esante.MsSante.Policies;
+namespace Esante.MsSante;
 
 /// <summary>
 /// Files messages from patients (<c>@patient.mssante.fr</c>, Mon Espace Santé) into the « Échanges Patients » folder.

@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Policies;
+namespace Esante.MsSante;
 
 /// <summary>
 /// Why a policy refused something: a stable <see cref="Code"/> (from <see cref="PolicyViolationCodes"/>) that programs can test,

@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Policies;
+namespace Esante.MsSante;
 
 /// <summary>The stable codes of <see cref="PolicyViolation"/>. They never change meaning once released.</summary>
 public static class PolicyViolationCodes

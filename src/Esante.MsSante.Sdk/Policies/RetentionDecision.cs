@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Policies;
+namespace Esante.MsSante;
 
 /// <summary>What the retention policy decided for one message, and why.</summary>
 /// <param name="IsExpired">Whether the message should be discarded now.</param>

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 
-namespace Esante.MsSante.Policies;
+namespace Esante.MsSante;
 
 /// <summary>How long messages are kept in a folder before they are discarded (« mise au rebut »): a count of days, weeks or months.</summary>
 [TypeConverter(typeof(RetentionPeriodConverter))]

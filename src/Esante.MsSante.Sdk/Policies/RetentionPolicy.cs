@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Policies;
+namespace Esante.MsSante;
 
 /// <summary>
 /// How long messages are kept: the Trash is emptied after 30 days (« la corbeille est vidée automatiquement tous les 30 jours »),

@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Policies;
+namespace Esante.MsSante;
 
 /// <summary>The unit of a retention period (« jours, semaines ou mois »).</summary>
 public enum RetentionUnit

@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Policies;
+namespace Esante.MsSante;
 
 /// <summary>
 /// What text may hold where it becomes part of a format (a header, a vCard, a Sieve script, an HL7 field): one line, or

@@ -1,8 +1,4 @@
 using System.Text;
-using Esante.MsSante.Addressing;
-using Esante.MsSante.Identity;
-using Esante.MsSante.Messages;
-using Esante.MsSante.Policies;
 using Esante.MsSante.Tests.Contract;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,7 +1,5 @@
 using Esante.MsSante.Directory;
-using Esante.MsSante.Identity;
 using Esante.MsSante.Operators;
-using Esante.MsSante.Policies;
 using Esante.MsSante.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -39,7 +37,7 @@ public class AddMssanteTests
     {
         var services = new ServiceCollection().AddMssante().AddMssante();
         Assert.Single(services, d => d.ServiceType == typeof(IMssanteSession));
-        Assert.Single(services, d => d.ServiceType == typeof(IValidateOptions<Esante.MsSante.DependencyInjection.MssanteOptions>));
+        Assert.Single(services, d => d.ServiceType == typeof(IValidateOptions<Esante.MsSante.MssanteOptions>));
     }
 
     [Fact]
@@ -66,7 +64,7 @@ public class AddMssanteTests
     [Fact]
     public void Options_are_validated_without_a_host_too()
     {
-        var options = new Esante.MsSante.DependencyInjection.MssanteOptions { MaxAttachmentBytes = -1 };
+        var options = new Esante.MsSante.MssanteOptions { MaxAttachmentBytes = -1 };
         Assert.Throws<OptionsValidationException>(() => new MssanteSession(new FakeMssanteOperator(), Options.Create(options)));
     }
 }

@@ -1,7 +1,5 @@
-using Esante.MsSante.DependencyInjection;
 using Esante.MsSante.Operators;
 using Esante.MsSante.Operators.Imap;
-using Esante.MsSante.Policies;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,3 @@
-using Esante.MsSante.Contacts;
 
 namespace Esante.MsSante.Tests.Contacts;
 

@@ -1,6 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-using Esante.MsSante.Addressing;
-using Esante.MsSante.Identity;
 using Esante.MsSante.Testing;
 
 namespace Esante.MsSante.Tests.Contract;

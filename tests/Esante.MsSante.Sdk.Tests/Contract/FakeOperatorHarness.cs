@@ -1,4 +1,3 @@
-using Esante.MsSante.Identity;
 using Esante.MsSante.Operators;
 using Esante.MsSante.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,7 +9,7 @@ public sealed class FakeOperatorHarness : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
 
-    public FakeOperatorHarness(Action<FakeOperatorOptions>? configure = null, Action<DependencyInjection.MssanteOptions>? options = null)
+    public FakeOperatorHarness(Action<FakeOperatorOptions>? configure = null, Action<MssanteOptions>? options = null)
     {
         var fakeOptions = new FakeOperatorOptions();
         configure?.Invoke(fakeOptions);

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Xml.Linq;
-using Esante.MsSante.Addressing;
-using Esante.MsSante.Messages;
-using Esante.MsSante.Messages.Xdm;
+using Esante.MsSante.Xdm;
 using Esante.MsSante.Tests.Messages.Xdm;
 
 namespace Esante.MsSante.Tests.Contract;
@@ -100,7 +98,7 @@ public abstract partial class MailboxContract
             "");
         await DeliverRawAsync(bob.User, System.Text.Encoding.UTF8.GetBytes(raw));
 
-        var received = await bob.Box.ReadMessageAsync((await WaitForMessageAsync(bob.Box, s => s.Subject == "XDM/1.0/DDM+CR inline")).Ref);
+        var received = await bob.Box.Messages.ReadAsync((await WaitForMessageAsync(bob.Box, s => s.Subject == "XDM/1.0/DDM+CR inline")).Ref);
         var archive = received.ReadXdmArchive()!;
         Assert.Equal(2, archive.Documents.Count);
         Assert.All(archive.Documents, d => Assert.True(d.IsIntact));
@@ -133,7 +131,7 @@ public abstract partial class MailboxContract
         var letter = Letter(to.Address, package.Subject("CR d'imagerie médicale " + label), "Compte rendu.");
         letter.Xdm = package;
         await from.Box.SendAsync(letter);
-        return await to.Box.ReadMessageAsync((await WaitForMessageAsync(to.Box, s => s.Subject == letter.Subject)).Ref);
+        return await to.Box.Messages.ReadAsync((await WaitForMessageAsync(to.Box, s => s.Subject == letter.Subject)).Ref);
     }
 
     /// <summary>A package for one of ANS's example CDAs, its metadata taken from the CDA's header as the CI-SIS maps it.</summary>

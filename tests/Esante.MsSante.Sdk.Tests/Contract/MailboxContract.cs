@@ -1,11 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Esante.MsSante.Addressing;
-using Esante.MsSante.Identity;
-using Esante.MsSante.Mailbox;
-using Esante.MsSante.Messages;
 using Esante.MsSante.Operators;
-using Esante.MsSante.Policies;
 
 namespace Esante.MsSante.Tests.Contract;
 
@@ -52,14 +47,14 @@ public abstract partial class MailboxContract
     /// Waits (in real time) for a message to appear in a folder: real operators deliver asynchronously, and a rule filing
     /// the message may create the folder as it does.
     /// </summary>
-    protected static async Task<MessageSummary> WaitForMessageAsync(IMailboxClient mailbox, Func<MessageSummary, bool> predicate, string? folder = null)
+    protected static async Task<MessageInfo> WaitForMessageAsync(IMailboxClient mailbox, Func<MessageInfo, bool> predicate, string? folder = null)
     {
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (true)
         {
             try
             {
-                await foreach (var summary in mailbox.GetMessagesAsync(folder))
+                await foreach (var summary in mailbox.Messages.ListAsync(folder))
                 {
                     if (predicate(summary))
                     {
@@ -67,7 +62,7 @@ public abstract partial class MailboxContract
                     }
                 }
             }
-            catch (FolderNotFoundException) when (folder is not null)
+            catch (MssanteFolderNotFoundException) when (folder is not null)
             {
                 // Not created yet.
             }
@@ -86,10 +81,10 @@ public abstract partial class MailboxContract
         return message;
     }
 
-    protected static async Task<List<MessageSummary>> ListAsync(IMailboxClient mailbox, string? folder = null)
+    protected static async Task<List<MessageInfo>> ListAsync(IMailboxClient mailbox, string? folder = null)
     {
-        var list = new List<MessageSummary>();
-        await foreach (var summary in mailbox.GetMessagesAsync(folder))
+        var list = new List<MessageInfo>();
+        await foreach (var summary in mailbox.Messages.ListAsync(folder))
         {
             list.Add(summary);
         }
@@ -111,7 +106,7 @@ public abstract partial class MailboxContract
         Assert.True(summary.IsMssante);
         Assert.False(summary.IsRead);
         Assert.True(summary.Size > 0);
-        var message = await bob.Box.ReadMessageAsync(summary.Ref);
+        var message = await bob.Box.Messages.ReadAsync(summary.Ref);
         Assert.Equal(sent.MessageId, message.MessageId);
         Assert.Contains("compte rendu", message.TextBody, StringComparison.Ordinal);
         Assert.Equal("DEV935997", message.ProductReference);
@@ -130,7 +125,7 @@ public abstract partial class MailboxContract
         await alice.Box.SendAsync(Letter(bob.Address, "Lignes piégées", body));
 
         var summary = await WaitForMessageAsync(bob.Box, s => s.Subject == "Lignes piégées");
-        var message = await bob.Box.ReadMessageAsync(summary.Ref);
+        var message = await bob.Box.Messages.ReadAsync(summary.Ref);
         Assert.Equal(body, message.TextBody!.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n'));
     }
 
@@ -159,7 +154,7 @@ public abstract partial class MailboxContract
         var watching = Task.Run(async () =>
         {
             // Watching after the last message seen: what arrives in between is not missed.
-            await foreach (var summary in bob.Box.WatchAsync(after: seen.Ref, cancellationToken: stop.Token))
+            await foreach (var summary in bob.Box.Messages.WatchAsync(after: seen.Ref, cancellationToken: stop.Token))
             {
                 watched.Add(summary.Subject);
                 if (watched.Count == 2)
@@ -240,7 +235,7 @@ public abstract partial class MailboxContract
         await using var box = await OpenOwnAsync(bob);
         var summary = await WaitForMessageAsync(box, s => s.Subject?.Contains("abîmé", StringComparison.Ordinal) == true);
         Assert.NotEqual(default, summary.Date);
-        var message = await box.ReadMessageAsync(summary.Ref);
+        var message = await box.Messages.ReadAsync(summary.Ref);
         Assert.Contains("Corps lisible", message.TextBody, StringComparison.Ordinal);
         var attachment = Assert.Single(message.Attachments);
         Assert.Equal("cr.pdf", attachment.FileName);
@@ -257,7 +252,7 @@ public abstract partial class MailboxContract
         letter.ReplyTo.Add(new Recipient(secretariat.Address.Value, "Secrétariat de biologie"));
         await alice.Box.SendAsync(letter);
 
-        var received = await bob.Box.ReadMessageAsync((await WaitForMessageAsync(bob.Box, s => s.Subject == "Résultats disponibles")).Ref);
+        var received = await bob.Box.Messages.ReadAsync((await WaitForMessageAsync(bob.Box, s => s.Subject == "Résultats disponibles")).Ref);
         var replyTo = Assert.Single(received.ReplyTo);
         Assert.Equal(secretariat.Address.Value, replyTo.Address, ignoreCase: true);
         Assert.Equal("Secrétariat de biologie", replyTo.Name);
@@ -274,7 +269,7 @@ public abstract partial class MailboxContract
         await using var alice = await OpenNewUserAsync();
         var bob = await CreateUserAsync();
         await alice.Box.SendAsync(Letter(bob.Address, "Copie unique"));
-        var sent = await alice.Box.GetFolderAsync(FolderRole.Sent);
+        var sent = await alice.Box.Folders.GetAsync(FolderRole.Sent);
         var copies = (await ListAsync(alice.Box, sent.Path)).Where(s => s.Subject == "Copie unique").ToList();
         var copy = Assert.Single(copies);
         Assert.True(copy.IsRead);
@@ -288,10 +283,10 @@ public abstract partial class MailboxContract
         await alice.Box.SendAsync(Letter(bob.Address, "À lire"));
         var summary = await WaitForMessageAsync(bob.Box, s => s.Subject == "À lire");
 
-        await bob.Box.MarkAsReadAsync(summary.Ref);
+        await bob.Box.Messages.MarkAsReadAsync(summary.Ref);
         Assert.True((await ListAsync(bob.Box)).Single(s => s.Ref == summary.Ref).IsRead);
-        Assert.Equal(0, (await bob.Box.GetFolderAsync(FolderRole.Inbox)).UnreadCount);
-        await bob.Box.MarkAsUnreadAsync(summary.Ref);
+        Assert.Equal(0, (await bob.Box.Folders.GetAsync(FolderRole.Inbox)).UnreadCount);
+        await bob.Box.Messages.MarkAsUnreadAsync(summary.Ref);
         Assert.False((await ListAsync(bob.Box)).Single(s => s.Ref == summary.Ref).IsRead);
     }
 
@@ -303,15 +298,15 @@ public abstract partial class MailboxContract
         await alice.Box.SendAsync(Letter(bob.Address, "À supprimer"));
         var summary = await WaitForMessageAsync(bob.Box, s => s.Subject == "À supprimer");
 
-        var inTrash = await bob.Box.DeleteAsync(summary.Ref);
-        var trash = await bob.Box.GetFolderAsync(FolderRole.Trash);
+        var inTrash = await bob.Box.Messages.DeleteAsync(summary.Ref);
+        var trash = await bob.Box.Folders.GetAsync(FolderRole.Trash);
         Assert.Equal(trash.Path, inTrash!.Value.FolderPath);
         Assert.DoesNotContain(await ListAsync(bob.Box), s => s.Subject == "À supprimer");
         Assert.Contains(await ListAsync(bob.Box, trash.Path), s => s.Subject == "À supprimer");
 
-        Assert.Null(await bob.Box.DeleteAsync(inTrash.Value));
+        Assert.Null(await bob.Box.Messages.DeleteAsync(inTrash.Value));
         Assert.DoesNotContain(await ListAsync(bob.Box, trash.Path), s => s.Subject == "À supprimer");
-        await Assert.ThrowsAsync<MessageNotFoundException>(() => bob.Box.ReadMessageAsync(inTrash.Value));
+        await Assert.ThrowsAsync<MssanteMessageNotFoundException>(() => bob.Box.Messages.ReadAsync(inTrash.Value));
     }
 
     [Fact]
@@ -320,10 +315,10 @@ public abstract partial class MailboxContract
         await using var alice = await OpenNewUserAsync();
         await using var bob = await OpenNewUserAsync();
         await using var carol = await OpenNewUserAsync();
-        var drafts = await alice.Box.GetFolderAsync(FolderRole.Drafts);
+        var drafts = await alice.Box.Folders.GetAsync(FolderRole.Drafts);
 
         // A first save may have no recipient yet.
-        var first = await alice.Box.SaveDraftAsync(new OutgoingMessage { Subject = "Compte rendu opératoire", TextBody = "Début" });
+        var first = await alice.Box.Drafts.SaveAsync(new OutgoingMessage { Subject = "Compte rendu opératoire", TextBody = "Début" });
         Assert.Equal(drafts.Path, first.FolderPath);
         var letter = Letter(bob.Address, "Compte rendu opératoire", "Début\nSuite");
         letter.Bcc.Add(carol.Address);
@@ -332,12 +327,12 @@ public abstract partial class MailboxContract
         var forwarded = "From: labo@chu-angers.mssante.fr\r\nSubject: Bilan joint\r\nMessage-ID: <joint@chu-angers.mssante.fr>\r\n\r\nKaliémie 4,1\r\n"u8.ToArray();
         letter.Attachments.Add(OutgoingAttachment.FromBytes("bilan.eml", forwarded, "message/rfc822"));
         letter.IncludeSignature = false;
-        var second = await alice.Box.SaveDraftAsync(letter, replacing: first);
+        var second = await alice.Box.Drafts.SaveAsync(letter, replacing: first);
 
         var listed = Assert.Single(await ListAsync(alice.Box, drafts.Path));
         Assert.Equal(second, listed.Ref);
-        Assert.True(listed.Flags.HasFlag(MessageFlags.Draft));
-        var back = await alice.Box.ReadDraftAsync(second);
+        Assert.True(listed.Marks.HasFlag(MessageMarks.Draft));
+        var back = await alice.Box.Drafts.ReadAsync(second);
         Assert.Equal("Compte rendu opératoire", back.Subject);
         Assert.Equal(bob.Address.Value, Assert.Single(back.To).Address, ignoreCase: true);
         Assert.Equal(carol.Address.Value, Assert.Single(back.Bcc).Address, ignoreCase: true);
@@ -348,31 +343,31 @@ public abstract partial class MailboxContract
         Assert.Equal(6, back.Attachments[0].Length);
         Assert.Equal("message/rfc822", back.Attachments[1].ContentType);
 
-        var result = await alice.Box.SendDraftAsync(second);
+        var result = await alice.Box.Drafts.SendAsync(second);
         Assert.Equal(2, result.AcceptedRecipients.Count);
         Assert.Empty(await ListAsync(alice.Box, drafts.Path));
-        var received = await bob.Box.ReadMessageAsync((await WaitForMessageAsync(bob.Box, s => s.Subject == "Compte rendu opératoire")).Ref);
+        var received = await bob.Box.Messages.ReadAsync((await WaitForMessageAsync(bob.Box, s => s.Subject == "Compte rendu opératoire")).Ref);
         Assert.True(received.ReadReceiptRequested);
         Assert.Equal(["cro.pdf", "bilan.eml"], received.Attachments.Select(a => a.FileName));
         Assert.DoesNotContain("X-Esante", received.Mime.Headers.Select(h => h.Field).Aggregate("", string.Concat), StringComparison.OrdinalIgnoreCase);
-        var copy = await carol.Box.ReadMessageAsync((await WaitForMessageAsync(carol.Box, s => s.Subject == "Compte rendu opératoire")).Ref);
+        var copy = await carol.Box.Messages.ReadAsync((await WaitForMessageAsync(carol.Box, s => s.Subject == "Compte rendu opératoire")).Ref);
         Assert.Empty(copy.Mime.Bcc);
         Assert.Empty(received.Mime.Bcc);
-        Assert.Contains(await ListAsync(alice.Box, (await alice.Box.GetFolderAsync(FolderRole.Sent)).Path), s => s.Subject == "Compte rendu opératoire");
+        Assert.Contains(await ListAsync(alice.Box, (await alice.Box.Folders.GetAsync(FolderRole.Sent)).Path), s => s.Subject == "Compte rendu opératoire");
     }
 
     [Fact]
     public async Task A_draft_without_recipient_is_kept_when_sending_it_is_refused()
     {
         await using var alice = await OpenNewUserAsync();
-        var draft = await alice.Box.SaveDraftAsync(new OutgoingMessage { Subject = "Sans destinataire", TextBody = "…" });
+        var draft = await alice.Box.Drafts.SaveAsync(new OutgoingMessage { Subject = "Sans destinataire", TextBody = "…" });
 
-        var refused = await Assert.ThrowsAsync<MessageRejectedException>(() => alice.Box.SendDraftAsync(draft));
+        var refused = await Assert.ThrowsAsync<MessageRejectedException>(() => alice.Box.Drafts.SendAsync(draft));
         Assert.Contains(refused.Violations, v => v.Code == PolicyViolationCodes.NoRecipient);
         Assert.Single(await ListAsync(alice.Box, draft.FolderPath));
-        var inbox = await alice.Box.GetFolderAsync(FolderRole.Inbox);
-        await Assert.ThrowsAsync<ArgumentException>(() => alice.Box.SendDraftAsync(new MessageRef(inbox.Path, draft.UidValidity, draft.Uid)));
-        await Assert.ThrowsAsync<ArgumentException>(() => alice.Box.SaveDraftAsync(Letter(alice.Address, "Ailleurs"), replacing: new MessageRef(inbox.Path, 1, 1)));
+        var inbox = await alice.Box.Folders.GetAsync(FolderRole.Inbox);
+        await Assert.ThrowsAsync<ArgumentException>(() => alice.Box.Drafts.SendAsync(new MessageRef(inbox.Path, draft.UidValidity, draft.Uid)));
+        await Assert.ThrowsAsync<ArgumentException>(() => alice.Box.Drafts.SaveAsync(Letter(alice.Address, "Ailleurs"), replacing: new MessageRef(inbox.Path, 1, 1)));
     }
 
     [Fact]
@@ -387,13 +382,13 @@ public abstract partial class MailboxContract
         }
         foreach (var summary in (await ListAsync(bob.Box)).Where(s => s.Subject!.StartsWith("Ancien", StringComparison.Ordinal)))
         {
-            await bob.Box.DeleteAsync(summary.Ref);
+            await bob.Box.Messages.DeleteAsync(summary.Ref);
         }
 
-        Assert.Equal(2, await bob.Box.EmptyTrashAsync());
-        Assert.Empty(await ListAsync(bob.Box, (await bob.Box.GetFolderAsync(FolderRole.Trash)).Path));
+        Assert.Equal(2, await bob.Box.Folders.EmptyTrashAsync());
+        Assert.Empty(await ListAsync(bob.Box, (await bob.Box.Folders.GetAsync(FolderRole.Trash)).Path));
         Assert.Equal("À garder", Assert.Single(await ListAsync(bob.Box)).Subject);
-        Assert.Equal(0, await bob.Box.EmptyTrashAsync());
+        Assert.Equal(0, await bob.Box.Folders.EmptyTrashAsync());
     }
 
     [Fact]
@@ -404,21 +399,21 @@ public abstract partial class MailboxContract
         await box.SendAsync(Letter(alice.Address, "À classer"));
         var summary = await WaitForMessageAsync(box, s => s.Subject == "À classer");
 
-        var created = await box.CreateFolderAsync("Cardiologie");
+        var created = await box.Folders.CreateAsync("Cardiologie");
         Assert.Equal(FolderRole.None, created.Role);
-        var moved = await box.MoveAsync(summary.Ref, "Cardiologie");
+        var moved = await box.Messages.MoveAsync(summary.Ref, "Cardiologie");
         Assert.Equal("Cardiologie", moved.FolderPath);
         Assert.Contains(await ListAsync(box, "Cardiologie"), s => s.Subject == "À classer");
 
-        var renamed = await box.RenameFolderAsync("Cardiologie", "Cardio 2025");
+        var renamed = await box.Folders.RenameAsync("Cardiologie", "Cardio 2025");
         Assert.Equal("Cardio 2025", renamed.Name);
         Assert.Contains(await ListAsync(box, "Cardio 2025"), s => s.Subject == "À classer");
-        Assert.DoesNotContain(await box.GetFoldersAsync(), f => f.Path == "Cardiologie");
+        Assert.DoesNotContain(await box.Folders.ListAsync(), f => f.Path == "Cardiologie");
 
-        await box.DeleteFolderAsync("Cardio 2025");
-        Assert.DoesNotContain(await box.GetFoldersAsync(), f => f.Path == "Cardio 2025");
-        await Assert.ThrowsAsync<FolderNotFoundException>(async () => await ListAsync(box, "Cardio 2025"));
-        await Assert.ThrowsAsync<InvalidOperationException>(() => box.DeleteFolderAsync((box.GetFolderAsync(FolderRole.Trash).Result).Path));
+        await box.Folders.DeleteAsync("Cardio 2025");
+        Assert.DoesNotContain(await box.Folders.ListAsync(), f => f.Path == "Cardio 2025");
+        await Assert.ThrowsAsync<MssanteFolderNotFoundException>(async () => await ListAsync(box, "Cardio 2025"));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => box.Folders.DeleteAsync((box.Folders.GetAsync(FolderRole.Trash).Result).Path));
     }
 
     [Fact]
@@ -426,7 +421,7 @@ public abstract partial class MailboxContract
     {
         var alice = await CreateUserAsync();
         await using var box = await OpenOwnAsync(alice);
-        var roles = (await box.GetFoldersAsync()).Select(f => f.Role).ToList();
+        var roles = (await box.Folders.ListAsync()).Select(f => f.Role).ToList();
         Assert.Contains(FolderRole.Inbox, roles);
         Assert.Contains(FolderRole.Sent, roles);
         Assert.Contains(FolderRole.Trash, roles);
@@ -460,7 +455,7 @@ public abstract partial class MailboxContract
         });
         Assert.Equal(SessionState.SignedIn, session.State);
         await using var box = await session.OpenMailboxAsync(alice.Address);
-        Assert.Contains(await box.GetFoldersAsync(), f => f.Role == FolderRole.Inbox);
+        Assert.Contains(await box.Folders.ListAsync(), f => f.Role == FolderRole.Inbox);
         Assert.True(calls >= 1);
     }
 
@@ -520,7 +515,7 @@ public abstract partial class MailboxContract
         await using var orgBox = await session.OpenMailboxAsync(org);
         var sent = await orgBox.SendAsync(Letter(colleague.Address, "Depuis la structure"));
         Assert.Null(sent.SentCopyError);
-        var orgSent = await orgBox.GetFolderAsync(FolderRole.Sent);
+        var orgSent = await orgBox.Folders.GetAsync(FolderRole.Sent);
         Assert.Contains(await ListAsync(orgBox, orgSent.Path), s => s.Subject == "Depuis la structure");
 
         var summary = await WaitForMessageAsync(colleague.Box, s => s.Subject == "Depuis la structure");
@@ -549,7 +544,7 @@ public abstract partial class MailboxContract
 
         var e = await Assert.ThrowsAsync<RecipientsRejectedException>(() => alice.Box.SendAsync(letter));
         Assert.Equal(unknown.Value, Assert.Single(e.Recipients).Address, ignoreCase: true);
-        var sent = await alice.Box.GetFolderAsync(FolderRole.Sent);
+        var sent = await alice.Box.Folders.GetAsync(FolderRole.Sent);
         Assert.DoesNotContain(await ListAsync(alice.Box, sent.Path), s => s.Subject == "Envoi partiel ?");
         await Task.Delay(300);
         Assert.DoesNotContain(await ListAsync(bob.Box), s => s.Subject == "Envoi partiel ?");
@@ -585,7 +580,7 @@ public abstract partial class MailboxContract
         await ReceiveABilanAndFromLinesAsync(alice, bob);
 
         using var mbox = new MemoryStream();
-        Assert.Equal(2, await bob.Box.ExportFolderAsync(null, mbox));
+        Assert.Equal(2, await bob.Box.Folders.ExportAsync(null, mbox));
 
         var text = System.Text.Encoding.UTF8.GetString(mbox.ToArray());
         var separators = text.Split('\n').Where(line => line.StartsWith("From ", StringComparison.Ordinal)).ToList();
@@ -616,11 +611,11 @@ public abstract partial class MailboxContract
         await WaitForMessageAsync(bob.Box, s => s.Subject == "Lignes From");
         await alice.Box.SendAsync(Letter(bob.Address, "Deuxième"));
         await WaitForMessageAsync(bob.Box, s => s.Subject == "Deuxième");
-        var archive = await bob.Box.CreateFolderAsync("Archives 2026");
-        Assert.Equal(0, await bob.Box.ExportFolderAsync(archive.Path, new MemoryStream(), MailboxExportFormat.EmlZip));
+        var archive = await bob.Box.Folders.CreateAsync("Archives 2026");
+        Assert.Equal(0, await bob.Box.Folders.ExportAsync(archive.Path, new MemoryStream(), MailboxExportFormat.EmlZip));
 
         using var file = new MemoryStream();
-        Assert.Equal(2, await bob.Box.ExportFolderAsync("INBOX", file, MailboxExportFormat.EmlZip));
+        Assert.Equal(2, await bob.Box.Folders.ExportAsync("INBOX", file, MailboxExportFormat.EmlZip));
 
         file.Position = 0;
         using var zip = new System.IO.Compression.ZipArchive(file, System.IO.Compression.ZipArchiveMode.Read);
@@ -637,7 +632,7 @@ public abstract partial class MailboxContract
             }
         }
         Assert.Equal(["Lignes From", "Deuxième"], subjects);
-        await Assert.ThrowsAsync<FolderNotFoundException>(() => bob.Box.ExportFolderAsync("Pas de dossier", new MemoryStream()));
+        await Assert.ThrowsAsync<MssanteFolderNotFoundException>(() => bob.Box.Folders.ExportAsync("Pas de dossier", new MemoryStream()));
     }
 
     [Theory]
@@ -650,11 +645,11 @@ public abstract partial class MailboxContract
         await ReceiveABilanAndFromLinesAsync(alice, bob);
         var originals = await ListAsync(bob.Box);
         using var file = new MemoryStream();
-        Assert.Equal(2, await bob.Box.ExportFolderAsync(null, file, format));
-        var archive = await alice.Box.CreateFolderAsync("Archives de Bob");
+        Assert.Equal(2, await bob.Box.Folders.ExportAsync(null, file, format));
+        var archive = await alice.Box.Folders.CreateAsync("Archives de Bob");
         file.Position = 0;
 
-        var result = await alice.Box.ImportFolderAsync(archive.Path, file, format);
+        var result = await alice.Box.Folders.ImportAsync(archive.Path, file, format);
 
         Assert.Equal(2, result.Imported);
         Assert.Empty(result.Skipped);
@@ -668,18 +663,18 @@ public abstract partial class MailboxContract
         }
         for (var i = 0; i < imported.Count; i++)
         {
-            Assert.Equal((await bob.Box.ReadMessageAsync(originals[i].Ref)).MessageId, (await alice.Box.ReadMessageAsync(imported[i].Ref)).MessageId);
+            Assert.Equal((await bob.Box.Messages.ReadAsync(originals[i].Ref)).MessageId, (await alice.Box.Messages.ReadAsync(imported[i].Ref)).MessageId);
         }
-        var bilan = await alice.Box.ReadMessageAsync(imported[0].Ref);
+        var bilan = await alice.Box.Messages.ReadAsync(imported[0].Ref);
         var pdf = Assert.IsType<MimeKit.MimePart>(Assert.Single(bilan.Mime.Attachments));
         using (var bytes = new MemoryStream())
         {
             await pdf.Content!.DecodeToAsync(bytes);
             Assert.Equal(new byte[] { 37, 80, 68, 70, 0, 255 }, bytes.ToArray());
         }
-        var fromLines = await alice.Box.ReadMessageAsync(imported[1].Ref);
+        var fromLines = await alice.Box.Messages.ReadAsync(imported[1].Ref);
         Assert.Equal("Résultat\nFrom the lab, 9 h\n>From an earlier reply\nFin", fromLines.Mime.TextBody!.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n'));
-        await Assert.ThrowsAsync<FolderNotFoundException>(() => alice.Box.ImportFolderAsync("Pas de dossier", new MemoryStream(file.ToArray()), format));
+        await Assert.ThrowsAsync<MssanteFolderNotFoundException>(() => alice.Box.Folders.ImportAsync("Pas de dossier", new MemoryStream(file.ToArray()), format));
         Assert.Equal(2, (await ListAsync(alice.Box, archive.Path)).Count);
     }
 
@@ -693,12 +688,12 @@ public abstract partial class MailboxContract
         letter.Attachments.Add(OutgoingAttachment.FromBytes("cr.pdf", [37, 80, 68, 70], "application/pdf"));
         var sent = await alice.Box.SendAsync(letter);
         var received = await WaitForMessageAsync(bob.Box, s => s.Subject == "CR consultation");
-        Assert.True((await bob.Box.ReadMessageAsync(received.Ref)).ReadReceiptRequested);
+        Assert.True((await bob.Box.Messages.ReadAsync(received.Ref)).ReadReceiptRequested);
 
-        var receipt = await bob.Box.SendReadReceiptAsync(received.Ref, ReadReceipt.Processed);
+        var receipt = await bob.Box.Messages.SendReadReceiptAsync(received.Ref, ReadReceipt.Processed);
 
         var mdnSummary = await WaitForMessageAsync(alice.Box, s => s.Subject == "CR consultation");
-        var mdn = await alice.Box.ReadMessageAsync(mdnSummary.Ref);
+        var mdn = await alice.Box.Messages.ReadAsync(mdnSummary.Ref);
         Assert.Equal(receipt.MessageId, mdn.MessageId);
         Assert.Equal("<>", mdn.Mime.Headers[MimeKit.HeaderId.ReturnPath]?.Trim());
         var report = Assert.IsType<DispositionReport>(mdn.DispositionReport);
@@ -711,7 +706,7 @@ public abstract partial class MailboxContract
         Assert.Equal(sent.MessageId, embedded.Message!.MessageId);
         Assert.Single(embedded.Message.Attachments);
         Assert.Contains("$MDNSent", (await ListAsync(bob.Box)).Single(s => s.Ref == received.Ref).Keywords);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => bob.Box.SendReadReceiptAsync(received.Ref, ReadReceipt.Displayed));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => bob.Box.Messages.SendReadReceiptAsync(received.Ref, ReadReceipt.Displayed));
     }
 
     [Fact]
@@ -724,11 +719,11 @@ public abstract partial class MailboxContract
         var sent = await alice.Box.SendAsync(letter);
         var received = await WaitForMessageAsync(bob.Box, s => s.Subject == letter.Subject);
 
-        await bob.Box.SendReadReceiptAsync(received.Ref, ReadReceipt.IntegrationFailed("902^Identifiant de patient inconnu^applicationErrorCondition"));
+        await bob.Box.Messages.SendReadReceiptAsync(received.Ref, ReadReceipt.IntegrationFailed("902^Identifiant de patient inconnu^applicationErrorCondition"));
 
         var mdnSummary = await WaitForMessageAsync(alice.Box, s => s.Subject?.StartsWith("[KO", StringComparison.Ordinal) == true);
         Assert.Equal("[KO Intégration système !][902] " + letter.Subject, mdnSummary.Subject);
-        var report = (await alice.Box.ReadMessageAsync(mdnSummary.Ref)).DispositionReport!;
+        var report = (await alice.Box.Messages.ReadAsync(mdnSummary.Ref)).DispositionReport!;
         Assert.Equal(sent.MessageId, report.OriginalMessageId);
         Assert.Equal("automatic-action/MDN-sent-automatically; processed/error", report.Disposition);
         Assert.True(report.IsError);
@@ -743,7 +738,7 @@ public abstract partial class MailboxContract
         await using var bob = await OpenNewUserAsync();
         await alice.Box.SendAsync(Letter(bob.Address, "Sans accusé"));
         var plain = await WaitForMessageAsync(bob.Box, s => s.Subject == "Sans accusé");
-        await Assert.ThrowsAsync<InvalidOperationException>(() => bob.Box.SendReadReceiptAsync(plain.Ref, ReadReceipt.Displayed));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => bob.Box.Messages.SendReadReceiptAsync(plain.Ref, ReadReceipt.Displayed));
 
         // Delivered from the null sender (Return-Path <>) but asking for a receipt at Alice's: only a person may agree to it.
         var raw = string.Join("\r\n",
@@ -758,9 +753,9 @@ public abstract partial class MailboxContract
             "");
         await DeliverRawAsync(bob, System.Text.Encoding.UTF8.GetBytes(raw));
         var asked = await WaitForMessageAsync(bob.Box, s => s.Subject == "Accusé vers une autre adresse");
-        await Assert.ThrowsAsync<InvalidOperationException>(() => bob.Box.SendReadReceiptAsync(asked.Ref, ReadReceipt.Processed));
-        await bob.Box.SendReadReceiptAsync(asked.Ref, ReadReceipt.Processed.ConfirmedByUser());
-        var report = (await alice.Box.ReadMessageAsync((await WaitForMessageAsync(alice.Box, s => s.Subject == "Accusé vers une autre adresse")).Ref)).DispositionReport!;
+        await Assert.ThrowsAsync<InvalidOperationException>(() => bob.Box.Messages.SendReadReceiptAsync(asked.Ref, ReadReceipt.Processed));
+        await bob.Box.Messages.SendReadReceiptAsync(asked.Ref, ReadReceipt.Processed.ConfirmedByUser());
+        var report = (await alice.Box.Messages.ReadAsync((await WaitForMessageAsync(alice.Box, s => s.Subject == "Accusé vers une autre adresse")).Ref)).DispositionReport!;
         Assert.Equal("automatic-action/MDN-sent-manually; processed", report.Disposition);
     }
 
@@ -776,22 +771,22 @@ public abstract partial class MailboxContract
             FirstDay = today.AddDays(-1),
             LastDay = today.AddDays(1),
         };
-        await bob.Box.SetRulesAsync(new MailboxRules { AutoReply = absent });
-        Assert.Equal(absent, (await bob.Box.GetRulesAsync()).AutoReply);
+        await bob.Box.Settings.SetRulesAsync(new MailboxRules { AutoReply = absent });
+        Assert.Equal(absent, (await bob.Box.Settings.GetRulesAsync()).AutoReply);
 
         await alice.Box.SendAsync(Letter(bob.Address, "Demande d'avis 1"));
         var reply = await WaitForMessageAsync(alice.Box, s => s.Subject == "Absence du Dr Bob");
         Assert.Equal(bob.Address.Value, reply.From!.Address, ignoreCase: true);
-        Assert.Contains("absent jusqu'au 4 janvier", (await alice.Box.ReadMessageAsync(reply.Ref)).TextBody, StringComparison.Ordinal);
+        Assert.Contains("absent jusqu'au 4 janvier", (await alice.Box.Messages.ReadAsync(reply.Ref)).TextBody, StringComparison.Ordinal);
         await alice.Box.SendAsync(Letter(bob.Address, "Demande d'avis 2"));
         await WaitForMessageAsync(bob.Box, s => s.Subject == "Demande d'avis 2");
 
         // Not yet in force: no reply to Carol.
-        await bob.Box.SetRulesAsync(new MailboxRules { AutoReply = absent with { FirstDay = today.AddDays(2), LastDay = today.AddDays(9) } });
+        await bob.Box.Settings.SetRulesAsync(new MailboxRules { AutoReply = absent with { FirstDay = today.AddDays(2), LastDay = today.AddDays(9) } });
         await carol.Box.SendAsync(Letter(bob.Address, "Demande d'avis 3"));
         await WaitForMessageAsync(bob.Box, s => s.Subject == "Demande d'avis 3");
-        await bob.Box.SetRulesAsync(MailboxRules.None);
-        Assert.Equal(MailboxRules.None, await bob.Box.GetRulesAsync());
+        await bob.Box.Settings.SetRulesAsync(MailboxRules.None);
+        Assert.Equal(MailboxRules.None, await bob.Box.Settings.GetRulesAsync());
         await carol.Box.SendAsync(Letter(bob.Address, "Demande d'avis 4"));
         await WaitForMessageAsync(bob.Box, s => s.Subject == "Demande d'avis 4");
 
@@ -806,13 +801,13 @@ public abstract partial class MailboxContract
         await using var alice = await OpenNewUserAsync();
         await using var bob = await OpenNewUserAsync();
         await using var carol = await OpenNewUserAsync();
-        await bob.Box.SetRulesAsync(new MailboxRules { NotificationAddress = carol.Address.Value });
-        Assert.Equal(carol.Address.Value, (await bob.Box.GetRulesAsync()).NotificationAddress);
+        await bob.Box.Settings.SetRulesAsync(new MailboxRules { NotificationAddress = carol.Address.Value });
+        Assert.Equal(carol.Address.Value, (await bob.Box.Settings.GetRulesAsync()).NotificationAddress);
 
         await alice.Box.SendAsync(Letter(bob.Address, "IRM lombaire de M. Durand", "Hernie discale L4-L5."));
 
         var notice = await WaitForMessageAsync(carol.Box, _ => true);
-        var text = notice.Subject + "\n" + (await carol.Box.ReadMessageAsync(notice.Ref)).Mime.ToString();
+        var text = notice.Subject + "\n" + (await carol.Box.Messages.ReadAsync(notice.Ref)).Mime.ToString();
         Assert.Contains(bob.Address.Value, text, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("IRM", text, StringComparison.Ordinal);
         Assert.DoesNotContain("Durand", text, StringComparison.Ordinal);
@@ -826,8 +821,8 @@ public abstract partial class MailboxContract
         await using var alice = await OpenNewUserAsync();
         await using var bob = await OpenNewUserAsync();
         await using var carol = await OpenNewUserAsync();
-        await bob.Box.SetRulesAsync(new MailboxRules { ForwardTo = carol.Address.Value });
-        var rules = await bob.Box.GetRulesAsync();
+        await bob.Box.Settings.SetRulesAsync(new MailboxRules { ForwardTo = carol.Address.Value });
+        var rules = await bob.Box.Settings.GetRulesAsync();
         Assert.Equal(carol.Address.Value, rules.ForwardTo);
         Assert.True(rules.KeepForwardedCopy);
 
@@ -835,18 +830,18 @@ public abstract partial class MailboxContract
         kept.Attachments.Add(OutgoingAttachment.FromBytes("bilan.pdf", [37, 80, 68, 70], "application/pdf"));
         await alice.Box.SendAsync(kept);
         await WaitForMessageAsync(bob.Box, s => s.Subject == "Bilan gardé");
-        var copy = await carol.Box.ReadMessageAsync((await WaitForMessageAsync(carol.Box, s => s.Subject == "Bilan gardé")).Ref);
+        var copy = await carol.Box.Messages.ReadAsync((await WaitForMessageAsync(carol.Box, s => s.Subject == "Bilan gardé")).Ref);
         Assert.Equal(alice.Address.Value, copy.Summary.From!.Address, ignoreCase: true);
         Assert.Equal(bob.Address.Value, Assert.Single(copy.To).Address, ignoreCase: true);
         Assert.Equal("bilan.pdf", Assert.Single(copy.Attachments).FileName);
 
-        await bob.Box.SetRulesAsync(new MailboxRules { ForwardTo = carol.Address.Value, KeepForwardedCopy = false });
-        Assert.False((await bob.Box.GetRulesAsync()).KeepForwardedCopy);
+        await bob.Box.Settings.SetRulesAsync(new MailboxRules { ForwardTo = carol.Address.Value, KeepForwardedCopy = false });
+        Assert.False((await bob.Box.Settings.GetRulesAsync()).KeepForwardedCopy);
         await alice.Box.SendAsync(Letter(bob.Address, "Bilan transmis"));
         await WaitForMessageAsync(carol.Box, s => s.Subject == "Bilan transmis");
         Assert.DoesNotContain(await ListAsync(bob.Box), s => s.Subject == "Bilan transmis");
 
-        await bob.Box.SetRulesAsync(MailboxRules.None);
+        await bob.Box.Settings.SetRulesAsync(MailboxRules.None);
         await alice.Box.SendAsync(Letter(bob.Address, "Plus transmis"));
         await WaitForMessageAsync(bob.Box, s => s.Subject == "Plus transmis");
         Assert.DoesNotContain(await ListAsync(carol.Box), s => s.Subject == "Plus transmis");
@@ -858,8 +853,8 @@ public abstract partial class MailboxContract
         await using var alice = await OpenNewUserAsync();
         await using var bob = await OpenNewUserAsync();
         await using var carol = await OpenNewUserAsync();
-        await alice.Box.SetRulesAsync(new MailboxRules { ForwardTo = bob.Address.Value, KeepForwardedCopy = false });
-        await bob.Box.SetRulesAsync(new MailboxRules { ForwardTo = alice.Address.Value, KeepForwardedCopy = false });
+        await alice.Box.Settings.SetRulesAsync(new MailboxRules { ForwardTo = bob.Address.Value, KeepForwardedCopy = false });
+        await bob.Box.Settings.SetRulesAsync(new MailboxRules { ForwardTo = alice.Address.Value, KeepForwardedCopy = false });
 
         await carol.Box.SendAsync(Letter(alice.Address, "Aller-retour"));
 
@@ -875,17 +870,17 @@ public abstract partial class MailboxContract
     public async Task Forwarding_outside_the_professional_trust_space_is_refused(string address)
     {
         await using var alice = await OpenNewUserAsync();
-        var e = await Assert.ThrowsAsync<ArgumentException>(() => alice.Box.SetRulesAsync(new MailboxRules { ForwardTo = address }));
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => alice.Box.Settings.SetRulesAsync(new MailboxRules { ForwardTo = address }));
         Assert.DoesNotContain("279035121518980", e.Message, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<ArgumentException>(() => alice.Box.SetRulesAsync(new MailboxRules { ForwardTo = alice.Address.Value }));
-        Assert.Null((await alice.Box.GetRulesAsync()).ForwardTo);
+        await Assert.ThrowsAsync<ArgumentException>(() => alice.Box.Settings.SetRulesAsync(new MailboxRules { ForwardTo = alice.Address.Value }));
+        Assert.Null((await alice.Box.Settings.GetRulesAsync()).ForwardTo);
     }
 
     [Fact]
     public async Task With_its_rules_set_the_mailbox_files_patients_messages_apart()
     {
         await using var bob = await OpenNewUserAsync();
-        await bob.Box.SetRulesAsync(MailboxRules.None);
+        await bob.Box.Settings.SetRulesAsync(MailboxRules.None);
         var raw = string.Join("\r\n",
             "From: 279035121518989@patient.mssante.fr",
             "To: " + bob.Address.Value,
@@ -897,7 +892,7 @@ public abstract partial class MailboxContract
             "");
         await DeliverRawAsync(bob, System.Text.Encoding.UTF8.GetBytes(raw));
 
-        var folder = await bob.Box.GetFolderAsync(FolderRole.PatientExchanges);
+        var folder = await bob.Box.Folders.GetAsync(FolderRole.PatientExchanges);
         await WaitForMessageAsync(bob.Box, s => s.Subject == "Question sur mon traitement", folder.Path);
         Assert.DoesNotContain(await ListAsync(bob.Box), s => s.Subject == "Question sur mon traitement");
     }
@@ -908,12 +903,12 @@ public abstract partial class MailboxContract
         var alice = await CreateUserAsync();
         var org = await CreateOrganisationalMailboxAsync(alice);
         await using var orgBox = await (await SignInAsync(alice)).OpenMailboxAsync(org);
-        await Assert.ThrowsAsync<NotSupportedException>(() => orgBox.SetRulesAsync(new MailboxRules { NotificationAddress = alice.Address.Value }));
-        await Assert.ThrowsAsync<NotSupportedException>(() => orgBox.GetRulesAsync());
+        await Assert.ThrowsAsync<NotSupportedException>(() => orgBox.Settings.SetRulesAsync(new MailboxRules { NotificationAddress = alice.Address.Value }));
+        await Assert.ThrowsAsync<NotSupportedException>(() => orgBox.Settings.GetRulesAsync());
         // Nor share its folders: delegates have every right but administering them.
         var other = await CreateUserAsync();
-        var sent = await orgBox.GetFolderAsync(FolderRole.Sent);
-        await Assert.ThrowsAsync<MailboxAccessDeniedException>(() => orgBox.ShareFolderAsync(sent.Path, other.Address, ShareRole.Viewer));
+        var sent = await orgBox.Folders.GetAsync(FolderRole.Sent);
+        await Assert.ThrowsAsync<MailboxAccessDeniedException>(() => orgBox.Folders.ShareAsync(sent.Path, other.Address, ShareRole.Viewer));
     }
 
     [Fact]
@@ -925,25 +920,25 @@ public abstract partial class MailboxContract
         var line = "Dr Éloïse MARTIN — Cardiologie, CH de Cholet 🫀 ";
         var signatures = new MailboxSignatures
         {
-            Signatures = [new Signature("Longue", string.Concat(Enumerable.Repeat(line, 200))), new Signature("Court", "É. M.")],
+            Signatures = [new MailboxSignature("Longue", string.Concat(Enumerable.Repeat(line, 200))), new MailboxSignature("Court", "É. M.")],
             DefaultName = "Longue",
         };
-        await alice.Box.SetSignaturesAsync(signatures);
+        await alice.Box.Settings.SetSignaturesAsync(signatures);
         for (var i = 0; i < 120; i++)
         {
-            await alice.Box.CreateTagAsync($"Étiquette numéro {i:000}", "#D93025");
+            await alice.Box.Tags.CreateAsync($"Étiquette numéro {i:000}", "#D93025");
         }
         await using (var again = await OpenOwnAsync(alice))
         {
-            Assert.Equal(signatures, await again.GetSignaturesAsync());
-            Assert.Equal(120, (await again.GetTagsAsync()).Count);
+            Assert.Equal(signatures, await again.Settings.GetSignaturesAsync());
+            Assert.Equal(120, (await again.Tags.ListAsync()).Count);
         }
 
-        var shorter = new MailboxSignatures { Signatures = [new Signature("Court", "É. M.")], DefaultName = "Court" };
-        await alice.Box.SetSignaturesAsync(shorter);
+        var shorter = new MailboxSignatures { Signatures = [new MailboxSignature("Court", "É. M.")], DefaultName = "Court" };
+        await alice.Box.Settings.SetSignaturesAsync(shorter);
         await using (var again = await OpenOwnAsync(alice))
         {
-            Assert.Equal(shorter, await again.GetSignaturesAsync());
+            Assert.Equal(shorter, await again.Settings.GetSignaturesAsync());
         }
     }
 
@@ -954,14 +949,14 @@ public abstract partial class MailboxContract
         await using var bob = await OpenNewUserAsync();
         var signatures = new MailboxSignatures
         {
-            Signatures = [new Signature("Consultation", "Dr Alice MARTIN\nCardiologie, CH de Cholet"), new Signature("Court", "A. M.")],
+            Signatures = [new MailboxSignature("Consultation", "Dr Alice MARTIN\nCardiologie, CH de Cholet"), new MailboxSignature("Court", "A. M.")],
             DefaultName = "Consultation",
             Position = SignaturePosition.AboveQuotedText,
         };
-        await alice.Box.SetSignaturesAsync(signatures);
+        await alice.Box.Settings.SetSignaturesAsync(signatures);
         await using (var again = await OpenOwnAsync(alice))
         {
-            Assert.Equal(signatures, await again.GetSignaturesAsync());
+            Assert.Equal(signatures, await again.Settings.GetSignaturesAsync());
         }
 
         await alice.Box.SendAsync(Letter(bob.Address, "Signée par défaut", "Bonjour."));
@@ -973,11 +968,11 @@ public abstract partial class MailboxContract
         await alice.Box.SendAsync(unsigned);
         var unknown = Letter(bob.Address, "Signature inconnue", "Bonjour.");
         unknown.SignatureName = "Vacances";
-        var refused = await Assert.ThrowsAsync<Esante.MsSante.Policies.MessageRejectedException>(() => alice.Box.SendAsync(unknown));
-        Assert.Contains(refused.Violations, v => v.Code == Esante.MsSante.Policies.PolicyViolationCodes.SignatureUnknown);
+        var refused = await Assert.ThrowsAsync<Esante.MsSante.MessageRejectedException>(() => alice.Box.SendAsync(unknown));
+        Assert.Contains(refused.Violations, v => v.Code == Esante.MsSante.PolicyViolationCodes.SignatureUnknown);
 
         async Task<string> BodyOf(string subject) =>
-            (await bob.Box.ReadMessageAsync((await WaitForMessageAsync(bob.Box, s => s.Subject == subject)).Ref)).TextBody!.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n');
+            (await bob.Box.Messages.ReadAsync((await WaitForMessageAsync(bob.Box, s => s.Subject == subject)).Ref)).TextBody!.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n');
         Assert.Equal("Bonjour.\n-- \nDr Alice MARTIN\nCardiologie, CH de Cholet", await BodyOf("Signée par défaut"));
         Assert.Equal("Bonjour.\n-- \nA. M.", await BodyOf("Signée court"));
         Assert.Equal("Bonjour.", await BodyOf("Sans signature"));
@@ -991,21 +986,21 @@ public abstract partial class MailboxContract
         await alice.Box.SendAsync(Letter(bob.Address, "Kaliémie à contrôler"));
         var message = await WaitForMessageAsync(bob.Box, s => s.Subject == "Kaliémie à contrôler");
 
-        var urgent = await bob.Box.CreateTagAsync("Urgent labo", "#d93025");
+        var urgent = await bob.Box.Tags.CreateAsync("Urgent labo", "#d93025");
         Assert.Equal(new MessageTag("Urgent labo", "#D93025"), urgent);
         Assert.Equal("Urgent_20labo", urgent.Keyword);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => bob.Box.CreateTagAsync("urgent LABO", "#000000"));
-        await Assert.ThrowsAsync<ArgumentException>(() => bob.Box.CreateTagAsync("Rouge", "red"));
-        await Assert.ThrowsAsync<ArgumentException>(() => bob.Box.TagAsync(message.Ref, "Inconnu"));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => bob.Box.Tags.CreateAsync("urgent LABO", "#000000"));
+        await Assert.ThrowsAsync<ArgumentException>(() => bob.Box.Tags.CreateAsync("Rouge", "red"));
+        await Assert.ThrowsAsync<ArgumentException>(() => bob.Box.Messages.TagAsync(message.Ref, "Inconnu"));
 
-        await bob.Box.TagAsync(message.Ref, "Urgent labo");
+        await bob.Box.Messages.TagAsync(message.Ref, "Urgent labo");
         Assert.Contains(urgent.Keyword, (await ListAsync(bob.Box)).Single(s => s.Ref == message.Ref).Keywords);
-        await bob.Box.UntagAsync(message.Ref, "Urgent labo");
+        await bob.Box.Messages.UntagAsync(message.Ref, "Urgent labo");
         Assert.DoesNotContain(urgent.Keyword, (await ListAsync(bob.Box)).Single(s => s.Ref == message.Ref).Keywords);
 
-        await bob.Box.TagAsync(message.Ref, "urgent labo");
-        await bob.Box.DeleteTagAsync("Urgent labo");
-        Assert.Empty(await bob.Box.GetTagsAsync());
+        await bob.Box.Messages.TagAsync(message.Ref, "urgent labo");
+        await bob.Box.Tags.DeleteAsync("Urgent labo");
+        Assert.Empty(await bob.Box.Tags.ListAsync());
         Assert.DoesNotContain(urgent.Keyword, (await ListAsync(bob.Box)).Single(s => s.Ref == message.Ref).Keywords);
     }
 
@@ -1018,11 +1013,11 @@ public abstract partial class MailboxContract
         await using var aliceOrg = await (await SignInAsync(alice)).OpenMailboxAsync(org);
         await using var bobOrg = await (await SignInAsync(bob)).OpenMailboxAsync(org);
 
-        await aliceOrg.SetSignaturesAsync(new MailboxSignatures { Signatures = [new Signature("Secrétariat", "Secrétariat de cardiologie")], DefaultName = "Secrétariat" });
-        await aliceOrg.CreateTagAsync("À rappeler", "#1A73E8");
+        await aliceOrg.Settings.SetSignaturesAsync(new MailboxSignatures { Signatures = [new MailboxSignature("Secrétariat", "Secrétariat de cardiologie")], DefaultName = "Secrétariat" });
+        await aliceOrg.Tags.CreateAsync("À rappeler", "#1A73E8");
 
-        Assert.Equal("Secrétariat de cardiologie", (await bobOrg.GetSignaturesAsync()).Find("secrétariat")?.Text);
-        Assert.Equal("À rappeler", Assert.Single(await bobOrg.GetTagsAsync()).Name);
+        Assert.Equal("Secrétariat de cardiologie", (await bobOrg.Settings.GetSignaturesAsync()).Find("secrétariat")?.Text);
+        Assert.Equal("À rappeler", Assert.Single(await bobOrg.Tags.ListAsync()).Name);
     }
 
     [Fact]
@@ -1030,13 +1025,13 @@ public abstract partial class MailboxContract
     {
         var alice = await CreateUserAsync();
         await using var box = await OpenOwnAsync(alice);
-        await box.CreateContactFolderAsync("Cardiologues");
-        await box.CreateContactFolderAsync("Laboratoires");
-        await Assert.ThrowsAsync<InvalidOperationException>(() => box.CreateContactFolderAsync("Cardiologues"));
-        Assert.Equal(["Cardiologues", "Laboratoires"], await box.GetContactFoldersAsync());
-        Assert.Contains(await box.GetFoldersAsync(), f => f.Path == "Contacts/Cardiologues");
+        await box.Contacts.CreateFolderAsync("Cardiologues");
+        await box.Contacts.CreateFolderAsync("Laboratoires");
+        await Assert.ThrowsAsync<InvalidOperationException>(() => box.Contacts.CreateFolderAsync("Cardiologues"));
+        Assert.Equal(["Cardiologues", "Laboratoires"], await box.Contacts.ListFoldersAsync());
+        Assert.Contains(await box.Folders.ListAsync(), f => f.Path == "Contacts/Cardiologues");
 
-        var goudal = new Esante.MsSante.Contacts.Contact("Dr Adeline GOUDAL")
+        var goudal = new Esante.MsSante.Contact("Dr Adeline GOUDAL")
         {
             Email = "adeline.goudal@chu-nantes.mssante.fr",
             Phone = "+33 2 40 08 33 33",
@@ -1045,16 +1040,16 @@ public abstract partial class MailboxContract
             NationalId = "810102293320",
             Note = "Préfère les comptes rendus en PDF.\nJoignable le matin : 8h\\12h.",
         };
-        var martin = new Esante.MsSante.Contacts.Contact("Jean MARTIN") { Email = "jean.martin@chu-angers.mssante.fr" };
-        await box.AddContactAsync("Cardiologues", goudal);
-        var second = await box.AddContactAsync("Cardiologues", martin);
+        var martin = new Esante.MsSante.Contact("Jean MARTIN") { Email = "jean.martin@chu-angers.mssante.fr" };
+        await box.Contacts.AddAsync("Cardiologues", goudal);
+        var second = await box.Contacts.AddAsync("Cardiologues", martin);
 
-        Assert.Equal([goudal, martin], (await box.GetContactsAsync("Cardiologues")).Select(c => c.Contact));
-        await box.DeleteContactAsync(second);
-        Assert.Equal([goudal], (await box.GetContactsAsync("Cardiologues")).Select(c => c.Contact));
-        Assert.Empty(await box.GetContactsAsync("Laboratoires"));
-        await Assert.ThrowsAsync<FolderNotFoundException>(() => box.GetContactsAsync("Inconnu"));
-        await Assert.ThrowsAsync<ArgumentException>(() => box.AddContactAsync("Cardiologues", new Esante.MsSante.Contacts.Contact("Nom\r\nBcc: x@y.fr")));
+        Assert.Equal([goudal, martin], (await box.Contacts.ListAsync("Cardiologues")).Select(c => c.Contact));
+        await box.Contacts.DeleteAsync(second);
+        Assert.Equal([goudal], (await box.Contacts.ListAsync("Cardiologues")).Select(c => c.Contact));
+        Assert.Empty(await box.Contacts.ListAsync("Laboratoires"));
+        await Assert.ThrowsAsync<MssanteFolderNotFoundException>(() => box.Contacts.ListAsync("Inconnu"));
+        await Assert.ThrowsAsync<ArgumentException>(() => box.Contacts.AddAsync("Cardiologues", new Esante.MsSante.Contact("Nom\r\nBcc: x@y.fr")));
     }
 
     [Fact]
@@ -1062,17 +1057,17 @@ public abstract partial class MailboxContract
     {
         await using var alice = await OpenNewUserAsync();
         await using var bob = await OpenNewUserAsync();
-        await alice.Box.CreateContactFolderAsync("Cardiologues");
+        await alice.Box.Contacts.CreateFolderAsync("Cardiologues");
 
-        await alice.Box.ShareFolderAsync("Contacts/Cardiologues", bob.Address, ShareRole.Manager, sendNotice: true);
+        await alice.Box.Folders.ShareAsync("Contacts/Cardiologues", bob.Address, ShareRole.Manager, sendNotice: true);
 
         var notice = await WaitForMessageAsync(bob.Box, s => s.Subject == "Partage : Cardiologues");
         Assert.Equal(alice.Address.Value, notice.From!.Address, ignoreCase: true);
-        var text = (await bob.Box.ReadMessageAsync(notice.Ref)).TextBody!;
+        var text = (await bob.Box.Messages.ReadAsync(notice.Ref)).TextBody!;
         Assert.Contains("le dossier de contacts « Cardiologues »", text, StringComparison.Ordinal);
         Assert.Contains("Gestionnaire", text, StringComparison.Ordinal);
         Assert.Contains(alice.Address.Value, text, StringComparison.OrdinalIgnoreCase);
-        var grant = Assert.Single(await alice.Box.GetFolderSharesAsync("Contacts/Cardiologues"));
+        var grant = Assert.Single(await alice.Box.Folders.GetSharesAsync("Contacts/Cardiologues"));
         Assert.True(grant.Role == ShareRole.Manager, grant.Rights);
     }
 
@@ -1081,12 +1076,12 @@ public abstract partial class MailboxContract
     {
         await using var alice = await OpenNewUserAsync();
         var bob = await CreateUserAsync();
-        await alice.Box.CreateContactFolderAsync("Cardiologues");
-        await alice.Box.AddContactAsync("Cardiologues", new Esante.MsSante.Contacts.Contact("Dr Jean MARTIN") { Email = "jean.martin@chu-angers.mssante.fr" });
+        await alice.Box.Contacts.CreateFolderAsync("Cardiologues");
+        await alice.Box.Contacts.AddAsync("Cardiologues", new Esante.MsSante.Contact("Dr Jean MARTIN") { Email = "jean.martin@chu-angers.mssante.fr" });
 
-        await alice.Box.ShareFolderAsync("Contacts/Cardiologues", bob.Address, ShareRole.Viewer);
+        await alice.Box.Folders.ShareAsync("Contacts/Cardiologues", bob.Address, ShareRole.Viewer);
 
-        var share = Assert.Single(await alice.Box.GetFolderSharesAsync("Contacts/Cardiologues"));
+        var share = Assert.Single(await alice.Box.Folders.GetSharesAsync("Contacts/Cardiologues"));
         Assert.Equal(bob.Address.Value, share.Grantee, ignoreCase: true);
         Assert.Equal(ShareRole.Viewer, share.Role);
         var bobSession = await SignInAsync(bob);
@@ -1094,23 +1089,23 @@ public abstract partial class MailboxContract
         Assert.Equal(MailboxKind.Personal, seen.Kind);
         Assert.False(seen.IsOwn);
         await using var shared = await bobSession.OpenMailboxAsync(alice.Address);
-        Assert.Equal(["Cardiologues"], await shared.GetContactFoldersAsync());
-        Assert.DoesNotContain(await shared.GetFoldersAsync(), f => f.Role == FolderRole.Inbox);
-        var martin = Assert.Single(await shared.GetContactsAsync("Cardiologues"));
+        Assert.Equal(["Cardiologues"], await shared.Contacts.ListFoldersAsync());
+        Assert.DoesNotContain(await shared.Folders.ListAsync(), f => f.Role == FolderRole.Inbox);
+        var martin = Assert.Single(await shared.Contacts.ListAsync("Cardiologues"));
         Assert.Equal("Dr Jean MARTIN", martin.Contact.FullName);
-        await Assert.ThrowsAsync<MailboxAccessDeniedException>(() => shared.SendReadReceiptAsync(martin.Ref, ReadReceipt.Displayed));
-        await Assert.ThrowsAsync<MailboxAccessDeniedException>(() => shared.GetSignaturesAsync());
-        await Assert.ThrowsAsync<MailboxAccessDeniedException>(() => shared.AddContactAsync("Cardiologues", new Esante.MsSante.Contacts.Contact("Intrus")));
+        await Assert.ThrowsAsync<MailboxAccessDeniedException>(() => shared.Messages.SendReadReceiptAsync(martin.Ref, ReadReceipt.Displayed));
+        await Assert.ThrowsAsync<MailboxAccessDeniedException>(() => shared.Settings.GetSignaturesAsync());
+        await Assert.ThrowsAsync<MailboxAccessDeniedException>(() => shared.Contacts.AddAsync("Cardiologues", new Esante.MsSante.Contact("Intrus")));
         await Assert.ThrowsAsync<MailboxAccessDeniedException>(() => shared.SendAsync(Letter(alice.Address, "En son nom")));
 
         // A connection already open may see new rights only later (Dovecot caches them 30 s): the colleague opens it again.
-        await alice.Box.ShareFolderAsync("Contacts/Cardiologues", bob.Address, ShareRole.Manager);
+        await alice.Box.Folders.ShareAsync("Contacts/Cardiologues", bob.Address, ShareRole.Manager);
         await using var managed = await (await SignInAsync(bob)).OpenMailboxAsync(alice.Address);
-        await managed.AddContactAsync("Cardiologues", new Esante.MsSante.Contacts.Contact("Dr Paul DURAND"));
-        Assert.Equal(2, (await alice.Box.GetContactsAsync("Cardiologues")).Count);
+        await managed.Contacts.AddAsync("Cardiologues", new Esante.MsSante.Contact("Dr Paul DURAND"));
+        Assert.Equal(2, (await alice.Box.Contacts.ListAsync("Cardiologues")).Count);
 
-        await alice.Box.UnshareFolderAsync("Contacts/Cardiologues", bob.Address);
-        Assert.Empty(await alice.Box.GetFolderSharesAsync("Contacts/Cardiologues"));
+        await alice.Box.Folders.UnshareAsync("Contacts/Cardiologues", bob.Address);
+        Assert.Empty(await alice.Box.Folders.GetSharesAsync("Contacts/Cardiologues"));
         Assert.DoesNotContain(await (await SignInAsync(bob)).ListMailboxesAsync(), m => m.Address == alice.Address);
     }
 
@@ -1126,7 +1121,7 @@ public abstract partial class MailboxContract
         await alice.Box.SendAsync(letter);
 
         var summary = await WaitForMessageAsync(bob.Box, s => s.Subject == letter.Subject);
-        var received = await bob.Box.ReadMessageAsync(summary.Ref);
+        var received = await bob.Box.Messages.ReadAsync(summary.Ref);
         Assert.Equal("11488-4", received.Mime.Headers[MssanteHeaders.CodeCda]);
         Assert.Equal("O", received.Mime.Headers[MssanteHeaders.Ins]);
         var archive = received.ReadXdmArchive()!;
@@ -1141,25 +1136,25 @@ public abstract partial class MailboxContract
     {
         var alice = await CreateUserAsync();
         await using var box = await OpenOwnAsync(alice);
-        await box.CreateFolderAsync("Archives");
-        await box.SetFolderRetentionAsync("Archives", Esante.MsSante.Policies.RetentionPeriod.Months(6));
+        await box.Folders.CreateAsync("Archives");
+        await box.Folders.SetRetentionAsync("Archives", Esante.MsSante.RetentionPeriod.Months(6));
         await using (var again = await OpenOwnAsync(alice))
         {
-            Assert.Equal(Esante.MsSante.Policies.RetentionPeriod.Months(6), (await again.GetFolderRetentionAsync())["Archives"]);
+            Assert.Equal(Esante.MsSante.RetentionPeriod.Months(6), (await again.Folders.GetRetentionAsync())["Archives"]);
         }
-        await box.SetFolderRetentionAsync("Archives", null);
-        Assert.Empty(await box.GetFolderRetentionAsync());
-        await Assert.ThrowsAsync<FolderNotFoundException>(() => box.SetFolderRetentionAsync("Inconnu", Esante.MsSante.Policies.RetentionPeriod.Days(1)));
-        var trash = await box.GetFolderAsync(FolderRole.Trash);
-        await Assert.ThrowsAsync<ArgumentException>(() => box.SetFolderRetentionAsync(trash.Path, Esante.MsSante.Policies.RetentionPeriod.Days(1)));
+        await box.Folders.SetRetentionAsync("Archives", null);
+        Assert.Empty(await box.Folders.GetRetentionAsync());
+        await Assert.ThrowsAsync<MssanteFolderNotFoundException>(() => box.Folders.SetRetentionAsync("Inconnu", Esante.MsSante.RetentionPeriod.Days(1)));
+        var trash = await box.Folders.GetAsync(FolderRole.Trash);
+        await Assert.ThrowsAsync<ArgumentException>(() => box.Folders.SetRetentionAsync(trash.Path, Esante.MsSante.RetentionPeriod.Days(1)));
     }
 
     [Fact]
     public async Task A_folders_retention_limit_removes_the_messages_older_than_it_and_keeps_the_others()
     {
         await using var alice = await OpenNewUserAsync();
-        var archives = await alice.Box.CreateFolderAsync("Archives");
-        await alice.Box.SetFolderRetentionAsync(archives.Path, Esante.MsSante.Policies.RetentionPeriod.Months(6));
+        var archives = await alice.Box.Folders.CreateAsync("Archives");
+        await alice.Box.Folders.SetRetentionAsync(archives.Path, Esante.MsSante.RetentionPeriod.Months(6));
         // Arrival dates as an archive records them: one from 2020, one from a minute ago.
         var recent = DateTime.UtcNow.AddMinutes(-1);
         var mbox = string.Concat(
@@ -1167,12 +1162,12 @@ public abstract partial class MailboxContract
             "Subject: Ancien\nMessage-ID: <ancien@retention.test>\n\nBilan de 2020\n\n",
             $"From labo@chu-angers.mssante.fr {recent.ToString("ddd MMM", System.Globalization.CultureInfo.InvariantCulture)} {recent.Day,2} {recent.ToString("HH:mm:ss yyyy", System.Globalization.CultureInfo.InvariantCulture)}\n",
             "Subject: Récent\nMessage-ID: <recent@retention.test>\n\nBilan du jour\n");
-        Assert.Equal(2, (await alice.Box.ImportFolderAsync(archives.Path, new MemoryStream(System.Text.Encoding.UTF8.GetBytes(mbox)))).Imported);
+        Assert.Equal(2, (await alice.Box.Folders.ImportAsync(archives.Path, new MemoryStream(System.Text.Encoding.UTF8.GetBytes(mbox)))).Imported);
 
-        Assert.Equal(1, await alice.Box.ApplyRetentionAsync());
+        Assert.Equal(1, await alice.Box.Folders.ApplyRetentionAsync());
 
         Assert.Equal(["Récent"], (await ListAsync(alice.Box, archives.Path)).Select(s => s.Subject));
-        Assert.Equal(0, await alice.Box.ApplyRetentionAsync());
+        Assert.Equal(0, await alice.Box.Folders.ApplyRetentionAsync());
     }
 
     private static string RawWithFromLines(TestUser from, TestUser to) => string.Join("\r\n",

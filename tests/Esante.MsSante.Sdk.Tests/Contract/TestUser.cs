@@ -1,5 +1,3 @@
-using Esante.MsSante.Addressing;
-using Esante.MsSante.Mailbox;
 
 namespace Esante.MsSante.Tests.Contract;
 

@@ -1,6 +1,4 @@
 using Esante.MsSante.Directory;
-using Esante.MsSante.Directory.Extraction;
-using Esante.MsSante.Directory.Fhir;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Esante.MsSante.Tests.Directory;

@@ -1,4 +1,3 @@
-using Esante.MsSante.Addressing;
 using Esante.MsSante.Directory;
 using Esante.MsSante.Operators;
 

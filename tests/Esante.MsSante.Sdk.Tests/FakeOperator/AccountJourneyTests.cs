@@ -1,4 +1,3 @@
-using Esante.MsSante.Identity;
 using Esante.MsSante.Operators;
 using Esante.MsSante.Testing;
 using Esante.MsSante.Tests.Contract;
@@ -21,15 +20,15 @@ public sealed class AccountJourneyTests : IAsyncLifetime
     {
         var account = Server.CreateAccount("adrien.malosse27", password: null, contactEmail: "adrien@example.fr");
         await using var session = _harness.NewSession();
-        await session.RequestPasswordResetAsync("adrien.malosse27", "ADRIEN@example.fr");
+        await session.Portal!.RequestPasswordResetAsync("adrien.malosse27", "ADRIEN@example.fr");
         var link = Server.LastResetLinkSentTo("adrien@example.fr");
 
-        var enrolment = await session.StartPasswordSetupAsync(link, "Nouveau-pass-1", "Nouveau-pass-1", OtpChannelChoice.ByEmail("otp@example.fr"));
+        var enrolment = await session.Portal!.StartPasswordSetupAsync(link, "Nouveau-pass-1", "Nouveau-pass-1", OtpChannelChoice.ByEmail("otp@example.fr"));
         Assert.Equal(OtpChannel.Email, enrolment.Channel);
         Assert.Equal("o**@example.fr", enrolment.CodeSentTo);
         Assert.False(account.HasPassword);
 
-        await session.CompletePasswordSetupAsync(link, Server.LastCodeSentTo("otp@example.fr"));
+        await session.Portal!.CompletePasswordSetupAsync(link, Server.LastCodeSentTo("otp@example.fr"));
         Assert.True(account.HasPassword);
         Assert.Equal("otp@example.fr", account.OtpEmail);
 
@@ -45,17 +44,17 @@ public sealed class AccountJourneyTests : IAsyncLifetime
     {
         var account = Server.CreateAccount("adrien.malosse27", password: null, contactEmail: "adrien@example.fr");
         await using var session = _harness.NewSession();
-        await session.RequestPasswordResetAsync("adrien.malosse27", "adrien@example.fr");
+        await session.Portal!.RequestPasswordResetAsync("adrien.malosse27", "adrien@example.fr");
         var link = Server.LastResetLinkSentTo("adrien@example.fr");
-        var enrolment = await session.StartPasswordSetupAsync(link, "Nouveau-pass-1", "Nouveau-pass-1", OtpChannelChoice.ByAuthenticatorApp());
+        var enrolment = await session.Portal!.StartPasswordSetupAsync(link, "Nouveau-pass-1", "Nouveau-pass-1", OtpChannelChoice.ByAuthenticatorApp());
         Assert.NotNull(enrolment.Authenticator);
 
-        var e = await Assert.ThrowsAsync<MssanteAuthenticationException>(() => session.CompletePasswordSetupAsync(link, "000000"));
+        var e = await Assert.ThrowsAsync<MssanteAuthenticationException>(() => session.Portal!.CompletePasswordSetupAsync(link, "000000"));
         Assert.Equal(AuthenticationFailure.InvalidOneTimeCode, e.Failure);
         Assert.False(account.HasPassword);
 
         var otp = _harness.Services.GetService(typeof(IOtpProvider)) as IOtpProvider;
-        await session.CompletePasswordSetupAsync(link, otp!.ComputeTotp(enrolment.Authenticator!.Secret));
+        await session.Portal!.CompletePasswordSetupAsync(link, otp!.ComputeTotp(enrolment.Authenticator!.Secret));
         Assert.True(account.HasPassword);
         Assert.Equal(OtpChannel.AuthenticatorApp, account.OtpChannel);
     }
@@ -65,17 +64,17 @@ public sealed class AccountJourneyTests : IAsyncLifetime
     {
         var account = Server.CreateAccount("adrien.malosse27", password: null, contactEmail: "adrien@example.fr");
         await using var session = _harness.NewSession();
-        await session.RequestPasswordResetAsync("adrien.malosse27", "adrien@example.fr");
+        await session.Portal!.RequestPasswordResetAsync("adrien.malosse27", "adrien@example.fr");
         var link = Server.LastResetLinkSentTo("adrien@example.fr");
-        await session.StartPasswordSetupAsync(link, "Nouveau-pass-1", "Nouveau-pass-1", OtpChannelChoice.ByEmail("otp@example.fr"));
+        await session.Portal!.StartPasswordSetupAsync(link, "Nouveau-pass-1", "Nouveau-pass-1", OtpChannelChoice.ByEmail("otp@example.fr"));
         var code = Server.LastCodeSentTo("otp@example.fr");
         var wrong = code == "000000" ? "111111" : "000000";
         for (var i = 0; i < 5; i++)
         {
-            await Assert.ThrowsAsync<MssanteAuthenticationException>(() => session.CompletePasswordSetupAsync(link, wrong));
+            await Assert.ThrowsAsync<MssanteAuthenticationException>(() => session.Portal!.CompletePasswordSetupAsync(link, wrong));
         }
 
-        var e = await Assert.ThrowsAsync<MssanteAuthenticationException>(() => session.CompletePasswordSetupAsync(link, code));
+        var e = await Assert.ThrowsAsync<MssanteAuthenticationException>(() => session.Portal!.CompletePasswordSetupAsync(link, code));
         Assert.Equal(AuthenticationFailure.InvalidOneTimeCode, e.Failure);
         Assert.Contains("Too many wrong codes", e.Message);
         Assert.False(account.HasPassword);
@@ -86,13 +85,13 @@ public sealed class AccountJourneyTests : IAsyncLifetime
     {
         Server.CreateAccount("adrien.malosse27", password: null, contactEmail: "adrien@example.fr");
         await using var session = _harness.NewSession();
-        await session.RequestPasswordResetAsync("adrien.malosse27", "adrien@example.fr");
+        await session.Portal!.RequestPasswordResetAsync("adrien.malosse27", "adrien@example.fr");
         var link = Server.LastResetLinkSentTo("adrien@example.fr");
         Server.AdvanceTime(TimeSpan.FromMinutes(59));
-        await session.StartPasswordSetupAsync(link, "Nouveau-pass-1", "Nouveau-pass-1", OtpChannelChoice.ByAuthenticatorApp());
+        await session.Portal!.StartPasswordSetupAsync(link, "Nouveau-pass-1", "Nouveau-pass-1", OtpChannelChoice.ByAuthenticatorApp());
         Server.AdvanceTime(TimeSpan.FromMinutes(1));
         var e = await Assert.ThrowsAsync<MssanteAuthenticationException>(
-            () => session.StartPasswordSetupAsync(link, "Nouveau-pass-1", "Nouveau-pass-1", OtpChannelChoice.ByAuthenticatorApp()));
+            () => session.Portal!.StartPasswordSetupAsync(link, "Nouveau-pass-1", "Nouveau-pass-1", OtpChannelChoice.ByAuthenticatorApp()));
         Assert.Equal(AuthenticationFailure.ResetLinkExpired, e.Failure);
         Assert.Contains("1 hour", e.Message, StringComparison.Ordinal);
     }
@@ -102,23 +101,23 @@ public sealed class AccountJourneyTests : IAsyncLifetime
     {
         Server.CreateAccount("adrien.malosse27", password: "Ancien-pass-1", contactEmail: "adrien@example.fr");
         await using var session = _harness.NewSession();
-        await session.RequestPasswordResetAsync("adrien.malosse27", "adrien@example.fr");
+        await session.Portal!.RequestPasswordResetAsync("adrien.malosse27", "adrien@example.fr");
         var first = Server.LastResetLinkSentTo("adrien@example.fr");
-        await session.RequestPasswordResetAsync("adrien.malosse27", "adrien@example.fr");
+        await session.Portal!.RequestPasswordResetAsync("adrien.malosse27", "adrien@example.fr");
         var second = Server.LastResetLinkSentTo("adrien@example.fr");
 
         var replaced = await Assert.ThrowsAsync<MssanteAuthenticationException>(
-            () => session.StartPasswordSetupAsync(first, "Nouveau-pass-1", "Nouveau-pass-1", OtpChannelChoice.ByEmail("adrien@example.fr")));
+            () => session.Portal!.StartPasswordSetupAsync(first, "Nouveau-pass-1", "Nouveau-pass-1", OtpChannelChoice.ByEmail("adrien@example.fr")));
         Assert.Equal(AuthenticationFailure.ResetLinkInvalid, replaced.Failure);
 
-        await session.StartPasswordSetupAsync(second, "Nouveau-pass-1", "Nouveau-pass-1", OtpChannelChoice.ByEmail("adrien@example.fr"));
-        await session.CompletePasswordSetupAsync(second, Server.LastCodeSentTo("adrien@example.fr"));
+        await session.Portal!.StartPasswordSetupAsync(second, "Nouveau-pass-1", "Nouveau-pass-1", OtpChannelChoice.ByEmail("adrien@example.fr"));
+        await session.Portal!.CompletePasswordSetupAsync(second, Server.LastCodeSentTo("adrien@example.fr"));
         var reused = await Assert.ThrowsAsync<MssanteAuthenticationException>(
-            () => session.StartPasswordSetupAsync(second, "Autre-pass-12", "Autre-pass-12", OtpChannelChoice.ByEmail("adrien@example.fr")));
+            () => session.Portal!.StartPasswordSetupAsync(second, "Autre-pass-12", "Autre-pass-12", OtpChannelChoice.ByEmail("adrien@example.fr")));
         Assert.Equal(AuthenticationFailure.ResetLinkAlreadyUsed, reused.Failure);
 
         var forged = await Assert.ThrowsAsync<MssanteAuthenticationException>(
-            () => session.StartPasswordSetupAsync(new Uri("https://operateur.test/reset-password?token=forged"), "Autre-pass-12", "Autre-pass-12", OtpChannelChoice.ByAuthenticatorApp()));
+            () => session.Portal!.StartPasswordSetupAsync(new Uri("https://operateur.test/reset-password?token=forged"), "Autre-pass-12", "Autre-pass-12", OtpChannelChoice.ByAuthenticatorApp()));
         Assert.Equal(AuthenticationFailure.ResetLinkInvalid, forged.Failure);
     }
 
@@ -127,8 +126,8 @@ public sealed class AccountJourneyTests : IAsyncLifetime
     {
         Server.CreateAccount("adrien.malosse27", contactEmail: "adrien@example.fr");
         await using var session = _harness.NewSession();
-        await session.RequestPasswordResetAsync("adrien.malosse27", "someone@example.fr");
-        await session.RequestPasswordResetAsync("nobody.here", "adrien@example.fr");
+        await session.Portal!.RequestPasswordResetAsync("adrien.malosse27", "someone@example.fr");
+        await session.Portal!.RequestPasswordResetAsync("nobody.here", "adrien@example.fr");
         Assert.Empty(Server.Outbox);
     }
 
@@ -137,12 +136,12 @@ public sealed class AccountJourneyTests : IAsyncLifetime
     {
         Server.CreateAccount("adrien.malosse27", contactEmail: "adrien@example.fr");
         await using var session = _harness.NewSession();
-        await session.RequestPasswordResetAsync("adrien.malosse27", "adrien@example.fr");
+        await session.Portal!.RequestPasswordResetAsync("adrien.malosse27", "adrien@example.fr");
         var link = Server.LastResetLinkSentTo("adrien@example.fr");
-        Assert.Throws<ArgumentException>(() => session.StartPasswordSetupAsync(link, "Nouveau-pass-1", "Nouveau-pass-2", OtpChannelChoice.ByAuthenticatorApp()).GetAwaiter().GetResult());
-        var weak = await Assert.ThrowsAsync<MssanteAuthenticationException>(() => session.StartPasswordSetupAsync(link, "court", "court", OtpChannelChoice.ByAuthenticatorApp()));
+        Assert.Throws<ArgumentException>(() => session.Portal!.StartPasswordSetupAsync(link, "Nouveau-pass-1", "Nouveau-pass-2", OtpChannelChoice.ByAuthenticatorApp()).GetAwaiter().GetResult());
+        var weak = await Assert.ThrowsAsync<MssanteAuthenticationException>(() => session.Portal!.StartPasswordSetupAsync(link, "court", "court", OtpChannelChoice.ByAuthenticatorApp()));
         Assert.Equal(AuthenticationFailure.PasswordRejected, weak.Failure);
-        Assert.Throws<ArgumentException>(() => session.StartPasswordSetupAsync(link, "Nouveau-pass-1", "Nouveau-pass-1", OtpChannelChoice.ByEmail("pas une adresse")).GetAwaiter().GetResult());
+        Assert.Throws<ArgumentException>(() => session.Portal!.StartPasswordSetupAsync(link, "Nouveau-pass-1", "Nouveau-pass-1", OtpChannelChoice.ByEmail("pas une adresse")).GetAwaiter().GetResult());
     }
 
     [Fact]
@@ -206,10 +205,10 @@ public sealed class AccountJourneyTests : IAsyncLifetime
         {
             await Assert.ThrowsAsync<MssanteAuthenticationException>(() => session.SignInAsync("adrien.malosse27", "faux"));
         }
-        await session.RequestPasswordResetAsync("adrien.malosse27", "adrien@example.fr");
+        await session.Portal!.RequestPasswordResetAsync("adrien.malosse27", "adrien@example.fr");
         var link = Server.LastResetLinkSentTo("adrien@example.fr");
-        await session.StartPasswordSetupAsync(link, "Nouveau-pass-1", "Nouveau-pass-1", OtpChannelChoice.ByEmail("adrien@example.fr"));
-        await session.CompletePasswordSetupAsync(link, Server.LastCodeSentTo("adrien@example.fr"));
+        await session.Portal!.StartPasswordSetupAsync(link, "Nouveau-pass-1", "Nouveau-pass-1", OtpChannelChoice.ByEmail("adrien@example.fr"));
+        await session.Portal!.CompletePasswordSetupAsync(link, Server.LastCodeSentTo("adrien@example.fr"));
         Assert.Null(account.LockedUntil);
         Assert.False((await session.SignInAsync("adrien.malosse27", "Nouveau-pass-1")).IsSignedIn);
     }
@@ -239,19 +238,19 @@ public sealed class AccountJourneyTests : IAsyncLifetime
     {
         var account = Server.CreateAccount("adrien.malosse27", "Motdepasse-1", contactEmail: "adrien@example.fr");
         await using var session = await _harness.SignInAsync(account, "Motdepasse-1");
-        Assert.Equal(new AccountProfile("adrien.malosse27", "adrien@example.fr", OtpChannel.Email, "adrien@example.fr"), await session.GetProfileAsync());
+        Assert.Equal(new AccountProfile("adrien.malosse27", "adrien@example.fr", OtpChannel.Email, "adrien@example.fr"), await session.Portal!.GetProfileAsync());
 
-        await session.ChangeContactEmailAsync("nouveau@example.fr");
-        Assert.Throws<ArgumentException>(() => session.ChangeContactEmailAsync("pas\r\nune adresse").GetAwaiter().GetResult());
-        var wrong = await Assert.ThrowsAsync<MssanteAuthenticationException>(() => session.ChangePasswordAsync("faux", "Nouveau-pass-1"));
+        await session.Portal!.ChangeContactEmailAsync("nouveau@example.fr");
+        Assert.Throws<ArgumentException>(() => session.Portal!.ChangeContactEmailAsync("pas\r\nune adresse").GetAwaiter().GetResult());
+        var wrong = await Assert.ThrowsAsync<MssanteAuthenticationException>(() => session.Portal!.ChangePasswordAsync("faux", "Nouveau-pass-1"));
         Assert.Equal(AuthenticationFailure.InvalidCredentials, wrong.Failure);
-        await session.ChangePasswordAsync("Motdepasse-1", "Nouveau-pass-1");
+        await session.Portal!.ChangePasswordAsync("Motdepasse-1", "Nouveau-pass-1");
 
-        var enrolment = await session.StartOtpChannelChangeAsync(OtpChannelChoice.ByAuthenticatorApp());
+        var enrolment = await session.Portal!.StartOtpChannelChangeAsync(OtpChannelChoice.ByAuthenticatorApp());
         Assert.Equal(OtpChannel.Email, account.OtpChannel);
         var otp = (IOtpProvider)_harness.Services.GetService(typeof(IOtpProvider))!;
-        await session.CompleteOtpChannelChangeAsync(otp.ComputeTotp(enrolment.Authenticator!.Secret));
-        Assert.Equal(new AccountProfile("adrien.malosse27", "nouveau@example.fr", OtpChannel.AuthenticatorApp, null), await session.GetProfileAsync());
+        await session.Portal!.CompleteOtpChannelChangeAsync(otp.ComputeTotp(enrolment.Authenticator!.Secret));
+        Assert.Equal(new AccountProfile("adrien.malosse27", "nouveau@example.fr", OtpChannel.AuthenticatorApp, null), await session.Portal!.GetProfileAsync());
 
         await session.SignOutAsync();
         Server.AdvanceTime(TimeSpan.FromSeconds(30));

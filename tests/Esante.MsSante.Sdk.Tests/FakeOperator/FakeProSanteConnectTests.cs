@@ -1,8 +1,5 @@
 using System.Web;
-using Esante.MsSante.Addressing;
-using Esante.MsSante.Identity;
-using Esante.MsSante.Identity.ProSanteConnect;
-using Esante.MsSante.Messages;
+using Esante.MsSante.ProSanteConnect;
 using Esante.MsSante.Operators;
 using Esante.MsSante.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -79,7 +76,7 @@ public sealed class FakeProSanteConnectTests : IAsyncLifetime
         await using (var later = await OpenSessionAsync(psc))
         {
             await using var box = await later.OpenMailboxAsync(_doctor.Address);
-            Assert.Contains(await box.GetFoldersAsync(), f => f.Role == FolderRole.Inbox);
+            Assert.Contains(await box.Folders.ListAsync(), f => f.Role == FolderRole.Inbox);
         }
         Assert.NotEqual(firstToken, await psc.GetAccessTokenAsync());
         Assert.True(psc.AccessTokenExpiresAt > _server.TimeProvider.GetUtcNow());

@@ -20,8 +20,8 @@ public sealed class FaultInjectionTests : IAsyncLifetime
         await using var box = await session.OpenMailboxAsync(alice.Address);
         _harness.Server.Faults.DropNextOperations(2);
         await Assert.ThrowsAsync<MssanteConnectionException>(() => box.GetQuotaAsync());
-        await Assert.ThrowsAsync<MssanteConnectionException>(() => box.GetFoldersAsync());
-        Assert.Contains(await box.GetFoldersAsync(), f => f.Role == FolderRole.Inbox);
+        await Assert.ThrowsAsync<MssanteConnectionException>(() => box.Folders.ListAsync());
+        Assert.Contains(await box.Folders.ListAsync(), f => f.Role == FolderRole.Inbox);
     }
 
     [Fact]

@@ -1,8 +1,5 @@
-using Esante.MsSante.Addressing;
 using Esante.MsSante.Directory;
-using Esante.MsSante.Messages;
 using Esante.MsSante.Operators;
-using Esante.MsSante.Policies;
 using Esante.MsSante.Testing;
 using Esante.MsSante.Tests.Contract;
 using MimeKit;
@@ -28,10 +25,10 @@ public sealed class OperatorBehaviourTests : IAsyncLifetime
         Server.DeliverFromPatient(Patient, doctor.Address.Value, "Question", "Bonjour");
         await using var session = await _harness.SignInAsync(doctor, "Motdepasse-1");
         await using var box = await session.OpenMailboxAsync(doctor.Address);
-        var folder = await box.GetFolderAsync(FolderRole.PatientExchanges);
+        var folder = await box.Folders.GetAsync(FolderRole.PatientExchanges);
         Assert.Equal("Échanges Patients", folder.Name);
         Assert.Equal(1, folder.MessageCount);
-        Assert.Equal(0, (await box.GetFolderAsync(FolderRole.Inbox)).MessageCount);
+        Assert.Equal(0, (await box.Folders.GetAsync(FolderRole.Inbox)).MessageCount);
         var delivery = await Server.WaitForMessageAsync(d => d.FolderPath == folder.Path);
         Assert.Equal(doctor.Address.Value, delivery.Mailbox);
     }
@@ -52,13 +49,13 @@ public sealed class OperatorBehaviourTests : IAsyncLifetime
         Server.DeliverFromOutside(Letter(doctor.Address, "Vieux"));
         await using var session = await _harness.SignInAsync(doctor, "Motdepasse-1");
         await using var box = await session.OpenMailboxAsync(doctor.Address);
-        var summary = await box.GetMessagesAsync().FirstAsync();
-        await box.DeleteAsync(summary.Ref);
+        var summary = await box.Messages.ListAsync().FirstAsync();
+        await box.Messages.DeleteAsync(summary.Ref);
 
         Server.AdvanceTime(TimeSpan.FromDays(29));
-        Assert.Equal(1, (await box.GetFolderAsync(FolderRole.Trash)).MessageCount);
+        Assert.Equal(1, (await box.Folders.GetAsync(FolderRole.Trash)).MessageCount);
         Server.AdvanceTime(TimeSpan.FromDays(1));
-        Assert.Equal(0, (await box.GetFolderAsync(FolderRole.Trash)).MessageCount);
+        Assert.Equal(0, (await box.Folders.GetAsync(FolderRole.Trash)).MessageCount);
     }
 
     [Fact]
@@ -68,15 +65,15 @@ public sealed class OperatorBehaviourTests : IAsyncLifetime
         var doctor = harness.Server.CreateAccount("claire.roux", "Motdepasse-1");
         await using var session = await harness.SignInAsync(doctor, "Motdepasse-1");
         await using var box = await session.OpenMailboxAsync(doctor.Address);
-        await box.CreateFolderAsync("Archives");
+        await box.Folders.CreateAsync("Archives");
         harness.Server.DeliverFromOutside(Letter(doctor.Address, "Ancien"));
-        await box.MoveAsync((await box.GetMessagesAsync().FirstAsync()).Ref, "Archives");
+        await box.Messages.MoveAsync((await box.Messages.ListAsync().FirstAsync()).Ref, "Archives");
 
         harness.Server.AdvanceTime(TimeSpan.FromDays(13));
-        Assert.Equal(0, await box.ApplyRetentionAsync());
+        Assert.Equal(0, await box.Folders.ApplyRetentionAsync());
         harness.Server.AdvanceTime(TimeSpan.FromDays(1));
-        Assert.Equal(1, await box.ApplyRetentionAsync());
-        Assert.Equal(0, (await box.GetFoldersAsync()).Single(f => f.Path == "Archives").MessageCount);
+        Assert.Equal(1, await box.Folders.ApplyRetentionAsync());
+        Assert.Equal(0, (await box.Folders.ListAsync()).Single(f => f.Path == "Archives").MessageCount);
     }
 
     [Fact]
@@ -86,15 +83,15 @@ public sealed class OperatorBehaviourTests : IAsyncLifetime
         var doctor = harness.Server.CreateAccount("claire.roux", "Motdepasse-1");
         await using var session = await harness.SignInAsync(doctor, "Motdepasse-1");
         await using var box = await session.OpenMailboxAsync(doctor.Address);
-        await box.CreateFolderAsync("Archives");
-        await box.SetFolderRetentionAsync("Archives", RetentionPeriod.Days(3));
+        await box.Folders.CreateAsync("Archives");
+        await box.Folders.SetRetentionAsync("Archives", RetentionPeriod.Days(3));
         harness.Server.DeliverFromOutside(Letter(doctor.Address, "Ancien"));
-        await box.MoveAsync((await box.GetMessagesAsync().FirstAsync()).Ref, "Archives");
+        await box.Messages.MoveAsync((await box.Messages.ListAsync().FirstAsync()).Ref, "Archives");
 
         harness.Server.AdvanceTime(TimeSpan.FromDays(2));
-        Assert.Equal(0, await box.ApplyRetentionAsync());
+        Assert.Equal(0, await box.Folders.ApplyRetentionAsync());
         harness.Server.AdvanceTime(TimeSpan.FromDays(1));
-        Assert.Equal(1, await box.ApplyRetentionAsync());
+        Assert.Equal(1, await box.Folders.ApplyRetentionAsync());
     }
 
     [Fact]

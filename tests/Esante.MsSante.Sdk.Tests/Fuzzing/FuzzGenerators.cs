@@ -121,7 +121,7 @@ internal static class FuzzGenerators
 
     private static Gen<string> ExtractionText() =>
         Gen.ListOf(Gen.ListOf(Word()).Select(cells => string.Join('|', cells.Select(c => c.Replace("|", string.Empty, StringComparison.Ordinal).Replace("\n", string.Empty, StringComparison.Ordinal))) + "\n"))
-            .Select(rows => Esante.MsSante.Directory.Extraction.ExtractionColumns.HeaderLine + "\n" + string.Concat(rows));
+            .Select(rows => Esante.MsSante.Directory.ExtractionColumns.HeaderLine + "\n" + string.Concat(rows));
 
     private static Gen<string> Mbox() =>
         Gen.ListOf(Gen.Elements("From a Thu Nov  6 09:05:00 2026\n", "From \n", "From a Thu Nov 31 25:61:61 99999\n", ">From x\n", "\n", "Subject: x\n", "From: a@b.fr\n", "\r\n", "body\n", "From "))

@@ -1,12 +1,8 @@
 using System.Text;
 using System.IO.Compression;
 using System.Net;
-using Esante.MsSante.Addressing;
 using Esante.MsSante.Directory;
-using Esante.MsSante.Directory.Fhir;
-using Esante.MsSante.Directory.Extraction;
-using Esante.MsSante.Identity.ProSanteConnect;
-using Esante.MsSante.Messages;
+using Esante.MsSante.ProSanteConnect;
 using Esante.MsSante.Operators.Imap;
 using MimeKit;
 
@@ -60,7 +56,7 @@ public sealed class FuzzRegressionTests
     {
         var bytes = Encoding.ASCII.GetBytes("n:\nContent-Type:multipart/report;report-type=disposition-notification;boundary=b\n\n--b\nContent-Type:message/disposition-notification\n\nr");
         using var message = MimeMessage.Load(new MemoryStream(bytes));
-        var received = new ReceivedMessage(new MessageSummary { Ref = new MessageRef("INBOX", 1, 1) }, message);
+        var received = new ReceivedMessage(new MessageInfo { Ref = new MessageRef("INBOX", 1, 1) }, message);
         Assert.Null(received.DispositionReport);
     }
 
@@ -233,7 +229,7 @@ public sealed class FuzzRegressionTests
     [InlineData("{\"signatures\":[{\"name\":\"a\"}]}")]
     public async Task A_mailbox_setting_with_members_missing_is_not_what_the_SDK_writes(string json)
     {
-        var settings = new Esante.MsSante.Mailbox.MailboxSettings(FuzzTargets.SettingsStore.Create(json), TimeProvider.System, new Esante.MsSante.Mailbox.KeyedGate<string>());
+        var settings = new Esante.MsSante.MailboxSettings(FuzzTargets.SettingsStore.Create(json), TimeProvider.System, new Esante.MsSante.KeyedGate<string>());
         if (json.StartsWith('['))
         {
             await Assert.ThrowsAsync<InvalidDataException>(() => settings.GetTagsAsync(CancellationToken.None));

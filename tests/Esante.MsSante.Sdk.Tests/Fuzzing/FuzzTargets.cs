@@ -3,18 +3,11 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Esante.MsSante.Addressing;
-using Esante.MsSante.Contacts;
 using Esante.MsSante.Directory;
-using Esante.MsSante.Directory.Extraction;
-using Esante.MsSante.Directory.Fhir;
-using Esante.MsSante.Identity.ProSanteConnect;
-using Esante.MsSante.Mailbox;
-using Esante.MsSante.Messages;
-using Esante.MsSante.Messages.Xdm;
+using Esante.MsSante.ProSanteConnect;
+using Esante.MsSante.Xdm;
 using Esante.MsSante.Operators;
 using Esante.MsSante.Operators.Imap;
-using Esante.MsSante.Policies;
 using Esante.MsSante.Tests.Messages;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -144,7 +137,7 @@ internal static class FuzzTargets
                 try
                 {
                     using var message = new MimeParser(content, MimeFormat.Entity, persistent: true).ParseMessage();
-                    _ = new ReceivedMessage(new MessageSummary { Ref = new MessageRef("INBOX", 1, 1) }, message);
+                    _ = new ReceivedMessage(new MessageInfo { Ref = new MessageRef("INBOX", 1, 1) }, message);
                 }
                 catch (FormatException)
                 {
@@ -251,7 +244,7 @@ internal static class FuzzTargets
             }
             using (message)
             {
-                var received = new ReceivedMessage(new MessageSummary { Ref = new MessageRef("INBOX", 1, 1) }, message);
+                var received = new ReceivedMessage(new MessageInfo { Ref = new MessageRef("INBOX", 1, 1) }, message);
                 if (received.DispositionReport is { } report)
                 {
                     _ = (report.OriginalMessageId, report.FinalRecipient, report.DispositionType, report.IsError, report.ErrorCode);
@@ -391,7 +384,7 @@ internal static class FuzzTargets
     {
         var store = SettingsStore.Create(null);
         var settings = new MailboxSettings(store, TimeProvider.System, new KeyedGate<string>());
-        settings.SetSignaturesAsync(new MailboxSignatures { Signatures = [new Signature("Dr Dupont", "Dr Jean Dupont\nCHU"), new Signature("Court", "JD")], DefaultName = "Court" }, CancellationToken.None).GetAwaiter().GetResult();
+        settings.SetSignaturesAsync(new MailboxSignatures { Signatures = [new MailboxSignature("Dr Dupont", "Dr Jean Dupont\nCHU"), new MailboxSignature("Court", "JD")], DefaultName = "Court" }, CancellationToken.None).GetAwaiter().GetResult();
         settings.SetRetentionAsync("INBOX", RetentionPeriod.Months(6), CancellationToken.None).GetAwaiter().GetResult();
         settings.SetRetentionAsync("Patients/Dupont", RetentionPeriod.Days(30), CancellationToken.None).GetAwaiter().GetResult();
         settings.SaveTagsAsync([new MessageTag("Urgent labo", "#ff0000"), new MessageTag("À lire", "blue")], CancellationToken.None).GetAwaiter().GetResult();

@@ -1,6 +1,4 @@
 using System.Text;
-using Esante.MsSante.Addressing;
-using Esante.MsSante.Contacts;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;

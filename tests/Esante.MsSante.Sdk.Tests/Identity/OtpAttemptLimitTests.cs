@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
-using Esante.MsSante.Identity;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -162,7 +161,7 @@ public sealed class OtpAttemptLimitTests
             })
             .BuildServiceProvider();
         var e = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
-            () => provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<Esante.MsSante.DependencyInjection.MssanteOptions>>().Value);
+            () => provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<Esante.MsSante.MssanteOptions>>().Value);
         Assert.Contains("MaxFailedAttempts", e.Message, StringComparison.Ordinal);
     }
 

@@ -1,4 +1,3 @@
-using Esante.MsSante.Identity;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Esante.MsSante.Tests.Identity;

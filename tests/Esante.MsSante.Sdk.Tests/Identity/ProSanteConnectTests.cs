@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Web;
-using Esante.MsSante.Addressing;
-using Esante.MsSante.Identity.ProSanteConnect;
+using Esante.MsSante.ProSanteConnect;
 using Esante.MsSante.Operators;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,3 @@
-using Esante.MsSante.Identity;
 using Esante.MsSante.Operators;
 using Esante.MsSante.Testing;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,3 @@
-using Esante.MsSante.Mailbox;
-using Esante.MsSante.Policies;
 
 namespace Esante.MsSante.Tests.Mailbox;
 

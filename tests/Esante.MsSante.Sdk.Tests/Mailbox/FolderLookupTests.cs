@@ -1,7 +1,4 @@
-using Esante.MsSante.Mailbox;
-using Esante.MsSante.Messages;
 using Esante.MsSante.Operators;
-using Esante.MsSante.Policies;
 using MimeKit;
 
 namespace Esante.MsSante.Tests.Mailbox;
@@ -39,7 +36,9 @@ public sealed class FolderLookupTests
 
         public MailboxDescriptor Mailbox => inner.Mailbox;
 
-        public async Task<IReadOnlyList<MailFolder>> ListFoldersAsync(CancellationToken cancellationToken = default)
+        public MailboxCapabilities Capabilities => inner.Capabilities;
+
+        public async Task<IReadOnlyList<MailboxFolder>> ListFoldersAsync(CancellationToken cancellationToken = default)
         {
             Lists++;
             var folders = await inner.ListFoldersAsync(cancellationToken);
@@ -48,23 +47,23 @@ public sealed class FolderLookupTests
                 : folders;
         }
 
-        public Task<MailFolder> CreateFolderAsync(string path, CancellationToken cancellationToken = default) => inner.CreateFolderAsync(path, cancellationToken);
+        public Task<MailboxFolder> CreateFolderAsync(string path, CancellationToken cancellationToken = default) => inner.CreateFolderAsync(path, cancellationToken);
 
-        public Task<MailFolder> RenameFolderAsync(string path, string newPath, CancellationToken cancellationToken = default) =>
+        public Task<MailboxFolder> RenameFolderAsync(string path, string newPath, CancellationToken cancellationToken = default) =>
             inner.RenameFolderAsync(path, newPath, cancellationToken);
 
         public Task DeleteFolderAsync(string path, CancellationToken cancellationToken = default) => inner.DeleteFolderAsync(path, cancellationToken);
 
-        public IAsyncEnumerable<MessageSummary> FetchSummariesAsync(string folderPath, CancellationToken cancellationToken = default) =>
+        public IAsyncEnumerable<MessageInfo> FetchSummariesAsync(string folderPath, CancellationToken cancellationToken = default) =>
             inner.FetchSummariesAsync(folderPath, cancellationToken);
 
-        public IAsyncEnumerable<MessageSummary> WatchAsync(string folderPath, MessageRef? after = null, CancellationToken cancellationToken = default) =>
+        public IAsyncEnumerable<MessageInfo> WatchAsync(string folderPath, MessageRef? after = null, CancellationToken cancellationToken = default) =>
             inner.WatchAsync(folderPath, after, cancellationToken);
 
-        public Task<(MessageSummary Summary, MimeMessage Message)> FetchMessageAsync(MessageRef message, CancellationToken cancellationToken = default) =>
+        public Task<(MessageInfo Summary, MimeMessage Message)> FetchMessageAsync(MessageRef message, CancellationToken cancellationToken = default) =>
             inner.FetchMessageAsync(message, cancellationToken);
 
-        public Task StoreFlagsAsync(MessageRef message, MessageFlags flags, IReadOnlyCollection<string> keywords, bool add, CancellationToken cancellationToken = default) =>
+        public Task StoreFlagsAsync(MessageRef message, MessageMarks flags, IReadOnlyCollection<string> keywords, bool add, CancellationToken cancellationToken = default) =>
             inner.StoreFlagsAsync(message, flags, keywords, add, cancellationToken);
 
         public Task<MessageRef> MoveAsync(MessageRef message, string targetFolderPath, CancellationToken cancellationToken = default) =>
@@ -75,7 +74,7 @@ public sealed class FolderLookupTests
         public Task<int> ExpungeAsync(string folderPath, IReadOnlyCollection<MessageRef> messages, CancellationToken cancellationToken = default) =>
             inner.ExpungeAsync(folderPath, messages, cancellationToken);
 
-        public Task<MessageRef> AppendAsync(string folderPath, MimeMessage message, MessageFlags flags, DateTimeOffset? arrivedAt = null, CancellationToken cancellationToken = default) =>
+        public Task<MessageRef> AppendAsync(string folderPath, MimeMessage message, MessageMarks flags, DateTimeOffset? arrivedAt = null, CancellationToken cancellationToken = default) =>
             inner.AppendAsync(folderPath, message, flags, arrivedAt, cancellationToken);
 
         public Task<SubmissionResult> SubmitAsync(MimeMessage message, SubmissionEnvelope envelope, CancellationToken cancellationToken = default) =>

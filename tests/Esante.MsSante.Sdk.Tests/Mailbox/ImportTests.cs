@@ -1,9 +1,6 @@
 using System.IO.Compression;
 using System.Text;
-using Esante.MsSante.Mailbox;
-using Esante.MsSante.Messages;
 using Esante.MsSante.Operators;
-using Esante.MsSante.Policies;
 using Microsoft.Extensions.Logging.Testing;
 using MimeKit;
 
@@ -245,7 +242,7 @@ public sealed class ImportTests
         Assert.Equal("source", (await Assert.ThrowsAsync<ArgumentException>(() => client.ImportFolderAsync(null, unseekable, MailboxExportFormat.EmlZip))).ParamName);
         Assert.Equal("folderPath", (await Assert.ThrowsAsync<ArgumentException>(() => client.ImportFolderAsync(" ", new MemoryStream(mbox)))).ParamName);
         Assert.Equal("folderPath", (await Assert.ThrowsAsync<ArgumentException>(() => client.ImportFolderAsync("Archives\r\nINBOX", new MemoryStream(mbox)))).ParamName);
-        var missing = await Assert.ThrowsAsync<FolderNotFoundException>(() => client.ImportFolderAsync("Pas de dossier", new MemoryStream(mbox)));
+        var missing = await Assert.ThrowsAsync<MssanteFolderNotFoundException>(() => client.ImportFolderAsync("Pas de dossier", new MemoryStream(mbox)));
         Assert.Equal("Pas de dossier", missing.FolderPath);
         Assert.Single(await client.GetMessagesAsync().ToListAsync());
 

@@ -1,7 +1,5 @@
-using Esante.MsSante.Mailbox;
 using Esante.MsSante.Operators;
 using Esante.MsSante.Operators.Imap;
-using Esante.MsSante.Policies;
 
 namespace Esante.MsSante.Tests.Mailbox;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using Esante.MsSante.Mailbox;
 using MimeKit.IO;
 
 namespace Esante.MsSante.Tests.Mailbox;

@@ -1,7 +1,4 @@
-using Esante.MsSante.Mailbox;
-using Esante.MsSante.Messages;
 using Esante.MsSante.Operators;
-using Esante.MsSante.Policies;
 using Esante.MsSante.Testing;
 using Esante.MsSante.Tests.Contract;
 
@@ -106,15 +103,15 @@ public sealed class SendingPolicyTests : IAsyncLifetime
     {
         var message = new OutgoingMessage { Subject = "Objet\r\nBcc: intrus@pirate.mssante.fr", TextBody = "x" };
         message.To.Add(new Recipient("jean@gmail.com"));
-        var e = await Assert.ThrowsAsync<MessageRejectedException>(() => _box.SaveDraftAsync(message));
+        var e = await Assert.ThrowsAsync<MessageRejectedException>(() => _box.Drafts.SaveAsync(message));
         Assert.Equal([PolicyViolationCodes.RecipientOutsideTrustSpace, PolicyViolationCodes.HeaderInjection], e.Violations.Select(v => v.Code));
-        var drafts = await _box.GetFolderAsync(FolderRole.Drafts);
-        Assert.Empty(await _box.GetMessagesAsync(drafts.Path).ToListAsync());
+        var drafts = await _box.Folders.GetAsync(FolderRole.Drafts);
+        Assert.Empty(await _box.Messages.ListAsync(drafts.Path).ToListAsync());
 
         var withXdm = ToBob();
         withXdm.Xdm = Esante.MsSante.Tests.Messages.XdmTests.Package();
-        Assert.Equal("message", (await Assert.ThrowsAsync<ArgumentException>(() => _box.SaveDraftAsync(withXdm))).ParamName);
-        Assert.Empty(await _box.GetMessagesAsync(drafts.Path).ToListAsync());
+        Assert.Equal("message", (await Assert.ThrowsAsync<ArgumentException>(() => _box.Drafts.SaveAsync(withXdm))).ParamName);
+        Assert.Empty(await _box.Messages.ListAsync(drafts.Path).ToListAsync());
     }
 
     [Fact]
@@ -140,7 +137,7 @@ public sealed class SendingPolicyTests : IAsyncLifetime
         const string ins = "279035121518989";
         _harness.Server.RefuseRecipient($"{ins}@patient.mssante.fr", $"550 5.1.1 <{ins}@patient.mssante.fr>: Recipient address rejected: User unknown ({ins})");
         var message = ToBob("Résultats");
-        message.To.Add(Esante.MsSante.Addressing.MssanteAddress.Parse($"{ins}@patient.mssante.fr"));
+        message.To.Add(Esante.MsSante.MssanteAddress.Parse($"{ins}@patient.mssante.fr"));
 
         var e = await Assert.ThrowsAsync<RecipientsRejectedException>(() => _box.SendAsync(message));
 

@@ -1,7 +1,3 @@
-using Esante.MsSante.Addressing;
-using Esante.MsSante.Mailbox;
-using Esante.MsSante.Messages;
-using Esante.MsSante.Policies;
 
 namespace Esante.MsSante.Tests.Mailbox;
 
@@ -9,12 +5,12 @@ public sealed class SignatureAndTagTests
 {
     public static TheoryData<MailboxSignatures> Refused => new()
     {
-        new MailboxSignatures { Signatures = [new Signature("", "x")] },
-        new MailboxSignatures { Signatures = [new Signature("Deux\r\nlignes", "x")] },
-        new MailboxSignatures { Signatures = [new Signature(new string('n', 65), "x")] },
-        new MailboxSignatures { Signatures = [new Signature("A", "x"), new Signature("a", "y")] },
-        new MailboxSignatures { Signatures = [new Signature("A", new string('x', 10_001))] },
-        new MailboxSignatures { Signatures = [new Signature("A", "x")], DefaultName = "B" },
+        new MailboxSignatures { Signatures = [new MailboxSignature("", "x")] },
+        new MailboxSignatures { Signatures = [new MailboxSignature("Deux\r\nlignes", "x")] },
+        new MailboxSignatures { Signatures = [new MailboxSignature(new string('n', 65), "x")] },
+        new MailboxSignatures { Signatures = [new MailboxSignature("A", "x"), new MailboxSignature("a", "y")] },
+        new MailboxSignatures { Signatures = [new MailboxSignature("A", new string('x', 10_001))] },
+        new MailboxSignatures { Signatures = [new MailboxSignature("A", "x")], DefaultName = "B" },
     };
 
     [Theory]

@@ -1,5 +1,3 @@
-using Esante.MsSante.Addressing;
-using Esante.MsSante.Messages;
 using MimeKit;
 
 namespace Esante.MsSante.Tests.Messages;

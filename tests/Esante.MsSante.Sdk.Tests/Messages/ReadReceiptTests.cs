@@ -1,5 +1,4 @@
 using System.Text;
-using Esante.MsSante.Messages;
 using MimeKit;
 
 namespace Esante.MsSante.Tests.Messages;

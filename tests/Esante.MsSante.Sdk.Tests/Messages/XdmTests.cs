@@ -2,9 +2,7 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Xml.Linq;
-using Esante.MsSante.Addressing;
-using Esante.MsSante.Messages;
-using Esante.MsSante.Messages.Xdm;
+using Esante.MsSante.Xdm;
 
 namespace Esante.MsSante.Tests.Messages;
 
@@ -146,7 +144,7 @@ public class XdmTests
         Assert.Equal("XDM/1.0/DDM+Compte rendu de consultation MARTIN Claire 12/03/1979", Package().Subject("Compte rendu de consultation"));
         Assert.Equal("XDM/1.0/DDM+CR MARTIN Claire", Package().Subject("CR", withBirthDate: false));
         // UX.28: people see the subject without the prefix, software keeps it whole.
-        var summary = new MessageSummary { Ref = new MessageRef("INBOX", 1, 1), Subject = Package().Subject("CR", withBirthDate: false) };
+        var summary = new MessageInfo { Ref = new MessageRef("INBOX", 1, 1), Subject = Package().Subject("CR", withBirthDate: false) };
         Assert.Equal("CR MARTIN Claire", summary.DisplaySubject);
         Assert.Equal("XDM/1.0/DDM+CR MARTIN Claire", summary.Subject);
         Assert.Equal("Bilan", (summary with { Subject = "Bilan" }).DisplaySubject);
@@ -194,16 +192,16 @@ public class XdmTests
     public async Task A_message_with_an_incomplete_package_is_refused_before_anything_is_sent()
     {
         var fake = new Esante.MsSante.Tests.Mailbox.FakeMailbox(0);
-        var client = new Esante.MsSante.Mailbox.MailboxClient(await fake.OpenAsync(), Esante.MsSante.Policies.MssantePolicies.Default, "DEV935997");
+        var client = new Esante.MsSante.MailboxClient(await fake.OpenAsync(), Esante.MsSante.MssantePolicies.Default, "DEV935997");
         var package = Package();
         package.Documents.Clear();
         var message = new OutgoingMessage { Subject = "s", TextBody = "x", Xdm = package };
         message.To.Add(new Recipient(fake.Doctor.Address.Value));
         var deliveries = fake.Server.Deliveries.Count;
 
-        var e = await Assert.ThrowsAsync<Esante.MsSante.Policies.MessageRejectedException>(() => client.SendAsync(message));
+        var e = await Assert.ThrowsAsync<Esante.MsSante.MessageRejectedException>(() => client.SendAsync(message));
 
-        Assert.Contains(e.Violations, v => v.Code == Esante.MsSante.Policies.PolicyViolationCodes.XdmIncomplete);
+        Assert.Contains(e.Violations, v => v.Code == Esante.MsSante.PolicyViolationCodes.XdmIncomplete);
         Assert.Equal(deliveries, fake.Server.Deliveries.Count);
     }
 

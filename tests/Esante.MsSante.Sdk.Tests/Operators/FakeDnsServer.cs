@@ -24,7 +24,7 @@ internal sealed class FakeDnsServer : IDisposable
         _ = ServeAsync(answers);
     }
 
-    /// <summary>The server as <see cref="Esante.MsSante.Operators.Imap.ImapOperatorOptions.NameServers"/> takes it.</summary>
+    /// <summary>The server as <see cref="Esante.MsSante.ImapOperatorOptions.NameServers"/> takes it.</summary>
     public string EndPoint => _udp.Client.LocalEndPoint!.ToString()!;
 
     /// <summary>The names asked so far, in order.</summary>

@@ -1,5 +1,3 @@
-using Esante.MsSante.Addressing;
-using Esante.MsSante.Policies;
 
 namespace Esante.MsSante.Tests.Policies;
 

@@ -3,9 +3,6 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
-using Esante.MsSante.Addressing;
-using Esante.MsSante.Mailbox;
-using Esante.MsSante.Messages;
 using Esante.MsSante.Operators;
 using Esante.MsSante.Operators.Imap;
 
@@ -40,7 +37,7 @@ public sealed class CertificateValidationTests(MailStack stack)
         var message = new OutgoingMessage { Subject = "Chaîne et révocation", TextBody = "ok" };
         message.To.Add(MssanteAddress.Parse(user));
         await box.SendAsync(message);
-        Assert.Contains(await box.GetFoldersAsync(), f => f.Role == FolderRole.Sent && f.MessageCount == 1);
+        Assert.Contains(await box.Folders.ListAsync(), f => f.Role == FolderRole.Sent && f.MessageCount == 1);
     }
 
     [Theory]

@@ -1,9 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Esante.MsSante.Addressing;
-using Esante.MsSante.Identity;
-using Esante.MsSante.Mailbox;
-using Esante.MsSante.Messages;
 using Esante.MsSante.Operators;
 using Esante.MsSante.Operators.Imap;
 using MimeKit;
@@ -77,7 +73,7 @@ public sealed class ConnectionFaultTests(MailStack stack)
         var message = new OutgoingMessage { Subject = "Par TLS implicite", TextBody = "ok" };
         message.To.Add(MssanteAddress.Parse(user));
         await box.SendAsync(message);
-        Assert.Contains(await box.GetFoldersAsync(), f => f.Role == FolderRole.Sent && f.MessageCount == 1);
+        Assert.Contains(await box.Folders.ListAsync(), f => f.Role == FolderRole.Sent && f.MessageCount == 1);
     }
 
     [Fact]
@@ -97,7 +93,7 @@ public sealed class ConnectionFaultTests(MailStack stack)
         Assert.Contains("no STARTTLS", refused.Message, StringComparison.Ordinal);
 
         await using var box = await OpenAsync(Plain(ConnectionSecurity.InsecurePlaintext), user);
-        Assert.Contains(await box.GetFoldersAsync(), f => f.Role == FolderRole.Inbox);
+        Assert.Contains(await box.Folders.ListAsync(), f => f.Role == FolderRole.Inbox);
     }
 
     [Fact]
@@ -111,7 +107,7 @@ public sealed class ConnectionFaultTests(MailStack stack)
         var seed = await OpenRawAppendAsync(user, 1100);
 
         var seen = new List<MessageRef>();
-        await foreach (var summary in box.GetMessagesAsync())
+        await foreach (var summary in box.Messages.ListAsync())
         {
             seen.Add(summary.Ref);
             if (seen.Count == 10)
@@ -122,7 +118,7 @@ public sealed class ConnectionFaultTests(MailStack stack)
         Assert.Equal(seed, seen.Count);
         Assert.Equal(seen.Count, seen.Distinct().Count());
         Assert.True(relay.Connections >= 2, "The mailbox should have reconnected.");
-        Assert.Equal(seed, (await box.GetFolderAsync(FolderRole.Inbox)).MessageCount);
+        Assert.Equal(seed, (await box.Folders.GetAsync(FolderRole.Inbox)).MessageCount);
     }
 
     [Fact]
@@ -149,17 +145,17 @@ public sealed class ConnectionFaultTests(MailStack stack)
 
         await using var inbox = await OpenAsync(stack.Options(), recipient);
         var deadline = DateTime.UtcNow.AddSeconds(15);
-        List<MessageSummary> received;
+        List<MessageInfo> received;
         do
         {
             await Task.Delay(100);
-            received = await inbox.GetMessagesAsync().ToListAsync();
+            received = await inbox.Messages.ListAsync().ToListAsync();
         }
         while (!received.Any(s => s.Subject == "Après reconnexion") && DateTime.UtcNow < deadline);
         Assert.Single(received, s => s.Subject == "Après reconnexion");
         Assert.DoesNotContain(received, s => s.Subject == "Coupé");
-        var sent = await box.GetFolderAsync(FolderRole.Sent);
-        Assert.Equal(["Après reconnexion"], (await box.GetMessagesAsync(sent.Path).ToListAsync()).Select(s => s.Subject));
+        var sent = await box.Folders.GetAsync(FolderRole.Sent);
+        Assert.Equal(["Après reconnexion"], (await box.Messages.ListAsync(sent.Path).ToListAsync()).Select(s => s.Subject));
     }
 
     /// <summary>Seeds the inbox with small messages through a separate connection.</summary>
@@ -175,7 +171,7 @@ public sealed class ConnectionFaultTests(MailStack stack)
             message.To.Add(MailboxAddress.Parse(user));
             message.Subject = $"Message {i}";
             message.Body = new TextPart("plain") { Text = "Bonjour" };
-            await raw.AppendAsync("INBOX", message, MessageFlags.None);
+            await raw.AppendAsync("INBOX", message, MessageMarks.None);
         }
         return count;
     }

@@ -70,15 +70,15 @@ public sealed class MailStack : IDisposable
     public X509Certificate2 IntermediateCertificate() => X509Certificate2.CreateFromPem(File.ReadAllText(_env["INTERMEDIATE_CERT"]));
 
     /// <summary>A session on the real operator with these options, outside any container.</summary>
-    public static Esante.MsSante.Identity.MssanteSession Session(ImapOperatorOptions options) =>
-        new(new ImapOperator(options), Microsoft.Extensions.Options.Options.Create(new DependencyInjection.MssanteOptions { ProductReference = "DEV935997" }));
+    internal static MssanteSession Session(ImapOperatorOptions options) =>
+        new(new ImapOperator(options), Microsoft.Extensions.Options.Options.Create(new MssanteOptions { ProductReference = "DEV935997" }));
 
     /// <summary>Signs in with a password and opens the person's own mailbox.</summary>
-    public static async Task<Esante.MsSante.Mailbox.IMailboxClient> OpenAsync(ImapOperatorOptions options, string address, string password)
+    public static async Task<Esante.MsSante.IMailboxClient> OpenAsync(ImapOperatorOptions options, string address, string password)
     {
         var session = Session(options);
         await session.SignInAsync(address, password);
-        return await session.OpenMailboxAsync(Esante.MsSante.Addressing.MssanteAddress.Parse(address));
+        return await session.OpenMailboxAsync(Esante.MsSante.MssanteAddress.Parse(address));
     }
 
     /// <summary>A new unique address in the test domain.</summary>

@@ -1,6 +1,3 @@
-using Esante.MsSante.Addressing;
-using Esante.MsSante.Mailbox;
-using Esante.MsSante.Messages;
 using Esante.MsSante.Operators;
 using Esante.MsSante.Operators.Imap;
 
@@ -24,8 +21,8 @@ public sealed class MailboxRulesTests(MailStack stack)
         }
         await using var box = await OpenAsync(stack.Options(), address);
 
-        await box.SetRulesAsync(new MailboxRules { AutoReply = new AutoReply("Absent", "Retour lundi.") });
-        await box.SetRulesAsync(new MailboxRules { NotificationAddress = address });
+        await box.Settings.SetRulesAsync(new MailboxRules { AutoReply = new AutoReply("Absent", "Retour lundi.") });
+        await box.Settings.SetRulesAsync(new MailboxRules { NotificationAddress = address });
 
         await using (var sieve = await ManageSieveClient.ConnectAsync(stack.Options(), credential, TimeProvider.System, default))
         {
@@ -50,9 +47,9 @@ public sealed class MailboxRulesTests(MailStack stack)
         {
             try
             {
-                return await box.GetMessagesAsync("Labo").AnyAsync(s => s.Subject == "[labo] Kaliémie");
+                return await box.Messages.ListAsync("Labo").AnyAsync(s => s.Subject == "[labo] Kaliémie");
             }
-            catch (FolderNotFoundException)
+            catch (MssanteFolderNotFoundException)
             {
                 return false;
             }
@@ -66,8 +63,8 @@ public sealed class MailboxRulesTests(MailStack stack)
         var session = MailStack.Session(stack.Options());
         await session.SignInWithTokenAsync(address, _ => ValueTask.FromResult(stack.IssueToken(address, TimeSpan.FromMinutes(5))));
         await using var box = await session.OpenMailboxAsync(MssanteAddress.Parse(address));
-        await box.SetRulesAsync(new MailboxRules { NotificationAddress = address });
-        Assert.Equal(address, (await box.GetRulesAsync()).NotificationAddress);
+        await box.Settings.SetRulesAsync(new MailboxRules { NotificationAddress = address });
+        Assert.Equal(address, (await box.Settings.GetRulesAsync()).NotificationAddress);
     }
 
     [Fact]
@@ -75,7 +72,7 @@ public sealed class MailboxRulesTests(MailStack stack)
     {
         var address = NewUser();
         await using var box = await OpenAsync(stack.Options(o => o.ManageSievePort = stack.Port("SMTP_SUBMISSION_PORT")), address);
-        var e = await Assert.ThrowsAsync<MssanteConnectionException>(() => box.GetRulesAsync());
+        var e = await Assert.ThrowsAsync<MssanteConnectionException>(() => box.Settings.GetRulesAsync());
         Assert.Contains("did not answer as a ManageSieve server", e.Message, StringComparison.Ordinal);
     }
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
-using Esante.MsSante.Addressing;
-using Esante.MsSante.Identity.ProSanteConnect;
+using Esante.MsSante.ProSanteConnect;
 using Esante.MsSante.Operators;
 using Esante.MsSante.Tests.Identity;
 using Microsoft.Extensions.Time.Testing;
@@ -53,7 +52,7 @@ public sealed class ProSanteConnectRealStackTests(MailStack stack)
         await session.SignInWithTokenAsync(address, psc.GetAccessTokenAsync);
         await using (var box = await session.OpenMailboxAsync(MssanteAddress.Parse(address)))
         {
-            Assert.Contains(await box.GetFoldersAsync(), f => f.Role == FolderRole.Inbox);
+            Assert.Contains(await box.Folders.ListAsync(), f => f.Role == FolderRole.Inbox);
         }
         Assert.Equal(0, provider.RefreshRequests);
 
@@ -64,7 +63,7 @@ public sealed class ProSanteConnectRealStackTests(MailStack stack)
             Assert.Equal(1, provider.RefreshRequests);
             Assert.Equal(2, _issued.Count);
             Assert.Equal(_issued.Last(), await psc.GetAccessTokenAsync());
-            Assert.Contains(await box.GetFoldersAsync(), f => f.Role == FolderRole.Inbox);
+            Assert.Contains(await box.Folders.ListAsync(), f => f.Role == FolderRole.Inbox);
         }
     }
 

@@ -1,5 +1,3 @@
-using Esante.MsSante.Addressing;
-using Esante.MsSante.Messages;
 using Esante.MsSante.Operators;
 
 namespace Esante.MsSante.Tests.RealStack;
@@ -10,7 +8,7 @@ public sealed class ServerTextRealStackTests(MailStack stack)
 {
     private const string Password = "Motdepasse-1";
 
-    private async Task<Esante.MsSante.Mailbox.IMailboxClient> OpenNewUserAsync()
+    private async Task<Esante.MsSante.IMailboxClient> OpenNewUserAsync()
     {
         var address = stack.NewAddress();
         stack.AddUser(address, Password);
@@ -41,7 +39,7 @@ public sealed class ServerTextRealStackTests(MailStack stack)
         name = name == "too long" ? new string('a', 300) : name;
         await using var box = await OpenNewUserAsync();
 
-        var e = await Assert.ThrowsAsync<ArgumentException>(() => box.CreateFolderAsync(name));
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => box.Folders.CreateAsync(name));
 
         Assert.Contains("refused the folder name", e.Message, StringComparison.Ordinal);
         Assert.Null(e.InnerException);

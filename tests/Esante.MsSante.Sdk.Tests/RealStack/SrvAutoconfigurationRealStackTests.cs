@@ -1,8 +1,4 @@
-using Esante.MsSante.Addressing;
-using Esante.MsSante.DependencyInjection;
-using Esante.MsSante.Identity;
 using Esante.MsSante.Operators;
-using Esante.MsSante.Messages;
 using Esante.MsSante.Operators.Imap;
 using Esante.MsSante.Tests.Operators;
 
@@ -38,18 +34,18 @@ public sealed class SrvAutoconfigurationRealStackTests(MailStack stack)
         var session = NewSession();
         Assert.True((await session.SignInAsync(address, Password)).IsSignedIn);
         await using var box = await session.OpenMailboxAsync(MssanteAddress.Parse(address));
-        await box.SetRulesAsync(new MailboxRules { NotificationAddress = address });     // ManageSieve from _sieve._tcp
+        await box.Settings.SetRulesAsync(new MailboxRules { NotificationAddress = address });     // ManageSieve from _sieve._tcp
         var letter = new OutgoingMessage { Subject = "Autoconfiguration", TextBody = "Bonjour," };
         letter.To.Add(MssanteAddress.Parse(address));
         await box.SendAsync(letter);                                                     // submission from _submission._tcp
 
         var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!await box.GetMessagesAsync("INBOX").AnyAsync(s => s.Subject == "Autoconfiguration"))
+        while (!await box.Messages.ListAsync("INBOX").AnyAsync(s => s.Subject == "Autoconfiguration"))
         {
             Assert.True(DateTime.UtcNow < deadline, "The message sent through the submission server the records named did not arrive.");
             await Task.Delay(100);
         }
-        Assert.Equal(address, (await box.GetRulesAsync()).NotificationAddress);
+        Assert.Equal(address, (await box.Settings.GetRulesAsync()).NotificationAddress);
 
         // The servers were looked up once: a second sign-in on the same operator asks DNS nothing.
         var queries = dns.Queries.Count;

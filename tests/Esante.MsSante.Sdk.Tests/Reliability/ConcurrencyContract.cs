@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
-using Esante.MsSante.Mailbox;
-using Esante.MsSante.Messages;
 using Esante.MsSante.Operators;
-using Esante.MsSante.Policies;
 using Esante.MsSante.Tests.Reliability;
 
 namespace Esante.MsSante.Tests.Contract;
@@ -27,21 +24,21 @@ public abstract partial class MailboxContract
     {
         await using var alice = await OpenNewUserAsync();
         await using var bob = await OpenNewUserAsync();
-        var draft = await alice.Box.SaveDraftAsync(Letter(bob.Address, "Brouillon concurrent"));
+        var draft = await alice.Box.Drafts.SaveAsync(Letter(bob.Address, "Brouillon concurrent"));
 
         Task<SubmissionResult>[] sends;
         using (Interleaved())
         {
-            sends = [.. Enumerable.Range(0, 3).Select(_ => Task.Run(() => alice.Box.SendDraftAsync(draft)))];
+            sends = [.. Enumerable.Range(0, 3).Select(_ => Task.Run(() => alice.Box.Drafts.SendAsync(draft)))];
             await Task.WhenAll(sends.Select(Settled));
         }
 
         var sent = Assert.Single(sends, s => s.IsCompletedSuccessfully);
-        Assert.All(sends.Where(s => s != sent), s => Assert.IsType<MessageNotFoundException>(s.Exception!.InnerException));
-        var sentFolder = await alice.Box.GetFolderAsync(FolderRole.Sent);
+        Assert.All(sends.Where(s => s != sent), s => Assert.IsType<MssanteMessageNotFoundException>(s.Exception!.InnerException));
+        var sentFolder = await alice.Box.Folders.GetAsync(FolderRole.Sent);
         Assert.Single(await ListAsync(alice.Box, sentFolder.Path), s => s.Subject == "Brouillon concurrent");
         var arrived = await WaitForMessageAsync(bob.Box, s => s.Subject == "Brouillon concurrent");
-        Assert.Equal((await sent).MessageId, (await bob.Box.ReadMessageAsync(arrived.Ref)).MessageId);
+        Assert.Equal((await sent).MessageId, (await bob.Box.Messages.ReadAsync(arrived.Ref)).MessageId);
     }
 
     [Fact]
@@ -57,13 +54,13 @@ public abstract partial class MailboxContract
         Task<SubmissionResult>[] receipts;
         using (Interleaved())
         {
-            receipts = [.. Enumerable.Range(0, 3).Select(_ => Task.Run(() => bob.Box.SendReadReceiptAsync(received.Ref, ReadReceipt.Processed)))];
+            receipts = [.. Enumerable.Range(0, 3).Select(_ => Task.Run(() => bob.Box.Messages.SendReadReceiptAsync(received.Ref, ReadReceipt.Processed)))];
             await Task.WhenAll(receipts.Select(Settled));
         }
 
         _ = Assert.Single(receipts, r => r.IsCompletedSuccessfully);
         Assert.All(receipts.Where(r => !r.IsCompletedSuccessfully), r => Assert.IsType<InvalidOperationException>(r.Exception!.InnerException));
-        var sentFolder = await bob.Box.GetFolderAsync(FolderRole.Sent);
+        var sentFolder = await bob.Box.Folders.GetAsync(FolderRole.Sent);
         Assert.Single(await ListAsync(bob.Box, sentFolder.Path));
     }
 
@@ -74,19 +71,19 @@ public abstract partial class MailboxContract
         var folders = Enumerable.Range(0, 4).Select(i => $"Conservation{i}").ToList();
         foreach (var folder in folders)
         {
-            await alice.Box.CreateFolderAsync(folder);
+            await alice.Box.Folders.CreateAsync(folder);
         }
 
         using (Interleaved())
         {
-            var changes = Enumerable.Range(0, 8).Select(i => Task.Run(() => alice.Box.CreateTagAsync($"Étiquette {i}", "#D93025")))
-                .Concat(folders.Select((f, i) => Task.Run(() => alice.Box.SetFolderRetentionAsync(f, new RetentionPeriod(i + 1, RetentionUnit.Months)))));
+            var changes = Enumerable.Range(0, 8).Select(i => Task.Run(() => alice.Box.Tags.CreateAsync($"Étiquette {i}", "#D93025")))
+                .Concat(folders.Select((f, i) => Task.Run(() => alice.Box.Folders.SetRetentionAsync(f, new RetentionPeriod(i + 1, RetentionUnit.Months)))));
             await Task.WhenAll(changes);
         }
 
-        var tags = await alice.Box.GetTagsAsync();
+        var tags = await alice.Box.Tags.ListAsync();
         Assert.Equal(Enumerable.Range(0, 8).Select(i => $"Étiquette {i}").Order(), tags.Select(t => t.Name).Order());
-        var retention = await alice.Box.GetFolderRetentionAsync();
+        var retention = await alice.Box.Folders.GetRetentionAsync();
         Assert.Equal(folders, retention.Keys.Order());
         Assert.All(folders.Select((f, i) => (f, i)), x => Assert.Equal(new RetentionPeriod(x.i + 1, RetentionUnit.Months), retention[x.f]));
     }
@@ -100,7 +97,7 @@ public abstract partial class MailboxContract
             await alice.Box.SendAsync(Letter(alice.Address, $"À étiqueter {i}"));
         }
         var messages = await WaitForCountAsync(alice.Box, s => s.Subject?.StartsWith("À étiqueter", StringComparison.Ordinal) == true, 3);
-        var tag = await alice.Box.CreateTagAsync("Urgent", "#D93025");
+        var tag = await alice.Box.Tags.CreateAsync("Urgent", "#D93025");
 
         using (Interleaved())
         {
@@ -110,7 +107,7 @@ public abstract partial class MailboxContract
                 {
                     try
                     {
-                        await alice.Box.TagAsync(m.Ref, "Urgent");
+                        await alice.Box.Messages.TagAsync(m.Ref, "Urgent");
                     }
                     catch (ArgumentException)
                     {
@@ -118,10 +115,10 @@ public abstract partial class MailboxContract
                     }
                 }
             }));
-            await Task.WhenAll([.. tagging, Task.Run(() => alice.Box.DeleteTagAsync("Urgent"))]);
+            await Task.WhenAll([.. tagging, Task.Run(() => alice.Box.Tags.DeleteAsync("Urgent"))]);
         }
 
-        Assert.DoesNotContain(await alice.Box.GetTagsAsync(), t => t.Name == "Urgent");
+        Assert.DoesNotContain(await alice.Box.Tags.ListAsync(), t => t.Name == "Urgent");
         Assert.All(await ListAsync(alice.Box), s => Assert.DoesNotContain(tag.Keyword, s.Keywords));
     }
 
@@ -132,7 +129,7 @@ public abstract partial class MailboxContract
         var user = await CreateUserAsync();
         var session = await SignInAsync(user);
         var box = await session.OpenMailboxAsync(user.Address);
-        await box.CreateTagAsync("Avant", "#112233");
+        await box.Tags.CreateAsync("Avant", "#112233");
         using var slow = Interleaved();
         using var running = new CancellationTokenSource();
         var n = 0;
@@ -146,7 +143,7 @@ public abstract partial class MailboxContract
         var watchStarted = new TaskCompletionSource();
         async Task Watch()
         {
-            var enumerator = box.WatchAsync().GetAsyncEnumerator();
+            var enumerator = box.Messages.WatchAsync().GetAsyncEnumerator();
             await using (enumerator)
             {
                 var next = enumerator.MoveNextAsync().AsTask();
@@ -161,8 +158,8 @@ public abstract partial class MailboxContract
         {
             Task.Run(() => Loop(i => box.SendAsync(Letter(bob.Address, $"Fermeture {i}")))),
             Task.Run(() => Loop(async _ => await ListAsync(box))),
-            Task.Run(() => Loop(i => box.SetFolderRetentionAsync("INBOX", new RetentionPeriod(i % 12 + 1, RetentionUnit.Months)))),
-            Task.Run(() => Loop(async i => await box.CreateTagAsync($"Pendant {i}", "#445566"))),
+            Task.Run(() => Loop(i => box.Folders.SetRetentionAsync("INBOX", new RetentionPeriod(i % 12 + 1, RetentionUnit.Months)))),
+            Task.Run(() => Loop(async i => await box.Tags.CreateAsync($"Pendant {i}", "#445566"))),
             Task.Run(Watch),
         };
         await watchStarted.Task;
@@ -183,7 +180,7 @@ public abstract partial class MailboxContract
         }
         await Assert.ThrowsAsync<ObjectDisposedException>(() => ListAsync(box));
         await Assert.ThrowsAsync<ObjectDisposedException>(() => box.SendAsync(Letter(bob.Address, "Après fermeture")));
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => box.CreateTagAsync("Après", "#778899"));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => box.Tags.CreateAsync("Après", "#778899"));
         await box.DisposeAsync();
         await session.DisposeAsync();
     }
@@ -200,7 +197,7 @@ public abstract partial class MailboxContract
         using var stop = new CancellationTokenSource();
         var watch = Task.Run(async () =>
         {
-            await foreach (var _ in first.WatchAsync(cancellationToken: CancellationToken.None))
+            await foreach (var _ in first.Messages.WatchAsync(cancellationToken: CancellationToken.None))
             {
             }
         });
@@ -221,8 +218,8 @@ public abstract partial class MailboxContract
         await watch;
         var ended = await Record.ExceptionAsync(() => sends);
         Assert.True(ended is ObjectDisposedException or DeliveryUncertainException, ended?.ToString());
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => first.GetFoldersAsync());
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => second.GetFoldersAsync());
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => first.Folders.ListAsync());
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => second.Folders.ListAsync());
     }
 
     /// <summary>
@@ -246,9 +243,9 @@ public abstract partial class MailboxContract
         for (var i = 0; i < Tasks; i++)
         {
             await bob.Box.SendAsync(Letter(alice.Address, $"À classer {i}"));
-            await box.CreateFolderAsync($"Conservation{i}");
+            await box.Folders.CreateAsync($"Conservation{i}");
         }
-        await box.CreateFolderAsync("Classés");
+        await box.Folders.CreateAsync("Classés");
         var inbox = await WaitForCountAsync(box, s => s.Subject?.StartsWith("Demande d'accusé", StringComparison.Ordinal) == true || s.Subject?.StartsWith("À classer", StringComparison.Ordinal) == true, 4 + Tasks);
         var asked = inbox.Where(s => s.Subject!.StartsWith("Demande", StringComparison.Ordinal)).Select(s => s.Ref).ToList();
         var toMove = inbox.Where(s => s.Subject!.StartsWith("À classer", StringComparison.Ordinal)).OrderBy(s => s.Subject, StringComparer.Ordinal).Select(s => s.Ref).ToArray();
@@ -276,18 +273,18 @@ public abstract partial class MailboxContract
                             break;
                         case 1:
                             // The same draft from three calls at once: one sends it, the others find it gone.
-                            var draft = await box.SaveDraftAsync(Letter(bob.Address, $"Brouillon {t}-{n}"));
-                            var sends = Enumerable.Range(0, 3).Select(_ => box.SendDraftAsync(draft)).ToList();
+                            var draft = await box.Drafts.SaveAsync(Letter(bob.Address, $"Brouillon {t}-{n}"));
+                            var sends = Enumerable.Range(0, 3).Select(_ => box.Drafts.SendAsync(draft)).ToList();
                             await Task.WhenAll(sends.Select(Settled));
                             var ok = Assert.Single(sends, s => s.IsCompletedSuccessfully);
-                            Assert.All(sends.Where(s => s != ok), s => Assert.IsType<MessageNotFoundException>(s.Exception!.InnerException));
+                            Assert.All(sends.Where(s => s != ok), s => Assert.IsType<MssanteMessageNotFoundException>(s.Exception!.InnerException));
                             Assert.True(letters.TryAdd((await ok).MessageId, $"Brouillon {t}-{n}"));
                             break;
                         case 2:
                             var original = asked[(n / 8 + t) % asked.Count];
                             try
                             {
-                                var receipt = await box.SendReadReceiptAsync(original, ReadReceipt.Processed);
+                                var receipt = await box.Messages.SendReadReceiptAsync(original, ReadReceipt.Processed);
                                 Assert.True(receipts.TryAdd(original, receipt.MessageId), "A second receipt was sent for one message.");
                             }
                             catch (InvalidOperationException)
@@ -296,24 +293,24 @@ public abstract partial class MailboxContract
                             }
                             break;
                         case 3:
-                            await box.CreateTagAsync($"T{t}-{n}", "#0A0B0C");
+                            await box.Tags.CreateAsync($"T{t}-{n}", "#0A0B0C");
                             tags.Add($"T{t}-{n}");
                             break;
                         case 4:
                             var period = new RetentionPeriod(n % 12 + 1, RetentionUnit.Months);
-                            await box.SetFolderRetentionAsync($"Conservation{t}", period);
+                            await box.Folders.SetRetentionAsync($"Conservation{t}", period);
                             retention[t] = period;
                             break;
                         case 5:
-                            toMove[t] = await box.MoveAsync(toMove[t], toMove[t].FolderPath == "INBOX" ? "Classés" : "INBOX");
+                            toMove[t] = await box.Messages.MoveAsync(toMove[t], toMove[t].FolderPath == "INBOX" ? "Classés" : "INBOX");
                             break;
                         case 6:
                             await ListAsync(box);
-                            await box.GetFoldersAsync();
+                            await box.Folders.ListAsync();
                             break;
                         default:
-                            await box.GetTagsAsync();
-                            await box.GetFolderRetentionAsync();
+                            await box.Tags.ListAsync();
+                            await box.Folders.GetRetentionAsync();
                             break;
                     }
                     Interlocked.Increment(ref operations);
@@ -336,13 +333,13 @@ public abstract partial class MailboxContract
         var ids = new List<string?>();
         foreach (var summary in atBob)
         {
-            ids.Add((await bob.Box.ReadMessageAsync(summary.Ref)).MessageId);
+            ids.Add((await bob.Box.Messages.ReadAsync(summary.Ref)).MessageId);
         }
         var duplicates = ids.GroupBy(id => id).Sum(g => g.Count() - 1);
         var lost = letters.Keys.Concat(receipts.Values).Count(id => !ids.Contains(id));
-        var tagsKept = (await box.GetTagsAsync()).Select(t => t.Name).ToHashSet();
+        var tagsKept = (await box.Tags.ListAsync()).Select(t => t.Name).ToHashSet();
         var tagsLost = tags.Count(t => !tagsKept.Contains(t));
-        var limits = await box.GetFolderRetentionAsync();
+        var limits = await box.Folders.GetRetentionAsync();
         var limitsLost = Enumerable.Range(0, Tasks).Count(t => retention[t] is { } p && limits.GetValueOrDefault($"Conservation{t}") != p);
         var placed = (await ListAsync(box)).Concat(await ListAsync(box, "Classés")).Count(s => s.Subject?.StartsWith("À classer", StringComparison.Ordinal) == true);
 
@@ -360,7 +357,7 @@ public abstract partial class MailboxContract
     }
 
     /// <summary>Waits (in real time, up to 30 s) until a folder holds at least <paramref name="count"/> messages that match; returns them.</summary>
-    protected static async Task<List<MessageSummary>> WaitForCountAsync(IMailboxClient mailbox, Func<MessageSummary, bool> predicate, int count, string? folder = null)
+    protected static async Task<List<MessageInfo>> WaitForCountAsync(IMailboxClient mailbox, Func<MessageInfo, bool> predicate, int count, string? folder = null)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)

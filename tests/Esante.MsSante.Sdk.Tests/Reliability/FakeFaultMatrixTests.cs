@@ -1,7 +1,3 @@
-using Esante.MsSante.Addressing;
-using Esante.MsSante.Identity;
-using Esante.MsSante.Mailbox;
-using Esante.MsSante.Messages;
 using Esante.MsSante.Operators;
 using Esante.MsSante.Testing;
 using Esante.MsSante.Tests.Contract;
@@ -48,12 +44,12 @@ public sealed class FakeFaultMatrixTests : IAsyncDisposable
             var asking = new OutgoingMessage { Subject = subject, TextBody = "x", RequestReadReceipt = true };
             asking.To.Add(box.Mailbox.Address);
             await other.SendAsync(asking);
-            original = (await box.GetMessagesAsync().ToListAsync()).Single(s => s.Subject == subject).Ref;
+            original = (await box.Messages.ListAsync().ToListAsync()).Single(s => s.Subject == subject).Ref;
         }
         else
         {
             letter.To.Add(recipient.Address);
-            draft = operation == "send draft" ? await box.SaveDraftAsync(letter) : null;
+            draft = operation == "send draft" ? await box.Drafts.SaveAsync(letter) : null;
         }
         _harness.Server.Faults.FailNextSubmissions(fault);
 
@@ -63,8 +59,8 @@ public sealed class FakeFaultMatrixTests : IAsyncDisposable
             await (operation switch
             {
                 "send" => box.SendAsync(letter),
-                "send draft" => box.SendDraftAsync(draft!.Value),
-                _ => box.SendReadReceiptAsync(original!.Value, ReadReceipt.Displayed),
+                "send draft" => box.Drafts.SendAsync(draft!.Value),
+                _ => box.Messages.SendReadReceiptAsync(original!.Value, ReadReceipt.Displayed),
             });
             outcome = "success";
         }
@@ -91,18 +87,18 @@ public sealed class FakeFaultMatrixTests : IAsyncDisposable
             FakeSubmissionFault.LostAfterHandOver => ("uncertain", 0),
             _ => ("success", 1),
         };
-        var delivered = (await other.GetMessagesAsync().ToListAsync()).Count(s => s.Subject == subject);
+        var delivered = (await other.Messages.ListAsync().ToListAsync()).Count(s => s.Subject == subject);
         Assert.Equal(expected, (outcome, delivered));
-        var inSent = (await box.GetMessagesAsync((await box.GetFolderAsync(FolderRole.Sent)).Path).ToListAsync()).Count(s => s.Subject == subject);
+        var inSent = (await box.Messages.ListAsync((await box.Folders.GetAsync(FolderRole.Sent)).Path).ToListAsync()).Count(s => s.Subject == subject);
         Assert.Equal(outcome == "success" && fault != FakeSubmissionFault.SentCopyFails ? 1 : 0, inSent);
         if (draft is not null)
         {
-            var drafts = (await box.GetMessagesAsync((await box.GetFolderAsync(FolderRole.Drafts)).Path).ToListAsync()).Count(s => s.Subject == subject);
+            var drafts = (await box.Messages.ListAsync((await box.Folders.GetAsync(FolderRole.Drafts)).Path).ToListAsync()).Count(s => s.Subject == subject);
             Assert.Equal(outcome == "success" ? 0 : 1, drafts);
         }
         if (original is { } asked)
         {
-            var marked = (await box.GetMessagesAsync().ToListAsync()).Single(s => s.Ref == asked).Keywords.Contains("$MDNSent");
+            var marked = (await box.Messages.ListAsync().ToListAsync()).Single(s => s.Ref == asked).Keywords.Contains("$MDNSent");
             Assert.Equal(outcome is "success" or "uncertain", marked);
         }
     }
@@ -119,10 +115,10 @@ public sealed class FakeFaultMatrixTests : IAsyncDisposable
         await using var box = await session.OpenMailboxAsync(doctor.Address);
         var letter = new OutgoingMessage { Subject = "Diagnostic confidentiel", TextBody = "x" };
         letter.To.Add(MssanteAddress.Parse("279035121518989@patient.mssante.fr"));
-        var draft = await box.SaveDraftAsync(letter);
+        var draft = await box.Drafts.SaveAsync(letter);
         server.Faults.FailNextSubmissions(FakeSubmissionFault.DropAfterHandOver);
 
-        var e = await Assert.ThrowsAsync<DeliveryUncertainException>(() => box.SendDraftAsync(draft));
+        var e = await Assert.ThrowsAsync<DeliveryUncertainException>(() => box.Drafts.SendAsync(draft));
 
         var records = collector.GetSnapshot();
         var uncertain = Assert.Single(records, r => r.Id.Id == 40);

@@ -1,9 +1,5 @@
-using Esante.MsSante.Addressing;
-using Esante.MsSante.Mailbox;
-using Esante.MsSante.Messages;
 using Esante.MsSante.Operators;
 using Esante.MsSante.Operators.Imap;
-using Esante.MsSante.Policies;
 using Esante.MsSante.Tests.RealStack;
 
 namespace Esante.MsSante.Tests.Reliability;
@@ -95,9 +91,9 @@ public sealed class FaultMatrixTests(MailStack stack)
             case "send draft":
             {
                 var letter = Letter(recipient, subject);
-                MessageRef? draft = operation == "send draft" ? await box.SaveDraftAsync(letter) : null;
+                MessageRef? draft = operation == "send draft" ? await box.Drafts.SaveAsync(letter) : null;
                 Arm();
-                outcome = await OutcomeAsync(cancel, () => draft is { } d ? box.SendDraftAsync(d, cancel.Token) : box.SendAsync(letter, cancel.Token));
+                outcome = await OutcomeAsync(cancel, () => draft is { } d ? box.Drafts.SendAsync(d, cancel.Token) : box.SendAsync(letter, cancel.Token));
                 var copies = await DeliveredAsync(box, other, recipient, subject, outcome);
                 var sentCopies = await CountAsync(box, FolderRole.Sent, subject);
                 AssertTruthful(outcome, copies);
@@ -118,9 +114,9 @@ public sealed class FaultMatrixTests(MailStack stack)
                 await other.SendAsync(asking);
                 var original = await WaitForAsync(box, subject);
                 Arm();
-                outcome = await OutcomeAsync(cancel, () => box.SendReadReceiptAsync(original.Ref, ReadReceipt.Displayed, cancel.Token));
+                outcome = await OutcomeAsync(cancel, () => box.Messages.SendReadReceiptAsync(original.Ref, ReadReceipt.Displayed, cancel.Token));
                 var receipts = await DeliveredAsync(box, other, recipient, subject, outcome);
-                var marked = (await box.GetMessagesAsync().ToListAsync()).Single(s => s.Ref == original.Ref).Keywords.Contains("$MDNSent");
+                var marked = (await box.Messages.ListAsync().ToListAsync()).Single(s => s.Ref == original.Ref).Keywords.Contains("$MDNSent");
                 AssertTruthful(outcome, receipts);
                 // Handed over (sent or maybe sent): marked, so no second receipt ever goes.
                 Assert.Equal(outcome is "success" or "uncertain", marked);
@@ -135,15 +131,15 @@ public sealed class FaultMatrixTests(MailStack stack)
                 }
                 await WaitForAsync(box, $"{subject} 2", count: 3);
                 Arm();
-                var listed = new List<MessageSummary>();
-                outcome = await OutcomeAsync(cancel, async () => listed = await box.GetMessagesAsync(cancellationToken: cancel.Token).ToListAsync());
+                var listed = new List<MessageInfo>();
+                outcome = await OutcomeAsync(cancel, async () => listed = await box.Messages.ListAsync(cancellationToken: cancel.Token).ToListAsync());
                 Assert.True(outcome != "uncertain");
                 if (outcome == "success")
                 {
                     Assert.Equal(3, listed.Count(s => s.Subject?.StartsWith(subject, StringComparison.Ordinal) == true));
                     Assert.Equal(listed.Count, listed.Select(s => s.Ref).Distinct().Count());
                 }
-                Assert.Equal(3, (await box.GetMessagesAsync().ToListAsync()).Count);
+                Assert.Equal(3, (await box.Messages.ListAsync().ToListAsync()).Count);
                 Record(operation, phase, fault, outcome == "success" ? "success, 3 of 3 listed once" : $"{outcome}, nothing listed");
                 break;
             }
@@ -152,13 +148,13 @@ public sealed class FaultMatrixTests(MailStack stack)
             {
                 await other.SendAsync(Letter(sender, subject));
                 var message = await WaitForAsync(box, subject);
-                var archive = operation == "move" ? await box.CreateFolderAsync($"Archive{Guid.NewGuid():N}"[..12]) : null;
+                var archive = operation == "move" ? await box.Folders.CreateAsync($"Archive{Guid.NewGuid():N}"[..12]) : null;
                 Arm();
-                outcome = await OutcomeAsync(cancel, () => archive is null ? box.DeleteAsync(message.Ref, cancel.Token) : box.MoveAsync(message.Ref, archive.Path, cancel.Token));
+                outcome = await OutcomeAsync(cancel, () => archive is null ? box.Messages.DeleteAsync(message.Ref, cancel.Token) : box.Messages.MoveAsync(message.Ref, archive.Path, cancel.Token));
                 Assert.True(outcome != "uncertain");
-                var target = archive?.Path ?? (await box.GetFolderAsync(FolderRole.Trash)).Path;
-                var inTarget = (await box.GetMessagesAsync(target).ToListAsync()).Count(s => s.Subject == subject);
-                var inInbox = (await box.GetMessagesAsync().ToListAsync()).Count(s => s.Subject == subject);
+                var target = archive?.Path ?? (await box.Folders.GetAsync(FolderRole.Trash)).Path;
+                var inTarget = (await box.Messages.ListAsync(target).ToListAsync()).Count(s => s.Subject == subject);
+                var inInbox = (await box.Messages.ListAsync().ToListAsync()).Count(s => s.Subject == subject);
                 // One copy, wherever it is; where the call said, when it said it was done.
                 Assert.Equal(1, inTarget + inInbox);
                 if (outcome == "success")
@@ -170,12 +166,12 @@ public sealed class FaultMatrixTests(MailStack stack)
             }
             case "settings":
             {
-                var inbox = await box.GetFolderAsync(FolderRole.Inbox);
-                await box.SetFolderRetentionAsync(inbox.Path, new RetentionPeriod(1, RetentionUnit.Months));
+                var inbox = await box.Folders.GetAsync(FolderRole.Inbox);
+                await box.Folders.SetRetentionAsync(inbox.Path, new RetentionPeriod(1, RetentionUnit.Months));
                 Arm();
-                outcome = await OutcomeAsync(cancel, () => box.SetFolderRetentionAsync(inbox.Path, new RetentionPeriod(2, RetentionUnit.Weeks), cancel.Token));
+                outcome = await OutcomeAsync(cancel, () => box.Folders.SetRetentionAsync(inbox.Path, new RetentionPeriod(2, RetentionUnit.Weeks), cancel.Token));
                 Assert.True(outcome != "uncertain");
-                var now = (await box.GetFolderRetentionAsync())[inbox.Path];
+                var now = (await box.Folders.GetRetentionAsync())[inbox.Path];
                 if (outcome == "success")
                 {
                     Assert.Equal(new RetentionPeriod(2, RetentionUnit.Weeks), now);
@@ -191,10 +187,10 @@ public sealed class FaultMatrixTests(MailStack stack)
             {
                 // New mail pushed by IDLE: after a drop the watch reconnects and resumes after the last UID it gave, so
                 // each letter comes once, none lost; a cancel ends the watch and the letters stay in the inbox.
-                var seen = new List<MessageSummary>();
+                var seen = new List<MessageInfo>();
                 var watching = Task.Run(async () =>
                 {
-                    await foreach (var summary in box.WatchAsync(cancellationToken: cancel.Token))
+                    await foreach (var summary in box.Messages.WatchAsync(cancellationToken: cancel.Token))
                     {
                         lock (seen)
                         {
@@ -288,11 +284,11 @@ public sealed class FaultMatrixTests(MailStack stack)
     {
         await using var pair = await OpenPairAsync();
         var (sender, recipient, imapRelay, smtpRelay, box, other) = pair;
-        var draft = await box.SaveDraftAsync(Letter(recipient, "Brouillon annulé trop tard"));
+        var draft = await box.Drafts.SaveAsync(Letter(recipient, "Brouillon annulé trop tard"));
         using var cancel = new CancellationTokenSource();
         smtpRelay.Arm(FinalDot, RelayFault.Cancel, cancel.Cancel);
 
-        await box.SendDraftAsync(draft, cancel.Token);
+        await box.Drafts.SendAsync(draft, cancel.Token);
 
         Assert.Equal(0, await CountAsync(box, FolderRole.Drafts, "Brouillon annulé trop tard"));
         Assert.Equal(1, await CountAsync(box, FolderRole.Sent, "Brouillon annulé trop tard"));
@@ -311,11 +307,11 @@ public sealed class FaultMatrixTests(MailStack stack)
         using var cancel = new CancellationTokenSource();
         smtpRelay.Arm(FinalDot, RelayFault.Cancel, cancel.Cancel);
 
-        await box.SendReadReceiptAsync(original.Ref, ReadReceipt.Displayed, cancel.Token);
+        await box.Messages.SendReadReceiptAsync(original.Ref, ReadReceipt.Displayed, cancel.Token);
 
-        Assert.Contains("$MDNSent", (await box.GetMessagesAsync().ToListAsync()).Single(s => s.Ref == original.Ref).Keywords);
+        Assert.Contains("$MDNSent", (await box.Messages.ListAsync().ToListAsync()).Single(s => s.Ref == original.Ref).Keywords);
         Assert.Equal(1, await DeliveredAsync(box, other, recipient, "Accusé annulé trop tard", "success"));
-        await Assert.ThrowsAsync<InvalidOperationException>(() => box.SendReadReceiptAsync(original.Ref, ReadReceipt.Displayed));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => box.Messages.SendReadReceiptAsync(original.Ref, ReadReceipt.Displayed));
     }
 
     [Fact]
@@ -450,7 +446,7 @@ public sealed class FaultMatrixTests(MailStack stack)
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (true)
         {
-            var inbox = await to.GetMessagesAsync().ToListAsync();
+            var inbox = await to.Messages.ListAsync().ToListAsync();
             var copies = inbox.Count(s => s.Subject?.Contains(subject, StringComparison.Ordinal) == true);
             if ((inbox.Any(s => s.Subject == marker) && (outcome != "success" || copies > 0)) || DateTime.UtcNow > deadline)
             {
@@ -460,12 +456,12 @@ public sealed class FaultMatrixTests(MailStack stack)
         }
     }
 
-    private static async Task<MessageSummary> WaitForAsync(IMailboxClient box, string subject, int count = 1)
+    private static async Task<MessageInfo> WaitForAsync(IMailboxClient box, string subject, int count = 1)
     {
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (true)
         {
-            var inbox = await box.GetMessagesAsync().ToListAsync();
+            var inbox = await box.Messages.ListAsync().ToListAsync();
             if (inbox.Count >= count && inbox.FirstOrDefault(s => s.Subject == subject) is { } found)
             {
                 return found;
@@ -476,7 +472,7 @@ public sealed class FaultMatrixTests(MailStack stack)
     }
 
     private static async Task<int> CountAsync(IMailboxClient box, FolderRole role, string subject) =>
-        (await box.GetMessagesAsync((await box.GetFolderAsync(role)).Path).ToListAsync()).Count(s => s.Subject == subject);
+        (await box.Messages.ListAsync((await box.Folders.GetAsync(role)).Path).ToListAsync()).Count(s => s.Subject == subject);
 
     private static string Printable(string phase) => phase.Replace("\r\n", "␍␊", StringComparison.Ordinal).Trim();
 

@@ -1,4 +1,3 @@
-using Esante.MsSante.Mailbox;
 
 namespace Esante.MsSante.Tests.Reliability;
 

@@ -1,8 +1,4 @@
 using System.Collections.Concurrent;
-using Esante.MsSante.Addressing;
-using Esante.MsSante.Identity;
-using Esante.MsSante.Mailbox;
-using Esante.MsSante.Messages;
 using Esante.MsSante.Tests.RealStack;
 
 namespace Esante.MsSante.Tests.Reliability;
@@ -59,15 +55,15 @@ public sealed class ManySessionsRealStackTests(MailStack stack)
                         letter.To.Add(MssanteAddress.Parse(addresses[to]));
                         await box.SendAsync(letter);
                         sent[subject] = to;
-                        var listed = new List<MessageSummary>();
-                        await foreach (var summary in box.GetMessagesAsync())
+                        var listed = new List<MessageInfo>();
+                        await foreach (var summary in box.Messages.ListAsync())
                         {
                             listed.Add(summary);
                         }
                         if (listed.Count > 0)
                         {
-                            await box.ReadMessageAsync(listed[n % listed.Count].Ref);
-                            await box.MarkAsReadAsync(listed[n % listed.Count].Ref);
+                            await box.Messages.ReadAsync(listed[n % listed.Count].Ref);
+                            await box.Messages.MarkAsReadAsync(listed[n % listed.Count].Ref);
                         }
                         Interlocked.Add(ref operations, 4);
                     }
@@ -110,7 +106,7 @@ public sealed class ManySessionsRealStackTests(MailStack stack)
         while (true)
         {
             var subjects = new List<string>();
-            await foreach (var summary in box.GetMessagesAsync())
+            await foreach (var summary in box.Messages.ListAsync())
             {
                 if (summary.Subject?.StartsWith("Charge ", StringComparison.Ordinal) == true)
                 {

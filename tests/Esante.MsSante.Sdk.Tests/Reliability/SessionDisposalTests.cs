@@ -1,7 +1,4 @@
 using System.Reflection;
-using Esante.MsSante.DependencyInjection;
-using Esante.MsSante.Identity;
-using Esante.MsSante.Mailbox;
 using Esante.MsSante.Operators;
 using Esante.MsSante.Testing;
 using Microsoft.Extensions.Logging;
@@ -40,7 +37,7 @@ public sealed class SessionDisposalTests
 
         await session.DisposeAsync();
 
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => other.GetFoldersAsync());
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => other.Folders.ListAsync());
         var warning = Assert.Single(Warnings());
         Assert.Equal(LogLevel.Warning, warning.Level);
         Assert.Equal("Sign-out did not complete: MssanteConnectionException", warning.Message);
@@ -57,7 +54,7 @@ public sealed class SessionDisposalTests
 
         await session.DisposeAsync();
 
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => box.GetFoldersAsync());
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => box.Folders.ListAsync());
         Assert.Equal("Sign-out did not complete: MssanteConnectionException", Assert.Single(Warnings()).Message);
     }
 

@@ -1,5 +1,3 @@
-using Esante.MsSante.Addressing;
-using Esante.MsSante.Messages;
 using Esante.MsSante.Operators;
 using Esante.MsSante.Operators.Imap;
 using Esante.MsSante.Tests.RealStack;
@@ -40,11 +38,11 @@ public sealed class SilentServerTests(MailStack stack)
         var (user, relay) = Prepare("IMAP_PORT");
         using var _ = relay;
         await using var box = await MailStack.OpenAsync(Through(relay), user, Password);
-        await box.GetFoldersAsync();
+        await box.Folders.ListAsync();
 
         relay.Stall();
 
-        await Assert.ThrowsAsync<MssanteConnectionException>(() => box.GetFoldersAsync());
+        await Assert.ThrowsAsync<MssanteConnectionException>(() => box.Folders.ListAsync());
     }
 
     [Fact]

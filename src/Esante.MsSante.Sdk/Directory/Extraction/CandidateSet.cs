@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Esante.MsSante.Directory.Extraction;
+namespace Esante.MsSante.Directory;
 
 /// <summary>
 /// A set of entry ids, ascending: a slice of a sorted posting array, or a bitmap when dense, or every entry.

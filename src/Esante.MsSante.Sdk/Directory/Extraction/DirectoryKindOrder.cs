@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Directory.Extraction;
+namespace Esante.MsSante.Directory;
 
 /// <summary>Where persons' mailboxes (PER) rank against structures' (ORG, APP, CAB) among equally good matches.</summary>
 public enum DirectoryKindOrder

@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Directory.Extraction;
+namespace Esante.MsSante.Directory;
 
 /// <summary>
 /// The 31 columns of the national file « Extraction Correspondance MSSanté », in the file's order, and their positions.

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
-using Esante.MsSante.Addressing;
 
-namespace Esante.MsSante.Directory.Extraction;
+namespace Esante.MsSante.Directory;
 
 public sealed partial class ExtractionDirectoryIndex
 {
@@ -105,8 +104,8 @@ public sealed partial class ExtractionDirectoryIndex
             var kind = KindOf(values[rows.ValueId(row, ExtractionColumns.MailboxType)]);
             ulong kindRank = Options.KindOrder switch
             {
-                DirectoryKindOrder.PersonsFirst => kind == Operators.MailboxKind.Personal ? 0UL : 1UL,
-                DirectoryKindOrder.StructuresFirst => kind == Operators.MailboxKind.Personal ? 1UL : 0UL,
+                DirectoryKindOrder.PersonsFirst => kind == MailboxKind.Personal ? 0UL : 1UL,
+                DirectoryKindOrder.StructuresFirst => kind == MailboxKind.Personal ? 1UL : 0UL,
                 _ => 0UL,
             };
             var last = rows.ValueId(row, ExtractionColumns.LastName);
@@ -186,7 +185,7 @@ public sealed partial class ExtractionDirectoryIndex
             }
             if (kindWordIds[kind] == 0)
             {
-                kindWordIds[kind] = Tagged(KindTag[0], KindWord((Operators.MailboxKind)kind));
+                kindWordIds[kind] = Tagged(KindTag[0], KindWord((MailboxKind)kind));
             }
             Add(kindWordIds[kind]);
             if (used + scratchCount > rowWords.Length)

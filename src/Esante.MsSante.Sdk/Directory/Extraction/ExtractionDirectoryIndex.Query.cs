@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Directory.Extraction;
+namespace Esante.MsSante.Directory;
 
 public sealed partial class ExtractionDirectoryIndex
 {
@@ -478,11 +478,11 @@ public sealed partial class ExtractionDirectoryIndex
     private static readonly System.Buffers.SearchValues<char> FoldedAscii =
         System.Buffers.SearchValues.Create("0123456789abcdefghijklmnopqrstuvwxyz");
 
-    internal static string KindWord(Operators.MailboxKind kind) => kind switch
+    internal static string KindWord(MailboxKind kind) => kind switch
     {
-        Operators.MailboxKind.Personal => "per",
-        Operators.MailboxKind.Organisational => "org",
-        Operators.MailboxKind.Applicative => "app",
+        MailboxKind.Personal => "per",
+        MailboxKind.Organisational => "org",
+        MailboxKind.Applicative => "app",
         _ => "cab",
     };
 

@@ -1,8 +1,7 @@
 using System.Numerics;
-using Esante.MsSante.Addressing;
 using Esante.MsSante.Operators;
 
-namespace Esante.MsSante.Directory.Extraction;
+namespace Esante.MsSante.Directory;
 
 /// <summary>
 /// The national directory in memory, built from « Extraction Correspondance MSSanté »: search as you type over the whole

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 
-namespace Esante.MsSante.Directory.Extraction;
+namespace Esante.MsSante.Directory;
 
 /// <summary>
 /// Writes a synthetic but realistic « Extraction Correspondance MSSanté » file, deterministic from a seed, for tests and
@@ -470,7 +470,7 @@ public sealed class ExtractionFileGenerator
         for (var key = 0; key < 10; key++)
         {
             var candidate = body + (char)('0' + key);
-            if (Esante.MsSante.Addressing.Luhn.IsValid(candidate))
+            if (Esante.MsSante.Luhn.IsValid(candidate))
             {
                 return candidate;
             }

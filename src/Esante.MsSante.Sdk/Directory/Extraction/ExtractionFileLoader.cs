@@ -4,9 +4,8 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Threading.Channels;
 using System.Text.Unicode;
-using Esante.MsSante.Addressing;
 
-namespace Esante.MsSante.Directory.Extraction;
+namespace Esante.MsSante.Directory;
 
 /// <summary>
 /// Reads the national file « Extraction Correspondance MSSanté » (the <c>.txt</c>, or the <c>.zip</c> holding it) as a stream:

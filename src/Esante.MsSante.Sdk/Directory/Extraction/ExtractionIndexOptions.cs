@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Directory.Extraction;
+namespace Esante.MsSante.Directory;
 
 /// <summary>Options of <see cref="ExtractionDirectoryIndex"/>.</summary>
 public sealed class ExtractionIndexOptions

@@ -1,6 +1,5 @@
-using Esante.MsSante.Addressing;
 
-namespace Esante.MsSante.Directory.Extraction;
+namespace Esante.MsSante.Directory;
 
 /// <summary>Options of <see cref="ExtractionFileLoader"/>.</summary>
 public sealed class ExtractionLoadOptions

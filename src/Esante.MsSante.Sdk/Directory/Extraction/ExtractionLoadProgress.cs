@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Directory.Extraction;
+namespace Esante.MsSante.Directory;
 
 /// <summary>How far the loading of an extraction file has gone.</summary>
 /// <param name="RowsRead">Data rows read so far (the header excluded).</param>

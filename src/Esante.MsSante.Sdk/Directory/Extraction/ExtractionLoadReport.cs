@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Directory.Extraction;
+namespace Esante.MsSante.Directory;
 
 /// <summary>What the loading of an extraction file did: rows read, kept and rejected, and the first problems with their line numbers.</summary>
 public sealed class ExtractionLoadReport

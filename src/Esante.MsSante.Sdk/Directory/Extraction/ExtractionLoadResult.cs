@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Directory.Extraction;
+namespace Esante.MsSante.Directory;
 
 /// <summary>The rows kept from an extraction file, and the report of the loading.</summary>
 /// <param name="Rows">The rows kept.</param>

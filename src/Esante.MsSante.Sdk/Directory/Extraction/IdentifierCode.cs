@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-namespace Esante.MsSante.Directory.Extraction;
+namespace Esante.MsSante.Directory;
 
 /// <summary>
 /// Packs an identifier of up to 12 digits and capital letters (an RPPS or ADELI number, a national id) into one integer,

@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Directory.Extraction;
+namespace Esante.MsSante.Directory;
 
 /// <summary>
 /// An <see cref="IDirectorySearch"/> whose directory can be replaced while searches run: the daily extraction is loaded and

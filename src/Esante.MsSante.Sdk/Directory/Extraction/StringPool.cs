@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-namespace Esante.MsSante.Directory.Extraction;
+namespace Esante.MsSante.Directory;
 
 /// <summary>
 /// Interns strings read as spans: each distinct value is allocated once and gets a dense id (0 is the empty string).

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-namespace Esante.MsSante.Directory.Extraction;
+namespace Esante.MsSante.Directory;
 
 /// <summary>
 /// <see cref="DirectoryText.Fold(string?)"/> without allocation for ASCII text (most of the file: addresses, codes, upper-case

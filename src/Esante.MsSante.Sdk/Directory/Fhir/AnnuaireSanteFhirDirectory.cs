@@ -2,10 +2,9 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Esante.MsSante.Addressing;
 using Esante.MsSante.Operators;
 
-namespace Esante.MsSante.Directory.Fhir;
+namespace Esante.MsSante.Directory;
 
 /// <summary>
 /// An <see cref="IDirectorySearch"/> over the national directory's FHIR API (« API FHIR Annuaire Santé », R4, version 2).

@@ -1,6 +1,5 @@
-using Esante.MsSante.Addressing;
 
-namespace Esante.MsSante.Directory.Fhir;
+namespace Esante.MsSante.Directory;
 
 /// <summary>Settings of <see cref="AnnuaireSanteFhirDirectory"/>, the national directory's FHIR API (« API FHIR Annuaire Santé »).</summary>
 public sealed class AnnuaireSanteFhirOptions

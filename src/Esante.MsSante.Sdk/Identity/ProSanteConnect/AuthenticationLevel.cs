@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Esante.MsSante.Identity.ProSanteConnect;
+namespace Esante.MsSante.ProSanteConnect;
 
 /// <summary>Reads an <c>acr</c> of the form <c>eidasN</c> as its level N, so levels compare (eidas1 &lt; eidas2 &lt; eidas3).</summary>
 internal static class AuthenticationLevel

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Esante.MsSante.Identity.ProSanteConnect;
+namespace Esante.MsSante.ProSanteConnect;
 
 /// <summary>Proof Key for Code Exchange (RFC 7636) with S256, and the other random values of an authorisation request.</summary>
 internal static class Pkce

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Esante.MsSante.Diagnostics;
 
-namespace Esante.MsSante.Identity.ProSanteConnect;
+namespace Esante.MsSante.ProSanteConnect;
 
 /// <summary>
 /// One sign-in under way: the address to send the person's browser to, and the secrets the callback is checked against

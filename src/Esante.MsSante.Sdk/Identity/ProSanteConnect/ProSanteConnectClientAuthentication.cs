@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Identity.ProSanteConnect;
+namespace Esante.MsSante.ProSanteConnect;
 
 /// <summary>
 /// How the application proves its identity at the token endpoint (OpenID Connect Core §9), with the secret Pro Santé Connect

@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Identity.ProSanteConnect;
+namespace Esante.MsSante.ProSanteConnect;
 
 /// <summary>
 /// The addresses of Pro Santé Connect (a Keycloak realm, « esante-wallet »), in one place: the issuer of each environment,

@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Identity.ProSanteConnect;
+namespace Esante.MsSante.ProSanteConnect;
 
 /// <summary>Which Pro Santé Connect deployment to use; its addresses are in <see cref="ProSanteConnectEndpoints"/>.</summary>
 public enum ProSanteConnectEnvironment

@@ -1,9 +1,9 @@
-namespace Esante.MsSante.Identity.ProSanteConnect;
+namespace Esante.MsSante.ProSanteConnect;
 
 /// <summary>
 /// Signing in with Pro Santé Connect failed, or Pro Santé Connect refused or failed a call; <see cref="Failure"/> says why.
 /// The message never holds a code, token, verifier, secret or name. A refresh token that is refused or a session that is over
-/// is reported as <see cref="Operators.MssanteAuthenticationException"/> with <see cref="Operators.AuthenticationFailure.TokenExpired"/> instead.
+/// is reported as <see cref="MssanteAuthenticationException"/> with <see cref="AuthenticationFailure.TokenExpired"/> instead.
 /// </summary>
 public sealed class ProSanteConnectException : MssanteException
 {

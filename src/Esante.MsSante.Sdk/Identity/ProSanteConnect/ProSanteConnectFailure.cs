@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Identity.ProSanteConnect;
+namespace Esante.MsSante.ProSanteConnect;
 
 /// <summary>Why signing in with Pro Santé Connect, or a call to it, failed.</summary>
 public enum ProSanteConnectFailure

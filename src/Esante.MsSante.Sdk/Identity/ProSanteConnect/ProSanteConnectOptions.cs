@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Identity.ProSanteConnect;
+namespace Esante.MsSante.ProSanteConnect;
 
 /// <summary>
 /// Settings of <see cref="ProSanteConnectClient"/>: which Pro Santé Connect, the application's registration (client id,

@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 
-namespace Esante.MsSante.Identity.ProSanteConnect;
+namespace Esante.MsSante.ProSanteConnect;
 
 /// <summary>Validates <see cref="ProSanteConnectOptions"/>; every problem is reported with the option's name, never a secret.</summary>
 public sealed class ProSanteConnectOptionsValidator : IValidateOptions<ProSanteConnectOptions>

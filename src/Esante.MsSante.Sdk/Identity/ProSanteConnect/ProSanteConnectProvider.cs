@@ -7,7 +7,7 @@ using Esante.MsSante.Operators;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Esante.MsSante.Identity.ProSanteConnect;
+namespace Esante.MsSante.ProSanteConnect;
 
 /// <summary>
 /// The conversation with Pro Santé Connect shared by the client and its sessions: the token endpoint, the userinfo endpoint,

@@ -2,7 +2,7 @@ using Esante.MsSante.Diagnostics;
 using Esante.MsSante.Operators;
 using Microsoft.Extensions.Logging;
 
-namespace Esante.MsSante.Identity.ProSanteConnect;
+namespace Esante.MsSante.ProSanteConnect;
 
 /// <summary>
 /// A professional signed in with Pro Santé Connect. It holds the access, refresh and ID tokens in memory only (CONF.28) and

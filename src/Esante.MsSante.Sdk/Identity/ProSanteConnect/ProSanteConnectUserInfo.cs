@@ -1,8 +1,7 @@
 using System.Text.Json;
-using Esante.MsSante.Addressing;
 using Esante.MsSante.Diagnostics;
 
-namespace Esante.MsSante.Identity.ProSanteConnect;
+namespace Esante.MsSante.ProSanteConnect;
 
 /// <summary>
 /// Who signed in, from Pro Santé Connect's userinfo endpoint. Personal data: its <see cref="ToString"/> shows none of it, and
@@ -23,7 +22,7 @@ public sealed class ProSanteConnectUserInfo
         ArgumentNullException.ThrowIfNull(claims);
         Subject = subject;
         NationalId = nationalId;
-        NationalIdentifier = Addressing.NationalIdentifier.TryParse(nationalId, out var identifier, out _) ? identifier : null;
+        NationalIdentifier = Esante.MsSante.NationalIdentifier.TryParse(nationalId, out var identifier, out _) ? identifier : null;
         GivenName = givenName;
         FamilyName = familyName;
         PreferredUsername = preferredUsername;

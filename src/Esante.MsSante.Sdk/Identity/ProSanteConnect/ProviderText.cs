@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Esante.MsSante.Diagnostics;
 
-namespace Esante.MsSante.Identity.ProSanteConnect;
+namespace Esante.MsSante.ProSanteConnect;
 
 /// <summary>Makes a provider's own words (<c>error</c>, <c>error_description</c>) safe for a message: no secret, no token, no patient address or INS, no control character, short.</summary>
 internal static partial class ProviderText

@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Identity.ProSanteConnect;
+namespace Esante.MsSante.ProSanteConnect;
 
 /// <summary>What the token endpoint answered, with the times computed on this side's clock. Kept in memory only (CONF.28).</summary>
 internal sealed record TokenSet(

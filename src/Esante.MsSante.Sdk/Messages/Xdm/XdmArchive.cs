@@ -2,7 +2,7 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Xml.Linq;
 
-namespace Esante.MsSante.Messages.Xdm;
+namespace Esante.MsSante.Xdm;
 
 /// <summary>
 /// An IHE XDM archive received (<c>IHE_XDM.zip</c>): its documents with what METADATA.XML says of them, each checked

@@ -1,6 +1,6 @@
 using MimeKit;
 
-namespace Esante.MsSante.Messages.Xdm;
+namespace Esante.MsSante.Xdm;
 
 /// <summary>
 /// Finds a received message's IHE_XDM.zip whatever its sender did with its headers: attached, inline or with no

@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Messages.Xdm;
+namespace Esante.MsSante.Xdm;
 
 /// <summary>A coded value of XDS metadata (classCode, typeCode, formatCode…): the code, its coding scheme (an OID) and its label.</summary>
 /// <param name="Code">The code, e.g. <c>11488-4</c>.</param>
@@ -12,7 +12,7 @@ public sealed record XdmCode(string Code, string CodingScheme, string DisplayNam
     internal IEnumerable<string> Problems(string what)
     {
         if (string.IsNullOrWhiteSpace(Code) || string.IsNullOrWhiteSpace(CodingScheme) || string.IsNullOrWhiteSpace(DisplayName) ||
-            !Policies.TextChecks.IsOneLine($"{Code}{CodingScheme}{DisplayName}"))
+            !TextChecks.IsOneLine($"{Code}{CodingScheme}{DisplayName}"))
         {
             yield return $"The {what} needs a code, a coding scheme and a label, each on one line.";
         }
@@ -53,9 +53,9 @@ public sealed record XdmAuthor(string NationalId, string FamilyName, string Give
     }
 
     internal bool HasHl7Separator() =>
-        !Policies.TextChecks.IsHl7Value(NationalId + FamilyName + GivenName) ||
-        (Institution is { } institution && !Policies.TextChecks.IsHl7Value(institution.Name + institution.NationalId)) ||
-        (Specialty is { } specialty && !Policies.TextChecks.IsHl7Value(specialty.Code + specialty.DisplayName + specialty.CodingScheme));
+        !TextChecks.IsHl7Value(NationalId + FamilyName + GivenName) ||
+        (Institution is { } institution && !TextChecks.IsHl7Value(institution.Name + institution.NationalId)) ||
+        (Specialty is { } specialty && !TextChecks.IsHl7Value(specialty.Code + specialty.DisplayName + specialty.CodingScheme));
 }
 
 /// <summary>

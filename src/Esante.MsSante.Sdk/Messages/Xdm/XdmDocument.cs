@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Messages.Xdm;
+namespace Esante.MsSante.Xdm;
 
 /// <summary>
 /// A document for an IHE XDM archive: its bytes, type and the XDS metadata (ITI TF-3) the sender's software knows. The
@@ -97,7 +97,7 @@ public sealed class XdmDocument
         {
             yield return $"The {what} has no content.";
         }
-        if (string.IsNullOrWhiteSpace(MimeType) || string.IsNullOrWhiteSpace(Title) || !Policies.TextChecks.IsOneLine($"{Title}{MimeType}{UniqueId}{LanguageCode}"))
+        if (string.IsNullOrWhiteSpace(MimeType) || string.IsNullOrWhiteSpace(Title) || !TextChecks.IsOneLine($"{Title}{MimeType}{UniqueId}{LanguageCode}"))
         {
             yield return $"The {what} needs a media type and a title, and no control character in them, its identifier or its language.";
         }

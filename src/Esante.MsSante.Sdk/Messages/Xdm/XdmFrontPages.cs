@@ -4,7 +4,7 @@ using System.Text;
 using System.Xml;
 using System.Xml.Linq;
 
-namespace Esante.MsSante.Messages.Xdm;
+namespace Esante.MsSante.Xdm;
 
 /// <summary>
 /// README.TXT and INDEX.HTM, the two files at the root of an XDM medium (IHE ITI-32 §3.32.4.1.3): README.TXT names the

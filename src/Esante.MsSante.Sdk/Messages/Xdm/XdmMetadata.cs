@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Xml.Linq;
-using Esante.MsSante.Addressing;
 
-namespace Esante.MsSante.Messages.Xdm;
+namespace Esante.MsSante.Xdm;
 
 /// <summary>The ebRIM SubmitObjectsRequest of an XDM archive (IHE ITI TF-3 §4.2, with the identifiers of its Table 4.2.5-1).</summary>
 internal static class XdmMetadata

@@ -3,7 +3,7 @@ using System.Text;
 using System.Xml;
 using System.Xml.Linq;
 
-namespace Esante.MsSante.Messages.Xdm;
+namespace Esante.MsSante.Xdm;
 
 /// <summary>
 /// Loads a received METADATA.XML tolerantly: it must be well-formed XML, but its namespaces are not checked, because

@@ -4,9 +4,8 @@ using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Xml.Linq;
-using Esante.MsSante.Addressing;
 
-namespace Esante.MsSante.Messages.Xdm;
+namespace Esante.MsSante.Xdm;
 
 /// <summary>
 /// An IHE XDM archive (ITI TF-1 §16, ITI-32) for documents sent to a patient record by MSSanté (ECO.2.1.1): README.TXT and
@@ -83,7 +82,7 @@ public sealed class XdmPackage
         {
             problems.Add("The submission's source is an OID (digits and dots).");
         }
-        if (Patient is null || !Policies.TextChecks.IsHl7Value(Patient.BirthName + Patient.FirstGivenName))
+        if (Patient is null || !TextChecks.IsHl7Value(Patient.BirthName + Patient.FirstGivenName))
         {
             problems.Add("The patient's names hold an HL7 separator (^ & | ~ \\) or a control character.");
         }
@@ -91,7 +90,7 @@ public sealed class XdmPackage
         {
             problems.Add("The author needs a national identifier and a name, and no HL7 separator (^ & | ~ \\) in them, their institution or their specialty.");
         }
-        if (Software is { } software && !Policies.TextChecks.IsOneLine($"{software.Name}{software.Version}{software.VendorContact}{Author?.Institution?.Contact}"))
+        if (Software is { } software && !TextChecks.IsOneLine($"{software.Name}{software.Version}{software.VendorContact}{Author?.Institution?.Contact}"))
         {
             problems.Add("The software's name, version and vendor contact, and the institution's contact, are each one line.");
         }

@@ -1,7 +1,6 @@
 using System.Globalization;
-using Esante.MsSante.Addressing;
 
-namespace Esante.MsSante.Messages.Xdm;
+namespace Esante.MsSante.Xdm;
 
 /// <summary>
 /// The patient's traits as a received archive's metadata gives them (sourcePatientInfo: PID-3, PID-5, PID-7, PID-8 and

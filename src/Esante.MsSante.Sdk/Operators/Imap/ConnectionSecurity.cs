@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Operators.Imap;
+namespace Esante.MsSante;
 
 /// <summary>How a connection to the operator is secured.</summary>
 public enum ConnectionSecurity

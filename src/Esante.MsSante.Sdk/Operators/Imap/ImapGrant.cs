@@ -1,4 +1,3 @@
-using Esante.MsSante.Addressing;
 using MailKit.Net.Imap;
 
 namespace Esante.MsSante.Operators.Imap;

@@ -1,5 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-using Esante.MsSante.Addressing;
 using MailKit.Net.Imap;
 
 namespace Esante.MsSante.Operators.Imap;
@@ -14,9 +13,15 @@ namespace Esante.MsSante.Operators.Imap;
 /// standard protocol: this operator refuses them with <see cref="NotSupportedException"/>, and never asks for a one-time code
 /// itself (operators require Pro Santé Connect or client certificates for software instead).
 /// </remarks>
-public sealed class ImapOperator : IMssanteOperator
+internal sealed class ImapOperator : IMssanteOperator
 {
-    private const string PortalOnly = "This operator exposes account management only through its web portal: there is no standard protocol for it.";
+    /// <inheritdoc/>
+    /// <remarks>Null: there is no standard protocol for a portal; it is the operator's web site.</remarks>
+    public IOperatorPortal? Portal => null;
+
+    /// <inheritdoc/>
+    public Uri? PasswordResetPage => _options.PasswordResetPage;
+
 
     private readonly ImapOperatorOptions _options;
     private readonly TimeProvider _time;
@@ -128,38 +133,6 @@ public sealed class ImapOperator : IMssanteOperator
         (grant as ImapGrant)?.End();
         return Task.CompletedTask;
     }
-
-    /// <inheritdoc/>
-    /// <exception cref="NotSupportedException">Always: account management is in the operator's web portal.</exception>
-    public Task RequestPasswordResetAsync(string userName, string contactEmail, CancellationToken cancellationToken = default) => throw new NotSupportedException(PortalOnly);
-
-    /// <inheritdoc/>
-    /// <exception cref="NotSupportedException">Always: account management is in the operator's web portal.</exception>
-    public Task<OtpChannelEnrolment> StartPasswordSetupAsync(Uri resetLink, string newPassword, OtpChannelChoice otpChannel, CancellationToken cancellationToken = default) => throw new NotSupportedException(PortalOnly);
-
-    /// <inheritdoc/>
-    /// <exception cref="NotSupportedException">Always: account management is in the operator's web portal.</exception>
-    public Task CompletePasswordSetupAsync(Uri resetLink, string testCode, CancellationToken cancellationToken = default) => throw new NotSupportedException(PortalOnly);
-
-    /// <inheritdoc/>
-    /// <exception cref="NotSupportedException">Always: account management is in the operator's web portal.</exception>
-    public Task<AccountProfile> GetProfileAsync(OperatorGrant grant, CancellationToken cancellationToken = default) => throw new NotSupportedException(PortalOnly);
-
-    /// <inheritdoc/>
-    /// <exception cref="NotSupportedException">Always: account management is in the operator's web portal.</exception>
-    public Task ChangeContactEmailAsync(OperatorGrant grant, string contactEmail, CancellationToken cancellationToken = default) => throw new NotSupportedException(PortalOnly);
-
-    /// <inheritdoc/>
-    /// <exception cref="NotSupportedException">Always: account management is in the operator's web portal.</exception>
-    public Task ChangePasswordAsync(OperatorGrant grant, string currentPassword, string newPassword, CancellationToken cancellationToken = default) => throw new NotSupportedException(PortalOnly);
-
-    /// <inheritdoc/>
-    /// <exception cref="NotSupportedException">Always: account management is in the operator's web portal.</exception>
-    public Task<OtpChannelEnrolment> StartOtpChannelChangeAsync(OperatorGrant grant, OtpChannelChoice otpChannel, CancellationToken cancellationToken = default) => throw new NotSupportedException(PortalOnly);
-
-    /// <inheritdoc/>
-    /// <exception cref="NotSupportedException">Always: account management is in the operator's web portal.</exception>
-    public Task CompleteOtpChannelChangeAsync(OperatorGrant grant, string testCode, CancellationToken cancellationToken = default) => throw new NotSupportedException(PortalOnly);
 
     /// <summary>Opens an authenticated IMAP connection.</summary>
     internal static async Task<ImapClient> ConnectImapAsync(ImapOperatorOptions options, MailCredential credential, TimeProvider time, CancellationToken cancellationToken)

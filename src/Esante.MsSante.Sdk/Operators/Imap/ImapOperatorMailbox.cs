@@ -2,7 +2,6 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Esante.MsSante.Diagnostics;
-using Esante.MsSante.Messages;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Net.Smtp;
@@ -10,8 +9,6 @@ using MailKit.Search;
 using MimeKit;
 using MimeKit.IO;
 using MimeKit.Utils;
-using MessageFlags = Esante.MsSante.Messages.MessageFlags;
-using MessageSummary = Esante.MsSante.Messages.MessageSummary;
 
 namespace Esante.MsSante.Operators.Imap;
 
@@ -58,14 +55,27 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         Mailbox = mailbox;
         _prefix = prefix;
         _imap = connection;
+        Capabilities = CapabilitiesOf(connection.Capabilities, mailbox);
     }
 
     public MailboxDescriptor Mailbox { get; }
 
-    public Task<IReadOnlyList<MailFolder>> ListFoldersAsync(CancellationToken cancellationToken = default) =>
-        ImapAsync(async imap => (IReadOnlyList<MailFolder>)(await ListAsync(imap, cancellationToken).ConfigureAwait(false)).Select(f => f.Folder).ToList(), idempotent: true, cancellationToken);
+    public MailboxCapabilities Capabilities { get; }
 
-    public Task<MailFolder> CreateFolderAsync(string path, CancellationToken cancellationToken = default) =>
+    /// <summary>
+    /// What the IMAP server announced once signed in (METADATA, ACL, QUOTA); rules go over ManageSieve, which signs in as
+    /// the person, so they are offered for the person's own mailbox only.
+    /// </summary>
+    private static MailboxCapabilities CapabilitiesOf(ImapCapabilities imap, MailboxDescriptor mailbox) =>
+        (mailbox.Kind == MailboxKind.Personal && mailbox.IsOwn ? MailboxCapabilities.Rules : MailboxCapabilities.None)
+        | (imap.HasFlag(ImapCapabilities.Metadata) ? MailboxCapabilities.Settings : MailboxCapabilities.None)
+        | (imap.HasFlag(ImapCapabilities.Acl) ? MailboxCapabilities.Sharing : MailboxCapabilities.None)
+        | (imap.HasFlag(ImapCapabilities.Quota) ? MailboxCapabilities.Quota : MailboxCapabilities.None);
+
+    public Task<IReadOnlyList<MailboxFolder>> ListFoldersAsync(CancellationToken cancellationToken = default) =>
+        ImapAsync(async imap => (IReadOnlyList<MailboxFolder>)(await ListAsync(imap, cancellationToken).ConfigureAwait(false)).Select(f => f.Folder).ToList(), idempotent: true, cancellationToken);
+
+    public Task<MailboxFolder> CreateFolderAsync(string path, CancellationToken cancellationToken = default) =>
         ImapAsync(async imap =>
         {
             var (parentPath, name) = Split(path);
@@ -79,10 +89,10 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             {
                 await created.SubscribeAsync(cancellationToken).ConfigureAwait(false);
             }
-            return new MailFolder(path, name, FolderRole.None, 0, 0, parent.DirectorySeparator);
+            return new MailboxFolder(path, name, FolderRole.None, 0, 0, parent.DirectorySeparator);
         }, idempotent: false, cancellationToken);
 
-    public Task<MailFolder> RenameFolderAsync(string path, string newPath, CancellationToken cancellationToken = default) =>
+    public Task<MailboxFolder> RenameFolderAsync(string path, string newPath, CancellationToken cancellationToken = default) =>
         ImapAsync(async imap =>
         {
             var folder = await FolderAsync(imap, path, cancellationToken).ConfigureAwait(false);
@@ -91,7 +101,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             await NamingAsync(async () => { await folder.RenameAsync(parent, name, cancellationToken).ConfigureAwait(false); return true; }, nameof(newPath)).ConfigureAwait(false);
             _sentPath = null;
             var renamed = (await ListAsync(imap, cancellationToken).ConfigureAwait(false)).Select(f => f.Folder).FirstOrDefault(f => f.Path == newPath);
-            return renamed ?? new MailFolder(newPath, name, FolderRole.None, 0, 0, folder.DirectorySeparator);
+            return renamed ?? new MailboxFolder(newPath, name, FolderRole.None, 0, 0, folder.DirectorySeparator);
         }, idempotent: false, cancellationToken);
 
     public Task DeleteFolderAsync(string path, CancellationToken cancellationToken = default) =>
@@ -107,7 +117,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             return true;
         }, idempotent: false, cancellationToken);
 
-    public async IAsyncEnumerable<MessageSummary> FetchSummariesAsync(string folderPath, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<MessageInfo> FetchSummariesAsync(string folderPath, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         // An ordinary folder comes in one FETCH; a large one in batches of UIDs, so memory stays bounded.
         var (uidValidity, all, uids) = await ImapAsync(async imap =>
@@ -146,7 +156,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         }
     }
 
-    public async IAsyncEnumerable<MessageSummary> WatchAsync(string folderPath, MessageRef? after = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<MessageInfo> WatchAsync(string folderPath, MessageRef? after = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         // Ends too when the mailbox is closed (disposed), as when the caller cancels.
@@ -250,7 +260,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         }
         catch (MailKit.FolderNotFoundException)
         {
-            throw new FolderNotFoundException(folderPath);
+            throw new MssanteFolderNotFoundException(folderPath);
         }
         catch (ImapCommandException e)
         {
@@ -317,7 +327,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         }
     }
 
-    public Task<(MessageSummary Summary, MimeMessage Message)> FetchMessageAsync(MessageRef message, CancellationToken cancellationToken = default) =>
+    public Task<(MessageInfo Summary, MimeMessage Message)> FetchMessageAsync(MessageRef message, CancellationToken cancellationToken = default) =>
         ImapAsync(async imap =>
         {
             var (folder, summary) = await LocateAsync(imap, message, cancellationToken).ConfigureAwait(false);
@@ -325,7 +335,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             return (ToSummary(message.FolderPath, message.UidValidity, summary), mime);
         }, idempotent: true, cancellationToken);
 
-    public Task StoreFlagsAsync(MessageRef message, MessageFlags flags, IReadOnlyCollection<string> keywords, bool add, CancellationToken cancellationToken = default) =>
+    public Task StoreFlagsAsync(MessageRef message, MessageMarks flags, IReadOnlyCollection<string> keywords, bool add, CancellationToken cancellationToken = default) =>
         ImapAsync(async imap =>
         {
             var (folder, summary) = await LocateAsync(imap, message, cancellationToken).ConfigureAwait(false);
@@ -372,7 +382,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             }
             catch (MailKit.FolderNotFoundException)
             {
-                throw new FolderNotFoundException(folderPath);
+                throw new MssanteFolderNotFoundException(folderPath);
             }
             // References from before the folder was recreated point at nothing.
             var uids = messages.Where(m => m.UidValidity == folder.UidValidity).Select(m => new UniqueId(m.UidValidity, m.Uid)).Distinct().ToList();
@@ -404,7 +414,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         }
     }
 
-    public Task<MessageRef> AppendAsync(string folderPath, MimeMessage message, MessageFlags flags, DateTimeOffset? arrivedAt = null, CancellationToken cancellationToken = default)
+    public Task<MessageRef> AppendAsync(string folderPath, MimeMessage message, MessageMarks flags, DateTimeOffset? arrivedAt = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         return ImapAsync(imap => AppendAsync(imap, folderPath, message, flags, cancellationToken, arrivedAt), idempotent: false, cancellationToken);
@@ -460,13 +470,13 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         var sent = await SentPathAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await ImapAsync(imap => AppendAsync(imap, sent, message, MessageFlags.Seen, cancellationToken), idempotent: false, cancellationToken).ConfigureAwait(false);
+            return await ImapAsync(imap => AppendAsync(imap, sent, message, MessageMarks.Seen, cancellationToken), idempotent: false, cancellationToken).ConfigureAwait(false);
         }
         catch (MssanteConnectionException) when (!string.IsNullOrEmpty(message.MessageId))
         {
             return await ImapAsync(async imap =>
                 await FindByMessageIdAsync(imap, sent, message.MessageId, cancellationToken).ConfigureAwait(false)
-                ?? await AppendAsync(imap, sent, message, MessageFlags.Seen, cancellationToken).ConfigureAwait(false),
+                ?? await AppendAsync(imap, sent, message, MessageMarks.Seen, cancellationToken).ConfigureAwait(false),
                 idempotent: false, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -483,7 +493,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
     private async Task<string> SentPathAsync(CancellationToken cancellationToken) =>
         _sentPath ??= await ImapAsync(async imap =>
             (await ListAsync(imap, cancellationToken).ConfigureAwait(false)).Select(f => f.Folder).FirstOrDefault(f => f.Role == FolderRole.Sent)?.Path
-            ?? throw new FolderNotFoundException("Sent"), idempotent: true, cancellationToken).ConfigureAwait(false);
+            ?? throw new MssanteFolderNotFoundException("Sent"), idempotent: true, cancellationToken).ConfigureAwait(false);
 
     public Task<QuotaReport> GetQuotaAsync(CancellationToken cancellationToken = default) =>
         ImapAsync(async imap =>
@@ -858,7 +868,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         }
         catch (MailKit.FolderNotFoundException e)
         {
-            throw new FolderNotFoundException(Relative(e.FolderName));
+            throw new MssanteFolderNotFoundException(Relative(e.FolderName));
         }
         catch (ImapCommandException e)
         {
@@ -953,26 +963,26 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         }
         catch (MailKit.FolderNotFoundException)
         {
-            throw new MessageNotFoundException(message);
+            throw new MssanteMessageNotFoundException(message);
         }
         if (folder.UidValidity != message.UidValidity)
         {
-            throw new MessageNotFoundException(message);
+            throw new MssanteMessageNotFoundException(message);
         }
         var found = await folder.FetchAsync([new UniqueId(message.UidValidity, message.Uid)], SummaryRequest(), cancellationToken).ConfigureAwait(false);
         // Only the one asked for: a change another session made meanwhile (flags, new messages) comes as an unsolicited
         // FETCH during the command, which MailKit adds to the answer, without a UID unless the server gives one.
         return found.FirstOrDefault(s => s.UniqueId.IsValid && s.UniqueId.Id == message.Uid) is { } summary
             ? (folder, summary)
-            : throw new MessageNotFoundException(message);
+            : throw new MssanteMessageNotFoundException(message);
     }
 
-    private async Task<List<(MailFolder Folder, IMailFolder Imap)>> ListAsync(ImapClient imap, CancellationToken cancellationToken)
+    private async Task<List<(MailboxFolder Folder, IMailFolder Imap)>> ListAsync(ImapClient imap, CancellationToken cancellationToken)
     {
         var shared = ImapOperator.OtherUsersNamespace(imap)?.Path;
         var folderNamespace = _prefix.Length == 0 ? imap.PersonalNamespaces[0] : ImapOperator.OtherUsersNamespace(imap)!;
         var all = await imap.GetFoldersAsync(folderNamespace, StatusItems.Count | StatusItems.Unread | StatusItems.UidValidity, subscribedOnly: false, cancellationToken).ConfigureAwait(false);
-        var result = new List<(MailFolder, IMailFolder)>();
+        var result = new List<(MailboxFolder, IMailFolder)>();
         foreach (var folder in all)
         {
             // Dovecot lists another user's INBOX as the root of their tree (shared/owner), and opens it as shared/owner/INBOX too.
@@ -983,7 +993,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
                 {
                     continue;
                 }
-                result.Add((new MailFolder("INBOX", "INBOX", FolderRole.Inbox, folder.Count, folder.Unread, folder.DirectorySeparator), folder));
+                result.Add((new MailboxFolder("INBOX", "INBOX", FolderRole.Inbox, folder.Count, folder.Unread, folder.DirectorySeparator), folder));
                 continue;
             }
             if (!folder.FullName.StartsWith(_prefix, StringComparison.Ordinal) || folder.FullName.Length == _prefix.Length ||
@@ -993,12 +1003,12 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
                 continue;
             }
             var path = folder.FullName[_prefix.Length..];
-            result.Add((new MailFolder(path, folder.Name, RoleOf(folder, path), folder.Count, folder.Unread, folder.DirectorySeparator), folder));
+            result.Add((new MailboxFolder(path, folder.Name, RoleOf(folder, path), folder.Count, folder.Unread, folder.DirectorySeparator), folder));
         }
         return result;
     }
 
-    private async Task<MessageRef> AppendAsync(ImapClient imap, string folderPath, MimeMessage message, MessageFlags flags, CancellationToken cancellationToken, DateTimeOffset? arrivedAt = null)
+    private async Task<MessageRef> AppendAsync(ImapClient imap, string folderPath, MimeMessage message, MessageMarks flags, CancellationToken cancellationToken, DateTimeOffset? arrivedAt = null)
     {
         var folder = await FolderAsync(imap, folderPath, cancellationToken).ConfigureAwait(false);
         var uid = await folder.AppendAsync(new AppendRequest(message, ToMailKit(flags)) { InternalDate = arrivedAt }, cancellationToken).ConfigureAwait(false);
@@ -1292,7 +1302,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             "Trash" or "Deleted Messages" or "Corbeille" => FolderRole.Trash,
             "Drafts" or "Brouillons" => FolderRole.Drafts,
             "Junk" or "Spam" => FolderRole.Junk,
-            Policies.PatientRoutingPolicy.DefaultFolderName => FolderRole.PatientExchanges,
+            PatientRoutingPolicy.DefaultFolderName => FolderRole.PatientExchanges,
             _ => FolderRole.None,
         };
     }
@@ -1325,7 +1335,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             Headers = new HeaderSet([HeaderId.From, HeaderId.Subject, HeaderId.Date]),
         };
 
-    private static MessageSummary ToSummary(string folderPath, uint uidValidity, IMessageSummary s)
+    private static MessageInfo ToSummary(string folderPath, uint uidValidity, IMessageSummary s)
     {
         var headers = s.Headers;
         var from = headers?.IndexOf(HeaderId.From) is >= 0 and var f && InternetAddressList.TryParse(ParserOptions.Default, headers[f].RawValue, out var addresses)
@@ -1335,14 +1345,14 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             ? parsed
             : (DateTimeOffset?)null;
         var received = s.InternalDate ?? date ?? DateTimeOffset.MinValue;
-        return new MessageSummary
+        return new MessageInfo
         {
             Ref = new MessageRef(folderPath, uidValidity, s.UniqueId.Id),
             From = from is null ? null : new MessageParty(string.IsNullOrEmpty(from.Name) ? null : from.Name, from.Address),
             Subject = headers?[HeaderId.Subject],
             Date = date ?? received,
             ReceivedAt = received,
-            Flags = FromMailKit(s.Flags ?? MailKit.MessageFlags.None),
+            Marks = FromMailKit(s.Flags ?? MailKit.MessageFlags.None),
             Keywords = s.Keywords is { Count: > 0 } keywords ? [.. keywords] : [],
             Size = s.Size ?? 0,
         };
@@ -1367,25 +1377,25 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         return null;
     }
 
-    private static MailKit.MessageFlags ToMailKit(MessageFlags flags)
+    private static MailKit.MessageFlags ToMailKit(MessageMarks flags)
     {
         var result = MailKit.MessageFlags.None;
-        if (flags.HasFlag(MessageFlags.Seen)) result |= MailKit.MessageFlags.Seen;
-        if (flags.HasFlag(MessageFlags.Answered)) result |= MailKit.MessageFlags.Answered;
-        if (flags.HasFlag(MessageFlags.Flagged)) result |= MailKit.MessageFlags.Flagged;
-        if (flags.HasFlag(MessageFlags.Deleted)) result |= MailKit.MessageFlags.Deleted;
-        if (flags.HasFlag(MessageFlags.Draft)) result |= MailKit.MessageFlags.Draft;
+        if (flags.HasFlag(MessageMarks.Seen)) result |= MailKit.MessageFlags.Seen;
+        if (flags.HasFlag(MessageMarks.Answered)) result |= MailKit.MessageFlags.Answered;
+        if (flags.HasFlag(MessageMarks.Flagged)) result |= MailKit.MessageFlags.Flagged;
+        if (flags.HasFlag(MessageMarks.Deleted)) result |= MailKit.MessageFlags.Deleted;
+        if (flags.HasFlag(MessageMarks.Draft)) result |= MailKit.MessageFlags.Draft;
         return result;
     }
 
-    private static MessageFlags FromMailKit(MailKit.MessageFlags flags)
+    private static MessageMarks FromMailKit(MailKit.MessageFlags flags)
     {
-        var result = MessageFlags.None;
-        if (flags.HasFlag(MailKit.MessageFlags.Seen)) result |= MessageFlags.Seen;
-        if (flags.HasFlag(MailKit.MessageFlags.Answered)) result |= MessageFlags.Answered;
-        if (flags.HasFlag(MailKit.MessageFlags.Flagged)) result |= MessageFlags.Flagged;
-        if (flags.HasFlag(MailKit.MessageFlags.Deleted)) result |= MessageFlags.Deleted;
-        if (flags.HasFlag(MailKit.MessageFlags.Draft)) result |= MessageFlags.Draft;
+        var result = MessageMarks.None;
+        if (flags.HasFlag(MailKit.MessageFlags.Seen)) result |= MessageMarks.Seen;
+        if (flags.HasFlag(MailKit.MessageFlags.Answered)) result |= MessageMarks.Answered;
+        if (flags.HasFlag(MailKit.MessageFlags.Flagged)) result |= MessageMarks.Flagged;
+        if (flags.HasFlag(MailKit.MessageFlags.Deleted)) result |= MessageMarks.Deleted;
+        if (flags.HasFlag(MailKit.MessageFlags.Draft)) result |= MessageMarks.Draft;
         return result;
     }
 

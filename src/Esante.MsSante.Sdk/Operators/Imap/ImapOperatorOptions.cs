@@ -1,7 +1,9 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Esante.MsSante.Operators.Imap;
+using Esante.MsSante.Operators.Imap;
+
+namespace Esante.MsSante;
 
 /// <summary>
 /// Where the operator's IMAP and SMTP servers are and how to reach them safely: either their host names
@@ -30,6 +32,12 @@ public sealed class ImapOperatorOptions
 
     /// <summary>The ManageSieve server's host name (RFC 5804, for the out-of-office and notification rules); <see cref="ImapHost"/> when empty.</summary>
     public string ManageSieveHost { get; set; } = string.Empty;
+
+    /// <summary>
+    /// The operator's web page for « Mot de passe oublié / Première connexion » (its portal), shown to the person by
+    /// <see cref="IMssanteSession.PasswordResetPage"/>: there is no standard protocol for resetting a password.
+    /// </summary>
+    public Uri? PasswordResetPage { get; set; }
 
     /// <summary>The ManageSieve port: 4190 (STARTTLS) by default.</summary>
     public int ManageSievePort { get; set; } = 4190;

@@ -1,4 +1,3 @@
-using Esante.MsSante.Messages;
 using MailKit;
 using MailKit.Net.Smtp;
 using MimeKit;

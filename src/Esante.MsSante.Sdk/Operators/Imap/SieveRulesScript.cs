@@ -62,7 +62,7 @@ internal static class SieveRulesScript
             .Append("require [").AppendJoin(", ", extensions.Select(Quote)).Append("];\r\n");
         if (rules.ForwardTo is null || rules.KeepForwardedCopy)
         {
-            script.Append("if address :domain :is \"from\" ").Append(Quote(Addressing.MssanteAddress.PatientDomain)).Append(" {\r\n")
+            script.Append("if address :domain :is \"from\" ").Append(Quote(MssanteAddress.PatientDomain)).Append(" {\r\n")
                 .Append("  fileinto :create ").Append(Quote(patientFolder)).Append(";\r\n")
                 .Append("}\r\n");
         }

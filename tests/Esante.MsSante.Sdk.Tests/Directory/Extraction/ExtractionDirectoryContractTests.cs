@@ -1,7 +1,5 @@
 using System.Text;
-using Esante.MsSante.Addressing;
 using Esante.MsSante.Directory;
-using Esante.MsSante.Directory.Extraction;
 using Esante.MsSante.Operators;
 
 namespace Esante.MsSante.Tests.Directory.Extraction;

@@ -1,5 +1,4 @@
 using Esante.MsSante.Directory;
-using Esante.MsSante.Directory.Extraction;
 using Esante.MsSante.Operators;
 
 namespace Esante.MsSante.Tests.Directory.Extraction;

@@ -1,6 +1,6 @@
 using System.IO.Compression;
 using System.Text;
-using Esante.MsSante.Directory.Extraction;
+using Esante.MsSante.Directory;
 
 namespace Esante.MsSante.Tests.Directory.Extraction;
 

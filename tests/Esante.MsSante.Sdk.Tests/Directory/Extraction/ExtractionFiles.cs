@@ -1,5 +1,5 @@
 using System.Text;
-using Esante.MsSante.Directory.Extraction;
+using Esante.MsSante.Directory;
 
 namespace Esante.MsSante.Tests.Directory.Extraction;
 

@@ -1,5 +1,4 @@
 using Esante.MsSante.Directory;
-using Esante.MsSante.Directory.Extraction;
 
 namespace Esante.MsSante.Tests.Directory.Extraction;
 

@@ -1,5 +1,4 @@
 using Esante.MsSante.Directory;
-using Esante.MsSante.Directory.Fhir;
 
 namespace Esante.MsSante.Tests.Directory.Fhir;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Esante.MsSante.Directory;
-using Esante.MsSante.Directory.Fhir;
 using Esante.MsSante.Operators;
 using Microsoft.Extensions.Time.Testing;
 

@@ -2,10 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
-using Esante.MsSante.Addressing;
-using Esante.MsSante.Messages;
-using Esante.MsSante.Messages.Xdm;
-using Esante.MsSante.Policies;
+using Esante.MsSante.Xdm;
 using MimeKit;
 
 namespace Esante.MsSante.Tests.Messages.Xdm;
@@ -339,18 +336,18 @@ public class XdmConformityTests
     [Fact]
     public async Task Production_refuses_a_test_patients_documents_and_any_other_application_sends_them()
     {
-        var options = new Esante.MsSante.DependencyInjection.MssanteOptions { IsProduction = true };
-        Assert.True(Esante.MsSante.DependencyInjection.MssantePoliciesFactory.Create(options).RefuseTestPatients);
-        Assert.False(Esante.MsSante.DependencyInjection.MssantePoliciesFactory.Create(new Esante.MsSante.DependencyInjection.MssanteOptions()).RefuseTestPatients);
+        var options = new Esante.MsSante.MssanteOptions { IsProduction = true };
+        Assert.True(Esante.MsSante.MssantePoliciesFactory.Create(options).RefuseTestPatients);
+        Assert.False(Esante.MsSante.MssantePoliciesFactory.Create(new Esante.MsSante.MssanteOptions()).RefuseTestPatients);
 
         var fake = new Esante.MsSante.Tests.Mailbox.FakeMailbox(0);
-        var production = new Esante.MsSante.Mailbox.MailboxClient(await fake.OpenAsync(), MssantePolicies.Default with { RefuseTestPatients = true }, "DEV935997");
+        var production = new Esante.MsSante.MailboxClient(await fake.OpenAsync(), MssantePolicies.Default with { RefuseTestPatients = true }, "DEV935997");
         var deliveries = fake.Server.Deliveries.Count;
         var e = await Assert.ThrowsAsync<MessageRejectedException>(() => production.SendAsync(TestPatientMessage(fake)));
         Assert.Contains(e.Violations, v => v.Code == PolicyViolationCodes.TestPatientInProduction);
         Assert.Equal(deliveries, fake.Server.Deliveries.Count);
 
-        var testing = new Esante.MsSante.Mailbox.MailboxClient(await fake.OpenAsync(), MssantePolicies.Default, "DEV935997");
+        var testing = new Esante.MsSante.MailboxClient(await fake.OpenAsync(), MssantePolicies.Default, "DEV935997");
         await testing.SendAsync(TestPatientMessage(fake));
         Assert.True(fake.Server.Deliveries.Count > deliveries);
     }
@@ -455,7 +452,7 @@ public class XdmConformityTests
     private static ReceivedMessage Received(MimeEntity body)
     {
         var mime = new MimeMessage { Subject = "XDM/1.0/DDM+CR", Body = body };
-        return new ReceivedMessage(new MessageSummary { Ref = new MessageRef("INBOX", 1, 1) }, mime);
+        return new ReceivedMessage(new MessageInfo { Ref = new MessageRef("INBOX", 1, 1) }, mime);
     }
 
     private static List<string> Values(XElement element, string slot) =>

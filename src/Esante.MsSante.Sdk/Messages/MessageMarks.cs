@@ -1,8 +1,8 @@
-namespace Esante.MsSante.Messages;
+namespace Esante.MsSante;
 
 /// <summary>The system flags of a message (IMAP, RFC 3501).</summary>
 [Flags]
-public enum MessageFlags
+public enum MessageMarks
 {
     /// <summary>No flag.</summary>
     None = 0,

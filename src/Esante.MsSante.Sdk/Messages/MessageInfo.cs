@@ -1,7 +1,7 @@
-namespace Esante.MsSante.Messages;
+namespace Esante.MsSante;
 
 /// <summary>One line of a folder's message list.</summary>
-public sealed record MessageSummary
+public sealed record MessageInfo
 {
     /// <summary>Where the message is.</summary>
     public required MessageRef Ref { get; init; }
@@ -28,7 +28,7 @@ public sealed record MessageSummary
     public DateTimeOffset ReceivedAt { get; init; }
 
     /// <summary>The system flags.</summary>
-    public MessageFlags Flags { get; init; }
+    public MessageMarks Marks { get; init; }
 
     /// <summary>The keywords (tags).</summary>
     public IReadOnlyCollection<string> Keywords { get; init; } = [];
@@ -42,5 +42,5 @@ public sealed record MessageSummary
     public bool IsMssante { get; init; }
 
     /// <summary>Whether the message has been read.</summary>
-    public bool IsRead => Flags.HasFlag(MessageFlags.Seen);
+    public bool IsRead => Marks.HasFlag(MessageMarks.Seen);
 }

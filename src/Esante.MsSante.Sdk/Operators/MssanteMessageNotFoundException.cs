@@ -1,12 +1,11 @@
-using Esante.MsSante.Messages;
 
-namespace Esante.MsSante.Operators;
+namespace Esante.MsSante;
 
 /// <summary>A message does not exist (or no longer exists): it was moved, deleted or expunged.</summary>
-public sealed class MessageNotFoundException : MssanteException
+public sealed class MssanteMessageNotFoundException : MssanteException
 {
     /// <summary>Creates the exception.</summary>
-    public MessageNotFoundException(MessageRef message)
+    public MssanteMessageNotFoundException(MessageRef message)
         : base($"Message {message} does not exist: it was moved or deleted.")
     {
         Message = message;

@@ -1,4 +1,4 @@
-namespace Esante.MsSante.Operators;
+namespace Esante.MsSante;
 
 /// <summary>A folder of a mailbox (« dossier de mails »).</summary>
 /// <param name="Path">The full path, with <see cref="Separator"/> between levels (e.g. <c>INBOX</c>, <c>Archives/2025</c>).</param>
@@ -7,4 +7,4 @@ namespace Esante.MsSante.Operators;
 /// <param name="MessageCount">How many messages it holds.</param>
 /// <param name="UnreadCount">How many of them are unread.</param>
 /// <param name="Separator">The hierarchy separator of the mailbox.</param>
-public sealed record MailFolder(string Path, string Name, FolderRole Role, int MessageCount, int UnreadCount, char Separator = '/');
+public sealed record MailboxFolder(string Path, string Name, FolderRole Role, int MessageCount, int UnreadCount, char Separator = '/');
