@@ -49,7 +49,7 @@ public class ConnectionReuse
         }
         _provider = new ServiceCollection()
             .AddMssante(o => o.ProductReference = Letters.ProductReference)
-            .AddMssanteImapOperator(o =>
+            .AddImapOperator(o =>
             {
                 _stack.Configure(o);
                 o.ImapPort = _imapRelay?.Port ?? o.ImapPort;
@@ -57,7 +57,7 @@ public class ConnectionReuse
                 // No Sent copy: the baseline below does SMTP only, so the SDK does SMTP only too.
                 o.SaveSentCopy = false;
             })
-            .BuildServiceProvider();
+            .Services.BuildServiceProvider();
     }
 
     /// <summary>Every call starts on a quiet server: Postfix has delivered the previous call's 100 messages.</summary>
@@ -80,7 +80,7 @@ public class ConnectionReuse
     [Benchmark(Description = "Sign in + 100 SendAsync on one IMailboxClient (no Sent copy): SDK")]
     public async Task<int> SdkReusedConnection()
     {
-        await using var session = _provider!.GetRequiredService<IMssanteSession>();
+        await using var session = _provider!.GetRequiredService<IMssanteSessionFactory>().CreateSession();
         await session.SignInAsync(_sender, BenchmarkMailStack.Password);
         await using var mailbox = await session.OpenMailboxAsync(MssanteAddress.Parse(_sender));
         for (var i = 0; i < Messages; i++)

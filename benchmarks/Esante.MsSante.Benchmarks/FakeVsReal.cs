@@ -42,8 +42,8 @@ public class FakeVsReal
         _recipient = _stack.NewUser("c-to");
         _provider = new ServiceCollection()
             .AddMssante(o => o.ProductReference = Letters.ProductReference)
-            .AddMssanteImapOperator(o => _stack.Configure(o))
-            .BuildServiceProvider();
+            .AddImapOperator(o => _stack.Configure(o))
+            .Services.BuildServiceProvider();
         await OpenRecipientAsync(_recipient, BenchmarkMailStack.Password, code: null);
         _stack.WaitForEmptyQueue(); // no backlog left by an earlier benchmark
     }
@@ -61,8 +61,8 @@ public class FakeVsReal
         _recipient = recipient.Address.Value;
         _provider = new ServiceCollection()
             .AddMssante(o => o.ProductReference = Letters.ProductReference)
-            .AddMssanteFakeOperator(_server)
-            .BuildServiceProvider();
+            .AddFakeOperator(_server)
+            .Services.BuildServiceProvider();
         await OpenRecipientAsync(recipient.UserName, Password, () => _server.LastCodeSentTo(recipient.OtpEmail!));
     }
 
@@ -83,7 +83,7 @@ public class FakeVsReal
     private async Task<int> JourneyAsync()
     {
         var subject = $"Parcours {++_journey} {Guid.NewGuid():N}";
-        await using (var session = _provider.GetRequiredService<IMssanteSession>())
+        await using (var session = _provider.GetRequiredService<IMssanteSessionFactory>().CreateSession())
         {
             var signIn = await session.SignInAsync(_senderUser, _senderPassword);
             if (!signIn.IsSignedIn)
@@ -116,7 +116,7 @@ public class FakeVsReal
 
     private async Task OpenRecipientAsync(string user, string password, Func<string>? code)
     {
-        _recipientSession = _provider.GetRequiredService<IMssanteSession>();
+        _recipientSession = _provider.GetRequiredService<IMssanteSessionFactory>().CreateSession();
         var signIn = await _recipientSession.SignInAsync(user, password);
         if (!signIn.IsSignedIn)
         {

@@ -195,9 +195,9 @@ public class SdkVsRawMailKit
     {
         _provider = new ServiceCollection()
             .AddMssante(o => o.ProductReference = Letters.ProductReference)
-            .AddMssanteImapOperator(o => _stack.Configure(o))
-            .BuildServiceProvider();
-        _session = _provider.GetRequiredService<IMssanteSession>();
+            .AddImapOperator(o => _stack.Configure(o))
+            .Services.BuildServiceProvider();
+        _session = _provider.GetRequiredService<IMssanteSessionFactory>().CreateSession();
         var signIn = await _session.SignInAsync(user, BenchmarkMailStack.Password);
         if (!signIn.IsSignedIn)
         {

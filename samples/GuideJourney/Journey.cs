@@ -35,14 +35,13 @@ public static class Journey
 
         // The application's side: the SDK as any hospital software registers it.
         var psc = new FakeProSanteConnect(server);
-        var services = new ServiceCollection()
-            .AddMssante(options => options.ProductReference = "DEV935997")
-            .AddMssanteFakeOperator(server)
-            .AddMssanteDirectory(options => options.ExtractionFilePath = extraction)
-            .AddMssanteProSanteConnect(options => options.RedirectUri = new Uri("https://dpi.example.fr/psc/callback"))
-            .AddMssanteFakeProSanteConnect(psc);
+        var services = new ServiceCollection();
+        services.AddMssante(options => options.ProductReference = "DEV935997").AddFakeOperator(server);
+        services.AddMssanteDirectory(options => options.ExtractionFilePath = extraction);
+        services.AddMssanteProSanteConnect(options => options.RedirectUri = new Uri("https://dpi.example.fr/psc/callback"));
+        services.AddMssanteFakeProSanteConnect(psc);
         await using var provider = services.BuildServiceProvider();
-        await using var session = provider.GetRequiredService<IMssanteSession>();
+        await using var session = provider.GetRequiredService<IMssanteSessionFactory>().CreateSession();
         var otp = provider.GetRequiredService<IOtpProvider>();
 
         output.WriteLine("MSSanté guide journey, against the embedded fake operator");
@@ -111,7 +110,7 @@ public static class Journey
         Say($"{colleague.DisplayName} received it from {received.Message.From} with {received.Message.Attachments.Count()} attachment, X-MSS-NIL {received.Message.Headers["X-MSS-NIL"]}.");
 
         Step("Her software integrates the letter and returns a read receipt (MDN, « accusé de lecture »)");
-        await using (var hers = provider.GetRequiredService<IMssanteSession>())
+        await using (var hers = provider.GetRequiredService<IMssanteSessionFactory>().CreateSession())
         {
             await hers.SignInAsync(adeline.UserName, "Bonjour-2025");
             await hers.CompleteSignInAsync(server.LastCodeSentTo(adeline.OtpEmail!));
@@ -197,7 +196,7 @@ public static class Journey
         var pscSession = await pscClient.CompleteSignInAsync(authorization, psc.LogIn(authorization.AuthorizationUri, adrien));
         var me = await pscSession.GetUserInfoAsync();
         Say($"Signed in at level {pscSession.AuthenticationLevel} as {me.GivenName} {me.FamilyName}, {me.NationalIdentifier?.GetType().Name} {me.NationalIdentifier}.");
-        await using (var again = provider.GetRequiredService<IMssanteSession>())
+        await using (var again = provider.GetRequiredService<IMssanteSessionFactory>().CreateSession())
         {
             await again.SignInWithTokenAsync(adrien.Address.Value, pscSession.GetAccessTokenAsync);
             server.AdvanceTime(TimeSpan.FromMinutes(3));

@@ -22,7 +22,7 @@ namespace Esante.MsSante.Testing;
 /// services.AddMssante(o => o.ProductReference = "DEV935997").AddMssanteFakeOperator(server);
 /// </code>
 /// </example>
-public sealed class FakeMssanteOperator : IMssanteOperator, IOperatorPortal
+public sealed partial class FakeMssanteOperator : IMssanteOperator, IOperatorPortal
 {
     /// <inheritdoc/>
     /// <remarks>The fake operator offers its portal as an interface: first connection, reset, profile, one-time code channel.</remarks>

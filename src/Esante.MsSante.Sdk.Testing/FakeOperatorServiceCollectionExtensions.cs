@@ -1,7 +1,6 @@
-using Esante.MsSante.Directory;
 using Esante.MsSante;
+using Esante.MsSante.Directory;
 using Esante.MsSante.ProSanteConnect;
-using Esante.MsSante.Operators;
 using Esante.MsSante.Testing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -11,35 +10,43 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class FakeOperatorServiceCollectionExtensions
 {
     /// <summary>
-    /// Makes the application talk to <paramref name="server"/>: it becomes the <see cref="IMssanteOperator"/>, its directory the
-    /// <see cref="IDirectorySearch"/>, and its clock the <see cref="TimeProvider"/>, replacing earlier registrations.
-    /// Call <c>AddMssante</c> as the application does; nothing else changes.
+    /// Makes the registration talk to <paramref name="server"/>, in place of <c>AddImapOperator</c>: it becomes the
+    /// registration's operator, its directory the <see cref="IDirectorySearch"/>, and its clock the <see cref="TimeProvider"/>,
+    /// replacing earlier registrations. Nothing else of the application changes.
     /// </summary>
-    /// <param name="services">The service collection.</param>
+    /// <param name="builder">The registration, from <c>services.AddMssante(…)</c>.</param>
     /// <param name="server">The fake operator.</param>
-    /// <returns>The service collection, for chaining.</returns>
-    public static IServiceCollection AddMssanteFakeOperator(this IServiceCollection services, FakeMssanteOperator server)
+    /// <returns>The registration.</returns>
+    public static MssanteBuilder AddFakeOperator(this MssanteBuilder builder, FakeMssanteOperator server)
     {
-        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(server);
-        services.Replace(ServiceDescriptor.Singleton<IMssanteOperator>(server));
-        services.Replace(ServiceDescriptor.Singleton(server.Directory));
-        services.Replace(ServiceDescriptor.Singleton(server.TimeProvider));
-        return services;
+        builder.Services.Replace(ServiceDescriptor.Singleton(server.Directory));
+        builder.Services.Replace(ServiceDescriptor.Singleton(server.TimeProvider));
+        return builder.AddOperator((_, _) => server);
     }
 
     /// <summary>
     /// Makes the application's <see cref="ProSanteConnectClient"/> sign in at <paramref name="psc"/>: registers it as
     /// <c>AddMssanteProSanteConnect</c> does, its options pointed at the fake (<see cref="FakeProSanteConnect.Configure"/>, applied
-    /// after the application's) and its HTTP client sent to the fake. Use with <see cref="AddMssanteFakeOperator"/>.
+    /// after the application's) and its HTTP client sent to the fake.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="psc">The fake Pro Santé Connect.</param>
-    /// <returns>The service collection, for chaining.</returns>
-    public static IServiceCollection AddMssanteFakeProSanteConnect(this IServiceCollection services, FakeProSanteConnect psc)
+    /// <returns>The builder of the HTTP client, as <c>AddMssanteProSanteConnect</c> returns it.</returns>
+    public static IHttpClientBuilder AddMssanteFakeProSanteConnect(this IServiceCollection services, FakeProSanteConnect psc)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(psc);
-        return services.AddMssanteProSanteConnect(o => psc.Configure(o), _ => new HttpClient(psc, disposeHandler: false));
+        return services.AddMssanteProSanteConnect(o => psc.Configure(o)).ConfigurePrimaryHttpMessageHandler(() => new Undisposed(psc));
+    }
+
+    // The factory disposes the handlers it recycles; the fake lives on.
+    private sealed class Undisposed(HttpMessageHandler fake) : HttpMessageHandler
+    {
+        private readonly HttpMessageInvoker _fake = new(fake, disposeHandler: false);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            _fake.SendAsync(request, cancellationToken);
     }
 }

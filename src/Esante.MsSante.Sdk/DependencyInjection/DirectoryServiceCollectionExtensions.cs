@@ -8,15 +8,21 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class DirectoryServiceCollectionExtensions
 {
     /// <summary>
+    /// The name of the HTTP client the Annuaire Santé API is called with, from <see cref="IHttpClientFactory"/>: configure it
+    /// (proxy, resilience handlers) through the builder <see cref="AddMssanteDirectory"/> returns.
+    /// </summary>
+    public const string HttpClientName = "Esante.MsSante.Directory";
+
+    /// <summary>
     /// Makes <see cref="IDirectorySearch"/> search the national directory, from the source the options choose: the extraction
     /// file, loaded in the background at start into a <see cref="ReloadableDirectory"/> (also registered, to swap in a newer
     /// file), or the Annuaire Santé FHIR API. Replaces an earlier registration.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Chooses the source.</param>
-    /// <returns>The service collection, for chaining.</returns>
+    /// <returns>The builder of the HTTP client used for the Annuaire Santé API (proxy, handlers, resilience); unused with the extraction file.</returns>
     /// <exception cref="ArgumentException">No source, or both, are configured.</exception>
-    public static IServiceCollection AddMssanteDirectory(this IServiceCollection services, Action<MssanteDirectoryOptions> configure)
+    public static IHttpClientBuilder AddMssanteDirectory(this IServiceCollection services, Action<MssanteDirectoryOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
@@ -26,6 +32,7 @@ public static class DirectoryServiceCollectionExtensions
         {
             throw new ArgumentException("Choose one directory source: ExtractionFilePath (the national extraction file) or Fhir (the Annuaire Santé API).", nameof(configure));
         }
+        options.Fhir?.Validate();
         if (options.ExtractionFilePath is { } path)
         {
             services.Replace(ServiceDescriptor.Singleton(_ =>
@@ -34,9 +41,10 @@ public static class DirectoryServiceCollectionExtensions
         }
         else
         {
-            services.Replace(ServiceDescriptor.Singleton<IDirectorySearch>(_ => new AnnuaireSanteFhirDirectory(new HttpClient(), options.Fhir!)));
+            services.Replace(ServiceDescriptor.Singleton<IDirectorySearch>(sp =>
+                new AnnuaireSanteFhirDirectory(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName), options.Fhir!)));
         }
-        return services;
+        return services.AddHttpClient(HttpClientName);
     }
 
     private static async Task<IDirectorySearch> LoadAsync(string path, ExtractionIndexOptions index) =>

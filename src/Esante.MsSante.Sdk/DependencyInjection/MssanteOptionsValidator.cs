@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Esante.MsSante;
 
 /// <summary>Validates <see cref="MssanteOptions"/>; every problem is reported, each with the option's name.</summary>
-public sealed partial class MssanteOptionsValidator : IValidateOptions<MssanteOptions>
+internal sealed partial class MssanteOptionsValidator : IValidateOptions<MssanteOptions>
 {
     /// <inheritdoc/>
     public ValidateOptionsResult Validate(string? name, MssanteOptions options)

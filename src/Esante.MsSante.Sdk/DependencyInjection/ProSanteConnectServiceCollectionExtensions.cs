@@ -10,76 +10,65 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class ProSanteConnectServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds a <see cref="ProSanteConnectClient"/> (a singleton) with its options, validated at start: the client id, secret and
-    /// redirect address are required.
+    /// The name of the HTTP client Pro Santé Connect is called with, from <see cref="IHttpClientFactory"/>: configure it
+    /// (proxy, resilience handlers) through the builder <c>AddMssanteProSanteConnect</c> returns. Its timeout is 30 seconds.
     /// </summary>
-    /// <remarks>
-    /// Calling it again registers nothing twice and applies whole: its options are set after the earlier calls' (what it sets
-    /// wins), and its <paramref name="httpClient"/>, when given, replaces theirs.
-    /// </remarks>
+    public const string HttpClientName = "Esante.MsSante.ProSanteConnect";
+
+    /// <summary>
+    /// Adds a <see cref="ProSanteConnectClient"/> (a singleton) with its options, validated at start: the client id, secret and
+    /// redirect address are required. Calling it again registers nothing twice; its options are applied after the earlier
+    /// calls' (what it sets wins).
+    /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the options.</param>
-    /// <param name="httpClient">
-    /// Gives the HTTP client, called once: the client is a singleton and keeps it for the application's lifetime. Give one whose
-    /// handler renews its connections, e.g. <c>_ =&gt; new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })</c>
-    /// (to add a proxy or a timeout), not one from <c>IHttpClientFactory.CreateClient</c>, whose handler is meant to be
-    /// recycled and would be kept forever here. By default the client shares one such HTTP client (connections renewed every
-    /// 5 minutes, so DNS changes are seen; 30 seconds timeout).
-    /// </param>
-    /// <returns>The service collection, for chaining.</returns>
-    public static IServiceCollection AddMssanteProSanteConnect(this IServiceCollection services, Action<ProSanteConnectOptions> configure, Func<IServiceProvider, HttpClient>? httpClient = null)
+    /// <returns>The builder of the HTTP client used for Pro Santé Connect: add a proxy, handlers or resilience to it.</returns>
+    public static IHttpClientBuilder AddMssanteProSanteConnect(this IServiceCollection services, Action<ProSanteConnectOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        return AddClient(services, services.AddOptions<ProSanteConnectOptions>().Configure(configure), httpClient);
+        return AddClient(services, services.AddOptions<ProSanteConnectOptions>().Configure(configure));
     }
 
     /// <summary>
-    /// Adds a <see cref="ProSanteConnectClient"/> as <see cref="AddMssanteProSanteConnect(IServiceCollection, Action{ProSanteConnectOptions}, Func{IServiceProvider, HttpClient})"/>
+    /// Adds a <see cref="ProSanteConnectClient"/> as <see cref="AddMssanteProSanteConnect(IServiceCollection, Action{ProSanteConnectOptions})"/>
     /// does, its options read from configuration, e.g. <c>{ "Environment": "Integration", "ClientId": "…", "RedirectUri": "https://app.example.fr/psc/callback" }</c>
     /// with the <c>ClientSecret</c> from a secret store (user secrets, environment, vault) rather than a file.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The section holding <see cref="ProSanteConnectOptions"/>.</param>
+    /// <returns>The builder of the HTTP client used for Pro Santé Connect.</returns>
+    public static IHttpClientBuilder AddMssanteProSanteConnect(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddMssanteProSanteConnect(configuration, _ => { });
+
+    /// <summary>
+    /// Adds a <see cref="ProSanteConnectClient"/> with its options read from configuration, as
+    /// <see cref="AddMssanteProSanteConnect(IServiceCollection, IConfiguration)"/> does, then completed in code.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The section holding <see cref="ProSanteConnectOptions"/>.</param>
     /// <param name="configure">Sets what configuration does not, after it is read.</param>
-    /// <param name="httpClient">Gives the HTTP client, as for the other overload (a long-lived one with <c>PooledConnectionLifetime</c>); by default a shared one.</param>
-    /// <returns>The service collection, for chaining.</returns>
-    public static IServiceCollection AddMssanteProSanteConnect(this IServiceCollection services, IConfiguration configuration, Action<ProSanteConnectOptions>? configure = null, Func<IServiceProvider, HttpClient>? httpClient = null)
+    /// <returns>The builder of the HTTP client used for Pro Santé Connect.</returns>
+    public static IHttpClientBuilder AddMssanteProSanteConnect(this IServiceCollection services, IConfiguration configuration, Action<ProSanteConnectOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        var options = services.AddOptions<ProSanteConnectOptions>().Bind(configuration);
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-        return AddClient(services, options, httpClient);
+        ArgumentNullException.ThrowIfNull(configure);
+        return AddClient(services, services.AddOptions<ProSanteConnectOptions>().Bind(configuration).Configure(configure));
     }
 
-    private static IServiceCollection AddClient(IServiceCollection services, OptionsBuilder<ProSanteConnectOptions> options, Func<IServiceProvider, HttpClient>? httpClient)
+    private static IHttpClientBuilder AddClient(IServiceCollection services, OptionsBuilder<ProSanteConnectOptions> options)
     {
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProSanteConnectOptions>, ProSanteConnectOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        if (httpClient is not null)
-        {
-            // The latest call's HTTP client, as its options are applied last: a second call does not half-apply.
-            services.Replace(ServiceDescriptor.Singleton(new HttpClientSource(httpClient)));
-        }
         services.TryAddSingleton(sp =>
         {
             var settings = sp.GetRequiredService<IOptions<ProSanteConnectOptions>>().Value;
             settings.TimeProvider ??= sp.GetRequiredService<TimeProvider>();
-            var http = sp.GetService<HttpClientSource>()?.Create(sp) ?? SharedHttpClient.Value;
-            return new ProSanteConnectClient(http, settings, sp.GetService<ILoggerFactory>());
+            var clients = sp.GetRequiredService<IHttpClientFactory>();
+            return new ProSanteConnectClient(() => clients.CreateClient(HttpClientName), settings, sp.GetService<ILoggerFactory>());
         });
-        return services;
+        return services.AddHttpClient(HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30));
     }
-
-    /// <summary>The HTTP client the application chose for Pro Santé Connect.</summary>
-    private sealed record HttpClientSource(Func<IServiceProvider, HttpClient> Create);
-
-    /// <summary>One HTTP client for every container that brings none, renewing its connections so DNS changes are seen.</summary>
-    private static readonly Lazy<HttpClient> SharedHttpClient = new(() =>
-        new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(30) });
 }

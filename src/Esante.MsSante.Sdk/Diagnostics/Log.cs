@@ -53,6 +53,9 @@ internal static partial class Log
     [LoggerMessage(11, LogLevel.Information, "Sent read receipt {MessageId} ({Disposition}) from {Mailbox}")]
     public static partial void ReadReceiptSent(this ILogger logger, string messageId, string disposition, string mailbox);
 
+    [LoggerMessage(55, LogLevel.Warning, "Message {MessageId} was sent with warnings: {Codes}")]
+    public static partial void SentWithWarnings(this ILogger logger, string messageId, string codes);
+
     [LoggerMessage(12, LogLevel.Warning, "Read receipt {MessageId} was sent, but the original was not marked $MDNSent: {Reason}")]
     public static partial void ReadReceiptNotRecorded(this ILogger logger, string messageId, string reason);
 

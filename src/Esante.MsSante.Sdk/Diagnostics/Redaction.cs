@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
 
-namespace Esante.MsSante.Diagnostics;
+using Esante.MsSante.Diagnostics;
+
+namespace Esante.MsSante;
 
 /// <summary>Keeps health data out of logs, exception messages and metrics.</summary>
 public static partial class Redaction

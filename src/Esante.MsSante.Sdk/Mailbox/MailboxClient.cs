@@ -225,6 +225,11 @@ internal sealed partial class MailboxClient : IMailboxClient, IDisposable
         {
             _logger.SentCopyNotSaved(result.MessageId, result.SentCopyError);
         }
+        if (DocumentPdfName.Check(message) is { Count: > 0 } warnings)
+        {
+            _logger.SentWithWarnings(result.MessageId, string.Join(",", warnings.Select(w => w.Code).Distinct()));
+            result = result with { Warnings = warnings };
+        }
         return result;
     }
 
@@ -503,7 +508,7 @@ internal sealed partial class MailboxClient : IMailboxClient, IDisposable
                 _logger.UncertainReadReceiptRecorded(e.MessageId);
                 throw;
             }
-            _logger.ReadReceiptSent(result.MessageId, receipt.Disposition, Mailbox.Address.Value);
+            _logger.ReadReceiptSent(result.MessageId, receipt.DispositionWithoutError, Mailbox.Address.Value);
             await RecordReadReceiptAsync(message, result.MessageId).ConfigureAwait(false);
             return result;
         }

@@ -19,7 +19,8 @@ public sealed class DispositionReport
         DispositionType = (slash < 0 ? type : type[..slash]).Trim().ToLowerInvariant();
         var modifier = slash < 0 ? string.Empty : type[(slash + 1)..].Trim();
         IsError = error is not null || modifier.StartsWith("error", StringComparison.OrdinalIgnoreCase);
-        // Before v1.1.3 the ANS volet put the error in the modifier (« processed/Error: 902^… »): still read it there.
+        // The ANS volet writes the error in the modifier (« processed/Error: 902^… »); earlier versions of this SDK, and
+        // other programs, write « processed/error » and a separate Error: field: read both.
         Error = error ?? (modifier.StartsWith("error:", StringComparison.OrdinalIgnoreCase) ? modifier["error:".Length..].Trim() : null);
     }
 
@@ -38,7 +39,7 @@ public sealed class DispositionReport
     /// <summary>Whether the recipient reports an error (modifier <c>error</c>, or an <c>Error:</c> field).</summary>
     public bool IsError { get; }
 
-    /// <summary>The <c>Error:</c> field (for MSSanté integration failures <c>code^libellé…</c>), if any.</summary>
+    /// <summary>The consumer's error (<c>code^libellé…</c>), from the disposition's modifier or an <c>Error:</c> field, if any.</summary>
     public string? Error { get; }
 
     /// <summary>The error code: <see cref="Error"/> up to its first <c>^</c>, if any.</summary>
@@ -70,18 +71,8 @@ public sealed class DispositionReport
         var fields = notification.Fields;
         return new DispositionReport(
             fields["Original-Message-ID"]?.Trim().Trim('<', '>'),
-            WithoutAddressType(fields["Final-Recipient"]),
+            ReportFields.WithoutType(fields["Final-Recipient"]),
             disposition.Trim(),
             fields["Error"]?.Trim());
-    }
-
-    private static string? WithoutAddressType(string? field)
-    {
-        if (field is null)
-        {
-            return null;
-        }
-        var semicolon = field.IndexOf(';', StringComparison.Ordinal);
-        return (semicolon < 0 ? field : field[(semicolon + 1)..]).Trim();
     }
 }

@@ -11,5 +11,5 @@ public sealed record MessageParty(string? Name, string Address)
         MssanteAddress.TryParse(Address, trustedDomains ?? TrustedDomainList.Default, out var address, out _) ? address : null;
 
     /// <summary>The party with a patient's address redacted.</summary>
-    public override string ToString() => Name is null ? Diagnostics.Redaction.Address(Address) : $"{Name} <{Diagnostics.Redaction.Address(Address)}>";
+    public override string ToString() => Name is null ? Redaction.Address(Address) : $"{Name} <{Redaction.Address(Address)}>";
 }

@@ -64,7 +64,8 @@ public static class MssanteMessageComposer
 
         var builder = new BodyBuilder
         {
-            TextBody = Signed(message.TextBody ?? (message.HtmlBody is null ? string.Empty : null), signature),
+            // va1.11: text/plain or multipart/alternative, so an HTML-only message gets a text part derived from its HTML.
+            TextBody = Signed(message.TextBody ?? (message.HtmlBody is null ? string.Empty : HtmlText.ToPlainText(message.HtmlBody)), signature),
             HtmlBody = SignedHtml(message.HtmlBody, signature),
         };
         var attachments = message.Xdm is { } package
@@ -146,7 +147,7 @@ public static class MssanteMessageComposer
     {
         foreach (var mailbox in addresses.Mailboxes)
         {
-            recipients.Add(new Recipient(mailbox.Address, string.IsNullOrEmpty(mailbox.Name) ? null : mailbox.Name));
+            recipients.Add(Recipient.Unchecked(mailbox.Address, string.IsNullOrEmpty(mailbox.Name) ? null : mailbox.Name));
         }
     }
 

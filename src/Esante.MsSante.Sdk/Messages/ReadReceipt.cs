@@ -3,9 +3,9 @@ namespace Esante.MsSante;
 /// <summary>
 /// What a read receipt returned for a received message says (an MDN, RFC 8098; required by Référentiel #2 ECO.3.1.6):
 /// the message was displayed to a person, processed (integrated) by software, or could not be integrated and why.
-/// Its <c>Disposition</c> and <c>Error</c> fields follow the ANS volet « Transmission au LPS de documents CDA provenant d'un
-/// courriel MSSanté » (v1.1.3): <c>automatic-action/MDN-sent-automatically; processed/error</c> with the consumer's
-/// <c>code^libellé</c> in <c>Error:</c>.
+/// Its <c>Disposition</c> field follows the ANS volet « Transmission au LPS de documents CDA provenant d'un courriel
+/// MSSanté » (text and example, every version to v1.1.3): one field,
+/// <c>automatic-action/MDN-sent-automatically; processed/Error: code^libellé</c>.
 /// </summary>
 public sealed class ReadReceipt
 {
@@ -47,12 +47,21 @@ public sealed class ReadReceipt
     /// <summary>Whether the receipt would be sent without asking anyone (RFC 8098 then allows it only to the message's Return-Path).</summary>
     public bool IsAutomatic => SendingMode == SentAutomatically;
 
-    /// <summary>The <c>Disposition:</c> field's value, e.g. <c>automatic-action/MDN-sent-automatically; processed/error</c>.</summary>
-    public string Disposition => $"{ActionMode}/{SendingMode}; {DispositionType}{(Error is null ? string.Empty : "/error")}";
+    /// <summary>
+    /// The <c>Disposition:</c> field's value, e.g. <c>automatic-action/MDN-sent-automatically; processed</c>, or on failure
+    /// <c>automatic-action/MDN-sent-automatically; processed/Error: 902^Identifiant de patient inconnu</c>: the volet carries
+    /// the consumer's error in the modifier of this one field, not in a field of its own.
+    /// </summary>
+    public string Disposition => Error is null ? Modes : $"{Modes}/Error: {Error}";
+
+    /// <summary>The disposition without the consumer's error text (<c>…; processed/error</c>), for logs.</summary>
+    internal string DispositionWithoutError => Error is null ? Modes : Modes + "/error";
+
+    private string Modes => $"{ActionMode}/{SendingMode}; {DispositionType}";
 
     /// <summary>
-    /// Software could not integrate the message: <c>automatic-action/MDN-sent-automatically; processed/error</c>, the error
-    /// in <c>Error:</c>, and the subject <c>[KO Intégration système !][code] &lt;original subject&gt;</c>.
+    /// Software could not integrate the message: <c>automatic-action/MDN-sent-automatically; processed/Error: code^libellé</c>
+    /// and the subject <c>[KO Intégration système !][code] &lt;original subject&gt;</c>.
     /// </summary>
     /// <param name="error">
     /// The consumer's error as its acknowledgement's ERR segment gives it, at least <c>code^libellé</c>, e.g.

@@ -7,7 +7,8 @@ namespace Esante.MsSante;
 /// <summary>
 /// Composes a read receipt (MDN, RFC 8098) the way the ANS volet on CDA documents sent by MSSanté (v1.1.3) describes it:
 /// <c>multipart/report; report-type=disposition-notification</c> with a text for people, the
-/// <c>message/disposition-notification</c> fields for software, and the original message whole as <c>message/rfc822</c>.
+/// <c>message/disposition-notification</c> fields for software, the original message whole as <c>message/rfc822</c>, then
+/// the original's IHE_XDM.zip and PDF attached again.
 /// </summary>
 internal static class ReadReceiptComposer
 {
@@ -47,19 +48,48 @@ internal static class ReadReceiptComposer
         {
             notification.Fields.Add("Original-Message-ID", "<" + original.MessageId + ">");
         }
+        // One field, error included (« processed/Error: code^libellé »), as the volet's text and example write it.
         notification.Fields.Add("Disposition", receipt.Disposition);
-        if (receipt.Error is not null)
-        {
-            notification.Fields.Add("Error", receipt.Error);
-        }
 
-        mime.Body = new MultipartReport("disposition-notification")
+        var report = new MultipartReport("disposition-notification")
         {
             new TextPart("plain") { Text = HumanText(original, receipt, from), ContentType = { Charset = "utf-8" } },
             notification,
             new MessagePart("rfc822") { Message = original },
         };
+        // The volet: « les pièces jointes envoyées avec le courriel d'origine (IHE_XDM.zip et le pdf) doivent être remises
+        // en pièces jointes du courriel MDN », after the original, as its example shows.
+        foreach (var attachment in DocumentsOf(original))
+        {
+            report.Add(attachment);
+        }
+        mime.Body = report;
         return mime;
+    }
+
+    /// <summary>Copies of the original's IHE_XDM.zip and PDF attachments, in their order.</summary>
+    private static IEnumerable<MimePart> DocumentsOf(MimeMessage original)
+    {
+        foreach (var part in original.BodyParts.OfType<MimePart>())
+        {
+            var name = part.FileName ?? string.Empty;
+            var isXdm = string.Equals(name, Xdm.XdmPackage.FileName, StringComparison.OrdinalIgnoreCase);
+            var isPdf = part.ContentType.IsMimeType("application", "pdf") || name.EndsWith(".pdf", StringComparison.OrdinalIgnoreCase);
+            if ((!isXdm && !isPdf) || part.Content is null)
+            {
+                continue;
+            }
+            var content = new MemoryStream();
+            part.Content.DecodeTo(content);
+            content.Position = 0;
+            yield return new MimePart(isXdm ? "application/zip" : "application/pdf")
+            {
+                Content = new MimeContent(content),
+                ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
+                ContentTransferEncoding = ContentEncoding.Base64,
+                FileName = string.IsNullOrEmpty(name) ? "document.pdf" : name,
+            };
+        }
     }
 
     private static string HumanText(MimeMessage original, ReadReceipt receipt, MssanteAddress from)

@@ -17,6 +17,7 @@ public sealed class ReceivedMessage
         Attachments = mime.Attachments.Select(p => new ReceivedAttachment(p)).ToList();
         ReadReceiptRequested = mime.Headers.Contains(HeaderId.DispositionNotificationTo);
         DispositionReport = DispositionReport.From(mime);
+        DeliveryStatusReport = DeliveryStatusReport.From(mime);
         ProductReference = mime.Headers[MssanteHeaders.Nil];
         EndsPatientConversation =
             string.Equals(mime.Headers[MssanteHeaders.Mes]?.Trim(), MssanteHeaders.MesEndValue, StringComparison.OrdinalIgnoreCase) ||
@@ -55,6 +56,9 @@ public sealed class ReceivedMessage
 
     /// <summary>When this message is a read receipt (MDN), what it reports; otherwise null.</summary>
     public DispositionReport? DispositionReport { get; }
+
+    /// <summary>When this message is a delivery status notification (a bounce, RFC 3464), what it reports; otherwise null.</summary>
+    public DeliveryStatusReport? DeliveryStatusReport { get; }
 
     /// <summary>The sending software's product reference (<c>X-MSS-NIL</c>), if present.</summary>
     public string? ProductReference { get; }

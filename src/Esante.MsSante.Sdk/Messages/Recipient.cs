@@ -2,13 +2,43 @@
 namespace Esante.MsSante;
 
 /// <summary>
-/// A recipient of an outgoing message, as the application has it. The address is checked by the address policy when the
-/// message is sent, so every problem of every recipient is reported at once.
+/// A recipient of an outgoing message, as the application has it. The address's form is checked when the recipient is made
+/// (<see cref="ArgumentException"/>, with the message the send would give); whether it is in the MSSanté trust space is
+/// checked by the address policy when the message is sent, so every such problem of every recipient is reported at once.
 /// </summary>
-/// <param name="Address">The address (<c>prenom.nom@structure.mssante.fr</c>).</param>
-/// <param name="DisplayName">The name to show, if any.</param>
-public sealed record Recipient(string Address, string? DisplayName = null)
+public sealed record Recipient
 {
+    private readonly string _address = string.Empty;
+
+    /// <summary>A recipient.</summary>
+    /// <param name="address">The address (<c>prenom.nom@structure.mssante.fr</c>).</param>
+    /// <param name="displayName">The name to show, if any.</param>
+    /// <exception cref="ArgumentException">The address is not a bare mailbox address (empty, a display name, no '@', a line break…).</exception>
+    public Recipient(string address, string? displayName = null)
+    {
+        Address = address;
+        DisplayName = displayName;
+    }
+
+    // A recipient read back from a stored draft, kept as it was written (elsewhere, perhaps) for the send to report it.
+    private Recipient(string address, string? displayName, bool unchecked_)
+    {
+        _ = unchecked_;
+        _address = address;
+        DisplayName = displayName;
+    }
+
+    /// <summary>The address (<c>prenom.nom@structure.mssante.fr</c>).</summary>
+    /// <exception cref="ArgumentException">The address is not a bare mailbox address.</exception>
+    public string Address
+    {
+        get => _address;
+        init => _address = MssanteAddress.CheckSyntax(value, out _, out _) is { } error ? throw new ArgumentException(error, nameof(Address)) : value;
+    }
+
+    /// <summary>The name to show, if any.</summary>
+    public string? DisplayName { get; init; }
+
     /// <summary>A recipient from a parsed MSSanté address.</summary>
     public static implicit operator Recipient(MssanteAddress address) => FromAddress(address);
 
@@ -19,6 +49,17 @@ public sealed record Recipient(string Address, string? DisplayName = null)
         return new Recipient(address.Value);
     }
 
+    /// <summary>Gives the address and the name.</summary>
+    /// <param name="address">The address.</param>
+    /// <param name="displayName">The name to show, if any.</param>
+    public void Deconstruct(out string address, out string? displayName)
+    {
+        address = Address;
+        displayName = DisplayName;
+    }
+
     /// <summary>The recipient with a patient's address redacted.</summary>
     public override string ToString() => new MessageParty(DisplayName, Address).ToString();
+
+    internal static Recipient Unchecked(string address, string? displayName) => new(address, displayName, unchecked_: true);
 }

@@ -9,5 +9,5 @@ namespace Esante.MsSante;
 public sealed record RejectedRecipient(string Address, string Reason)
 {
     /// <summary>The address and the reason, with a patient's address and INS redacted from both.</summary>
-    public override string ToString() => $"{Diagnostics.Redaction.Address(Address)}: {Diagnostics.Redaction.ServerText(Reason)}";
+    public override string ToString() => $"{Redaction.Address(Address)}: {Redaction.ServerText(Reason)}";
 }

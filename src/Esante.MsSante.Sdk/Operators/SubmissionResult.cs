@@ -8,4 +8,11 @@ namespace Esante.MsSante;
 /// <param name="SentCopyError">
 /// Why the copy in Sent could not be saved although the message was sent, or null. The message is not sent again for it.
 /// </param>
-public sealed record SubmissionResult(string MessageId, IReadOnlyList<string> AcceptedRecipients, MessageRef? SentCopy, string? SentCopyError = null);
+public sealed record SubmissionResult(string MessageId, IReadOnlyList<string> AcceptedRecipients, MessageRef? SentCopy, string? SentCopyError = null)
+{
+    /// <summary>
+    /// What the message was sent with although a national rule advises otherwise, e.g. a PDF beside an XDM archive not
+    /// named as ECO.2.1.6 says (<see cref="PolicyViolationCodes.PdfNameNotConventional"/>); empty when none.
+    /// </summary>
+    public IReadOnlyList<PolicyViolation> Warnings { get; init; } = [];
+}

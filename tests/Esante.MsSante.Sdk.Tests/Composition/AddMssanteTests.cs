@@ -19,10 +19,10 @@ public class AddMssanteTests
                 o.MaxAttachmentBytes = 1024;
                 o.WhitelistedDomains.Add("partenaire.fr");
             })
-            .AddMssanteFakeOperator(server)
-            .BuildServiceProvider();
-        Assert.IsType<MssanteSession>(provider.GetRequiredService<IMssanteSession>());
-        Assert.NotSame(provider.GetRequiredService<IMssanteSession>(), provider.GetRequiredService<IMssanteSession>());
+            .AddFakeOperator(server)
+            .Services.BuildServiceProvider();
+        Assert.IsType<MssanteSession>(provider.GetRequiredService<IMssanteSessionFactory>().CreateSession());
+        Assert.NotSame(provider.GetRequiredService<IMssanteSessionFactory>().CreateSession(), provider.GetRequiredService<IMssanteSessionFactory>().CreateSession());
         Assert.IsType<OtpProvider>(provider.GetRequiredService<IOtpProvider>());
         Assert.Same(server, provider.GetRequiredService<IMssanteOperator>());
         Assert.Same(server.Directory, provider.GetRequiredService<IDirectorySearch>());
@@ -35,7 +35,9 @@ public class AddMssanteTests
     [Fact]
     public void Calling_AddMssante_twice_adds_nothing_twice()
     {
-        var services = new ServiceCollection().AddMssante().AddMssante();
+        var services = new ServiceCollection();
+        services.AddMssante(_ => { });
+        services.AddMssante(_ => { });
         Assert.Single(services, d => d.ServiceType == typeof(IMssanteSession));
         Assert.Single(services, d => d.ServiceType == typeof(IValidateOptions<Esante.MsSante.MssanteOptions>));
     }
@@ -51,9 +53,9 @@ public class AddMssanteTests
                 o.WhitelistedDomains.Add("not a domain");
                 o.PatientFolderName = "a/b";
             })
-            .AddMssanteFakeOperator(new FakeMssanteOperator())
-            .BuildServiceProvider();
-        var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IMssanteSession>());
+            .AddFakeOperator(new FakeMssanteOperator())
+            .Services.BuildServiceProvider();
+        var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IMssanteSessionFactory>().CreateSession());
         Assert.Equal(4, e.Failures.Count());
         Assert.Contains(e.Failures, f => f.StartsWith("ProductReference", StringComparison.Ordinal));
         Assert.Contains(e.Failures, f => f.StartsWith("MaxAttachmentBytes", StringComparison.Ordinal));

@@ -21,7 +21,7 @@ public sealed class ConfigurationTests
             ("Mssante:TrashRetention", "2 weeks"),
             ("Mssante:FolderRetention:Archives", "6 mois"),
             ("Mssante:WhitelistedDomains:0", "hopital-partenaire.fr"));
-        using var provider = new ServiceCollection().AddMssante(configuration.GetSection("Mssante")).BuildServiceProvider();
+        using var provider = new ServiceCollection().AddMssante(configuration.GetSection("Mssante")).Services.BuildServiceProvider();
 
         var options = provider.GetRequiredService<IOptions<MssanteOptions>>().Value;
         Assert.Equal("DEV935997", options.ProductReference);
@@ -36,7 +36,7 @@ public sealed class ConfigurationTests
     public void A_retention_that_does_not_read_as_one_is_a_clear_error_at_start()
     {
         var configuration = Configuration(("Mssante:ProductReference", "DEV935997"), ("Mssante:TrashRetention", "un mois"));
-        using var provider = new ServiceCollection().AddMssante(configuration.GetSection("Mssante")).BuildServiceProvider();
+        using var provider = new ServiceCollection().AddMssante(configuration.GetSection("Mssante")).Services.BuildServiceProvider();
         var e = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IOptions<MssanteOptions>>().Value);
         Assert.Contains("TrashRetention", e.Message + e.InnerException?.Message, StringComparison.Ordinal);
     }
@@ -45,7 +45,7 @@ public sealed class ConfigurationTests
     public void A_folder_retention_that_does_not_read_as_one_is_a_clear_error_at_start_not_a_folder_kept_forever()
     {
         var configuration = Configuration(("Mssante:ProductReference", "DEV935997"), ("Mssante:FolderRetention:Archives", "6 moths"));
-        using var provider = new ServiceCollection().AddMssante(configuration.GetSection("Mssante")).BuildServiceProvider();
+        using var provider = new ServiceCollection().AddMssante(configuration.GetSection("Mssante")).Services.BuildServiceProvider();
         var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<MssanteOptions>>().Value);
         Assert.Contains("Mssante:FolderRetention:Archives", e.Message, StringComparison.Ordinal);
     }
@@ -60,8 +60,8 @@ public sealed class ConfigurationTests
         var configuration = Configuration(("Operator:ImapHost", "imap.operateur.mssante.fr"), ($"Operator:{key}", value));
         using var provider = new ServiceCollection()
             .AddMssante(o => o.ProductReference = "DEV935997")
-            .AddMssanteImapOperator(configuration.GetSection("Operator"))
-            .BuildServiceProvider();
+            .AddImapOperator(configuration.GetSection("Operator"))
+            .Services.BuildServiceProvider();
         var e = Assert.Throws<ArgumentException>(() => provider.GetRequiredService<IMssanteOperator>());
         Assert.Contains("from code only", e.Message, StringComparison.Ordinal);
     }
@@ -102,8 +102,8 @@ public sealed class ConfigurationTests
         ImapOperatorOptions? seen = null;
         using var provider = new ServiceCollection()
             .AddMssante(o => o.ProductReference = "DEV935997")
-            .AddMssanteImapOperator(configuration.GetSection("Operator"), o => seen = o)
-            .BuildServiceProvider();
+            .AddImapOperator(configuration.GetSection("Operator"), o => seen = o)
+            .Services.BuildServiceProvider();
         Assert.IsType<ImapOperator>(provider.GetRequiredService<IMssanteOperator>());
         return seen!;
     }

@@ -20,15 +20,15 @@ public sealed class FakeOperatorHarness : IAsyncDisposable
                 o.ProductReference = "DEV935997";
                 options?.Invoke(o);
             })
-            .AddMssanteFakeOperator(Server)
-            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+            .AddFakeOperator(Server)
+            .Services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
     public FakeMssanteOperator Server { get; }
 
     public IServiceProvider Services => _provider;
 
-    public IMssanteSession NewSession() => _provider.GetRequiredService<IMssanteSession>();
+    public IMssanteSession NewSession() => _provider.GetRequiredService<IMssanteSessionFactory>().CreateSession();
 
     /// <summary>Signs in with the password and the code the operator e-mailed or the app shows.</summary>
     public async Task<IMssanteSession> SignInAsync(FakeAccount account, string password)

@@ -702,9 +702,14 @@ public abstract partial class MailboxContract
         Assert.Equal("automatic-action/MDN-sent-automatically; processed", report.Disposition);
         Assert.Equal("processed", report.DispositionType);
         Assert.False(report.IsError);
-        var embedded = Assert.IsType<MimeKit.MessagePart>(Assert.IsType<MimeKit.MultipartReport>(mdn.Mime.Body).Last());
+        var parts = Assert.IsType<MimeKit.MultipartReport>(mdn.Mime.Body);
+        var embedded = Assert.IsType<MimeKit.MessagePart>(parts[2]);
         Assert.Equal(sent.MessageId, embedded.Message!.MessageId);
         Assert.Single(embedded.Message.Attachments);
+        // The volet: the original's PDF (and IHE_XDM.zip) attached again to the MDN, after the original.
+        var again = Assert.IsType<MimeKit.MimePart>(Assert.Single(parts.Skip(3)));
+        Assert.Equal("cr.pdf", again.FileName);
+        Assert.Equal(new byte[] { 37, 80, 68, 70 }, await Assert.Single(mdn.Attachments, a => a.FileName == "cr.pdf").ReadAllBytesAsync());
         Assert.Contains("$MDNSent", (await ListAsync(bob.Box)).Single(s => s.Ref == received.Ref).Keywords);
         await Assert.ThrowsAsync<InvalidOperationException>(() => bob.Box.Messages.SendReadReceiptAsync(received.Ref, ReadReceipt.Displayed));
     }
@@ -725,7 +730,7 @@ public abstract partial class MailboxContract
         Assert.Equal("[KO Intégration système !][902] " + letter.Subject, mdnSummary.Subject);
         var report = (await alice.Box.Messages.ReadAsync(mdnSummary.Ref)).DispositionReport!;
         Assert.Equal(sent.MessageId, report.OriginalMessageId);
-        Assert.Equal("automatic-action/MDN-sent-automatically; processed/error", report.Disposition);
+        Assert.Equal("automatic-action/MDN-sent-automatically; processed/Error: 902^Identifiant de patient inconnu^applicationErrorCondition", report.Disposition);
         Assert.True(report.IsError);
         Assert.Equal("902^Identifiant de patient inconnu^applicationErrorCondition", report.Error);
         Assert.Equal("902", report.ErrorCode);

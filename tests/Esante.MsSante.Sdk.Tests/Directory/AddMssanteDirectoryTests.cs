@@ -12,7 +12,7 @@ public class AddMssanteDirectoryTests
         new ExtractionFileGenerator { RowCount = 500 }.WriteFile(path);
         try
         {
-            await using var provider = new ServiceCollection().AddMssanteDirectory(o => o.ExtractionFilePath = path).BuildServiceProvider();
+            await using var provider = new ServiceCollection().AddMssanteDirectory(o => o.ExtractionFilePath = path).Services.BuildServiceProvider();
             var directory = provider.GetRequiredService<IDirectorySearch>();
             Assert.Same(provider.GetRequiredService<ReloadableDirectory>(), directory);
             var found = await directory.SearchAsync(new DirectoryQuery { Text = "gou ade nan" });
@@ -27,14 +27,14 @@ public class AddMssanteDirectoryTests
     [Fact]
     public async Task A_missing_extraction_file_is_reported_at_the_first_search()
     {
-        await using var provider = new ServiceCollection().AddMssanteDirectory(o => o.ExtractionFilePath = "/nonexistent/extraction.txt").BuildServiceProvider();
+        await using var provider = new ServiceCollection().AddMssanteDirectory(o => o.ExtractionFilePath = "/nonexistent/extraction.txt").Services.BuildServiceProvider();
         await Assert.ThrowsAnyAsync<IOException>(() => provider.GetRequiredService<IDirectorySearch>().SearchAsync(new DirectoryQuery { City = "Nantes" }));
     }
 
     [Fact]
     public void The_FHIR_source_is_chosen_by_its_options_and_exactly_one_source_is_required()
     {
-        using var provider = new ServiceCollection().AddMssanteDirectory(o => o.Fhir = new AnnuaireSanteFhirOptions { ApiKey = "test-key" }).BuildServiceProvider();
+        using var provider = new ServiceCollection().AddMssanteDirectory(o => o.Fhir = new AnnuaireSanteFhirOptions { ApiKey = "test-key" }).Services.BuildServiceProvider();
         Assert.IsType<AnnuaireSanteFhirDirectory>(provider.GetRequiredService<IDirectorySearch>());
         Assert.Throws<ArgumentException>(() => new ServiceCollection().AddMssanteDirectory(_ => { }));
         Assert.Throws<ArgumentException>(() => new ServiceCollection().AddMssanteDirectory(o =>

@@ -17,12 +17,11 @@ public sealed class FakeProSanteConnectTests : IAsyncLifetime
     public FakeProSanteConnectTests()
     {
         _psc = new FakeProSanteConnect(_server);
-        _services = new ServiceCollection()
-            .AddMssante(o => o.ProductReference = "DEV935997")
-            .AddMssanteProSanteConnect(o => o.RedirectUri = new Uri("https://dpi.chu-test.fr/psc/callback"))
-            .AddMssanteFakeOperator(_server)
-            .AddMssanteFakeProSanteConnect(_psc)
-            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        var services = new ServiceCollection();
+        services.AddMssante(o => o.ProductReference = "DEV935997").AddFakeOperator(_server);
+        services.AddMssanteProSanteConnect(o => o.RedirectUri = new Uri("https://dpi.chu-test.fr/psc/callback"));
+        services.AddMssanteFakeProSanteConnect(_psc);
+        _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         _doctor = _server.CreateAccount("claire.roux").Describe(rpps: "10003456125");
     }
 
@@ -47,7 +46,7 @@ public sealed class FakeProSanteConnectTests : IAsyncLifetime
 
     private async Task<IMssanteSession> OpenSessionAsync(ProSanteConnectSession psc)
     {
-        var session = _services.GetRequiredService<IMssanteSession>();
+        var session = _services.GetRequiredService<IMssanteSessionFactory>().CreateSession();
         await session.SignInWithTokenAsync(_doctor.Address.Value, psc.GetAccessTokenAsync);
         return session;
     }
@@ -91,7 +90,7 @@ public sealed class FakeProSanteConnectTests : IAsyncLifetime
 
         var e = await Assert.ThrowsAsync<MssanteAuthenticationException>(async () => await psc.GetAccessTokenAsync());
         Assert.Equal(AuthenticationFailure.TokenExpired, e.Failure);
-        var session = _services.GetRequiredService<IMssanteSession>();
+        var session = _services.GetRequiredService<IMssanteSessionFactory>().CreateSession();
         e = await Assert.ThrowsAsync<MssanteAuthenticationException>(() => session.SignInWithTokenAsync(_doctor.Address.Value, psc.GetAccessTokenAsync));
         Assert.Equal(AuthenticationFailure.TokenExpired, e.Failure);
 

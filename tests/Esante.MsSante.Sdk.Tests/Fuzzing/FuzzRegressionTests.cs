@@ -216,7 +216,8 @@ public sealed class FuzzRegressionTests
         {
             Environment = ProSanteConnectEnvironment.Integration, ClientId = "c", ClientSecret = "s-0123456789", RedirectUri = new Uri("https://dpi.example.fr/cb"),
         };
-        var provider = new ProSanteConnectProvider(new HttpClient(new StreamHandler(body, "application/json")), options, TimeProvider.System);
+        var http = new HttpClient(new StreamHandler(body, "application/json"));
+        var provider = new ProSanteConnectProvider(() => http, options, TimeProvider.System);
         var e = await Assert.ThrowsAsync<ProSanteConnectException>(() => provider.RedeemCodeAsync("code", "verifier", CancellationToken.None));
         Assert.Equal(ProSanteConnectFailure.InvalidResponse, e.Failure);
         Assert.True(body.Sent <= ProSanteConnectProvider.MaxAnswerBytes + 64 * 1024, $"{body.Sent} bytes read");

@@ -505,7 +505,7 @@ internal static class FuzzTargets
         var handler = new AnswerHandler(request => request.RequestUri == endpoints.Certs
             ? new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(jwks ?? Jwks, Encoding.UTF8, "application/json") }
             : answer(request));
-        return new ProSanteConnectProvider(new HttpClient(handler), options, PscTime);
+        return new ProSanteConnectProvider(() => new HttpClient(handler, disposeHandler: false), options, PscTime);
     }
 
     private sealed class AnswerHandler(Func<HttpRequestMessage, HttpResponseMessage> answer) : HttpMessageHandler

@@ -140,7 +140,7 @@ public sealed class OtpAttemptLimitTests
             .AddSingleton<IDistributedCache>(cache)
             .AddSingleton<TimeProvider>(time)
             .AddMssante(o => o.ProductReference = "DEV935997")
-            .BuildServiceProvider();
+            .Services.BuildServiceProvider();
         var otp = provider.GetRequiredService<IOtpProvider>();
         otp.IssueEmailCode("adrien");
         Assert.Single(cache.Entries);
@@ -159,7 +159,7 @@ public sealed class OtpAttemptLimitTests
                 o.ProductReference = "DEV935997";
                 o.Otp.MaxFailedAttempts = attempts;
             })
-            .BuildServiceProvider();
+            .Services.BuildServiceProvider();
         var e = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
             () => provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<Esante.MsSante.MssanteOptions>>().Value);
         Assert.Contains("MaxFailedAttempts", e.Message, StringComparison.Ordinal);

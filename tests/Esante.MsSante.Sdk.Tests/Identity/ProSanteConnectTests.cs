@@ -788,17 +788,16 @@ public sealed class ProSanteConnectTests
             ["Psc:RedirectUri"] = FakeProSanteConnect.RedirectUri,
             ["Psc:ClientAuthentication"] = "ClientSecretPost",
         }).Build();
-        using var provider = new ServiceCollection()
-            .AddSingleton<TimeProvider>(_time)
-            .AddMssanteProSanteConnect(configuration.GetSection("Psc"), httpClient: _ => new HttpClient(_psc))
-            .AddMssanteProSanteConnect(configuration.GetSection("Psc"), httpClient: _ => new HttpClient(_psc))
-            .BuildServiceProvider();
+        var services = new ServiceCollection().AddSingleton<TimeProvider>(_time);
+        services.AddMssanteProSanteConnect(configuration.GetSection("Psc")).ConfigurePrimaryHttpMessageHandler(() => _psc);
+        services.AddMssanteProSanteConnect(configuration.GetSection("Psc")).ConfigurePrimaryHttpMessageHandler(() => _psc);
+        using var provider = services.BuildServiceProvider();
         var client = provider.GetRequiredService<ProSanteConnectClient>();
         Assert.Same(client, provider.GetRequiredService<ProSanteConnectClient>());
         var session = await SignInAsync(client);
         Assert.Equal(_time.GetUtcNow().AddMinutes(2), session.AccessTokenExpiresAt);   // the container's clock
 
-        using var missing = new ServiceCollection().AddMssanteProSanteConnect(o => o.ClientId = "only-an-id").BuildServiceProvider();
+        using var missing = new ServiceCollection().AddMssanteProSanteConnect(o => o.ClientId = "only-an-id").Services.BuildServiceProvider();
         var e = Assert.Throws<OptionsValidationException>(() => missing.GetRequiredService<ProSanteConnectClient>());
         Assert.Contains(e.Failures, f => f.StartsWith("ClientSecret", StringComparison.Ordinal));
     }
@@ -806,17 +805,16 @@ public sealed class ProSanteConnectTests
     [Fact]
     public async Task Registering_the_client_again_applies_the_later_options_and_http_client_whole()
     {
-        using var provider = new ServiceCollection()
-            .AddSingleton<TimeProvider>(_time)
-            .AddMssanteProSanteConnect(o => o.ClientId = "first-registration", _ => new HttpClient(new NoNetwork()))
-            .AddMssanteProSanteConnect(o =>
-            {
-                o.Environment = ProSanteConnectEnvironment.Integration;
-                o.ClientId = FakeProSanteConnect.ClientId;
-                o.ClientSecret = FakeProSanteConnect.ClientSecret;
-                o.RedirectUri = new Uri(FakeProSanteConnect.RedirectUri);
-            }, _ => new HttpClient(_psc))
-            .BuildServiceProvider();
+        var services = new ServiceCollection().AddSingleton<TimeProvider>(_time);
+        services.AddMssanteProSanteConnect(o => o.ClientId = "first-registration").ConfigurePrimaryHttpMessageHandler(() => new NoNetwork());
+        services.AddMssanteProSanteConnect(o =>
+        {
+            o.Environment = ProSanteConnectEnvironment.Integration;
+            o.ClientId = FakeProSanteConnect.ClientId;
+            o.ClientSecret = FakeProSanteConnect.ClientSecret;
+            o.RedirectUri = new Uri(FakeProSanteConnect.RedirectUri);
+        }).ConfigurePrimaryHttpMessageHandler(() => _psc);
+        using var provider = services.BuildServiceProvider();
         Assert.True((await SignInAsync(provider.GetRequiredService<ProSanteConnectClient>())).IsActive);
     }
 

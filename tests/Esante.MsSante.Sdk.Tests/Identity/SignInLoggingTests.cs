@@ -17,8 +17,8 @@ public sealed class SignInLoggingTests : IAsyncDisposable
         _provider = new ServiceCollection()
             .AddSingleton<ILoggerFactory>(new LoggerFactory([new FakeLoggerProvider(_logs)]))
             .AddMssante(o => o.ProductReference = "DEV935997")
-            .AddMssanteFakeOperator(_server)
-            .BuildServiceProvider();
+            .AddFakeOperator(_server)
+            .Services.BuildServiceProvider();
 
     public async ValueTask DisposeAsync() => await _provider.DisposeAsync();
 
@@ -28,7 +28,7 @@ public sealed class SignInLoggingTests : IAsyncDisposable
     public async Task A_wrong_password_is_logged_as_a_failed_sign_in()
     {
         _server.CreateAccount("claire.roux", "Secret-Pass-1");
-        var session = _provider.GetRequiredService<IMssanteSession>();
+        var session = _provider.GetRequiredService<IMssanteSessionFactory>().CreateSession();
 
         var e = await Assert.ThrowsAsync<MssanteAuthenticationException>(() => session.SignInAsync("claire.roux", "Wrong-Secret-9"));
 
@@ -40,7 +40,7 @@ public sealed class SignInLoggingTests : IAsyncDisposable
     public async Task A_wrong_one_time_code_is_logged_as_a_failed_sign_in()
     {
         _server.CreateAccount("claire.roux", "Secret-Pass-1");
-        var session = _provider.GetRequiredService<IMssanteSession>();
+        var session = _provider.GetRequiredService<IMssanteSessionFactory>().CreateSession();
         await session.SignInAsync("claire.roux", "Secret-Pass-1");
 
         var e = await Assert.ThrowsAsync<MssanteAuthenticationException>(() => session.CompleteSignInAsync("000000"));
@@ -55,7 +55,7 @@ public sealed class SignInLoggingTests : IAsyncDisposable
     {
         var account = _server.CreateAccount("claire.roux", "Secret-Pass-1");
         var token = _server.IssueAccessToken(account, TimeSpan.FromMinutes(-5));
-        var session = _provider.GetRequiredService<IMssanteSession>();
+        var session = _provider.GetRequiredService<IMssanteSessionFactory>().CreateSession();
 
         var e = await Assert.ThrowsAsync<MssanteAuthenticationException>(() => session.SignInWithTokenAsync("claire.roux", _ => ValueTask.FromResult(token)));
 

@@ -15,8 +15,8 @@ public class PrivacyTests
         return new ServiceCollection()
             .AddSingleton<ILoggerFactory>(new LoggerFactory([new FakeLoggerProvider(collector)]))
             .AddMssante(o => o.ProductReference = "DEV935997")
-            .AddMssanteFakeOperator(server)
-            .BuildServiceProvider();
+            .AddFakeOperator(server)
+            .Services.BuildServiceProvider();
     }
 
     [Fact]
@@ -25,7 +25,7 @@ public class PrivacyTests
         var server = new FakeMssanteOperator();
         await using var provider = LoggedProvider(server, out var collector);
         var doctor = server.CreateAccount("claire.roux", "Secret-Pass-1");
-        await using var session = provider.GetRequiredService<IMssanteSession>();
+        await using var session = provider.GetRequiredService<IMssanteSessionFactory>().CreateSession();
         await Assert.ThrowsAnyAsync<Exception>(() => session.SignInAsync("claire.roux", "Wrong-Secret-9"));
         await session.SignInAsync("claire.roux", "Secret-Pass-1");
         var code = server.LastCodeSentTo(doctor.OtpEmail!);

@@ -26,10 +26,10 @@ public class ReadReceiptTests
         Assert.Equal("automatic-action/MDN-sent-automatically; processed", ReadReceipt.Processed.Disposition);
         Assert.True(ReadReceipt.Processed.IsAutomatic);
         var failed = ReadReceipt.IntegrationFailed("902^Identifiant de patient inconnu^applicationErrorCondition");
-        Assert.Equal("automatic-action/MDN-sent-automatically; processed/error", failed.Disposition);
+        Assert.Equal("automatic-action/MDN-sent-automatically; processed/Error: 902^Identifiant de patient inconnu^applicationErrorCondition", failed.Disposition);
         Assert.Equal("902", failed.ErrorCode);
         Assert.Equal("Identifiant de patient inconnu", failed.ErrorLabel);
-        Assert.Equal("automatic-action/MDN-sent-manually; processed/error", failed.ConfirmedByUser().Disposition);
+        Assert.Equal("automatic-action/MDN-sent-manually; processed/Error: 902^Identifiant de patient inconnu^applicationErrorCondition", failed.ConfirmedByUser().Disposition);
     }
 
     [Fact]
@@ -41,10 +41,11 @@ public class ReadReceiptTests
         Assert.Equal("abc@chu-angers.mssante.fr", thunderbird.OriginalMessageId);
         Assert.Equal("claire.roux@chu-angers.mssante.fr", thunderbird.FinalRecipient);
 
-        var older = Report("Disposition: automatic-action/MDN-sent-automatically; processed/Error: 902^Identifiant de patient inconnu");
+        var older = Report("Disposition: automatic-action/MDN-sent-automatically; processed/error", "Error: 902^Identifiant de patient inconnu");
         Assert.True(older!.IsError);
         Assert.Equal("processed", older.DispositionType);
         Assert.Equal("902", older.ErrorCode);
+        Assert.Equal("902^Identifiant de patient inconnu", older.Error);
     }
 
     [Fact]
@@ -55,7 +56,7 @@ public class ReadReceiptTests
         Assert.Null(DispositionReport.From(Parse("Content-Type: text/plain", "", "Bonjour")));
     }
 
-    private static DispositionReport? Report(string disposition) => DispositionReport.From(Parse(
+    private static DispositionReport? Report(params string[] fields) => DispositionReport.From(Parse([
         "Content-Type: multipart/report; report-type=disposition-notification; boundary=b",
         "",
         "--b",
@@ -67,9 +68,9 @@ public class ReadReceiptTests
         "",
         "Final-Recipient: rfc822;claire.roux@chu-angers.mssante.fr",
         "Original-Message-ID: <abc@chu-angers.mssante.fr>",
-        disposition,
+        .. fields,
         "",
-        "--b--"));
+        "--b--"]));
 
     private static MimeMessage Parse(params string[] lines)
     {

@@ -19,7 +19,7 @@ public sealed class RealOperatorContractTests(MailStack stack) : MailboxContract
     {
         _provider = new ServiceCollection()
             .AddMssante(o => o.ProductReference = "DEV935997")
-            .AddMssanteImapOperator(o =>
+            .AddImapOperator(o =>
             {
                 var options = stack.Options();
                 o.ImapHost = options.ImapHost;
@@ -29,7 +29,7 @@ public sealed class RealOperatorContractTests(MailStack stack) : MailboxContract
                 o.Timeout = options.Timeout;
                 o.TrustedCertificateAuthorities.AddRange(options.TrustedCertificateAuthorities);
             })
-            .BuildServiceProvider();
+            .Services.BuildServiceProvider();
         return Task.CompletedTask;
     }
 
@@ -57,7 +57,7 @@ public sealed class RealOperatorContractTests(MailStack stack) : MailboxContract
         return session;
     }
 
-    protected override IMssanteSession NewSession() => _provider.GetRequiredService<IMssanteSession>();
+    protected override IMssanteSession NewSession() => _provider.GetRequiredService<IMssanteSessionFactory>().CreateSession();
 
     protected override Task DeliverRawAsync(TestUser recipient, byte[] raw) => stack.DeliverRawAsync(recipient.Address.Value, raw);
 

@@ -109,7 +109,7 @@ public sealed class FakeFaultMatrixTests : IAsyncDisposable
         var server = new FakeMssanteOperator();
         await using var provider = Mailbox.PrivacyTests.LoggedProvider(server, out var collector);
         var doctor = server.CreateAccount("claire.roux", Password);
-        await using var session = provider.GetRequiredService<IMssanteSession>();
+        await using var session = provider.GetRequiredService<IMssanteSessionFactory>().CreateSession();
         await session.SignInAsync("claire.roux", Password);
         await session.CompleteSignInAsync(server.LastCodeSentTo(doctor.OtpEmail!));
         await using var box = await session.OpenMailboxAsync(doctor.Address);

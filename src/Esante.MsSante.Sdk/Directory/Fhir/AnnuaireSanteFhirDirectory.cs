@@ -29,7 +29,8 @@ public sealed class AnnuaireSanteFhirDirectory : IDirectorySearch
     /// <summary>The largest page read: 64 MiB, hundreds of times a page of the API's resources.</summary>
     internal const int MaxBundleBytes = 64 * 1024 * 1024;
 
-    private readonly HttpClient _http;
+    // A client per request: from IHttpClientFactory, whose handlers are recycled, or always the one the caller gave.
+    private readonly Func<HttpClient> _http;
     private readonly Uri _baseUri;
     private readonly string _apiKey;
     private readonly int _pageSize;
@@ -44,8 +45,13 @@ public sealed class AnnuaireSanteFhirDirectory : IDirectorySearch
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">A setting is missing or out of range (no API key, a non-https base address…).</exception>
     public AnnuaireSanteFhirDirectory(HttpClient httpClient, AnnuaireSanteFhirOptions options)
+        : this(httpClient is null ? throw new ArgumentNullException(nameof(httpClient)) : () => httpClient, options)
     {
-        ArgumentNullException.ThrowIfNull(httpClient);
+    }
+
+    /// <summary>A directory calling the API with a client made for each request (from <see cref="IHttpClientFactory"/>).</summary>
+    internal AnnuaireSanteFhirDirectory(Func<HttpClient> httpClient, AnnuaireSanteFhirOptions options)
+    {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _http = httpClient;
@@ -160,7 +166,7 @@ public sealed class AnnuaireSanteFhirDirectory : IDirectorySearch
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout?.Token ?? CancellationToken.None);
         try
         {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            using var response = await _http().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 throw Failure(response);

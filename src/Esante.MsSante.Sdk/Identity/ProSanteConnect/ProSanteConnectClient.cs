@@ -37,8 +37,13 @@ public class ProSanteConnectClient
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="OptionsValidationException">The options are invalid (no client id, secret or redirect address…).</exception>
     public ProSanteConnectClient(HttpClient httpClient, ProSanteConnectOptions options, ILoggerFactory? loggerFactory = null)
+        : this(httpClient is null ? throw new ArgumentNullException(nameof(httpClient)) : () => httpClient, options, loggerFactory)
     {
-        ArgumentNullException.ThrowIfNull(httpClient);
+    }
+
+    /// <summary>A client calling Pro Santé Connect with an HTTP client made for each request (from <see cref="IHttpClientFactory"/>).</summary>
+    internal ProSanteConnectClient(Func<HttpClient> httpClient, ProSanteConnectOptions options, ILoggerFactory? loggerFactory)
+    {
         ArgumentNullException.ThrowIfNull(options);
         ProSanteConnectOptionsValidator.ThrowIfInvalid(options);
         _provider = new ProSanteConnectProvider(httpClient, options, options.TimeProvider ?? TimeProvider.System);

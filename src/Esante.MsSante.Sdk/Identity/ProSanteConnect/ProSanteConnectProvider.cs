@@ -29,12 +29,13 @@ internal sealed class ProSanteConnectProvider
     /// <summary>Pro Santé Connect's access tokens last 2 minutes: assumed when the answer does not say.</summary>
     private static readonly TimeSpan DefaultAccessTokenLifetime = TimeSpan.FromMinutes(2);
 
-    private readonly HttpClient _http;
+    // A client per request: from IHttpClientFactory, whose handlers are recycled, or always the one the caller gave.
+    private readonly Func<HttpClient> _http;
     private readonly string? _clientSecret;
     private readonly ProSanteConnectClientAuthentication _clientAuthentication;
     private readonly JsonWebTokenHandler _handler = new();
 
-    public ProSanteConnectProvider(HttpClient http, ProSanteConnectOptions options, TimeProvider time)
+    public ProSanteConnectProvider(Func<HttpClient> http, ProSanteConnectOptions options, TimeProvider time)
     {
         _http = http;
         Endpoints = ResolvedEndpoints.From(options);
@@ -260,7 +261,7 @@ internal sealed class ProSanteConnectProvider
         try
         {
             // The body is read here, up to a bound, not buffered whole by HttpClient (2 GB by default).
-            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            response = await _http().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             try
             {
                 bytes = await Diagnostics.RemoteBody.ReadAsync(response.Content, MaxAnswerBytes, cancellationToken).ConfigureAwait(false);

@@ -158,7 +158,7 @@ internal static class MailConnections
             : credential.Certificate is not null ? "The client certificate was refused (unknown authority, expired, or for no account here)."
             : "The access token was refused (expired, revoked or for another account).")
         {
-            Data = { ["ServerText"] = Diagnostics.Redaction.ServerText(serverText) },
+            Data = { ["ServerText"] = Redaction.ServerText(serverText) },
         };
 
     /// <summary>The revocation checking the options ask for: online (the authorities' CRLs) unless turned off.</summary>

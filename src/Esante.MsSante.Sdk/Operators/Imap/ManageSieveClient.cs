@@ -539,9 +539,9 @@ internal sealed class ManageSieveClient : IAsyncDisposable
             }
             if (command == "PUTSCRIPT" && Status == "NO")
             {
-                throw new InvalidOperationException($"The operator refused the rules script: {Diagnostics.Redaction.ServerText(Text)}");
+                throw new InvalidOperationException($"The operator refused the rules script: {Redaction.ServerText(Text)}");
             }
-            throw new MssanteConnectionException($"The ManageSieve server refused {command} ({Diagnostics.Redaction.ServerText(Status)}{(Code is null ? string.Empty : " " + Diagnostics.Redaction.ServerText(Code))}).");
+            throw new MssanteConnectionException($"The ManageSieve server refused {command} ({Redaction.ServerText(Status)}{(Code is null ? string.Empty : " " + Redaction.ServerText(Code))}).");
         }
     }
 }

@@ -69,6 +69,17 @@ internal sealed class MssanteSmtpClient : SmtpClient
         return notify;
     }
 
+    /// <summary>
+    /// The envelope id (RFC 3461 ENVID) is the Message-ID when reports are asked for: a report that returns neither the message
+    /// nor its headers still names the message it is about (<see cref="DeliveryStatusReport.OriginalMessageId"/>).
+    /// </summary>
+    /// <remarks>RFC 3461 §4.4: at most 100 printable ASCII characters without space; a Message-ID that is not (a webmail's draft) goes without.</remarks>
+    protected override string? GetEnvelopeId(MimeMessage message) =>
+        _dsn == DeliveryStatusRequest.Default || _dsn.HasFlag(DeliveryStatusRequest.Never) || message?.MessageId is not { Length: > 0 and <= 100 } id ||
+        id.Any(c => c is <= ' ' or > '~' or '+' or '=')
+            ? null
+            : id;
+
     private void Answered()
     {
         // After the last RCPT answer and before DATA: stop here if anyone was refused (MailKit then sends RSET).

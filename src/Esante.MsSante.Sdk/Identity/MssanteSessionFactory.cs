@@ -1,0 +1,12 @@
+using Esante.MsSante.Operators;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Esante.MsSante;
+
+/// <summary>The sessions of one registration: its operator, options and policies, made once.</summary>
+internal sealed class MssanteSessionFactory(
+    IMssanteOperator @operator, MssanteOptions options, MssantePolicies policies, TimeProvider time, ILoggerFactory? loggerFactory) : IMssanteSessionFactory
+{
+    public IMssanteSession CreateSession() => new MssanteSession(@operator, Options.Create(options), policies, time, loggerFactory);
+}
