@@ -124,15 +124,21 @@ public static class Journey
 
         Step("A patient writes from Mon Espace Santé");
         var patient = new QualifiedIns(InsMatricule.Parse("279035121518989"), InsOid.Nir, "MARTIN", "Claire", new DateOnly(1979, 3, 12), AdministrativeSex.Female);
-        server.DeliverFromPatient(patient.ToPatientAddress(), organisational.Address.Value, "Question sur mon traitement", "Bonjour docteur…");
-        var patientFolder = await mailbox.Folders.GetAsync(FolderRole.PatientExchanges);
-        await foreach (var summary in mailbox.Messages.ListAsync(patientFolder.Path))
+        Task DeliverFromOutside(MimeKit.MimeMessage message)
         {
-            Say($"« {patientFolder.Name} » holds a message from {summary.From} (MSSanté: {(summary.IsMssante ? "yes" : "no")}, unread: {(summary.IsRead ? "no" : "yes")}).");
+            server.DeliverFromOutside(message);
+            return Task.CompletedTask;
         }
-        var inbox = await mailbox.Messages.ListAsync().ToListAsync();
-        var fromPatients = inbox.Count(m => m.From?.Address.EndsWith("@" + MssanteAddress.PatientDomain, StringComparison.OrdinalIgnoreCase) == true);
-        Say($"The inbox holds {inbox.Count} message(s), {fromPatients} of them from a patient: the patient's message was filed apart.");
+        var patientFolder = await OrganisationalSteps.PatientWritesAsync(mailbox, patient.ToPatientAddress(), DeliverFromOutside, Say);
+
+        Step("Out of office (« Hors du bureau ») on the organisational mailbox");
+        await using (var hers = provider.GetRequiredService<IMssanteSession>())
+        {
+            await hers.SignInAsync(adeline.UserName, "Bonjour-2025");
+            await hers.CompleteSignInAsync(server.LastCodeSentTo(adeline.OtpEmail!));
+            await using var herMailbox = await hers.OpenMailboxAsync(adeline.Address);
+            await OrganisationalSteps.OutOfOfficeAsync(mailbox, herMailbox, Say);
+        }
 
         Step("Out of office (« Hors du bureau ») and a notification address, on the personal mailbox");
         await using (var personal = await session.OpenMailboxAsync(mailboxes.First(m => m.Kind == MailboxKind.Personal).Address))
@@ -156,7 +162,7 @@ public static class Journey
         }
 
         Step("Storage used (« Capacité de stockage »)");
-        Say((await mailbox.GetQuotaAsync()).ToString());
+        await OrganisationalSteps.StorageUsedAsync(mailbox, Say);
 
         Step("Export a folder before freeing space (« Importer/Exporter »)");
         var export = Path.Combine(Path.GetTempPath(), $"echanges-patients-{Guid.NewGuid():N}.mbox");

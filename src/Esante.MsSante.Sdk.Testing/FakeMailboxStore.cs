@@ -169,23 +169,25 @@ internal sealed class FakeFolder(string path, FolderRole role, uint uidValidity)
 
 /// <summary>
 /// What a signed-in account may do in a mailbox, as Dovecot's ACL decides: the owner everything, an organisational
-/// mailbox's delegates <c>lrwstipekx</c> on every folder, a colleague what each folder's ACL gives them.
+/// mailbox's delegates the rights add-org.sh gave them (<c>lrwstipekx</c> by default) on every folder, a colleague what
+/// each folder's ACL gives them.
 /// </summary>
-internal sealed record FakeAccess(string? Colleague, bool IsDelegate)
+internal sealed record FakeAccess(string? Colleague, string? Delegation)
 {
     public const string OwnerRights = "lrwstipekxacd";
     public const string DelegateRights = "lrwstipekx";
 
-    public static FakeAccess Owner { get; } = new(null, false);
+    public static FakeAccess Owner { get; } = new(null, null);
 
-    public static FakeAccess Delegate { get; } = new(null, true);
+    public static FakeAccess Delegate(string rights) => new(null, rights);
 
     public bool IsColleague => Colleague is not null;
 
+    public bool IsDelegate => Delegation is not null;
+
     public string RightsOn(FakeFolder folder) =>
         Colleague is not null ? folder.Acl.GetValueOrDefault(Colleague) ?? string.Empty
-        : IsDelegate ? DelegateRights
-        : OwnerRights;
+        : Delegation ?? OwnerRights;
 
     /// <summary>The refusal of an operation the account's rights do not allow (Dovecot's [NOPERM]).</summary>
     public static MailboxAccessDeniedException Denied() =>

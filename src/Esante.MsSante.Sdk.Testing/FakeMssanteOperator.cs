@@ -150,7 +150,10 @@ public sealed partial class FakeMssanteOperator : IMssanteOperator, IOperatorPor
                 throw new InvalidOperationException($"The address {parsed} is taken.");
             }
             _organisations.Add(parsed, organisation);
-            _stores.Add(parsed, NewStore(new MailboxDescriptor(parsed, MailboxKind.Organisational, displayName, IsOwn: false)));
+            var store = NewStore(new MailboxDescriptor(parsed, MailboxKind.Organisational, displayName, IsOwn: false));
+            // Provisioned for the delegates, as the test stack's add-org.sh does: they create folders inside, not at the top.
+            store.Add(ContactFolders.Root);
+            _stores.Add(parsed, store);
         }
         foreach (var account in delegates)
         {
@@ -484,7 +487,7 @@ public sealed partial class FakeMssanteOperator : IMssanteOperator, IOperatorPor
             IReadOnlyList<MailboxDescriptor> mailboxes =
             [
                 _stores[account.Address].Descriptor,
-                .. _organisations.Values.Where(o => o.IsDelegate(account.UserName)).OrderBy(o => o.DisplayName, StringComparer.Ordinal).Select(o => _stores[o.Address].Descriptor),
+                .. _organisations.Values.Where(o => o.RightsOf(account.UserName) is not null).OrderBy(o => o.DisplayName, StringComparer.Ordinal).Select(o => _stores[o.Address].Descriptor),
                 .. _stores.Values
                     .Select(store => (store, access: AccessOf(account, store)))
                     .Where(s => s.access is { IsColleague: true })
@@ -665,11 +668,20 @@ public sealed partial class FakeMssanteOperator : IMssanteOperator, IOperatorPor
         return store;
     }
 
+    /// <summary>The delegates of an organisational mailbox as its ACL lists them (none for another mailbox).</summary>
+    internal IReadOnlyList<FolderAclEntry> DelegationsOf(MssanteAddress mailbox)
+    {
+        lock (_gate)
+        {
+            return _organisations.TryGetValue(mailbox, out var org) ? org.Delegations() : [];
+        }
+    }
+
     /// <summary>The account's access to a mailbox: owner, delegate, colleague with folders shared, or none.</summary>
     private FakeAccess? AccessOf(FakeAccount account, FakeMailboxStore store) =>
         account.Address == store.Descriptor.Address ? FakeAccess.Owner
-        : _organisations.TryGetValue(store.Descriptor.Address, out var org) && org.IsDelegate(account.UserName) ? FakeAccess.Delegate
-        : store.Folders.Any(f => (f.Acl.GetValueOrDefault(account.Address.Value) ?? string.Empty).Contains('l', StringComparison.Ordinal)) ? new FakeAccess(account.Address.Value, false)
+        : _organisations.TryGetValue(store.Descriptor.Address, out var org) && org.RightsOf(account.UserName) is { } rights ? FakeAccess.Delegate(rights)
+        : store.Folders.Any(f => (f.Acl.GetValueOrDefault(account.Address.Value) ?? string.Empty).Contains('l', StringComparison.Ordinal)) ? new FakeAccess(account.Address.Value, null)
         : null;
 
     /// <summary>

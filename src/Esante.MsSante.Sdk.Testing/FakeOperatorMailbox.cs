@@ -17,9 +17,10 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
 
     public MailboxDescriptor Mailbox => descriptor;
 
-    // As the IMAP operator: what the operator offers, with the rules for the person's own mailbox only.
+    // As the IMAP operator: what the operator offers, the rules and quota for the person's own mailbox and the organisational
+    // ones they are a delegate of (who signs in for it), not for a colleague's.
     public MailboxCapabilities Capabilities => server.Options.Capabilities
-        & (descriptor is { Kind: MailboxKind.Personal, IsOwn: true } ? MailboxCapabilities.All : ~MailboxCapabilities.Rules);
+        & (IsColleaguesMailbox ? ~(MailboxCapabilities.Rules | MailboxCapabilities.Quota) : MailboxCapabilities.All);
 
     // An operator configured without a capability refuses its calls as a server lacking the extension does.
     private void Require(MailboxCapabilities capability)
@@ -37,7 +38,8 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
         Run(s =>
         {
             var slash = path.LastIndexOf('/');
-            if (_access.IsColleague)
+            // As Dovecot's ACL: a mailbox's top level is its owner's; others create folders inside ones they hold « k » on.
+            if (_access.IsColleague || _access.IsDelegate)
             {
                 _ = slash < 0 ? throw FakeAccess.Denied() : _access.Need(s.Folder(path[..slash]), "k");
             }
@@ -280,7 +282,8 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
         {
             Require(MailboxCapabilities.Sharing);
             var folder = _access.Need(s.Folder(folderPath), "a");
-            return [new FolderAclEntry(s.Descriptor.Address.Value, FakeAccess.OwnerRights), .. folder.Acl.Select(e => new FolderAclEntry(e.Key, e.Value))];
+            // An organisational mailbox's delegates hold their rights on every folder (add-org.sh sets them in each folder's ACL).
+            return [new FolderAclEntry(s.Descriptor.Address.Value, FakeAccess.OwnerRights), .. server.DelegationsOf(s.Descriptor.Address), .. folder.Acl.Select(e => new FolderAclEntry(e.Key, e.Value))];
         });
 
     public Task SetAccessAsync(string folderPath, string identifier, string? rights, CancellationToken cancellationToken = default) =>
@@ -299,10 +302,13 @@ internal sealed class FakeOperatorMailbox(FakeMssanteOperator server, OperatorGr
             return true;
         });
 
-    // As on a real operator (ManageSieve signs in as the person), the rules are the mailbox owner's own.
-    private FakeMailboxStore OwnRules(FakeMailboxStore store) => descriptor is { Kind: MailboxKind.Personal, IsOwn: true }
-        ? Capabilities.HasFlag(MailboxCapabilities.Rules) ? store : throw new NotSupportedException("The operator does not offer rules (FakeOperatorOptions.Capabilities).")
-        : throw new NotSupportedException("A mailbox's rules are set by its own account at the operator, not by a delegate or a colleague.");
+    // As on a real operator, the rules are the mailbox's own: set by its owner, or by a delegate of an organisational mailbox
+    // who may write in it (and signs in to ManageSieve for it); a colleague with shared folders has no way to them.
+    private FakeMailboxStore OwnRules(FakeMailboxStore store) =>
+        IsColleaguesMailbox ? throw new NotSupportedException("This operator lets a mailbox's own account alone set its rules: a colleague cannot.")
+        // As the test stack's ManageSieve: a delegate without the write right (a viewer) does not sign in for the mailbox's rules.
+        : _access.Delegation is { } rights && !rights.Contains('w', StringComparison.Ordinal) ? throw new MailboxAccessDeniedException("The operator refused this delegate the mailbox's rules: they may only read it.")
+        : Capabilities.HasFlag(MailboxCapabilities.Rules) ? store : throw new NotSupportedException("The operator does not offer rules (FakeOperatorOptions.Capabilities).");
 
     // As the real operator decides from the mailbox it opened: a colleague's personal mailbox, of which only folders are
     // shared, is not theirs to send from nor to read the settings of; one whose INBOX is shared is a delegation.

@@ -1,3 +1,4 @@
+using Esante.MsSante.Operators;
 
 namespace Esante.MsSante.Testing;
 
@@ -7,7 +8,8 @@ namespace Esante.MsSante.Testing;
 /// </summary>
 public sealed class FakeOrganisationalMailbox
 {
-    private readonly HashSet<string> _delegates = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>The delegates by user name: their address and their rights on every folder.</summary>
+    private readonly Dictionary<string, (string Address, string Rights)> _delegates = new(StringComparer.OrdinalIgnoreCase);
     private readonly object _gate;
 
     internal FakeOrganisationalMailbox(MssanteAddress address, string displayName, object gate)
@@ -40,19 +42,35 @@ public sealed class FakeOrganisationalMailbox
         {
             lock (_gate)
             {
-                return _delegates.ToList();
+                return _delegates.Keys.ToList();
             }
         }
     }
 
-    /// <summary>Makes an account a delegate (« ajouter de nouveaux délégués »).</summary>
+    /// <summary>Makes an account a delegate (« ajouter de nouveaux délégués ») with every right but administering the sharing.</summary>
     /// <returns>This mailbox.</returns>
-    public FakeOrganisationalMailbox AddDelegate(FakeAccount account)
+    public FakeOrganisationalMailbox AddDelegate(FakeAccount account) => AddDelegate(account, "lrwstipekx");
+
+    /// <summary>
+    /// Makes an account a delegate with these IMAP ACL rights on every folder, as the test stack's <c>add-org.sh --rights</c>
+    /// does: <c>lrwstipekx</c> a manager, <c>lrs</c> a viewer (who cannot change the mailbox's rules either),
+    /// <c>lrwstipekxa</c> an administrator, who also sees and changes who the delegates are.
+    /// </summary>
+    /// <param name="account">The person.</param>
+    /// <param name="rights">RFC 4314 rights letters, <c>l</c> among them.</param>
+    /// <returns>This mailbox.</returns>
+    /// <exception cref="ArgumentException">The rights lack <c>l</c> or hold a letter that is not an RFC 4314 right.</exception>
+    public FakeOrganisationalMailbox AddDelegate(FakeAccount account, string rights)
     {
         ArgumentNullException.ThrowIfNull(account);
+        ArgumentNullException.ThrowIfNull(rights);
+        if (!rights.Contains('l', StringComparison.Ordinal) || rights.Any(r => !"lrswipkxtea".Contains(r, StringComparison.Ordinal)))
+        {
+            throw new ArgumentException("A delegate's rights are RFC 4314 letters (lrswipkxtea), l among them.", nameof(rights));
+        }
         lock (_gate)
         {
-            _delegates.Add(account.UserName);
+            _delegates[account.UserName] = (account.Address.Value, rights);
         }
         return this;
     }
@@ -67,11 +85,21 @@ public sealed class FakeOrganisationalMailbox
         }
     }
 
-    internal bool IsDelegate(string userName)
+    /// <summary>A delegate's rights, or null for anyone else.</summary>
+    internal string? RightsOf(string userName)
     {
         lock (_gate)
         {
-            return _delegates.Contains(userName);
+            return _delegates.TryGetValue(userName, out var delegation) ? delegation.Rights : null;
+        }
+    }
+
+    /// <summary>The delegates' addresses and rights, as the mailbox's folders' ACL lists them.</summary>
+    internal IReadOnlyList<FolderAclEntry> Delegations()
+    {
+        lock (_gate)
+        {
+            return [.. _delegates.Values.Select(d => new FolderAclEntry(d.Address, d.Rights))];
         }
     }
 }

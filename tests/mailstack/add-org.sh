@@ -4,8 +4,11 @@
 # (RFC 4314). A delegate then sees it in the shared namespace (RFC 2342):
 #   shared/<ORG_ADDRESS>/INBOX, shared/<ORG_ADDRESS>/Sent, ...
 #
-#   tests/mailstack/add-org.sh DIR ORG_ADDRESS [--rights RIGHTS] DELEGATE...
+#   tests/mailstack/add-org.sh DIR ORG_ADDRESS [--name NAME] [--rights RIGHTS] DELEGATE...
 #
+# NAME is the structure's name shown for the mailbox (« Secrétariat de
+# cardiologie »): its INBOX's /shared/comment (METADATA, RFC 5464), which
+# delegates read through the shared namespace.
 # RIGHTS are IMAP ACL letters (default "lrwstipekx": Zimbra's "Manager",
 # everything but administering the ACL; "lrs" is a viewer, "lrwstipekxa"
 # an administrator). "--rights none" removes the delegates' access.
@@ -17,16 +20,17 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
 
-[ $# -ge 2 ] || die "usage: $0 DIR ORG_ADDRESS [--rights RIGHTS] DELEGATE..."
+[ $# -ge 2 ] || die "usage: $0 DIR ORG_ADDRESS [--name NAME] [--rights RIGHTS] DELEGATE..."
 DIR="$(cd "$1" && pwd -P)" || die "no such DIR: $1"
 ORG="$(printf '%s' "$2" | tr '[:upper:]' '[:lower:]')"
 shift 2
 RIGHTS="lrwstipekx"
-if [ "${1:-}" = "--rights" ]; then
-  [ $# -ge 2 ] || die "--rights needs a value"
-  RIGHTS="$2"
+NAME=""
+while [ "${1:-}" = "--rights" ] || [ "${1:-}" = "--name" ]; do
+  [ $# -ge 2 ] || die "$1 needs a value"
+  case "$1" in --rights) RIGHTS="$2" ;; --name) NAME="$2" ;; esac
   shift 2
-fi
+done
 CONF="$DIR/dovecot/dovecot.conf"
 USERS_DB="$DIR/dovecot/db/users.sqlite"
 [ -f "$CONF" ] || die "$CONF not found: start the stack first (start.sh $DIR)"
@@ -55,7 +59,16 @@ done
 
 doveadm() { command doveadm -c "$CONF" "$@"; }
 
-# (add-user.sh created the mailbox and its special-use folders.)
+# (add-user.sh created the mailbox and its special-use folders.) Delegates
+# cannot create folders at the top of someone else's mailbox (Dovecot's ACL:
+# the top level is the owner's), only inside folders they hold "k" on: the
+# contact folders' root (the SDK's "Contacts") is provisioned here for them.
+if ! doveadm mailbox status -u "$ORG" messages Contacts >/dev/null 2>&1; then
+  doveadm mailbox create -u "$ORG" Contacts
+fi
+if [ -n "$NAME" ]; then
+  doveadm mailbox metadata set -u "$ORG" INBOX /shared/comment "$NAME"
+fi
 
 mapfile -t FOLDERS < <(doveadm mailbox list -u "$ORG" | grep -v '^shared/' || true)
 for d in "$@"; do
@@ -67,6 +80,10 @@ for d in "$@"; do
       doveadm acl set -u "$ORG" "$f" "user=$d" "${NAMES[@]}"
     fi
   done
+done
+# The delegations table: who may sign in for the mailbox (SASL authorization identity).
+for d in "$@"; do
+  "$PY" "$HERE/users.py" "$USERS_DB" delegate "$ORG" "$d" "$RIGHTS"
 done
 # Make sure the delegates' shared-mailbox index (acl_shared_dict) is current.
 doveadm acl recalc -u "$ORG"

@@ -48,5 +48,6 @@ HASH="$(printf '%s' "$PASSWORD" | openssl passwd -6 -stdin)" || die "openssl pas
 "$PY" "$HERE/users.py" "$USERS_DB" add "$ADDRESS" "{SHA512-CRYPT}$HASH" "$RULE"
 # (auto = subscribe keeps the special-use folders subscribed; « mailbox status » would not create them on disk.)
 if [ -n "$NEW" ]; then
-  command doveadm -c "$DIR/dovecot/dovecot.conf" mailbox create -u "$ADDRESS" INBOX Sent Drafts Trash Junk
+  # « Échanges Patients » too: the operator files patients' mail there (patients.sieve), and add-org.sh shares it.
+  command doveadm -c "$DIR/dovecot/dovecot.conf" mailbox create -u "$ADDRESS" INBOX Sent Drafts Trash Junk "Échanges Patients"
 fi

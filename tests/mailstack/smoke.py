@@ -394,6 +394,32 @@ typ, data = m.select(f'"shared/{ORG}/INBOX"')
 check(typ == "NO", "non-delegate cannot SELECT the organisational mailbox", f"{typ} {data}")
 m.logout()
 
+
+def plain_as(org, user, pw):
+    """AUTHENTICATE PLAIN with the organisational mailbox as authorization identity: (typ, the session or the error)."""
+    m = imap_starttls()
+    try:
+        m.authenticate("PLAIN", lambda _: f"{org}\0{user}\0{pw}".encode())
+        return "OK", m
+    except imaplib.IMAP4.error as e:
+        return "NO", str(e)
+
+
+typ, m = plain_as(ORG, DEL, PW)
+check(typ == "OK", "delegate signs in for the organisational mailbox (PLAIN authzid)", str(m))
+if typ == "OK":
+    typ, data = m.getquotaroot("INBOX")
+    check(typ == "OK" and "512000" in str(data), "delegate signed in for it reads its quota", str(data))
+    m.logout()
+typ, err = plain_as(ORG, OTHER, PW)
+check(typ == "NO", "non-delegate refused when signing in for the organisational mailbox", str(err))
+s = smtp_submission()
+s.login(OTHER, PW)
+s.mail(ORG)
+code, resp = s.rcpt(A)
+check(code == 553, "non-delegate may not send under the organisational address", f"{code} {resp.decode()}")
+s.quit()
+
 # ----------------------------------------------------------------- quota
 big = b"X-Filler: " + b"A" * 76 + b"\r\n"
 two_mb = message(SMALL, SMALL, "Deux Mo", extra=big * (2 * 1024 * 1024 // len(big)))

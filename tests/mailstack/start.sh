@@ -181,6 +181,11 @@ render "$HERE/dovecot.conf.in" "$DOVECOT_CONF"
 render "$HERE/dovecot-oauth2.conf.ext.in" "$DIR/dovecot/oauth2.conf.ext"
 render "$HERE/dovecot-sql.conf.ext.in" "$DIR/dovecot/sql.conf.ext"
 render "$HERE/dovecot-sql-external.conf.ext.in" "$DIR/dovecot/sql-external.conf.ext"
+install -m 0755 "$HERE/token-delegate.py" "$DIR/dovecot/token-delegate.py"
+mkdir -p "$DIR/dovecot/sieve-before"
+install -m 0644 "$HERE/patients.sieve" "$DIR/dovecot/sieve-before/patients.sieve"
+render "$HERE/dovecot-sql-master.conf.ext.in" "$DIR/dovecot/sql-master.conf.ext"
+render "$HERE/dovecot-sql-master-external.conf.ext.in" "$DIR/dovecot/sql-master-external.conf.ext"
 : > "$DOVECOT_LOG"
 
 # ---------------------------------------------------------------- Postfix
@@ -189,9 +194,10 @@ POSTFIX_LOG="$DIR/logs/postfix.log"
 render "$HERE/postfix-main.cf.in" "$POSTFIX_DIR/main.cf"
 render "$HERE/postfix-master.cf.in" "$POSTFIX_DIR/master.cf"
 cp "$HERE/postfix-domains.regexp" "$POSTFIX_DIR/domains.regexp"
+cp "$HERE/postfix-sender-login.regexp" "$POSTFIX_DIR/sender-login.regexp"
 # Postfix waits (~2 s) until a configuration file younger than a second or two
 # has "settled": these were written by us just now, so date them back.
-touch -d '-1 minute' "$POSTFIX_DIR/main.cf" "$POSTFIX_DIR/master.cf" "$POSTFIX_DIR/domains.regexp"
+touch -d '-1 minute' "$POSTFIX_DIR/main.cf" "$POSTFIX_DIR/master.cf" "$POSTFIX_DIR/domains.regexp" "$POSTFIX_DIR/sender-login.regexp"
 : > "$POSTFIX_LOG"
 
 # The queue layout of /etc/postfix/postfix-files, made here: "postfix check"
@@ -209,6 +215,9 @@ postconf -c "$POSTFIX_DIR" -n >/dev/null 2>"$DIR/logs/postfix-config.err" \
   || { cat "$DIR/logs/postfix-config.err" >&2; die "postconf rejected $POSTFIX_DIR/main.cf (see above)"; }
 dovecot -c "$DOVECOT_CONF" -n >/dev/null 2>"$DIR/logs/dovecot-config.err" \
   || { cat "$DIR/logs/dovecot-config.err" >&2; die "dovecot rejected $DOVECOT_CONF (see above)"; }
+# Compiled here: the delivery processes (nobody) may not write beside it.
+sievec -c "$DOVECOT_CONF" "$DIR/dovecot/sieve-before/patients.sieve" \
+  || die "sievec rejected $DIR/dovecot/sieve-before/patients.sieve"
 
 # ---------------------------------------------------------------- start
 # Detached from the caller's standard streams, so that a caller reading our

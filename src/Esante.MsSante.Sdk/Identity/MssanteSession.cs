@@ -11,6 +11,7 @@ namespace Esante.MsSante;
 internal sealed class MssanteSession : IMssanteSession, IAccountPortal, IDisposable
 {
     private readonly IMssanteOperator _operator;
+    private readonly Directory.IDirectorySearch? _directory;
     private readonly MssanteOptions _options;
     private readonly MssantePolicies _policies;
     private readonly TimeProvider _time;
@@ -27,14 +28,20 @@ internal sealed class MssanteSession : IMssanteSession, IAccountPortal, IDisposa
     /// <param name="policies">The policies; built from <paramref name="options"/> when null.</param>
     /// <param name="timeProvider">The clock; the system's when null.</param>
     /// <param name="loggerFactory">Where to log; nothing when null.</param>
+    /// <param name="directory">
+    /// The national directory, where an organisational mailbox the operator gives no name is looked up by its address; none
+    /// when null.
+    /// </param>
     /// <exception cref="OptionsValidationException">The options are invalid.</exception>
     public MssanteSession(
         IMssanteOperator @operator,
         IOptions<MssanteOptions> options,
         MssantePolicies? policies = null,
         TimeProvider? timeProvider = null,
-        ILoggerFactory? loggerFactory = null)
+        ILoggerFactory? loggerFactory = null,
+        Directory.IDirectorySearch? directory = null)
     {
+        _directory = directory;
         ArgumentNullException.ThrowIfNull(@operator);
         ArgumentNullException.ThrowIfNull(options);
         _operator = @operator;
@@ -188,8 +195,42 @@ internal sealed class MssanteSession : IMssanteSession, IAccountPortal, IDisposa
     }
 
     /// <inheritdoc/>
-    public Task<IReadOnlyList<MailboxDescriptor>> ListMailboxesAsync(CancellationToken cancellationToken = default) =>
-        _operator.ListMailboxesAsync(RequireGrant(), cancellationToken);
+    public async Task<IReadOnlyList<MailboxDescriptor>> ListMailboxesAsync(CancellationToken cancellationToken = default)
+    {
+        var mailboxes = await _operator.ListMailboxesAsync(RequireGrant(), cancellationToken).ConfigureAwait(false);
+        if (_directory is null || !mailboxes.Any(Unnamed))
+        {
+            return mailboxes;
+        }
+        var named = new List<MailboxDescriptor>(mailboxes.Count);
+        foreach (var mailbox in mailboxes)
+        {
+            named.Add(Unnamed(mailbox) && await DirectoryNameAsync(mailbox.Address, cancellationToken).ConfigureAwait(false) is { } name
+                ? mailbox with { DisplayName = name }
+                : mailbox);
+        }
+        return named;
+    }
+
+    /// <summary>An organisational mailbox the operator gives no name (it shows its address).</summary>
+    private static bool Unnamed(MailboxDescriptor mailbox) =>
+        mailbox.Kind == MailboxKind.Organisational && string.Equals(mailbox.DisplayName, mailbox.Address.Value, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The name the national directory gives an address (the structure's, for an organisational mailbox), or null.</summary>
+    private async Task<string?> DirectoryNameAsync(MssanteAddress address, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var page = await _directory!.SearchAsync(new Directory.DirectoryQuery { Email = address.Value, Take = 5 }, cancellationToken).ConfigureAwait(false);
+            var name = page.Entries.FirstOrDefault(e => e.Address == address)?.DisplayName;
+            return string.IsNullOrWhiteSpace(name) || string.Equals(name, address.Value, StringComparison.OrdinalIgnoreCase) ? null : name;
+        }
+        catch (Directory.DirectorySourceException)
+        {
+            // The directory cannot be reached: the mailbox keeps its address as its name, rather than the list failing.
+            return null;
+        }
+    }
 
     /// <inheritdoc/>
     public async Task<IMailboxClient> OpenMailboxAsync(MssanteAddress mailbox, CancellationToken cancellationToken = default)

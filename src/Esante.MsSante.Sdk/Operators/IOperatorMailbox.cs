@@ -62,7 +62,7 @@ public interface IOperatorMailbox : IAsyncDisposable
 
     /// <summary>Deletes a message for good (no Trash).</summary>
     /// <exception cref="MssanteMessageNotFoundException">The message is not there any more.</exception>
-    Task ExpungeAsync(MessageRef message, CancellationToken cancellationToken = default);
+    Task ExpungeAsync(MessageRef message, CancellationToken cancellationToken);
 
     /// <summary>
     /// Deletes messages of one folder for good, in one go (IMAP: one UID STORE and one UID EXPUNGE whatever their number).
@@ -74,7 +74,7 @@ public interface IOperatorMailbox : IAsyncDisposable
     /// <returns>How many of them were there and are deleted.</returns>
     /// <exception cref="ArgumentException">A message is not in <paramref name="folderPath"/>.</exception>
     /// <exception cref="MssanteFolderNotFoundException">The folder does not exist.</exception>
-    Task<int> ExpungeAsync(string folderPath, IReadOnlyCollection<MessageRef> messages, CancellationToken cancellationToken = default);
+    Task<int> ExpungeAsync(string folderPath, IReadOnlyCollection<MessageRef> messages, CancellationToken cancellationToken);
 
     /// <summary>Stores a message in a folder, arrived now or at <paramref name="arrivedAt"/> (IMAP APPEND's date-time).</summary>
     /// <exception cref="MssanteFolderNotFoundException">The folder does not exist.</exception>

@@ -9,10 +9,16 @@ public sealed class AddressValidationPolicy
 {
     private readonly TrustSpace _trustSpace;
 
+    /// <summary>Creates the policy over the default trust space (<see cref="TrustedDomainList.Default"/>), patients allowed.</summary>
+    public AddressValidationPolicy()
+        : this(new TrustSpace(null), allowPatientRecipients: true)
+    {
+    }
+
     /// <summary>Creates the policy over a fixed trust space.</summary>
     /// <param name="trustedDomains">The trust space; <see cref="TrustedDomainList.Default"/> when null.</param>
     /// <param name="allowPatientRecipients">Whether patients (<c>@patient.mssante.fr</c>) may be written to.</param>
-    public AddressValidationPolicy(TrustedDomainList? trustedDomains = null, bool allowPatientRecipients = true)
+    public AddressValidationPolicy(TrustedDomainList? trustedDomains, bool allowPatientRecipients)
         : this(new TrustSpace(trustedDomains), allowPatientRecipients)
     {
     }
@@ -20,7 +26,7 @@ public sealed class AddressValidationPolicy
     /// <summary>Creates the policy over a trust space whose whitelist may be reloaded.</summary>
     /// <param name="trustSpace">The trust space, read at each decision.</param>
     /// <param name="allowPatientRecipients">Whether patients (<c>@patient.mssante.fr</c>) may be written to.</param>
-    public AddressValidationPolicy(TrustSpace trustSpace, bool allowPatientRecipients = true)
+    public AddressValidationPolicy(TrustSpace trustSpace, bool allowPatientRecipients)
     {
         _trustSpace = trustSpace ?? throw new ArgumentNullException(nameof(trustSpace));
         AllowPatientRecipients = allowPatientRecipients;
@@ -35,7 +41,7 @@ public sealed class AddressValidationPolicy
     /// <summary>Checks a typed address, for example one parsed earlier against another trust space.</summary>
     /// <param name="address">The address.</param>
     /// <param name="target">What the address is, for the violation (e.g. "recipient 2"); never the address itself.</param>
-    public IReadOnlyList<PolicyViolation> Evaluate(MssanteAddress address, string target = "recipient")
+    public IReadOnlyList<PolicyViolation> Evaluate(MssanteAddress address, string target)
     {
         ArgumentNullException.ThrowIfNull(address);
         return Evaluate(address.Value, target, out _);

@@ -38,9 +38,13 @@ public sealed class FakeOperatorContractTests : MailboxContract, IAsyncLifetime
         return Task.FromResult(new TestUser(userName, account.Address, "Motdepasse-1"));
     }
 
-    protected override Task<MssanteAddress> CreateOrganisationalMailboxAsync(params TestUser[] delegates)
+    protected override Task<MssanteAddress> CreateOrganisationalMailboxAsync(Organisation organisation, params TestUser[] delegates)
     {
-        var org = _harness.Server.CreateOrganisationalMailbox($"structure{++_next}@{HostedDomain}", "Structure", [.. delegates.Select(d => _accounts[d.UserName])]);
+        var org = _harness.Server.CreateOrganisationalMailbox($"structure{++_next}@{HostedDomain}", organisation.Name);
+        foreach (var d in delegates)
+        {
+            org.AddDelegate(_accounts[d.UserName], organisation.Rights);
+        }
         return Task.FromResult(org.Address);
     }
 

@@ -146,7 +146,7 @@ public sealed class FakeProSanteConnectTests : IAsyncLifetime
         Assert.Equal("eidas2", (await client.CompleteSignInAsync(authorization, callback)).AuthenticationLevel);
         var replay = client.CreateAuthorization();
         var code = HttpUtility.ParseQueryString(callback.Query)["code"]!;
-        e = await Assert.ThrowsAsync<ProSanteConnectException>(() => client.CompleteSignInAsync(replay, code, replay.State));
+        e = await Assert.ThrowsAsync<ProSanteConnectException>(() => client.CompleteSignInWithCodeAsync(replay, code, replay.State));
         Assert.Equal(ProSanteConnectFailure.ProviderRefused, e.Failure);
     }
 

@@ -147,7 +147,7 @@ public sealed class FuzzRegressionTests
             }
             input.Position = 0;
         }
-        var e = await Assert.ThrowsAsync<InvalidDataException>(() => ExtractionFileLoader.LoadAsync(input));
+        var e = await Assert.ThrowsAsync<InvalidDataException>(() => ExtractionFileLoader.ReadAsync(input));
         Assert.Contains("longer than 1 MiB", e.Message, StringComparison.Ordinal);
     }
 

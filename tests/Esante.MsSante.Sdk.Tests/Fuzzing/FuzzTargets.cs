@@ -82,7 +82,7 @@ internal static class FuzzTargets
         return new("ExtractionFile", [text.ToArray(), zip.ToArray(), Utf8(header), Utf8(header + string.Join('|', Enumerable.Repeat("x", ExtractionColumns.Count)) + "\n")],
             async input =>
             {
-                var result = await ExtractionFileLoader.LoadAsync(new MemoryStream(input, writable: false)).ConfigureAwait(false);
+                var result = await ExtractionFileLoader.ReadAsync(new MemoryStream(input, writable: false)).ConfigureAwait(false);
                 if (Environment.GetEnvironmentVariable("FUZZ_EXTRACTION_BUILD") == "1")
                 {
                     _ = ExtractionDirectoryIndex.Build(result);

@@ -737,7 +737,7 @@ public sealed class ProSanteConnectTests
         var user = await session.GetUserInfoAsync();
         // The code again, in another sign-in: refused, as it was spent.
         var other = client.CreateAuthorization();
-        var messages = new List<string> { (await Assert.ThrowsAsync<ProSanteConnectException>(() => client.CompleteSignInAsync(other, code, other.State))).Message };
+        var messages = new List<string> { (await Assert.ThrowsAsync<ProSanteConnectException>(() => client.CompleteSignInWithCodeAsync(other, code, other.State))).Message };
         _psc.RevokeRefreshTokens();
         _time.Advance(TimeSpan.FromMinutes(2));
         messages.Add((await Assert.ThrowsAsync<MssanteAuthenticationException>(async () => await session.GetAccessTokenAsync())).Message);

@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using Esante.MsSante.MailStackSupport;
 using Esante.MsSante.Operators.Imap;
 using Esante.MsSante.Tests.Contract;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,10 +43,10 @@ public sealed class RealOperatorContractTests(MailStack stack) : MailboxContract
         return Task.FromResult(new TestUser(address, MssanteAddress.Parse(address), "Motdepasse-1"));
     }
 
-    protected override Task<MssanteAddress> CreateOrganisationalMailboxAsync(params TestUser[] delegates)
+    protected override Task<MssanteAddress> CreateOrganisationalMailboxAsync(Organisation organisation, params TestUser[] delegates)
     {
         var address = stack.NewAddress("structure");
-        stack.AddOrganisation(address, [.. delegates.Select(d => d.Address.Value)]);
+        MailStackScripts.RunScript("add-org.sh", [stack.Directory, address, "--name", organisation.Name, "--rights", organisation.Rights, .. delegates.Select(d => d.Address.Value)]);
         return Task.FromResult(MssanteAddress.Parse(address));
     }
 

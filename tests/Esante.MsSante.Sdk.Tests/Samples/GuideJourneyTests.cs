@@ -20,6 +20,7 @@ public class GuideJourneyTests
         Assert.Contains("received it from \"Secrétariat de cardiologie - CH de Cholet\" <secretariat-cardio@esantepdl.mssante.fr> with 1 attachment", text, StringComparison.Ordinal);
         Assert.Contains("@esantepdl.mssante.fr: processed by adeline.goudal@chu-nantes.mssante.fr.", text, StringComparison.Ordinal);
         Assert.Contains("« Échanges Patients » holds a message from REDACTED@patient.mssante.fr", text, StringComparison.Ordinal);
+        Assert.Contains("The structure's out-of-office reply « Secrétariat fermé » answered from secretariat-cardio@esantepdl.mssante.fr.", text, StringComparison.Ordinal);
         Assert.Contains("Marc Durand's message was answered « Absence »", text, StringComparison.Ordinal);
         Assert.Contains("A notice went to adrien.malosse@example.fr", text, StringComparison.Ordinal);
         Assert.Contains("« Échanges Patients » exported: 1 message(s)", text, StringComparison.Ordinal);

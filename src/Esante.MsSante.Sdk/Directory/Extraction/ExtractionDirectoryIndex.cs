@@ -68,7 +68,7 @@ public sealed partial class ExtractionDirectoryIndex : IDirectorySearch
     /// <summary>Builds the index of loaded rows.</summary>
     /// <param name="rows">The rows, from <see cref="ExtractionFileLoader"/>.</param>
     /// <param name="options">Index options, or null for the defaults.</param>
-    public static ExtractionDirectoryIndex Build(ExtractionRowSet rows, ExtractionIndexOptions? options = null) => new(rows, options);
+    public static ExtractionDirectoryIndex BuildFromRows(ExtractionRowSet rows, ExtractionIndexOptions? options = null) => new(rows, options);
 
     /// <summary>Builds the index of a load result, keeping its report.</summary>
     /// <param name="loaded">The rows and report, from <see cref="ExtractionFileLoader"/>.</param>

@@ -35,7 +35,7 @@ public static class ExtractionFileLoader
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
         await using (file.ConfigureAwait(false))
         {
-            return await LoadAsync(file, options, progress, cancellationToken).ConfigureAwait(false);
+            return await ReadAsync(file, options, progress, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -46,7 +46,7 @@ public static class ExtractionFileLoader
     /// <param name="cancellationToken">Cancels the loading.</param>
     /// <returns>The rows kept and the report.</returns>
     /// <exception cref="InvalidDataException">The file is empty, is not an extraction (wrong header, a line longer than 1 MiB), or is a damaged or truncated zip.</exception>
-    public static async Task<ExtractionLoadResult> LoadAsync(Stream stream, ExtractionLoadOptions? options = null,
+    public static async Task<ExtractionLoadResult> ReadAsync(Stream stream, ExtractionLoadOptions? options = null,
         IProgress<ExtractionLoadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);

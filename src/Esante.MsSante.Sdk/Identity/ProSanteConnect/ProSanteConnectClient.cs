@@ -123,7 +123,7 @@ public class ProSanteConnectClient
         {
             throw new ProSanteConnectException(ProSanteConnectFailure.InvalidResponse, "The callback address has no code or no state: it is not Pro Santé Connect's answer.");
         }
-        return CompleteSignInAsync(authorization, authorizationCode, state, cancellationToken);
+        return CompleteSignInWithCodeAsync(authorization, authorizationCode, state, cancellationToken);
     }
 
     /// <summary>Completes the sign-in with the callback's <c>code</c> and <c>state</c>, for applications that read the query themselves.</summary>
@@ -133,7 +133,7 @@ public class ProSanteConnectClient
     /// <param name="cancellationToken">Cancels the sign-in.</param>
     /// <returns>The signed-in session.</returns>
     /// <exception cref="ProSanteConnectException">As <see cref="CompleteSignInAsync(ProSanteConnectAuthorization, Uri, CancellationToken)"/>.</exception>
-    public virtual async Task<ProSanteConnectSession> CompleteSignInAsync(ProSanteConnectAuthorization authorization, string code, string state, CancellationToken cancellationToken = default)
+    public virtual async Task<ProSanteConnectSession> CompleteSignInWithCodeAsync(ProSanteConnectAuthorization authorization, string code, string state, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(authorization);
         ArgumentException.ThrowIfNullOrEmpty(code);

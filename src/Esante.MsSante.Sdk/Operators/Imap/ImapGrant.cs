@@ -12,6 +12,25 @@ internal sealed class ImapGrant(string userName, MssanteAddress? address, DateTi
 
     public MailCredential Credential { get; } = credential;
 
+    /// <summary>The organisational mailboxes the operator refused this person to sign in for (see ImapOperator.ActAsync).</summary>
+    private readonly HashSet<string> _actingRefused = new(StringComparer.OrdinalIgnoreCase);
+
+    public bool ActingRefused(string mailbox)
+    {
+        lock (_gate)
+        {
+            return _actingRefused.Contains(mailbox);
+        }
+    }
+
+    public void RefuseActing(string mailbox)
+    {
+        lock (_gate)
+        {
+            _actingRefused.Add(mailbox);
+        }
+    }
+
     public bool Ended
     {
         get

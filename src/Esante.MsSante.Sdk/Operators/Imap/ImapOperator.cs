@@ -85,9 +85,18 @@ internal sealed class ImapOperator : IMssanteOperator
             {
                 mailboxes.Add(new MailboxDescriptor(grant.Address, MailboxKind.Personal, grant.Address.Value, IsOwn: true));
             }
-            foreach (var (owner, kind) in await SharedOwnersAsync(imap, cancellationToken).ConfigureAwait(false))
+            foreach (var (owner, kind, listed) in await SharedOwnersAsync(imap, cancellationToken).ConfigureAwait(false))
             {
-                mailboxes.Add(new MailboxDescriptor(owner, kind, owner.Value, IsOwn: false));
+                var node = listed;
+                if (!imap.IsConnected)
+                {
+                    // The last name asked for was never set, and MailKit dropped the connection on the answer (see NameAsync).
+                    imap.Dispose();
+                    imap = await ConnectImapAsync(options, imapGrant.Credential, _time, cancellationToken).ConfigureAwait(false);
+                    node = await imap.GetFolderAsync(node.FullName, cancellationToken).ConfigureAwait(false);
+                }
+                var name = kind == MailboxKind.Organisational ? await NameAsync(imap, node, cancellationToken).ConfigureAwait(false) : null;
+                mailboxes.Add(new MailboxDescriptor(owner, kind, name ?? owner.Value, IsOwn: false));
             }
             imapGrant.ReturnConnection(imap);
             return mailboxes;
@@ -116,9 +125,22 @@ internal sealed class ImapOperator : IMssanteOperator
             {
                 throw new MailboxAccessDeniedException($"The account {grant.UserName} may not open the mailbox {mailbox}: it is neither theirs nor shared with them.");
             }
+            var name = found.Kind == MailboxKind.Organisational ? await NameAsync(imap, found.Node, cancellationToken).ConfigureAwait(false) : null;
+            if (!imap.IsConnected)
+            {
+                imap.Dispose();
+                imap = await ConnectImapAsync(options, imapGrant.Credential, _time, cancellationToken).ConfigureAwait(false);
+            }
+            var descriptor = new MailboxDescriptor(mailbox, found.Kind, name ?? mailbox.Value, IsOwn: false);
+            if (found.Kind == MailboxKind.Organisational && await ActAsync(options, imapGrant, mailbox.Value, cancellationToken).ConfigureAwait(false) is { } acting)
+            {
+                // The delegate signed in for the mailbox: everything (rules, quota, sending under its address) is the mailbox's own.
+                imapGrant.ReturnConnection(imap);
+                return new ImapOperatorMailbox(options, acting.Credential, _time, descriptor, string.Empty, acting.Connection);
+            }
             var shared = OtherUsersNamespace(imap)!;
             var prefix = shared.Path.TrimEnd(shared.DirectorySeparator) + shared.DirectorySeparator + mailbox.Value + shared.DirectorySeparator;
-            return new ImapOperatorMailbox(options, imapGrant.Credential, _time, new MailboxDescriptor(mailbox, found.Kind, mailbox.Value, IsOwn: false), prefix, imap);
+            return new ImapOperatorMailbox(options, imapGrant.Credential, _time, descriptor, prefix, imap);
         }
         catch
         {
@@ -149,6 +171,31 @@ internal sealed class ImapOperator : IMssanteOperator
         {
             imap.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Signs in for an organisational mailbox the person is a delegate of, with their own credential and the mailbox as
+    /// SASL authorization identity (PLAIN's and EXTERNAL's authzid, XOAUTH2's user=, OAUTHBEARER's a=), as operators let
+    /// delegates act for the structure. Null when the operator refuses it (it only shares the mailbox's folders by ACL, or
+    /// the mailbox's owner shared its INBOX without making the person a delegate): the mailbox is then used through the
+    /// shared namespace, and this sign-in does not ask again for it.
+    /// </summary>
+    private async Task<(MailCredential Credential, ImapClient Connection)?> ActAsync(ImapOperatorOptions options, ImapGrant grant, string mailbox, CancellationToken cancellationToken)
+    {
+        if (grant.ActingRefused(mailbox))
+        {
+            return null;
+        }
+        var acting = grant.Credential.ActingFor(mailbox);
+        try
+        {
+            return (acting, await ConnectImapAsync(options, acting, _time, cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception e) when (e is MssanteAuthenticationException or NotSupportedException)
+        {
+            grant.RefuseActing(mailbox);
+            return null;
         }
     }
 
@@ -190,7 +237,7 @@ internal sealed class ImapOperator : IMssanteOperator
     /// The accounts that share something with this one, from the other users' namespace: an organisational mailbox when
     /// its INBOX is shared (the account is a delegate), a colleague's personal mailbox when only some folders are.
     /// </summary>
-    private static async Task<List<(MssanteAddress Owner, MailboxKind Kind)>> SharedOwnersAsync(ImapClient imap, CancellationToken cancellationToken)
+    private static async Task<List<(MssanteAddress Owner, MailboxKind Kind, MailKit.IMailFolder Node)>> SharedOwnersAsync(ImapClient imap, CancellationToken cancellationToken)
     {
         if (OtherUsersNamespace(imap) is not { } shared)
         {
@@ -199,11 +246,40 @@ internal sealed class ImapOperator : IMssanteOperator
         var root = imap.GetFolder(shared);
         var owners = await root.GetSubfoldersAsync(subscribedOnly: false, cancellationToken).ConfigureAwait(false);
         return owners
-            .Select(o => (Owner: MssanteAddress.TryParse(o.Name, out var address) ? address : null,
+            .Select(o => (Owner: MssanteAddress.TryParse(o.Name, out var address) ? address : null, Node: o,
                 Kind: o.Attributes.HasFlag(MailKit.FolderAttributes.NoSelect) || o.Attributes.HasFlag(MailKit.FolderAttributes.NonExistent) ? MailboxKind.Personal : MailboxKind.Organisational))
             .Where(o => o.Owner is not null)
-            .Select(o => (o.Owner!, o.Kind))
+            .Select(o => (o.Owner!, o.Kind, o.Node))
             .ToList();
+    }
+
+    /// <summary>The entry where an operator keeps an organisational mailbox's name: its INBOX's comment (RFC 5464 §3.2.1.2).</summary>
+    internal static readonly MailKit.MetadataTag NameTag = new("/shared/comment");
+
+    /// <summary>
+    /// The name the operator gives a shared mailbox (the comment of its INBOX, read through the shared namespace), or null
+    /// when it gives none or has no METADATA. A name never set leaves MailKit unable to read the answer (NIL, see
+    /// ImapOperatorMailbox.GetSettingAsync): the connection is then closed, and the caller opens another.
+    /// </summary>
+    private static async Task<string?> NameAsync(ImapClient imap, MailKit.IMailFolder node, CancellationToken cancellationToken)
+    {
+        if (!imap.Capabilities.HasFlag(ImapCapabilities.Metadata))
+        {
+            return null;
+        }
+        try
+        {
+            var name = await node.GetMetadataAsync(NameTag, cancellationToken).ConfigureAwait(false);
+            return string.IsNullOrWhiteSpace(name) ? null : name.Trim();
+        }
+        catch (MailKit.Net.Imap.ImapCommandException)
+        {
+            return null;
+        }
+        catch (MailKit.Net.Imap.ImapProtocolException) when (!imap.IsConnected)
+        {
+            return null;
+        }
     }
 
     /// <summary>

@@ -55,7 +55,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         Mailbox = mailbox;
         _prefix = prefix;
         _imap = connection;
-        Capabilities = CapabilitiesOf(connection.Capabilities, mailbox);
+        Capabilities = CapabilitiesOf(connection.Capabilities, mailbox, credential);
     }
 
     public MailboxDescriptor Mailbox { get; }
@@ -63,14 +63,18 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
     public MailboxCapabilities Capabilities { get; }
 
     /// <summary>
-    /// What the IMAP server announced once signed in (METADATA, ACL, QUOTA); rules go over ManageSieve, which signs in as
-    /// the person, so they are offered for the person's own mailbox only.
+    /// What the IMAP server announced once signed in (METADATA, ACL, QUOTA). Rules (over ManageSieve) and the quota are the
+    /// signed-in account's own: offered for the person's own mailbox, and for an organisational one its delegate signed in
+    /// for (authorization identity), not for one only seen through the shared namespace.
     /// </summary>
-    private static MailboxCapabilities CapabilitiesOf(ImapCapabilities imap, MailboxDescriptor mailbox) =>
-        (mailbox.Kind == MailboxKind.Personal && mailbox.IsOwn ? MailboxCapabilities.Rules : MailboxCapabilities.None)
-        | (imap.HasFlag(ImapCapabilities.Metadata) ? MailboxCapabilities.Settings : MailboxCapabilities.None)
-        | (imap.HasFlag(ImapCapabilities.Acl) ? MailboxCapabilities.Sharing : MailboxCapabilities.None)
-        | (imap.HasFlag(ImapCapabilities.Quota) ? MailboxCapabilities.Quota : MailboxCapabilities.None);
+    private static MailboxCapabilities CapabilitiesOf(ImapCapabilities imap, MailboxDescriptor mailbox, MailCredential credential)
+    {
+        var itsOwn = mailbox.IsOwn || credential.AuthorizationId is not null;
+        return (itsOwn ? MailboxCapabilities.Rules : MailboxCapabilities.None)
+            | (imap.HasFlag(ImapCapabilities.Metadata) ? MailboxCapabilities.Settings : MailboxCapabilities.None)
+            | (imap.HasFlag(ImapCapabilities.Acl) ? MailboxCapabilities.Sharing : MailboxCapabilities.None)
+            | (itsOwn && imap.HasFlag(ImapCapabilities.Quota) ? MailboxCapabilities.Quota : MailboxCapabilities.None);
+    }
 
     public Task<IReadOnlyList<MailboxFolder>> ListFoldersAsync(CancellationToken cancellationToken = default) =>
         ImapAsync(async imap => (IReadOnlyList<MailboxFolder>)(await ListAsync(imap, cancellationToken).ConfigureAwait(false)).Select(f => f.Folder).ToList(), idempotent: true, cancellationToken);
@@ -748,15 +752,27 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         }
     }
 
-    /// <summary>A ManageSieve connection for this mailbox's own rules: it signs in as the person, so an organisational mailbox's are out of reach.</summary>
-    private Task<ManageSieveClient> OpenSieveAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// A ManageSieve connection for this mailbox's own rules: as the person for their own mailbox, as the mailbox for a
+    /// delegate signed in for it (authorization identity); an organisational mailbox used only through the shared namespace
+    /// has its rules out of reach.
+    /// </summary>
+    private async Task<ManageSieveClient> OpenSieveAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (Mailbox.Kind != MailboxKind.Personal || !Mailbox.IsOwn)
+        if (!Mailbox.IsOwn && _credential.AuthorizationId is null)
         {
-            throw new NotSupportedException("A mailbox's rules are set by its own account at the operator, not by a delegate or a colleague.");
+            throw new NotSupportedException("This operator lets a mailbox's own account alone set its rules: a delegate it does not sign in for the mailbox, or a colleague, cannot.");
         }
-        return ManageSieveClient.ConnectAsync(_options, _credential, _time, cancellationToken);
+        try
+        {
+            return await ManageSieveClient.ConnectAsync(_options, _credential, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MssanteAuthenticationException) when (_credential.AuthorizationId is not null)
+        {
+            // The same credential opened the mailbox over IMAP: the operator refuses this delegate its rules (a viewer).
+            throw new MailboxAccessDeniedException("The operator refused this delegate the mailbox's rules: they may only read it.");
+        }
     }
 
     /// <summary>

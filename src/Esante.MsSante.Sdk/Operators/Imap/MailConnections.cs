@@ -89,7 +89,7 @@ internal static class MailConnections
     {
         try
         {
-            if (credential.Password is not null)
+            if (credential.Password is not null && credential.AuthorizationId is null)
             {
                 await client.AuthenticateAsync(Encoding.UTF8, new NetworkCredential(credential.UserName, credential.Password), cancellationToken).ConfigureAwait(false);
                 return;
@@ -128,18 +128,19 @@ internal static class MailConnections
         if (credential.Password is not null)
         {
             return mechanisms.Contains("PLAIN")
-                ? new SaslMechanismPlain(new NetworkCredential(credential.UserName, credential.Password))
+                ? new SaslMechanismPlain(new NetworkCredential(credential.UserName, credential.Password)) { AuthorizationId = credential.AuthorizationId ?? string.Empty }
                 : throw new NotSupportedException("The server does not offer SASL PLAIN: it cannot accept a password.");
         }
         if (credential.Certificate is not null)
         {
             return mechanisms.Contains("EXTERNAL")
-                ? new SaslMechanismExternal()
+                ? new SaslMechanismExternal(credential.AuthorizationId)
                 : throw new NotSupportedException("The server does not offer SASL EXTERNAL: it cannot sign in with a client certificate.");
         }
+        // A token names its holder itself: the name sent (XOAUTH2's user=, OAUTHBEARER's a=) is the account to act as.
         var token = await AccessTokenAsync(credential, time, cancellationToken).ConfigureAwait(false);
-        return mechanisms.Contains("OAUTHBEARER") ? new SaslMechanismOAuthBearer(credential.UserName, token)
-            : mechanisms.Contains("XOAUTH2") ? new SaslMechanismOAuth2(credential.UserName, token)
+        return mechanisms.Contains("OAUTHBEARER") ? new SaslMechanismOAuthBearer(credential.SaslName, token)
+            : mechanisms.Contains("XOAUTH2") ? new SaslMechanismOAuth2(credential.SaslName, token)
             : throw new NotSupportedException("The server offers neither OAUTHBEARER nor XOAUTH2: it cannot accept an access token.");
     }
 
@@ -203,18 +204,32 @@ internal static class MailConnections
     private const string ServerAuthentication = "1.3.6.1.5.5.7.3.1";
 }
 
-/// <summary>What the SDK signs in with: a password, a source of bearer tokens or a client certificate, kept in memory only.</summary>
+/// <summary>
+/// What the SDK signs in with: a password, a source of bearer tokens or a client certificate, kept in memory only; and, for a
+/// delegate acting for an organisational mailbox, that mailbox as SASL authorization identity (RFC 4422 §3.4.1).
+/// </summary>
 internal sealed class MailCredential
 {
-    private MailCredential(string userName, string? password, BearerTokenSource? accessToken, X509Certificate2? certificate)
+    private MailCredential(string userName, string? password, BearerTokenSource? accessToken, X509Certificate2? certificate, string? authorizationId = null)
     {
         UserName = userName;
         Password = password;
         AccessToken = accessToken;
         Certificate = certificate;
+        AuthorizationId = authorizationId;
     }
 
+    /// <summary>The person (the authentication identity).</summary>
     public string UserName { get; }
+
+    /// <summary>The account acted for when it is not the person's own (PLAIN's and EXTERNAL's authzid), else null.</summary>
+    public string? AuthorizationId { get; }
+
+    /// <summary>The name a bearer-token mechanism sends (XOAUTH2's user=, OAUTHBEARER's a=): the account acted for.</summary>
+    public string SaslName => AuthorizationId ?? UserName;
+
+    /// <summary>The same person's credential, acting for <paramref name="mailbox"/>.</summary>
+    public MailCredential ActingFor(string mailbox) => new(UserName, Password, AccessToken, Certificate, mailbox);
 
     public string? Password { get; }
 

@@ -298,13 +298,13 @@ internal sealed class ManageSieveClient : IAsyncDisposable
         string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
         if (offered.Contains("OAUTHBEARER", StringComparer.OrdinalIgnoreCase))
         {
-            var user = credential.UserName.Replace("=", "=3D", StringComparison.Ordinal).Replace(",", "=2C", StringComparison.Ordinal);
+            var user = credential.SaslName.Replace("=", "=3D", StringComparison.Ordinal).Replace(",", "=2C", StringComparison.Ordinal);
             var initial = Base64($"n,a={user},\u0001host={host}\u0001port={port.ToString(System.Globalization.CultureInfo.InvariantCulture)}\u0001auth=Bearer {token}\u0001\u0001");
             return ("OAUTHBEARER", initial, _ => Task.FromResult<string?>(Base64("\u0001")));
         }
         if (offered.Contains("XOAUTH2", StringComparer.OrdinalIgnoreCase))
         {
-            return ("XOAUTH2", Base64($"user={credential.UserName}\u0001auth=Bearer {token}\u0001\u0001"), _ => Task.FromResult<string?>(string.Empty));
+            return ("XOAUTH2", Base64($"user={credential.SaslName}\u0001auth=Bearer {token}\u0001\u0001"), _ => Task.FromResult<string?>(string.Empty));
         }
         throw new NotSupportedException("The server offers neither OAUTHBEARER nor XOAUTH2: it cannot accept an access token.");
     }

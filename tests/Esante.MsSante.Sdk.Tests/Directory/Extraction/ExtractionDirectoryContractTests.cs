@@ -20,7 +20,7 @@ public sealed class ExtractionDirectoryContractTests : DirectorySearchContract
             text.Append(string.Join(ExtractionColumns.Separator, Row(entry))).Append('\n');
         }
         using var stream = new MemoryStream(Encoding.UTF8.GetBytes(text.ToString()));
-        var loaded = ExtractionFileLoader.LoadAsync(stream).GetAwaiter().GetResult();
+        var loaded = ExtractionFileLoader.ReadAsync(stream).GetAwaiter().GetResult();
         Assert.Equal(DataSet.Count, loaded.Report.RowsKept);
         return ExtractionDirectoryIndex.Build(loaded);
     }

@@ -69,7 +69,7 @@ public class ExtractionFileLoaderTests
         bytes.Add((byte)'\n');
         bytes.AddRange(Encoding.UTF8.GetBytes(string.Join('|', ExtractionFiles.Row("helene.roux@medecin.mssante.fr", last: "ROUX", first: "Hélène")) + "\n"));
 
-        var result = await ExtractionFileLoader.LoadAsync(new MemoryStream(bytes.ToArray()));
+        var result = await ExtractionFileLoader.ReadAsync(new MemoryStream(bytes.ToArray()));
 
         Assert.Equal(3, result.Report.RowsRead);
         Assert.Equal(1, result.Report.RowsRejected);
@@ -101,7 +101,7 @@ public class ExtractionFileLoaderTests
     public async Task The_report_lists_the_first_problems_only_but_counts_all()
     {
         var rows = Enumerable.Range(0, 30).Select(_ => new[] { "PER", "bad" }).Append(Good).ToArray();
-        var result = await ExtractionFileLoader.LoadAsync(new MemoryStream(Encoding.UTF8.GetBytes(ExtractionFiles.Text(rows))),
+        var result = await ExtractionFileLoader.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(ExtractionFiles.Text(rows))),
             new ExtractionLoadOptions { MaxReportedProblems = 5 });
         Assert.Equal(30, result.Report.RowsRejected);
         Assert.Equal(5, result.Report.Problems.Count);
@@ -117,7 +117,7 @@ public class ExtractionFileLoaderTests
         new ExtractionFileGenerator { RowCount = 2_500 }.WriteText(stream);
         stream.Position = 0;
 
-        await ExtractionFileLoader.LoadAsync(stream, new ExtractionLoadOptions { ProgressInterval = 1_000 }, progress);
+        await ExtractionFileLoader.ReadAsync(stream, new ExtractionLoadOptions { ProgressInterval = 1_000 }, progress);
 
         Assert.Equal([1_000L, 2_000L, 2_500L], seen.Select(p => p.RowsRead));
         Assert.Equal(2_500, seen[^1].RowsKept + seen[^1].RowsRejected);
@@ -134,8 +134,8 @@ public class ExtractionFileLoaderTests
         generator.WriteText(text);
         text.Position = 0;
 
-        var fromZip = await ExtractionFileLoader.LoadAsync(zip);
-        var fromText = await ExtractionFileLoader.LoadAsync(text);
+        var fromZip = await ExtractionFileLoader.ReadAsync(zip);
+        var fromText = await ExtractionFileLoader.ReadAsync(text);
 
         Assert.Equal(1_000, fromZip.Rows.Count);
         Assert.Equal(fromText.Rows.GetColumns(999), fromZip.Rows.GetColumns(999));
@@ -164,7 +164,7 @@ public class ExtractionFileLoaderTests
         new ExtractionFileGenerator { RowCount = 2_000 }.WriteZip(zip);
         var truncated = zip.ToArray().AsSpan(0, (int)(zip.Length / 2)).ToArray();
 
-        var error = await Assert.ThrowsAsync<InvalidDataException>(() => ExtractionFileLoader.LoadAsync(new MemoryStream(truncated)));
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => ExtractionFileLoader.ReadAsync(new MemoryStream(truncated)));
 
         Assert.Contains("zip archive is damaged or truncated", error.Message, StringComparison.Ordinal);
     }
@@ -178,7 +178,7 @@ public class ExtractionFileLoaderTests
             archive.CreateEntry("readme.pdf");
         }
         zip.Position = 0;
-        var error = await Assert.ThrowsAsync<InvalidDataException>(() => ExtractionFileLoader.LoadAsync(zip));
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => ExtractionFileLoader.ReadAsync(zip));
         Assert.Contains("no .txt file", error.Message, StringComparison.Ordinal);
     }
 

@@ -16,7 +16,7 @@ internal static class ExtractionFiles
         using var stream = new MemoryStream();
         generator.WriteText(stream);
         stream.Position = 0;
-        var loaded = ExtractionFileLoader.LoadAsync(stream).GetAwaiter().GetResult();
+        var loaded = ExtractionFileLoader.ReadAsync(stream).GetAwaiter().GetResult();
         return ExtractionDirectoryIndex.Build(loaded, options);
     }
 
@@ -24,7 +24,7 @@ internal static class ExtractionFiles
         ExtractionDirectoryIndex.Build(Load(Text(rows)).GetAwaiter().GetResult(), options);
 
     public static Task<ExtractionLoadResult> Load(string text, IProgress<ExtractionLoadProgress>? progress = null) =>
-        ExtractionFileLoader.LoadAsync(new MemoryStream(Encoding.UTF8.GetBytes(text)), progress: progress);
+        ExtractionFileLoader.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(text)), progress: progress);
 
     public static string Text(params string[][] rows) =>
         ExtractionColumns.HeaderLine + "\n" + string.Concat(rows.Select(r => string.Join('|', r) + "\n"));
