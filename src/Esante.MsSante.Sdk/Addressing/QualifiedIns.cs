@@ -9,7 +9,7 @@ public sealed record QualifiedIns
 {
     /// <summary>Creates a qualified INS and checks that its parts are present and consistent.</summary>
     /// <param name="matricule">The INS matricule.</param>
-    /// <param name="oid"><see cref="InsOid.Nir"/> or <see cref="InsOid.Nia"/>.</param>
+    /// <param name="oid"><see cref="InsOid.Nir"/> or <see cref="InsOid.Nia"/>; <see cref="InsOid.NirTest"/> or <see cref="InsOid.NirDemo"/> for ANS's test and demonstration patients.</param>
     /// <param name="birthName">The birth name (« nom de naissance »).</param>
     /// <param name="firstGivenName">The first given name of the civil status (« premier prénom »).</param>
     /// <param name="birthDate">The birth date.</param>
@@ -22,7 +22,7 @@ public sealed record QualifiedIns
         ArgumentNullException.ThrowIfNull(oid);
         if (!InsOid.IsKnown(oid))
         {
-            throw new ArgumentException($"The OID of a qualified INS is {InsOid.Nir} (NIR) or {InsOid.Nia} (NIA).", nameof(oid));
+            throw new ArgumentException($"The OID of a qualified INS is {InsOid.Nir} (NIR) or {InsOid.Nia} (NIA), or {InsOid.NirTest} and {InsOid.NirDemo} for test and demonstration patients.", nameof(oid));
         }
         RequireName(birthName, nameof(birthName));
         RequireName(firstGivenName, nameof(firstGivenName));
@@ -43,7 +43,7 @@ public sealed record QualifiedIns
     /// <summary>The INS matricule.</summary>
     public InsMatricule Matricule { get; }
 
-    /// <summary>The OID of the register: <see cref="InsOid.Nir"/> or <see cref="InsOid.Nia"/>.</summary>
+    /// <summary>The OID of the register: <see cref="InsOid.Nir"/> or <see cref="InsOid.Nia"/> (or a test or demonstration OID).</summary>
     public string Oid { get; }
 
     /// <summary>The birth name (« nom de naissance »).</summary>
@@ -58,8 +58,43 @@ public sealed record QualifiedIns
     /// <summary>The administrative sex.</summary>
     public AdministrativeSex Sex { get; }
 
+    /// <summary>
+    /// The birthplace (« lieu de naissance »): the INSEE code of the commune of birth (5 characters, <c>2A</c>/<c>2B</c> for
+    /// Corsica), or <c>99</c> and the country's code for a birth abroad. A qualified identity carries it (FR Core): an
+    /// archive only says the INS is qualified (<c>X-MSS-INS: O</c>) when it is there.
+    /// </summary>
+    /// <exception cref="ArgumentException">It is not 5 characters of an INSEE code.</exception>
+    public string? BirthplaceCode
+    {
+        get => _birthplaceCode;
+        init
+        {
+            if (value is not null && !(value.Length == 5 && value.All(char.IsAsciiDigit) ||
+                value.Length == 5 && value[0] == '2' && value[1] is 'A' or 'B' && value[2..].All(char.IsAsciiDigit)))
+            {
+                throw new ArgumentException("The birthplace is the 5-character INSEE code of the commune (or 99 and the country's code).", nameof(value));
+            }
+            _birthplaceCode = value;
+        }
+    }
+
+    private readonly string? _birthplaceCode;
+
+    /// <summary>
+    /// Whether the identity's status is « qualifiée » (the INS was retrieved from the INSi teleservice and the identity
+    /// checked against a proof): true by default. Set false for an identity that is not, or not yet: an archive then
+    /// says so (<c>X-MSS-INS: N</c>) and no patient address may be built from it (ECO.2.2.6).
+    /// </summary>
+    public bool IsQualified { get; init; } = true;
+
+    /// <summary>Whether the identity is qualified and carries every trait FR Core asks of it, the birthplace included.</summary>
+    internal bool IsQualifiedWithAllTraits => IsQualified && BirthplaceCode is not null;
+
     /// <summary>The patient's MSSanté address in Mon Espace Santé: <c>&lt;matricule&gt;@patient.mssante.fr</c>.</summary>
-    public MssanteAddress ToPatientAddress() => MssanteAddress.Parse(Matricule.Value + "@" + MssanteAddress.PatientDomain, TrustedDomainList.Default);
+    /// <exception cref="InvalidOperationException">The identity is not qualified (<see cref="IsQualified"/>): ECO.2.2.6 forbids it.</exception>
+    public MssanteAddress ToPatientAddress() => !IsQualified
+        ? throw new InvalidOperationException("A patient's address is only built from a qualified INS (ECO.2.2.6).")
+        : MssanteAddress.Parse(Matricule.Value + "@" + MssanteAddress.PatientDomain, TrustedDomainList.Default);
 
     /// <summary>Keeps health data out of logs: the traits are not printed.</summary>
     public override string ToString() => "QualifiedIns { REDACTED }";

@@ -16,6 +16,13 @@ public sealed class MssanteOptions
     /// <summary>Domains outside <c>*.mssante.fr</c> that belong to the trust space (the national whitelist).</summary>
     public IList<string> WhitelistedDomains { get; } = new List<string>();
 
+    /// <summary>
+    /// Whether the application runs in production, with real patients. Default false. When true, documents for a patient
+    /// whose INS carries ANS's test or demonstration OID (<c>1.2.250.1.213.1.4.10</c>, <c>.11</c>) are refused
+    /// (<c>MSS-INS-TEST-IN-PRODUCTION</c>): ANS's test patients are accepted everywhere else.
+    /// </summary>
+    public bool IsProduction { get; set; }
+
     /// <summary>Whether patients (<c>@patient.mssante.fr</c>) may be written to. Default true.</summary>
     public bool AllowPatientRecipients { get; set; } = true;
 

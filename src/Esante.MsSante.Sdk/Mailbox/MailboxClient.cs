@@ -884,6 +884,11 @@ internal sealed partial class MailboxClient : IMailboxClient, IDisposable
         if (message.Xdm is { } xdm)
         {
             violations.AddRange(xdm.Problems().Select(p => new PolicyViolation(PolicyViolationCodes.XdmIncomplete, p, "Xdm")));
+            if (_policies.RefuseTestPatients && InsOid.IsTest(xdm.Patient?.Oid))
+            {
+                violations.Add(new PolicyViolation(PolicyViolationCodes.TestPatientInProduction,
+                    "The patient's INS is a test or demonstration one (OID 1.2.250.1.213.1.4.10 or .11): production refuses it.", "Xdm"));
+            }
         }
         // The XDM archive counts by its documents' size (the zip is at most that, plus a few hundred bytes).
         violations.AddRange(_policies.Attachments.Evaluate(message.Attachments.Select(a => a.Length)

@@ -53,12 +53,12 @@ public static class MssanteMessageComposer
 
         if (message.Xdm is { } xdm)
         {
-            // Référentiel #2 §3.8: the CDA documents' types, and whether the archive holds a qualified INS (always, here).
+            // Référentiel #2 §3.8: the CDA documents' types, and whether the archive holds a qualified INS.
             var cdaCodes = xdm.Documents.Where(d => d.IsCda).Select(d => d.TypeCode.Code).Distinct().ToList();
             if (cdaCodes.Count > 0)
             {
                 mime.Headers.Add(MssanteHeaders.CodeCda, string.Join(",", cdaCodes));
-                mime.Headers.Add(MssanteHeaders.Ins, "O");
+                mime.Headers.Add(MssanteHeaders.Ins, xdm.Patient.IsQualifiedWithAllTraits ? "O" : "N");
             }
         }
 
@@ -69,7 +69,8 @@ public static class MssanteMessageComposer
             HtmlBody = SignedHtml(message.HtmlBody, signature),
         };
         var attachments = message.Xdm is { } package
-            ? [OutgoingAttachment.FromBytes(Xdm.XdmPackage.FileName, package.ToZip(date), "application/zip"), .. message.Attachments]
+            ? [OutgoingAttachment.FromBytes(Xdm.XdmPackage.FileName,
+                package.ToZip(date, productReference, [.. message.To.Concat(message.Cc).Select(r => r.Address).Where(TextChecks.IsHl7Value)]), "application/zip"), .. message.Attachments]
             : message.Attachments;
         mime.Body = WithAttachments(builder.ToMessageBody(), attachments);
         foreach (var part in mime.BodyParts.OfType<TextPart>())

@@ -68,12 +68,14 @@ public sealed class ReceivedMessage
 
     /// <summary>
     /// Reads the message's IHE XDM archive (the <c>IHE_XDM.zip</c> attachment): its documents and their metadata, each
-    /// checked against its declared size and hash. Null when the message has none.
+    /// checked against its declared size and hash. Null when the message has none. The archive is found whatever its
+    /// Content-Disposition (attachment, inline or none) and name: by its name, else by a zip type or signature with an XDM
+    /// submission set inside.
     /// </summary>
     /// <exception cref="InvalidDataException">The attachment is not a readable XDM archive.</exception>
     public Xdm.XdmArchive? ReadXdmArchive()
     {
-        var part = Mime.Attachments.OfType<MimePart>().FirstOrDefault(p => string.Equals(p.FileName, Xdm.XdmPackage.FileName, StringComparison.OrdinalIgnoreCase));
+        var part = Xdm.XdmAttachment.Find(Mime);
         if (part?.Content is null)
         {
             return null;

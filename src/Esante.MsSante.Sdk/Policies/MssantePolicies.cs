@@ -13,4 +13,10 @@ public sealed record MssantePolicies(
 {
     /// <summary>The regional operator's defaults: 15 MB, <c>*.mssante.fr</c>, Trash 30 days, « Échanges Patients ».</summary>
     public static MssantePolicies Default { get; } = new(new AttachmentLimitPolicy(), new AddressValidationPolicy(), new RetentionPolicy(), new PatientRoutingPolicy());
+
+    /// <summary>
+    /// Whether documents for a test or demonstration patient (INS OID <c>1.2.250.1.213.1.4.10</c> or <c>.11</c>) are
+    /// refused: true in production (<c>MssanteOptions.IsProduction</c>), false by default.
+    /// </summary>
+    public bool RefuseTestPatients { get; init; }
 }

@@ -33,6 +33,9 @@ public static class PolicyViolationCodes
     /// <summary>The message's XDM package lacks a document, a code, its source or its author.</summary>
     public const string XdmIncomplete = "MSS-XDM-INCOMPLETE";
 
+    /// <summary>In production, the XDM package's patient is one of ANS's test or demonstration patients (INS OID .10 or .11).</summary>
+    public const string TestPatientInProduction = "MSS-INS-TEST-IN-PRODUCTION";
+
     /// <summary>
     /// A warning, not a refusal: a PDF sent beside an XDM archive is not named <c>&lt;date&gt;_&lt;type&gt;_&lt;NOM&gt;_&lt;prénom&gt;_&lt;dossier&gt;.pdf</c>
     /// (ECO.2.1.6), or does not name the archive's patient.

@@ -18,7 +18,7 @@ public class XdmTests
     {
         var package = new XdmPackage
         {
-            Patient = new QualifiedIns(InsMatricule.Parse("279035121518989"), InsOid.Nir, "MARTIN", "Claire", new DateOnly(1979, 3, 12), AdministrativeSex.Female),
+            Patient = new QualifiedIns(InsMatricule.Parse("279035121518989"), InsOid.Nir, "MARTIN", "Claire", new DateOnly(1979, 3, 12), AdministrativeSex.Female) { BirthplaceCode = "51215" },
             Author = new XdmAuthor("810001234567", "DUPONT", "Jean"),
             SourceId = "1.2.250.1.999.1",
             ContentTypeCode = new XdmCode("CONSULT", "1.2.250.1.213.1.1.4.4", "Consultation"),

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.IO.Compression;
-using System.Net;
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
@@ -32,8 +31,23 @@ public sealed class XdmPackage
     /// <summary>The submission set's content type (contentTypeCode), e.g. the care context.</summary>
     public required XdmCode ContentTypeCode { get; init; }
 
-    /// <summary>The documents, at least one.</summary>
+    /// <summary>The documents: at least one, unless the package only deletes (<see cref="Deletions"/>).</summary>
     public IList<XdmDocument> Documents { get; } = new List<XdmDocument>();
+
+    /// <summary>
+    /// The documents sent earlier that this package deletes, by their entryUUID (<see cref="XdmDocument.EntryUuid"/>):
+    /// each is written as an IHE metadata-update association that deprecates it.
+    /// </summary>
+    public IList<string> Deletions { get; } = new List<string>();
+
+    /// <summary>
+    /// The application that builds the archive, named with its version and its vendor's contact in README.TXT (ITI-32).
+    /// When null, README.TXT names the product reference (<c>X-MSS-NIL</c>) and this SDK.
+    /// </summary>
+    public XdmSoftware? Software { get; init; }
+
+    /// <summary>The submission set's folder in the archive (ISO 9660 level 1).</summary>
+    internal const string SubsetFolder = "IHE_XDM/SUBSET01/";
 
     /// <summary>What starts the subject of a message carrying documents for the patient record (ECO.2.1.3).</summary>
     internal const string SubjectPrefix = "XDM/1.0/DDM+";
@@ -54,9 +68,13 @@ public sealed class XdmPackage
     public IReadOnlyList<string> Problems()
     {
         var problems = new List<string>();
-        if (Documents.Count == 0)
+        if (Documents.Count == 0 && Deletions.Count == 0)
         {
-            problems.Add("An XDM archive holds at least one document.");
+            problems.Add("An XDM archive holds at least one document, or deletes one.");
+        }
+        if (Deletions.Any(d => !XdmMetadata.IsEntryUuid(d)))
+        {
+            problems.Add("A deletion names the deleted document by its entryUUID (urn:uuid:…).");
         }
         problems.AddRange(Documents.SelectMany((d, i) => d.Problems(i + 1)));
         problems.AddRange(ContentTypeCode?.Problems("submission set's contentTypeCode") ?? ["The submission set's contentTypeCode is missing."]);
@@ -68,10 +86,13 @@ public sealed class XdmPackage
         {
             problems.Add("The patient's names hold an HL7 separator (^ & | ~ \\) or a control character.");
         }
-        if (Author is null || string.IsNullOrWhiteSpace(Author.NationalId) || string.IsNullOrWhiteSpace(Author.FamilyName) ||
-            !TextChecks.IsHl7Value(Author.NationalId + Author.FamilyName + Author.GivenName))
+        if (Author is null || string.IsNullOrWhiteSpace(Author.NationalId) || string.IsNullOrWhiteSpace(Author.FamilyName) || Author.HasHl7Separator())
         {
-            problems.Add("The author needs a national identifier and a name, without HL7 separators (^ & | ~ \\).");
+            problems.Add("The author needs a national identifier and a name, and no HL7 separator (^ & | ~ \\) in them, their institution or their specialty.");
+        }
+        if (Software is { } software && !TextChecks.IsOneLine($"{software.Name}{software.Version}{software.VendorContact}{Author?.Institution?.Contact}"))
+        {
+            problems.Add("The software's name, version and vendor contact, and the institution's contact, are each one line.");
         }
         return problems;
     }
@@ -79,7 +100,10 @@ public sealed class XdmPackage
     /// <summary>Writes the archive.</summary>
     /// <param name="now">The submission time.</param>
     /// <exception cref="InvalidOperationException">The package is incomplete (see <see cref="Problems"/>).</exception>
-    public byte[] ToZip(DateTimeOffset now)
+    public byte[] ToZip(DateTimeOffset now) => ToZip(now, productReference: null, recipients: []);
+
+    /// <summary>Writes the archive of a message: README.TXT names its product reference, METADATA.XML its recipients.</summary>
+    internal byte[] ToZip(DateTimeOffset now, string? productReference, IReadOnlyList<string> recipients)
     {
         if (Problems() is [var first, ..])
         {
@@ -89,12 +113,12 @@ public sealed class XdmPackage
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
         {
-            Add(zip, "README.TXT", Encoding.UTF8.GetBytes(Readme(now)));
-            Add(zip, "INDEX.HTM", Encoding.UTF8.GetBytes(Index(files)));
-            Add(zip, "IHE_XDM/SUBSET01/METADATA.XML", Encoding.UTF8.GetBytes(XdmMetadata.Write(this, files, now).ToString(SaveOptions.DisableFormatting)));
+            Add(zip, "README.TXT", Encoding.UTF8.GetBytes(XdmFrontPages.Readme(this, productReference, now)));
+            Add(zip, "INDEX.HTM", XdmFrontPages.Index(this, files));
+            Add(zip, SubsetFolder + "METADATA.XML", Encoding.UTF8.GetBytes(XdmMetadata.Write(this, files, recipients, now).ToString(SaveOptions.DisableFormatting)));
             foreach (var (document, uri) in files)
             {
-                Add(zip, "IHE_XDM/SUBSET01/" + uri, document.Content);
+                Add(zip, SubsetFolder + uri, document.Content);
             }
         }
         return buffer.ToArray();
@@ -125,21 +149,5 @@ public sealed class XdmPackage
     {
         using var entry = zip.CreateEntry(name, CompressionLevel.Optimal).Open();
         entry.Write(content);
-    }
-
-    private string Readme(DateTimeOffset now) =>
-        "IHE XDM archive (IHE ITI Technical Framework, Cross-Enterprise Document Media Interchange)\r\n" +
-        $"Created {now.UtcDateTime:yyyy-MM-dd HH:mm} UTC by Esante.MsSante for an MSSanté message.\r\n" +
-        $"Documents: {Documents.Count}, in IHE_XDM/SUBSET01/, described by IHE_XDM/SUBSET01/METADATA.XML.\r\n" +
-        "Open INDEX.HTM to list them.\r\n";
-
-    private static string Index(IEnumerable<(XdmDocument Document, string Uri)> files)
-    {
-        var index = new StringBuilder("<!DOCTYPE html>\r\n<html lang=\"fr\"><head><meta charset=\"utf-8\"><title>IHE XDM</title></head><body>\r\n<h1>Documents</h1>\r\n<ul>\r\n");
-        foreach (var (document, uri) in files)
-        {
-            index.Append("<li><a href=\"IHE_XDM/SUBSET01/").Append(uri).Append("\">").Append(WebUtility.HtmlEncode(document.Title)).Append("</a></li>\r\n");
-        }
-        return index.Append("</ul>\r\n</body></html>\r\n").ToString();
     }
 }
