@@ -1,0 +1,54 @@
+using System;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading.Tasks;
+using Esante.MsSante;
+using Esante.MsSante.Directory;
+using Esante.MsSante.ProSanteConnect;
+using Esante.MsSante.Xdm;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Esante.MsSante.Samples.Readme;
+
+public static class MoreFeatures
+{
+    public static void Configure(IServiceCollection services, IConfiguration configuration, X509Certificate2[] igcSanteRoots)
+    {
+        // From appsettings.json: { "Mssante": { "ProductReference": "DEV935997" }, "Operator": { "ImapHost": "…", "SmtpHost": "…" } }
+        services.AddMssante(configuration.GetSection("Mssante"))
+                .AddImapOperator(configuration.GetSection("Operator"), o => o.TrustedCertificateAuthorities.AddRange(igcSanteRoots));
+
+        // Several establishments (or operators) in one container: each registration is keyed by its name.
+        services.AddMssante("chu-angers", o => o.ProductReference = "DEV935997")
+                .AddImapOperator(o => o.AutoconfigureDomain = "chu-angers.mssante.fr");   // servers from DNS SRV records
+        // then: [FromKeyedServices("chu-angers")] IMssanteSessionFactory sessions
+
+        // The national directory and Pro Santé Connect go through IHttpClientFactory: add a proxy or resilience there.
+        services.AddMssanteDirectory(o => o.Fhir = new AnnuaireSanteFhirOptions { ApiKey = "…" });
+        services.AddMssanteProSanteConnect(configuration.GetSection("ProSanteConnect"));
+    }
+
+    public static async Task SignInAsync(IMssanteSession session, ProSanteConnectClient pscClient, ProSanteConnectAuthorization authorization,
+        Uri callbackUri, X509Certificate2 appCertificate)
+    {
+        // Pro Santé Connect (CPS card or e-CPS): redirect the browser to authorization.AuthorizationUri, then on the callback:
+        var psc = await pscClient.CompleteSignInAsync(authorization, callbackUri);       // ID token checked: JWKS, iss, aud, nonce, acr
+        await session.SignInWithTokenAsync("prenom.nom@chu-nantes.mssante.fr", psc.GetAccessTokenAsync);  // refreshed before expiry
+
+        // An applicative mailbox signs in with its certificate (SASL EXTERNAL).
+        await session.SignInWithCertificateAsync(appCertificate);
+    }
+
+    public static async Task<DirectoryPage> SearchAsync(IDirectorySearch directory) =>
+        await directory.SearchAsync(new DirectoryQuery { City = "Nantes", Organization = "CHU", Text = "gou ade" });
+
+    public static async Task SendDocumentAsync(IMailboxClient mailbox, OutgoingMessage letter, QualifiedIns patient, XdmAuthor author,
+        XdmCode context, XdmDocument cda)
+    {
+        letter.Xdm = new XdmPackage { Patient = patient, Author = author, SourceId = "1.2.250.1.213.1.1.9", ContentTypeCode = context };
+        letter.Xdm.Documents.Add(cda);
+        letter.Subject = letter.Xdm.Subject("Compte rendu de consultation");   // XDM/1.0/DDM+… NOM Prénom jj/mm/aaaa
+        letter.RequestReadReceipt = true;                                        // IHE_XDM.zip, X-MSS-CODECDA, X-MSS-INS added
+        await mailbox.SendAsync(letter);
+    }
+}
