@@ -8,7 +8,7 @@ namespace Esante.MsSante.Samples.Readme;
 
 public static class FakeOperatorTest
 {
-    public static async Task<int> RunAsync()
+    public static async Task<string> RunAsync()
     {
         // The same registration, with the fake operator in place of AddImapOperator.
         var server = new FakeMssanteOperator();
@@ -31,6 +31,6 @@ public static class FakeOperatorTest
         letter.To.Add(new Recipient(bob.Address.Value));
         await mailbox.SendAsync(letter);
 
-        return server.Outbox.Count;
+        return (await server.WaitForMessageAsync(d => d.Mailbox == bob.Address.Value)).Mailbox;
     }
 }

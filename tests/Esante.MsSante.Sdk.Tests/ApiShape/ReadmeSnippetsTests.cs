@@ -24,6 +24,12 @@ public partial class ReadmeSnippetsTests
     }
 
     [Fact]
+    public async Task The_readmes_fake_operator_journey_runs_and_delivers_the_letter()
+    {
+        Assert.Equal("bob.durand@esante-test.mssante.fr", await Esante.MsSante.Samples.Readme.FakeOperatorTest.RunAsync());
+    }
+
+    [Fact]
     public void The_readme_says_how_to_add_the_packages()
     {
         var readme = File.ReadAllText(Path.Combine(Root, "README.md"));
