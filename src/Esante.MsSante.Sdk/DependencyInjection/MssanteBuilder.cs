@@ -49,4 +49,8 @@ public sealed class MssanteBuilder
     /// <summary>The registration's service of type <typeparamref name="T"/>: keyed by its name, or plain for the default one.</summary>
     internal static T Resolve<T>(IServiceProvider services, object? key) where T : notnull =>
         key is null ? services.GetRequiredService<T>() : services.GetRequiredKeyedService<T>(key);
+
+    /// <summary>The registration's service of type <typeparamref name="T"/>, or null when none is registered.</summary>
+    internal static T? ResolveOptional<T>(IServiceProvider services, object? key) where T : class =>
+        key is null ? services.GetService<T>() : services.GetKeyedService<T>(key);
 }

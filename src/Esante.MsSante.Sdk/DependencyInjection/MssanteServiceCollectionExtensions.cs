@@ -90,7 +90,7 @@ public static class MssanteServiceCollectionExtensions
         services.TryAdd(new ServiceDescriptor(typeof(IOtpProvider), key, (sp, _) =>
             new OtpProvider(sp.GetRequiredService<TimeProvider>(), Options(sp).Otp, sp.GetService<IDistributedCache>()), ServiceLifetime.Singleton));
         services.TryAdd(new ServiceDescriptor(typeof(IMssanteSessionFactory), key, (sp, _) => new MssanteSessionFactory(
-            (key is null ? sp.GetService<IMssanteOperator>() : sp.GetKeyedService<IMssanteOperator>(key)) ?? throw new InvalidOperationException(NoOperator(name)),
+            MssanteBuilder.ResolveOptional<IMssanteOperator>(sp, key) ?? throw new InvalidOperationException(NoOperator(name)),
             Options(sp), MssanteBuilder.Resolve<MssantePolicies>(sp, key), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>(),
             sp.GetService<Esante.MsSante.Directory.IDirectorySearch>()), ServiceLifetime.Singleton));
         services.TryAdd(new ServiceDescriptor(typeof(IMssanteSession), key, (sp, _) =>

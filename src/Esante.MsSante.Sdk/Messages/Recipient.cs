@@ -20,10 +20,10 @@ public sealed record Recipient
         DisplayName = displayName;
     }
 
-    // A recipient read back from a stored draft, kept as it was written (elsewhere, perhaps) for the send to report it.
-    private Recipient(string address, string? displayName, bool unchecked_)
+
+    // The unchecked constructor: its last parameter only tells it apart.
+    private Recipient(string address, string? displayName, ValueTuple _)
     {
-        _ = unchecked_;
         _address = address;
         DisplayName = displayName;
     }
@@ -61,5 +61,6 @@ public sealed record Recipient
     /// <summary>The recipient with a patient's address redacted.</summary>
     public override string ToString() => new MessageParty(DisplayName, Address).ToString();
 
-    internal static Recipient Unchecked(string address, string? displayName) => new(address, displayName, unchecked_: true);
+    // A recipient read back from a stored draft, kept as it was written (elsewhere, perhaps) for the send to report it.
+    internal static Recipient Unchecked(string address, string? displayName) => new(address, displayName, _: default);
 }
