@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Esante.MsSante.MailStackSupport;
 
 namespace Esante.MsSante.Tests.ApiShape;
 
@@ -8,7 +9,7 @@ namespace Esante.MsSante.Tests.ApiShape;
 /// </summary>
 public partial class ReadmeSnippetsTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = MailStackScripts.RepositoryRoot();
 
     public static TheoryData<string> Readmes() => ["README.md", "src/Esante.MsSante.Sdk/README.md", "src/Esante.MsSante.Sdk.Testing/README.md"];
 
@@ -40,16 +41,6 @@ public partial class ReadmeSnippetsTests
     // Lines compared without their indentation, blank lines dropped.
     private static string Normalise(string code) =>
         string.Join('\n', code.Replace("\r", string.Empty, StringComparison.Ordinal).Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0));
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Esante.MsSante.sln")))
-        {
-            dir = dir.Parent;
-        }
-        return dir?.FullName ?? throw new InvalidOperationException("The repository root was not found.");
-    }
 
     [GeneratedRegex(@"```csharp\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex CSharpBlock();

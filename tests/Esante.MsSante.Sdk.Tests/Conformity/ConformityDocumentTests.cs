@@ -1,5 +1,5 @@
 using System.Reflection;
-using System.Runtime.CompilerServices;
+using Esante.MsSante.MailStackSupport;
 using System.Text.RegularExpressions;
 
 namespace Esante.MsSante.Tests.Conformity;
@@ -39,6 +39,6 @@ public partial class ConformityDocumentTests
     [GeneratedRegex(@"`([A-Z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+)`")]
     private static partial Regex TestName();
 
-    private static string DocumentPath([CallerFilePath] string path = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", "..", "..", "docs", "CONFORMITY.md"));
+    // Found from the binaries, not [CallerFilePath]: CI builds map source paths to /_/.
+    private static string DocumentPath() => Path.Combine(MailStackScripts.RepositoryRoot(), "docs", "CONFORMITY.md");
 }

@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using Esante.MsSante.MailStackSupport;
 
 namespace Esante.MsSante.Tests.Messages.Fixtures;
 
@@ -7,5 +7,7 @@ internal static class Fixture
 {
     public static byte[] Bytes(string name) => File.ReadAllBytes(Path.Combine(Folder(), name));
 
-    private static string Folder([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
+    // Found from the binaries, not [CallerFilePath]: CI builds map source paths to /_/.
+    private static string Folder() =>
+        Path.Combine(MailStackScripts.RepositoryRoot(), "tests", "Esante.MsSante.Sdk.Tests", "Messages", "Fixtures");
 }

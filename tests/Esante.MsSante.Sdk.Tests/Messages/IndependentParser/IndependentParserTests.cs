@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Esante.MsSante.MailStackSupport;
 using MimeKit;
 
 namespace Esante.MsSante.Tests.Messages.IndependentParser;
@@ -214,5 +214,7 @@ public class IndependentParserTests
         }
     }
 
-    private static string Script([CallerFilePath] string path = "") => Path.Combine(Path.GetDirectoryName(path)!, "parse_mime.py");
+    // Found from the binaries, not [CallerFilePath]: CI builds map source paths to /_/.
+    private static string Script() => Path.Combine(
+        MailStackScripts.RepositoryRoot(), "tests", "Esante.MsSante.Sdk.Tests", "Messages", "IndependentParser", "parse_mime.py");
 }
