@@ -195,6 +195,7 @@ render "$HERE/postfix-main.cf.in" "$POSTFIX_DIR/main.cf"
 render "$HERE/postfix-master.cf.in" "$POSTFIX_DIR/master.cf"
 cp "$HERE/postfix-domains.regexp" "$POSTFIX_DIR/domains.regexp"
 cp "$HERE/postfix-sender-login.regexp" "$POSTFIX_DIR/sender-login.regexp"
+install -m 0755 "$HERE/sender-cert-policy.py" "$POSTFIX_DIR/sender-cert-policy.py"
 # Postfix waits (~2 s) until a configuration file younger than a second or two
 # has "settled": these were written by us just now, so date them back.
 touch -d '-1 minute' "$POSTFIX_DIR/main.cf" "$POSTFIX_DIR/master.cf" "$POSTFIX_DIR/domains.regexp" "$POSTFIX_DIR/sender-login.regexp"

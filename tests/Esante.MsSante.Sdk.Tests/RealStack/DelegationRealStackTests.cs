@@ -32,12 +32,15 @@ public sealed class DelegationRealStackTests(MailStack stack)
     }
 
     /// <summary>The three credentials a person signs in with, acting for <paramref name="org"/>.</summary>
-    private IEnumerable<MailCredential> Credentials(string person, string org)
+    private IEnumerable<MailCredential> Credentials(string person, string org) => Credentials(person).Select(c => c.ActingFor(org));
+
+    /// <summary>The three credentials a person signs in with as themselves: password, token, client certificate.</summary>
+    private IEnumerable<MailCredential> Credentials(string person)
     {
-        yield return MailCredential.FromPassword(person, Password).ActingFor(org);
+        yield return MailCredential.FromPassword(person, Password);
         var token = stack.IssueToken(person, TimeSpan.FromMinutes(10));
-        yield return MailCredential.FromToken(person, _ => ValueTask.FromResult(token)).ActingFor(org);
-        yield return MailCredential.FromCertificate(person, stack.IssueClientCertificate(person)).ActingFor(org);
+        yield return MailCredential.FromToken(person, _ => ValueTask.FromResult(token));
+        yield return MailCredential.FromCertificate(person, stack.IssueClientCertificate(person));
     }
 
     [Fact]
@@ -64,12 +67,16 @@ public sealed class DelegationRealStackTests(MailStack stack)
         {
             await Assert.ThrowsAsync<MssanteAuthenticationException>(() => ImapOperator.ConnectImapAsync(stack.Options(), credential, TimeProvider.System, default));
             await Assert.ThrowsAsync<MssanteAuthenticationException>(() => ManageSieveClient.ConnectAsync(stack.Options(), credential, TimeProvider.System, default));
+            using var smtp = await SmtpAsync(stack.Options(), credential);
             if (credential.Certificate is null)
             {
-                // (Postfix authorises a client certificate without SASL, as the stack's README says: no AUTH to refuse.)
-                using var smtp = await SmtpAsync(stack.Options(), credential);
                 await Assert.ThrowsAsync<MssanteAuthenticationException>(() => MailConnections.AuthenticateAsync(smtp, credential, TimeProvider.System, default));
+                continue;
             }
+            // Postfix authorises a client certificate without SASL (no AUTH to refuse): the envelope sender is checked.
+            await MailConnections.AuthenticateAsync(smtp, credential, TimeProvider.System, default);
+            var refused = await Assert.ThrowsAsync<SmtpCommandException>(() => smtp.SendAsync(Letter(org, outsider)));
+            Assert.Equal(SmtpStatusCode.MailboxNameNotAllowed, refused.StatusCode);
         }
     }
 
@@ -77,27 +84,32 @@ public sealed class DelegationRealStackTests(MailStack stack)
     public async Task Signed_in_as_themselves_a_non_delegate_cannot_send_under_the_structures_address_and_a_delegate_signed_in_for_it_can()
     {
         var (org, delegated, outsider) = Organisation();
-        var letter = new MimeMessage();
-        letter.From.Add(MailboxAddress.Parse(org));
-        letter.To.Add(MailboxAddress.Parse(delegated));
-        letter.Subject = "Depuis la structure";
-        letter.Body = new TextPart("plain") { Text = "Bonjour" };
-
-        var own = MailCredential.FromPassword(outsider, Password);
-        using (var smtp = await SmtpAsync(stack.Options(), own))
+        var letter = Letter(org, delegated);
+        foreach (var own in Credentials(outsider))
         {
+            using var smtp = await SmtpAsync(stack.Options(), own);
             await MailConnections.AuthenticateAsync(smtp, own, TimeProvider.System, default);
             var refused = await Assert.ThrowsAsync<SmtpCommandException>(() => smtp.SendAsync(letter));
-            // 553 "Sender address rejected: not owned by user", at RCPT (Postfix delays its refusals until then).
+            // 553 "Sender address rejected: not owned by ...", at RCPT (Postfix delays its refusals until then).
             Assert.Equal(SmtpStatusCode.MailboxNameNotAllowed, refused.StatusCode);
         }
-        var acting = MailCredential.FromPassword(delegated, Password).ActingFor(org);
-        using (var smtp = await SmtpAsync(stack.Options(), acting))
+        foreach (var acting in Credentials(delegated, org))
         {
+            using var smtp = await SmtpAsync(stack.Options(), acting);
             await MailConnections.AuthenticateAsync(smtp, acting, TimeProvider.System, default);
             await smtp.SendAsync(letter);
             await smtp.DisconnectAsync(true);
         }
+    }
+
+    private static MimeMessage Letter(string from, string to)
+    {
+        var letter = new MimeMessage();
+        letter.From.Add(MailboxAddress.Parse(from));
+        letter.To.Add(MailboxAddress.Parse(to));
+        letter.Subject = "Depuis la structure";
+        letter.Body = new TextPart("plain") { Text = "Bonjour" };
+        return letter;
     }
 
     [Fact]
