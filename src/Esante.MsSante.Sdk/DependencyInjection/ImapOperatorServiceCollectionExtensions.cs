@@ -50,7 +50,7 @@ public static class ImapOperatorServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(configure);
-        var options = builder.Services.AddOptions<ImapOperatorOptions>(builder.Name).Bind(configuration)
+        var options = builder.Services.AddOptions<ImapOperatorOptions>(builder.Name).BindTrimSafe(configuration)
             // Weakening TLS is a decision made in code, never by a configuration file or an environment variable.
             .Configure(o =>
             {

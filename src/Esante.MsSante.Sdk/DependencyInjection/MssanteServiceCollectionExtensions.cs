@@ -64,7 +64,7 @@ public static class MssanteServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         // The binder skips a dictionary entry it cannot convert: a mistyped folder retention would keep that folder forever.
         services.AddSingleton<IValidateOptions<MssanteOptions>>(new ConfiguredRetentionValidator(name, configuration.GetSection(nameof(MssanteOptions.FolderRetention))));
-        return AddServices(services, name, services.AddOptions<MssanteOptions>(name).Bind(configuration));
+        return AddServices(services, name, services.AddOptions<MssanteOptions>(name).BindTrimSafe(configuration));
     }
 
     private static MssanteBuilder AddServices(IServiceCollection services, string name, OptionsBuilder<MssanteOptions> options)
