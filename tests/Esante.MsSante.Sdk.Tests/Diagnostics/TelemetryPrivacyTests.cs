@@ -68,6 +68,33 @@ public sealed class TelemetryPrivacyTests
     }
 
     [Fact]
+    public void Every_instrument_and_span_is_documented_in_the_readme()
+    {
+        var readme = File.ReadAllText(Path.Combine(MailStackSupport.MailStackScripts.RepositoryRoot(), "src", "Esante.MsSante.Sdk", "README.md"));
+        var telemetry = typeof(MssanteTelemetry).Assembly.GetType("Esante.MsSante.Diagnostics.SdkTelemetry")!;
+        System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(telemetry.TypeHandle);
+        var instruments = new List<System.Diagnostics.Metrics.Instrument>();
+        using (var listener = new System.Diagnostics.Metrics.MeterListener())
+        {
+            listener.InstrumentPublished = (instrument, _) =>
+            {
+                if (instrument.Meter.Name == MssanteTelemetry.MeterName)
+                {
+                    instruments.Add(instrument);
+                }
+            };
+            listener.Start();
+        }
+        Assert.Contains(instruments, i => i.Name == "esante.mssante.operation.duration");
+        Assert.All(instruments, i => Assert.Contains($"| `{i.Name}`", readme, StringComparison.Ordinal));
+        var spans = telemetry.GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(f => f.IsLiteral && f.GetValue(null) is string name && name.StartsWith("esante.mssante.", StringComparison.Ordinal))
+            .Select(f => (string)f.GetValue(null)!)
+            .ToList();
+        Assert.All(spans, name => Assert.Contains($"`{name}`", readme, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_directory_load_its_size_and_searches_are_traced_without_the_query()
     {
         using var telemetry = new TelemetryCollector();
