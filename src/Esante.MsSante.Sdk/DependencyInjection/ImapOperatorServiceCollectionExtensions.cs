@@ -2,6 +2,7 @@ using Esante.MsSante;
 using Esante.MsSante.Operators.Imap;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -78,7 +79,7 @@ public static class ImapOperatorServiceCollectionExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ImapOperatorOptions>, ImapOperatorOptionsValidator>());
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder.AddOperator((sp, name) =>
-            new ImapOperator(sp.GetRequiredService<IOptionsMonitor<ImapOperatorOptions>>().Get(name), sp.GetRequiredService<TimeProvider>()));
+            new ImapOperator(sp.GetRequiredService<IOptionsMonitor<ImapOperatorOptions>>().Get(name), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>()));
     }
 
     private sealed class ImapOperatorOptionsValidator : IValidateOptions<ImapOperatorOptions>
