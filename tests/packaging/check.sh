@@ -110,6 +110,8 @@ if [ -f "$packages/Esante.MsSante.Sdk.$version.nupkg" ] && [ -f "$packages/Esant
     expect "aot: read \"Résultats AOT\" from alice.martin@"
     expect "signed \"Dr Alice Martin\""
     expect "aot: directory found entries for Nantes"
+    expect "aot: health mssante-directory Healthy, mssante-operator Healthy"
+    expect "aot: telemetry spans and measurements recorded"
     expect "aot: journey complete"
   else
     fail "the native app was built"

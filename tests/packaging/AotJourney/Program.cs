@@ -5,8 +5,36 @@ using Esante.MsSante.Directory;
 using Esante.MsSante.ProSanteConnect;
 using Esante.MsSante.Testing;
 using Microsoft.Extensions.Configuration;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+
+// Traces and metrics, as a listener such as OpenTelemetry collects them.
+var spans = 0;
+var measurements = 0;
+using var activities = new ActivityListener
+{
+    ShouldListenTo = source => source.Name == MssanteTelemetry.ActivitySourceName,
+    Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+    ActivityStopped = _ => Interlocked.Increment(ref spans),
+};
+ActivitySource.AddActivityListener(activities);
+using var meters = new MeterListener
+{
+    InstrumentPublished = (instrument, listener) =>
+    {
+        if (instrument.Meter.Name == MssanteTelemetry.MeterName)
+        {
+            listener.EnableMeasurementEvents(instrument);
+        }
+    },
+};
+meters.SetMeasurementEventCallback<long>((_, _, _, _) => Interlocked.Increment(ref measurements));
+meters.SetMeasurementEventCallback<double>((_, _, _, _) => Interlocked.Increment(ref measurements));
+meters.SetMeasurementEventCallback<int>((_, _, _, _) => Interlocked.Increment(ref measurements));
+meters.Start();
 
 var server = new FakeMssanteOperator();
 var alice = server.CreateAccount("alice.martin", "Secret-123");
@@ -43,6 +71,7 @@ try
     // A second registration, never connected: its operator's options are bound from configuration as a real one's are.
     services.AddMssante("real", real.GetSection("Mssante")).AddImapOperator(real.GetSection("Imap"));
     services.AddMssanteProSanteConnect(real.GetSection("Psc"));
+    services.AddHealthChecks().AddMssante();
     services.AddMssanteDirectory(options => options.ExtractionFilePath = extraction);
     await using var provider = services.BuildServiceProvider();
     var options = provider.GetRequiredService<IOptionsMonitor<MssanteOptions>>().Get(Options.DefaultName);
@@ -90,6 +119,11 @@ try
     var directory = provider.GetRequiredService<IDirectorySearch>();
     var found = await directory.SearchAsync(new DirectoryQuery { City = "Nantes", Take = 3 });
     Console.WriteLine($"aot: directory found {(found.TotalCount > 0 ? "entries" : "nothing")} for Nantes");
+    // Pro Santé Connect's check would call its servers: only the operator and the directory are checked here.
+    var health = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => r.Name is "mssante-operator" or "mssante-directory");
+    Console.WriteLine($"aot: health {string.Join(", ", health.Entries.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key} {e.Value.Status}"))}");
+    meters.RecordObservableInstruments();
+    Console.WriteLine(spans > 0 && measurements > 0 ? "aot: telemetry spans and measurements recorded" : $"aot: telemetry {spans} spans, {measurements} measurements");
     Console.WriteLine("aot: journey complete");
 }
 finally
