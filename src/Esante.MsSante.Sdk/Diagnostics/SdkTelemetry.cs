@@ -172,9 +172,6 @@ internal static class SdkTelemetry
         }
     }
 
-    /// <summary>Counts a message a watch reported.</summary>
-    public static void WatchNotified<T>(T item) => WatchNotifications.Add(1);
-
     /// <summary>The lower-case word of an enum value, for a tag.</summary>
     public static string Word<TEnum>(TEnum value)
         where TEnum : struct, Enum =>
@@ -183,10 +180,15 @@ internal static class SdkTelemetry
     /// <summary>
     /// Traces an asynchronous sequence: the span covers the whole enumeration, and a failure of any step is recorded (not
     /// the caller's cancel, the way a watch ends);
-    /// <paramref name="onItem"/> sees each item (for a counter).
+    /// <paramref name="perItem"/> counts each item. The sequence itself when nothing listens.
     /// </summary>
-    public static async IAsyncEnumerable<T> Traced<T>(string name, IAsyncEnumerable<T> source, Action<T>? onItem,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public static IAsyncEnumerable<T> Traced<T>(string name, IAsyncEnumerable<T> source, Counter<long>? perItem, CancellationToken cancellationToken = default) =>
+        MssanteTelemetry.Source.HasListeners() || OperationDuration.Enabled || perItem is { Enabled: true }
+            ? TracedCore(name, source, perItem, cancellationToken)
+            : source;
+
+    private static async IAsyncEnumerable<T> TracedCore<T>(string name, IAsyncEnumerable<T> source, Counter<long>? perItem,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var operation = Start(name);
         var items = source.WithCancellation(cancellationToken).ConfigureAwait(false).GetAsyncEnumerator();
@@ -205,7 +207,7 @@ internal static class SdkTelemetry
                 {
                     throw;
                 }
-                onItem?.Invoke(items.Current);
+                perItem?.Add(1);
                 yield return items.Current;
             }
         }

@@ -140,7 +140,7 @@ internal sealed partial class MailboxClient : IMailboxClient, IDisposable
     /// <inheritdoc/>
     public async IAsyncEnumerable<MessageInfo> WatchAsync(string? folderPath = null, MessageRef? after = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await foreach (var summary in SdkTelemetry.Traced(SdkTelemetry.Watch, _mailbox.WatchAsync(folderPath ?? InboxPath, after, cancellationToken), SdkTelemetry.WatchNotified, cancellationToken).ConfigureAwait(false))
+        await foreach (var summary in SdkTelemetry.Traced(SdkTelemetry.Watch, _mailbox.WatchAsync(folderPath ?? InboxPath, after, cancellationToken), SdkTelemetry.WatchNotifications, cancellationToken).ConfigureAwait(false))
         {
             yield return WithMssanteIndicator(summary);
         }
