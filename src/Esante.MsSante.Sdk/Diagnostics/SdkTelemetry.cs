@@ -132,12 +132,19 @@ internal static class SdkTelemetry
         return exception;
     }
 
-    /// <summary>Counts a connection opened again.</summary>
+    /// <summary>The event a span gets when its operation opened a connection again.</summary>
+    public const string ReconnectionEvent = "esante.mssante.reconnection";
+
+    /// <summary>Counts a connection opened again, and marks it on the SDK's span under way.</summary>
     public static void Reconnected(string protocol)
     {
         if (Reconnections.Enabled)
         {
             Reconnections.Add(1, new KeyValuePair<string, object?>(ProtocolName, protocol));
+        }
+        if (Activity.Current is { } current && current.Source == MssanteTelemetry.Source)
+        {
+            current.AddEvent(new ActivityEvent(ReconnectionEvent, tags: new ActivityTagsCollection { [ProtocolName] = protocol }));
         }
     }
 
@@ -198,6 +205,12 @@ internal static class SdkTelemetry
             {
                 try
                 {
+                    // Each step runs in its caller's context: the span is made current again, so what the operator does
+                    // in it (a reconnection) is seen under it.
+                    if (operation?.Activity is { } activity)
+                    {
+                        Activity.Current = activity;
+                    }
                     if (!await items.MoveNextAsync())
                     {
                         break;
