@@ -2,6 +2,7 @@ using Esante.MsSante;
 using Esante.MsSante.Operators.Imap;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -50,7 +51,12 @@ public static class ImapOperatorServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(configure);
-        var options = builder.Services.AddOptions<ImapOperatorOptions>(builder.Name).Bind(configuration)
+        var options = builder.Services.AddOptions<ImapOperatorOptions>(builder.Name).BindTrimSafe(configuration)
+            .Configure(o =>
+            {
+                OptionsBinding.AddMissing(o.TrustedServerDomains, configuration.GetSection(nameof(ImapOperatorOptions.TrustedServerDomains)));
+                OptionsBinding.AddMissing(o.NameServers, configuration.GetSection(nameof(ImapOperatorOptions.NameServers)));
+            })
             // Weakening TLS is a decision made in code, never by a configuration file or an environment variable.
             .Configure(o =>
             {
@@ -73,7 +79,7 @@ public static class ImapOperatorServiceCollectionExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ImapOperatorOptions>, ImapOperatorOptionsValidator>());
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder.AddOperator((sp, name) =>
-            new ImapOperator(sp.GetRequiredService<IOptionsMonitor<ImapOperatorOptions>>().Get(name), sp.GetRequiredService<TimeProvider>()));
+            new ImapOperator(sp.GetRequiredService<IOptionsMonitor<ImapOperatorOptions>>().Get(name), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>()));
     }
 
     private sealed class ImapOperatorOptionsValidator : IValidateOptions<ImapOperatorOptions>

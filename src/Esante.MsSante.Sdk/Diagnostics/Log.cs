@@ -94,4 +94,66 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Information, "Signed out {UserName}")]
     public static partial void SignedOut(this ILogger logger, string userName);
+
+    // The real operator (IMAP, SMTP, ManageSieve): 90–109. Mailboxes through Redaction.Address, server text through Redaction.ServerText.
+
+    [LoggerMessage(90, LogLevel.Information, "{Protocol} connection to {Host}:{Port} opened ({Security}) for {UserName}")]
+    public static partial void ConnectionOpened(this ILogger logger, string protocol, string host, int port, ConnectionSecurity security, string userName);
+
+    [LoggerMessage(91, LogLevel.Warning, "{Protocol} connection to {Host}:{Port} failed: {Reason}")]
+    public static partial void ConnectionFailed(this ILogger logger, string protocol, string host, int port, string reason);
+
+    [LoggerMessage(92, LogLevel.Warning, "{Protocol} server refused the credential of {UserName}: {ServerText}")]
+    public static partial void CredentialRefused(this ILogger logger, string protocol, string userName, string serverText);
+
+    [LoggerMessage(93, LogLevel.Warning, "IMAP connection of {Mailbox} lost ({Reason}): reconnecting")]
+    public static partial void ImapConnectionLost(this ILogger logger, string mailbox, string reason);
+
+    [LoggerMessage(94, LogLevel.Information, "IMAP connection of {Mailbox} reopened")]
+    public static partial void ImapReconnected(this ILogger logger, string mailbox);
+
+    [LoggerMessage(95, LogLevel.Warning, "Watch of {Mailbox} lost its connection ({Reason}): reconnecting to resume after UID {Uid}")]
+    public static partial void WatchConnectionLost(this ILogger logger, string mailbox, string reason, uint uid);
+
+    [LoggerMessage(96, LogLevel.Debug, "Watch of {Mailbox} waits for new messages after UID {Uid} ({How})")]
+    public static partial void WatchWaiting(this ILogger logger, string mailbox, uint uid, string how);
+
+    [LoggerMessage(97, LogLevel.Debug, "Watch of {Mailbox}: {Count} new message(s)")]
+    public static partial void WatchDelivered(this ILogger logger, string mailbox, int count);
+
+    [LoggerMessage(98, LogLevel.Debug, "Sent folder of {Mailbox} found {How}")]
+    public static partial void SentFolderResolved(this ILogger logger, string mailbox, string how);
+
+    [LoggerMessage(99, LogLevel.Debug, "Submitting a message from {Mailbox} to {RecipientCount} recipient(s) over SMTP")]
+    public static partial void SmtpSubmitting(this ILogger logger, string mailbox, int recipientCount);
+
+    [LoggerMessage(100, LogLevel.Debug, "SMTP server accepted the message from {Mailbox}")]
+    public static partial void SmtpAccepted(this ILogger logger, string mailbox);
+
+    [LoggerMessage(101, LogLevel.Warning, "SMTP server refused the message from {Mailbox}: {StatusCode} {ServerText}")]
+    public static partial void SmtpRefused(this ILogger logger, string mailbox, int statusCode, string serverText);
+
+    [LoggerMessage(102, LogLevel.Warning, "SMTP server refused {Count} of {RecipientCount} recipient(s) of a message from {Mailbox}: nothing was sent")]
+    public static partial void SmtpRecipientsRefused(this ILogger logger, int count, int recipientCount, string mailbox);
+
+    [LoggerMessage(103, LogLevel.Debug, "Copy of {MessageId} saved in Sent of {Mailbox}")]
+    public static partial void SentCopySaved(this ILogger logger, string messageId, string mailbox);
+
+    [LoggerMessage(104, LogLevel.Warning, "The connection failed while saving the copy of {MessageId} in Sent: looking for it before saving it again")]
+    public static partial void SentCopyRetried(this ILogger logger, string messageId);
+
+    [LoggerMessage(105, LogLevel.Warning, "IMAP server refused a command on {Mailbox}: {Response} {ServerText}")]
+    public static partial void ImapCommandRefused(this ILogger logger, string mailbox, string response, string serverText);
+
+    [LoggerMessage(106, LogLevel.Warning, "ManageSieve server refused {Command}: {Status} {Code}")]
+    public static partial void ManageSieveRefused(this ILogger logger, string command, string status, string code);
+
+    [LoggerMessage(107, LogLevel.Information, "Rules script of {Mailbox} installed ({Bytes} bytes) and active")]
+    public static partial void RulesInstalled(this ILogger logger, string mailbox, int bytes);
+
+    [LoggerMessage(108, LogLevel.Information, "The operator does not let {UserName} sign in for {Mailbox}: its folders are used through the shared namespace")]
+    public static partial void ActingForRefused(this ILogger logger, string userName, string mailbox);
+
+    [LoggerMessage(109, LogLevel.Warning, "The {Protocol} protocol log could not be opened ({Error}): the connection goes on without it")]
+    public static partial void ProtocolLogNotOpened(this ILogger logger, string protocol, string error);
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -94,7 +95,7 @@ public sealed class ManageSieveLimitsTests
             Timeout = TimeSpan.FromMinutes(2),
         };
         var error = await Assert.ThrowsAsync<MssanteConnectionException>(
-            () => ManageSieveClient.ConnectAsync(options, MailCredential.FromPassword("adrien.malosse27", "Motdepasse-1"), TimeProvider.System, CancellationToken.None));
+            () => ManageSieveClient.ConnectAsync(options, MailCredential.FromPassword("adrien.malosse27", "Motdepasse-1"), TimeProvider.System, NullLogger.Instance, CancellationToken.None));
         return (error, await server);
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -105,7 +106,7 @@ public sealed class CertificateValidationTests(MailStack stack)
         var user = stack.NewAddress();
         var e = await Assert.ThrowsAsync<MssanteConnectionException>(protocol == Protocol.Imap
             ? () => MailStack.Session(options).SignInAsync(user, Password)
-            : async () => await (await ManageSieveClient.ConnectAsync(options, MailCredential.FromPassword(user, Password), TimeProvider.System, CancellationToken.None)).DisposeAsync());
+            : async () => await (await ManageSieveClient.ConnectAsync(options, MailCredential.FromPassword(user, Password), TimeProvider.System, NullLogger.Instance, CancellationToken.None)).DisposeAsync());
         await server;
         return e;
     }

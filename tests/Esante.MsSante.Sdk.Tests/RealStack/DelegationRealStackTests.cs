@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Esante.MsSante.MailStackSupport;
 using Esante.MsSante.Operators;
 using Esante.MsSante.Operators.Imap;
@@ -49,11 +50,11 @@ public sealed class DelegationRealStackTests(MailStack stack)
         var (org, delegated, _) = Organisation();
         foreach (var credential in Credentials(delegated, org))
         {
-            using var imap = await ImapOperator.ConnectImapAsync(stack.Options(), credential, TimeProvider.System, default);
+            using var imap = await ImapOperator.ConnectImapAsync(stack.Options(), credential, TimeProvider.System, NullLogger.Instance, default);
             // Logged in as the mailbox: its INBOX is the personal one, its quota readable.
             var quota = await imap.Inbox.GetQuotaAsync();
             Assert.NotNull(quota.StorageLimit);
-            await using var sieve = await ManageSieveClient.ConnectAsync(stack.Options(), credential, TimeProvider.System, default);
+            await using var sieve = await ManageSieveClient.ConnectAsync(stack.Options(), credential, TimeProvider.System, NullLogger.Instance, default);
             Assert.NotNull(await sieve.ListScriptsAsync(default));
             await imap.DisconnectAsync(true);
         }
@@ -65,8 +66,8 @@ public sealed class DelegationRealStackTests(MailStack stack)
         var (org, _, outsider) = Organisation();
         foreach (var credential in Credentials(outsider, org))
         {
-            await Assert.ThrowsAsync<MssanteAuthenticationException>(() => ImapOperator.ConnectImapAsync(stack.Options(), credential, TimeProvider.System, default));
-            await Assert.ThrowsAsync<MssanteAuthenticationException>(() => ManageSieveClient.ConnectAsync(stack.Options(), credential, TimeProvider.System, default));
+            await Assert.ThrowsAsync<MssanteAuthenticationException>(() => ImapOperator.ConnectImapAsync(stack.Options(), credential, TimeProvider.System, NullLogger.Instance, default));
+            await Assert.ThrowsAsync<MssanteAuthenticationException>(() => ManageSieveClient.ConnectAsync(stack.Options(), credential, TimeProvider.System, NullLogger.Instance, default));
             using var smtp = await SmtpAsync(stack.Options(), credential);
             if (credential.Certificate is null)
             {
@@ -117,11 +118,11 @@ public sealed class DelegationRealStackTests(MailStack stack)
     {
         var (org, viewer, _) = Organisation("lrs");
         var credential = MailCredential.FromPassword(viewer, Password).ActingFor(org);
-        using var imap = await ImapOperator.ConnectImapAsync(stack.Options(), credential, TimeProvider.System, default);
+        using var imap = await ImapOperator.ConnectImapAsync(stack.Options(), credential, TimeProvider.System, NullLogger.Instance, default);
         await imap.Inbox.OpenAsync(MailKit.FolderAccess.ReadOnly);
         var rights = await imap.Inbox.GetMyAccessRightsAsync();
         Assert.Equal("lrs", new string([.. rights.ToString().Order()]));
-        await Assert.ThrowsAsync<MssanteAuthenticationException>(() => ManageSieveClient.ConnectAsync(stack.Options(), credential, TimeProvider.System, default));
+        await Assert.ThrowsAsync<MssanteAuthenticationException>(() => ManageSieveClient.ConnectAsync(stack.Options(), credential, TimeProvider.System, NullLogger.Instance, default));
         await imap.DisconnectAsync(true);
     }
 
@@ -130,12 +131,12 @@ public sealed class DelegationRealStackTests(MailStack stack)
     {
         var (org, delegated, _) = Organisation();
         var credential = MailCredential.FromPassword(delegated, Password).ActingFor(org);
-        using (var imap = await ImapOperator.ConnectImapAsync(stack.Options(), credential, TimeProvider.System, default))
+        using (var imap = await ImapOperator.ConnectImapAsync(stack.Options(), credential, TimeProvider.System, NullLogger.Instance, default))
         {
             await imap.DisconnectAsync(true);
         }
         MailStackScripts.RunScript("add-org.sh", stack.Directory, org, "--rights", "none", delegated);
-        await Assert.ThrowsAsync<MssanteAuthenticationException>(() => ImapOperator.ConnectImapAsync(stack.Options(), credential, TimeProvider.System, default));
+        await Assert.ThrowsAsync<MssanteAuthenticationException>(() => ImapOperator.ConnectImapAsync(stack.Options(), credential, TimeProvider.System, NullLogger.Instance, default));
     }
 
     [Fact]
@@ -147,7 +148,7 @@ public sealed class DelegationRealStackTests(MailStack stack)
             await stack.DeliverRawAsync(recipient, System.Text.Encoding.UTF8.GetBytes(string.Join("\r\n",
                 "From: 279035121518989@patient.mssante.fr", "To: " + recipient, "Subject: Question", "", "Bonjour", "")));
             var credential = MailCredential.FromPassword(delegated, Password);
-            using var imap = await ImapOperator.ConnectImapAsync(stack.Options(), recipient == org ? credential.ActingFor(org) : credential, TimeProvider.System, default);
+            using var imap = await ImapOperator.ConnectImapAsync(stack.Options(), recipient == org ? credential.ActingFor(org) : credential, TimeProvider.System, NullLogger.Instance, default);
             // Nothing was installed by the mailbox: the operator's own script filed it.
             var patients = await imap.GetFolderAsync(Esante.MsSante.PatientRoutingPolicy.DefaultFolderName);
             await patients.OpenAsync(MailKit.FolderAccess.ReadOnly);
@@ -164,7 +165,7 @@ public sealed class DelegationRealStackTests(MailStack stack)
         var owner = NewUser();
         var colleague = NewUser();
         // Shared by the owner's webmail, say (the SDK shares folders, not the INBOX).
-        using (var own = await ImapOperator.ConnectImapAsync(stack.Options(), MailCredential.FromPassword(owner, Password), TimeProvider.System, default))
+        using (var own = await ImapOperator.ConnectImapAsync(stack.Options(), MailCredential.FromPassword(owner, Password), TimeProvider.System, NullLogger.Instance, default))
         {
             await own.Inbox.SetAccessRightsAsync(colleague, new MailKit.AccessRights("lrs"));
             await own.DisconnectAsync(true);

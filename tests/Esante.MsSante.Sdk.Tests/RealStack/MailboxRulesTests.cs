@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Esante.MsSante.Operators;
 using Esante.MsSante.Operators.Imap;
 
@@ -14,7 +15,7 @@ public sealed class MailboxRulesTests(MailStack stack)
     {
         var address = NewUser();
         var credential = MailCredential.FromPassword(address, Password);
-        await using (var sieve = await ManageSieveClient.ConnectAsync(stack.Options(), credential, TimeProvider.System, default))
+        await using (var sieve = await ManageSieveClient.ConnectAsync(stack.Options(), credential, TimeProvider.System, NullLogger.Instance, default))
         {
             await sieve.PutScriptAsync("perso", "require [\"fileinto\", \"mailbox\"];\r\nif header :contains \"subject\" \"[labo]\" { fileinto :create \"Labo\"; }\r\n", default);
             await sieve.SetActiveAsync("perso", default);
@@ -24,7 +25,7 @@ public sealed class MailboxRulesTests(MailStack stack)
         await box.Settings.SetRulesAsync(new MailboxRules { AutoReply = new AutoReply("Absent", "Retour lundi.") });
         await box.Settings.SetRulesAsync(new MailboxRules { NotificationAddress = address });
 
-        await using (var sieve = await ManageSieveClient.ConnectAsync(stack.Options(), credential, TimeProvider.System, default))
+        await using (var sieve = await ManageSieveClient.ConnectAsync(stack.Options(), credential, TimeProvider.System, NullLogger.Instance, default))
         {
             var scripts = await sieve.ListScriptsAsync(default);
             Assert.Contains((SieveRulesScript.Name, true), scripts);

@@ -1,6 +1,9 @@
 using System.Security.Cryptography.X509Certificates;
 using MailKit;
+using Esante.MsSante.Diagnostics;
 using MailKit.Net.Imap;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Esante.MsSante.Operators.Imap;
 
@@ -26,23 +29,26 @@ internal sealed class ImapOperator : IMssanteOperator, IOperatorProbe
 
     private readonly ImapOperatorOptions _options;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private Task<ImapOperatorOptions>? _servers;
 
     /// <summary>Creates the operator.</summary>
     /// <param name="options">Where the servers are and how to reach them.</param>
     /// <param name="timeProvider">The clock; the system's when null.</param>
+    /// <param name="loggerFactory">Where the operator logs its connections, reconnections and refusals; nowhere when null.</param>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     /// <remarks>
     /// With <see cref="ImapOperatorOptions.AutoconfigureDomain"/>, the servers are looked up in DNS at the first sign-in:
     /// the sign-in methods then also throw <see cref="MssanteConnectionException"/> when the lookup fails or names a server
     /// outside the allowed domains.
     /// </remarks>
-    public ImapOperator(ImapOperatorOptions options, TimeProvider? timeProvider = null)
+    public ImapOperator(ImapOperatorOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ImapOperator>();
     }
 
     /// <inheritdoc/>
@@ -78,7 +84,7 @@ internal sealed class ImapOperator : IMssanteOperator, IOperatorProbe
     {
         var imapGrant = Check(grant);
         var options = await ServersAsync(cancellationToken).ConfigureAwait(false);
-        var imap = imapGrant.TakeConnection() ?? await ConnectImapAsync(options, imapGrant.Credential, _time, cancellationToken).ConfigureAwait(false);
+        var imap = imapGrant.TakeConnection() ?? await ConnectImapAsync(options, imapGrant.Credential, _time, _logger, cancellationToken).ConfigureAwait(false);
         try
         {
             var mailboxes = new List<MailboxDescriptor>();
@@ -93,7 +99,7 @@ internal sealed class ImapOperator : IMssanteOperator, IOperatorProbe
                 {
                     // The last name asked for was never set, and MailKit dropped the connection on the answer (see NameAsync).
                     imap.Dispose();
-                    imap = await ConnectImapAsync(options, imapGrant.Credential, _time, cancellationToken).ConfigureAwait(false);
+                    imap = await ConnectImapAsync(options, imapGrant.Credential, _time, _logger, cancellationToken).ConfigureAwait(false);
                     node = await imap.GetFolderAsync(node.FullName, cancellationToken).ConfigureAwait(false);
                 }
                 var name = kind == MailboxKind.Organisational ? await NameAsync(imap, node, cancellationToken).ConfigureAwait(false) : null;
@@ -115,12 +121,12 @@ internal sealed class ImapOperator : IMssanteOperator, IOperatorProbe
         ArgumentNullException.ThrowIfNull(mailbox);
         var imapGrant = Check(grant);
         var options = await ServersAsync(cancellationToken).ConfigureAwait(false);
-        var imap = imapGrant.TakeConnection() ?? await ConnectImapAsync(options, imapGrant.Credential, _time, cancellationToken).ConfigureAwait(false);
+        var imap = imapGrant.TakeConnection() ?? await ConnectImapAsync(options, imapGrant.Credential, _time, _logger, cancellationToken).ConfigureAwait(false);
         try
         {
             if (mailbox == grant.Address)
             {
-                return new ImapOperatorMailbox(options, imapGrant.Credential, _time, new MailboxDescriptor(mailbox, MailboxKind.Personal, mailbox.Value, IsOwn: true), string.Empty, imap);
+                return new ImapOperatorMailbox(options, imapGrant.Credential, _time, _logger, new MailboxDescriptor(mailbox, MailboxKind.Personal, mailbox.Value, IsOwn: true), string.Empty, imap);
             }
             if ((await SharedOwnersAsync(imap, cancellationToken).ConfigureAwait(false)).FirstOrDefault(o => o.Owner == mailbox) is not { Owner: not null } found)
             {
@@ -130,18 +136,18 @@ internal sealed class ImapOperator : IMssanteOperator, IOperatorProbe
             if (!imap.IsConnected)
             {
                 imap.Dispose();
-                imap = await ConnectImapAsync(options, imapGrant.Credential, _time, cancellationToken).ConfigureAwait(false);
+                imap = await ConnectImapAsync(options, imapGrant.Credential, _time, _logger, cancellationToken).ConfigureAwait(false);
             }
             var descriptor = new MailboxDescriptor(mailbox, found.Kind, name ?? mailbox.Value, IsOwn: false);
             if (found.Kind == MailboxKind.Organisational && await ActAsync(options, imapGrant, mailbox.Value, cancellationToken).ConfigureAwait(false) is { } acting)
             {
                 // The delegate signed in for the mailbox: everything (rules, quota, sending under its address) is the mailbox's own.
                 imapGrant.ReturnConnection(imap);
-                return new ImapOperatorMailbox(options, acting.Credential, _time, descriptor, string.Empty, acting.Connection);
+                return new ImapOperatorMailbox(options, acting.Credential, _time, _logger, descriptor, string.Empty, acting.Connection);
             }
             var shared = OtherUsersNamespace(imap)!;
             var prefix = shared.Path.TrimEnd(shared.DirectorySeparator) + shared.DirectorySeparator + mailbox.Value + shared.DirectorySeparator;
-            return new ImapOperatorMailbox(options, imapGrant.Credential, _time, descriptor, prefix, imap);
+            return new ImapOperatorMailbox(options, imapGrant.Credential, _time, _logger, descriptor, prefix, imap);
         }
         catch
         {
@@ -162,11 +168,11 @@ internal sealed class ImapOperator : IMssanteOperator, IOperatorProbe
     {
         var options = await ServersAsync(cancellationToken).ConfigureAwait(false);
         var smtpHost = string.IsNullOrEmpty(options.SmtpHost) ? options.ImapHost : options.SmtpHost;
-        using (var imap = new ImapClient())
+        using (var imap = new ImapClient(ProtocolLogs.Create(options, MailProtocol.Imap, _time, _logger)))
         {
             await GreetAsync(imap, options, options.ImapHost, options.ImapPort, options.ImapSecurity, "IMAP", cancellationToken).ConfigureAwait(false);
         }
-        using (var smtp = new MssanteSmtpClient())
+        using (var smtp = new MssanteSmtpClient(ProtocolLogs.Create(options, MailProtocol.Smtp, _time, _logger)))
         {
             await GreetAsync(smtp, options, smtpHost, options.SmtpPort, options.SmtpSecurity, "SMTP", cancellationToken).ConfigureAwait(false);
         }
@@ -182,14 +188,13 @@ internal sealed class ImapOperator : IMssanteOperator, IOperatorProbe
     }
 
     /// <summary>Opens an authenticated IMAP connection.</summary>
-    internal static async Task<ImapClient> ConnectImapAsync(ImapOperatorOptions options, MailCredential credential, TimeProvider time, CancellationToken cancellationToken)
+    internal static async Task<ImapClient> ConnectImapAsync(ImapOperatorOptions options, MailCredential credential, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
-        var imap = new ImapClient();
+        var imap = new ImapClient(ProtocolLogs.Create(options, MailProtocol.Imap, time, logger));
         try
         {
             MailConnections.Configure(imap, options, credential);
-            await MailConnections.ConnectAsync(imap, options.ImapHost, options.ImapPort, options.ImapSecurity, "IMAP", cancellationToken).ConfigureAwait(false);
-            await MailConnections.AuthenticateAsync(imap, credential, time, cancellationToken).ConfigureAwait(false);
+            await MailConnections.OpenAsync(imap, options.ImapHost, options.ImapPort, options.ImapSecurity, "IMAP", credential, time, logger, cancellationToken).ConfigureAwait(false);
             return imap;
         }
         catch
@@ -215,10 +220,11 @@ internal sealed class ImapOperator : IMssanteOperator, IOperatorProbe
         var acting = grant.Credential.ActingFor(mailbox);
         try
         {
-            return (acting, await ConnectImapAsync(options, acting, _time, cancellationToken).ConfigureAwait(false));
+            return (acting, await ConnectImapAsync(options, acting, _time, _logger, cancellationToken).ConfigureAwait(false));
         }
         catch (Exception e) when (e is MssanteAuthenticationException or NotSupportedException)
         {
+            _logger.ActingForRefused(grant.UserName, Redaction.Address(mailbox));
             grant.RefuseActing(mailbox);
             return null;
         }
@@ -227,7 +233,7 @@ internal sealed class ImapOperator : IMssanteOperator, IOperatorProbe
     private async Task<OperatorGrant> SignInAsync(MailCredential credential, CancellationToken cancellationToken)
     {
         var options = await ServersAsync(cancellationToken).ConfigureAwait(false);
-        var imap = await ConnectImapAsync(options, credential, _time, cancellationToken).ConfigureAwait(false);
+        var imap = await ConnectImapAsync(options, credential, _time, _logger, cancellationToken).ConfigureAwait(false);
         return new ImapGrant(credential.UserName, PersonalAddress(credential.UserName), _time.GetUtcNow(), credential, imap);
     }
 

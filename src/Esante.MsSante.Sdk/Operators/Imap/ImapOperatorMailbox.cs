@@ -6,6 +6,7 @@ using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Net.Smtp;
 using MailKit.Search;
+using Microsoft.Extensions.Logging;
 using MimeKit;
 using MimeKit.IO;
 using MimeKit.Utils;
@@ -31,6 +32,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
     private readonly ImapOperatorOptions _options;
     private readonly MailCredential _credential;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly string _prefix;
     private readonly SemaphoreSlim _imapGate = new(1, 1);
     private readonly SemaphoreSlim _smtpGate = new(1, 1);
@@ -47,11 +49,12 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
     /// <summary>Cancelled by <see cref="DisposeAsync"/>: callers waiting for a connection, watches and ManageSieve stop.</summary>
     private readonly CancellationTokenSource _closing = new();
 
-    public ImapOperatorMailbox(ImapOperatorOptions options, MailCredential credential, TimeProvider time, MailboxDescriptor mailbox, string prefix, ImapClient connection)
+    public ImapOperatorMailbox(ImapOperatorOptions options, MailCredential credential, TimeProvider time, ILogger logger, MailboxDescriptor mailbox, string prefix, ImapClient connection)
     {
         _options = options;
         _credential = credential;
         _time = time;
+        _logger = logger;
         Mailbox = mailbox;
         _prefix = prefix;
         _imap = connection;
@@ -170,7 +173,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         ImapClient imap;
         try
         {
-            imap = await ImapOperator.ConnectImapAsync(_options, _credential, _time, cancellationToken).ConfigureAwait(false);
+            imap = await ImapOperator.ConnectImapAsync(_options, _credential, _time, _logger, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_closing.IsCancellationRequested)
         {
@@ -200,6 +203,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
                 {
                     if (caughtUp)
                     {
+                        _logger.WatchWaiting(LoggedMailbox, last, imap.Capabilities.HasFlag(ImapCapabilities.Idle) ? "IDLE" : "NOOP every 10 s");
                         await WaitForChangeAsync(imap, folder, fetchedAtCount, _options.WatchRefresh, _options.Timeout, cancellationToken).ConfigureAwait(false);
                     }
                     caughtUp = true;
@@ -222,10 +226,11 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
                 {
                     // Reconnect and resynchronise from the last UID seen.
                     SdkTelemetry.Reconnected("imap");
+                    _logger.WatchConnectionLost(LoggedMailbox, e.GetType().Name, last);
                     imap.Dispose();
                     try
                     {
-                        imap = await ImapOperator.ConnectImapAsync(_options, _credential, _time, cancellationToken).ConfigureAwait(false);
+                        imap = await ImapOperator.ConnectImapAsync(_options, _credential, _time, _logger, cancellationToken).ConfigureAwait(false);
                         folder = await OpenWatchedAsync(imap, folderPath, cancellationToken).ConfigureAwait(false);
                         if (folder.UidValidity != uidValidity)
                         {
@@ -243,6 +248,10 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
                 {
                     // The mailbox closed under the watch: it ends.
                     yield break;
+                }
+                if (arrived.Count > 0)
+                {
+                    _logger.WatchDelivered(LoggedMailbox, arrived.Count);
                 }
                 foreach (var summary in arrived.Where(m => m.UniqueId.Id > last).OrderBy(m => m.UniqueId.Id))
                 {
@@ -491,17 +500,21 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
     private async Task<MessageRef> SaveSentCopyAsync(MimeMessage message, CancellationToken cancellationToken)
     {
         var sent = await SentPathAsync(cancellationToken).ConfigureAwait(false);
+        MessageRef copy;
         try
         {
-            return await ImapAsync(imap => AppendAsync(imap, sent, message, MessageMarks.Seen, cancellationToken), idempotent: false, cancellationToken).ConfigureAwait(false);
+            copy = await ImapAsync(imap => AppendAsync(imap, sent, message, MessageMarks.Seen, cancellationToken), idempotent: false, cancellationToken).ConfigureAwait(false);
         }
         catch (MssanteConnectionException) when (!string.IsNullOrEmpty(message.MessageId))
         {
-            return await ImapAsync(async imap =>
+            _logger.SentCopyRetried(message.MessageId);
+            copy = await ImapAsync(async imap =>
                 await FindByMessageIdAsync(imap, sent, message.MessageId, cancellationToken).ConfigureAwait(false)
                 ?? await AppendAsync(imap, sent, message, MessageMarks.Seen, cancellationToken).ConfigureAwait(false),
                 idempotent: false, cancellationToken).ConfigureAwait(false);
         }
+        _logger.SentCopySaved(message.MessageId ?? string.Empty, LoggedMailbox);
+        return copy;
     }
 
     /// <summary>The message of a folder with this Message-ID, if there is one (SEARCH HEADER Message-ID).</summary>
@@ -515,8 +528,18 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
     /// <summary>The Sent folder's path, looked up once (SPECIAL-USE, else its usual names).</summary>
     private async Task<string> SentPathAsync(CancellationToken cancellationToken) =>
         _sentPath ??= await ImapAsync(async imap =>
-            (await ListAsync(imap, cancellationToken).ConfigureAwait(false)).Select(f => f.Folder).FirstOrDefault(f => f.Role == FolderRole.Sent)?.Path
-            ?? throw new MssanteFolderNotFoundException("Sent"), idempotent: true, cancellationToken).ConfigureAwait(false);
+        {
+            var sent = (await ListAsync(imap, cancellationToken).ConfigureAwait(false)).FirstOrDefault(f => f.Folder.Role == FolderRole.Sent);
+            if (sent.Folder is null)
+            {
+                throw new MssanteFolderNotFoundException("Sent");
+            }
+            _logger.SentFolderResolved(LoggedMailbox, sent.Imap.Attributes.HasFlag(FolderAttributes.Sent) ? "by its \\Sent special use" : "by its name");
+            return sent.Folder.Path;
+        }, idempotent: true, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>This mailbox's address as the logs show it (a patient's redacted).</summary>
+    private string LoggedMailbox => Redaction.Address(Mailbox.Address.Value);
 
     public Task<QuotaReport> GetQuotaAsync(CancellationToken cancellationToken = default) =>
         ImapAsync(async imap =>
@@ -764,11 +787,13 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         {
             included = null;
         }
-        await sieve.PutScriptAsync(SieveRulesScript.Name, SieveRulesScript.Compose(rules, Mailbox.Address.Value, patientFolder, included, sieve.SieveExtensions.Contains("include")), cancellationToken).ConfigureAwait(false);
+        var script = SieveRulesScript.Compose(rules, Mailbox.Address.Value, patientFolder, included, sieve.SieveExtensions.Contains("include"));
+        await sieve.PutScriptAsync(SieveRulesScript.Name, script, cancellationToken).ConfigureAwait(false);
         if (active != SieveRulesScript.Name)
         {
             await sieve.SetActiveAsync(SieveRulesScript.Name, cancellationToken).ConfigureAwait(false);
         }
+        _logger.RulesInstalled(LoggedMailbox, Encoding.UTF8.GetByteCount(script));
     }
 
     /// <summary>
@@ -785,7 +810,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         }
         try
         {
-            return await ManageSieveClient.ConnectAsync(_options, _credential, _time, cancellationToken).ConfigureAwait(false);
+            return await ManageSieveClient.ConnectAsync(_options, _credential, _time, _logger, cancellationToken).ConfigureAwait(false);
         }
         catch (MssanteAuthenticationException) when (_credential.AuthorizationId is not null)
         {
@@ -878,7 +903,9 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             }
             catch (Exception e) when (IsConnectionFailure(e) && idempotent && !_disposed)
             {
+                _logger.ImapConnectionLost(LoggedMailbox, e.GetType().Name);
                 await ReconnectImapAsync(running.Token).ConfigureAwait(false);
+                _logger.ImapReconnected(LoggedMailbox);
                 return await operation(_imap).ConfigureAwait(false);
             }
         }
@@ -889,8 +916,13 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         }
         catch (Exception e) when (IsConnectionFailure(e))
         {
+            _logger.ImapConnectionLost(LoggedMailbox, e.GetType().Name);
             _imap.Dispose();
             throw new MssanteConnectionException("The connection to the IMAP server dropped during the operation; it may not have been done. It reconnects at the next call.", e);
+        }
+        catch (ImapCommandException e) when (LogRefused(e))
+        {
+            throw;
         }
         catch (ImapCommandException e) when (IsOverQuota(e))
         {
@@ -915,11 +947,19 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         }
     }
 
+    /// <summary>Logs a command the server refused; false, so the exception goes on to its handler.</summary>
+    private bool LogRefused(ImapCommandException e)
+    {
+        _logger.ImapCommandRefused(LoggedMailbox, e.Response.ToString(), Redaction.ServerText(e.ResponseText));
+        return false;
+    }
+
     private async Task EnsureImapAsync(CancellationToken cancellationToken)
     {
         if (!_imap.IsConnected || !_imap.IsAuthenticated)
         {
             await ReconnectImapAsync(cancellationToken).ConfigureAwait(false);
+            _logger.ImapReconnected(LoggedMailbox);
         }
     }
 
@@ -927,7 +967,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
     {
         SdkTelemetry.Reconnected("imap");
         _imap.Dispose();
-        _imap = await ImapOperator.ConnectImapAsync(_options, _credential, _time, cancellationToken).ConfigureAwait(false);
+        _imap = await ImapOperator.ConnectImapAsync(_options, _credential, _time, _logger, cancellationToken).ConfigureAwait(false);
         if (_disposed)
         {
             // Closed while connecting: DisposeAsync closed the connection before this one.
@@ -1135,17 +1175,24 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
                 var kept = _smtp;
                 var smtp = await EnsureSmtpAsync(cancellationToken).ConfigureAwait(false);
                 smtp.BeginSend(envelope.Recipients.Count, envelope.DeliveryStatus);
+                _logger.SmtpSubmitting(LoggedMailbox, envelope.Recipients.Count);
                 using var handOver = new SmtpHandOver(_options.Timeout, cancellationToken);
                 try
                 {
                     await smtp.SendAsync(FormatOptions.Default, message, new MailboxAddress(string.Empty, envelope.NullReversePath ? string.Empty : envelope.From.Value),
                         envelope.Recipients.Select(r => new MailboxAddress(string.Empty, r.Value)), handOver.Token, handOver).ConfigureAwait(false);
                     _smtpLastUsed = _time.GetUtcNow();
+                    _logger.SmtpAccepted(LoggedMailbox);
                     return;
                 }
                 catch (SmtpCommandException) when (smtp.Rejected.Count > 0)
                 {
+                    _logger.SmtpRecipientsRefused(smtp.Rejected.Count, envelope.Recipients.Count, LoggedMailbox);
                     throw SdkTelemetry.ServerRefused("smtp", new RecipientsRejectedException([.. smtp.Rejected]));
+                }
+                catch (SmtpCommandException e) when (LogRefused(e))
+                {
+                    throw;
                 }
                 catch (SmtpCommandException e) when (e.ErrorCode == SmtpErrorCode.SenderNotAccepted)
                 {
@@ -1189,6 +1236,13 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         {
             _smtpGate.Release();
         }
+    }
+
+    /// <summary>Logs a message the SMTP server refused; false, so the exception goes on to its handler.</summary>
+    private bool LogRefused(SmtpCommandException e)
+    {
+        _logger.SmtpRefused(LoggedMailbox, (int)e.StatusCode, Redaction.ServerText(e.Message));
+        return false;
     }
 
     private void DropSmtp()
@@ -1277,12 +1331,11 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         }
         _smtp?.Dispose();
         _smtp = null;
-        var smtp = new MssanteSmtpClient();
+        var smtp = new MssanteSmtpClient(ProtocolLogs.Create(_options, MailProtocol.Smtp, _time, _logger));
         try
         {
             MailConnections.Configure(smtp, _options, _credential);
-            await MailConnections.ConnectAsync(smtp, SmtpHost, _options.SmtpPort, _options.SmtpSecurity, "SMTP", cancellationToken).ConfigureAwait(false);
-            await MailConnections.AuthenticateAsync(smtp, _credential, _time, cancellationToken).ConfigureAwait(false);
+            await MailConnections.OpenAsync(smtp, SmtpHost, _options.SmtpPort, _options.SmtpSecurity, "SMTP", _credential, _time, _logger, cancellationToken).ConfigureAwait(false);
         }
         catch
         {

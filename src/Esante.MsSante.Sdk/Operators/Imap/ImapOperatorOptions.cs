@@ -123,6 +123,30 @@ public sealed class ImapOperatorOptions
     public bool SaveSentCopy { get; set; } = true;
 
     /// <summary>
+    /// A directory for a protocol log to hand to the operator's support desk: when set, every IMAP, SMTP and ManageSieve
+    /// connection the operator opens writes its exchanges to a file of its own there, named after the protocol, the time it
+    /// opened (UTC) and a sequence number, e.g. <c>imap-20261207-023644.123-0001-4242.log</c> (the last number is the
+    /// process), as timestamped lines, <c>C:</c> for what the SDK sent and <c>S:</c> for what the server answered. Off
+    /// (empty) by default; it can be set from configuration (<c>"ProtocolLogDirectory": "/var/log/mssante/protocol"</c>).
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// The log is safe to attach to a ticket: it keeps tags, command names, status lines with their response codes,
+    /// capability lists, numbers (UIDs, sizes, counts) and timing, and writes <c>[redacted N bytes]</c> for the rest:
+    /// sign-in exchanges (passwords, tokens, SASL data), every e-mail address, message content (APPEND, DATA and FETCH
+    /// literals, envelopes, body structures with file names), METADATA values, Sieve scripts (forwarding addresses,
+    /// out-of-office texts), search criteria, and the names of folders a person made (they may name a patient; INBOX,
+    /// Sent, Drafts, Trash, Junk, Archive and the like are kept). Server text goes through <see cref="Redaction.ServerText"/>
+    /// with every address removed.
+    /// </para>
+    /// <para>
+    /// Files are never rotated or removed by the SDK: turn the log on for a support case, then off. The directory is made if
+    /// missing; when a file cannot be written, the connection goes on without its log and a warning is logged.
+    /// </para>
+    /// </remarks>
+    public string ProtocolLogDirectory { get; set; } = string.Empty;
+
+    /// <summary>
     /// Checks the options.
     /// </summary>
     /// <exception cref="ArgumentException">

@@ -8,6 +8,8 @@ using System.Text;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Security;
+using Esante.MsSante.Diagnostics;
+using Microsoft.Extensions.Logging;
 
 namespace Esante.MsSante.Operators.Imap;
 
@@ -82,6 +84,35 @@ internal static class MailConnections
             // Found by the fault matrix: a server that accepts the connection and never greets gave MailKit's raw TimeoutException.
             throw new MssanteConnectionException($"The {where} did not answer in time.", e);
         }
+    }
+
+    /// <summary>Connects and signs in (<see cref="ConnectAsync"/>, <see cref="AuthenticateAsync"/>), and logs how it went.</summary>
+    public static async Task OpenAsync(MailService client, string host, int port, ConnectionSecurity security, string protocol, MailCredential credential, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ConnectAsync(client, host, port, security, protocol, cancellationToken).ConfigureAwait(false);
+            await AuthenticateAsync(client, credential, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (LogFailure(logger, protocol, host, port, credential, e))
+        {
+            throw;
+        }
+        logger.ConnectionOpened(protocol, host, port, security, credential.UserName);
+    }
+
+    /// <summary>Logs a failed connection or sign-in; false, so the exception goes on unchanged.</summary>
+    public static bool LogFailure(ILogger logger, string protocol, string host, int port, MailCredential credential, Exception e)
+    {
+        if (e is MssanteAuthenticationException refused)
+        {
+            logger.CredentialRefused(protocol, credential.UserName, refused.Data["ServerText"] as string ?? Redaction.ServerText(e.Message));
+        }
+        else if (e is MssanteConnectionException or NotSupportedException)
+        {
+            logger.ConnectionFailed(protocol, host, port, Redaction.ServerText(e.Message));
+        }
+        return false;
     }
 
     /// <summary>Authenticates with a password (the best mechanism both sides have, PLAIN or LOGIN at least) or a bearer token (OAUTHBEARER, else XOAUTH2).</summary>

@@ -2,7 +2,11 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
+using Esante.MsSante.Diagnostics;
+using MailKit;
 using MailKit.Security;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Esante.MsSante.Operators.Imap;
 
@@ -24,6 +28,8 @@ internal sealed class ManageSieveClient : IAsyncDisposable
 
     private readonly TcpClient? _tcp;
     private readonly TimeSpan _timeout;
+    private readonly ILogger _logger;
+    private readonly IProtocolLogger _protocolLog;
     private readonly byte[] _buffer = new byte[8192];
     private Stream _stream;
     private int _start;
@@ -31,17 +37,21 @@ internal sealed class ManageSieveClient : IAsyncDisposable
     private int _lineBytes;
     private int _responseBytes;
 
-    private ManageSieveClient(TcpClient tcp, TimeSpan timeout)
+    private ManageSieveClient(TcpClient tcp, TimeSpan timeout, ILogger logger, IProtocolLogger protocolLog)
     {
         _tcp = tcp;
         _timeout = timeout;
+        _logger = logger;
+        _protocolLog = protocolLog;
         _stream = tcp.GetStream();
     }
 
     /// <summary>A client over a connection already made (tests feed it a server's bytes); nothing is sent until a command.</summary>
-    internal ManageSieveClient(Stream stream, TimeSpan timeout)
+    internal ManageSieveClient(Stream stream, TimeSpan timeout, ILogger? logger = null, IProtocolLogger? protocolLog = null)
     {
         _timeout = timeout;
+        _logger = logger ?? NullLogger.Instance;
+        _protocolLog = protocolLog ?? new NullProtocolLogger();
         _stream = stream;
     }
 
@@ -58,12 +68,13 @@ internal sealed class ManageSieveClient : IAsyncDisposable
     /// <summary>Connects, secures the connection and signs in.</summary>
     /// <exception cref="MssanteConnectionException">The server is unreachable, not a ManageSieve server, untrusted, or offers no TLS.</exception>
     /// <exception cref="MssanteAuthenticationException">The credential is refused.</exception>
-    public static async Task<ManageSieveClient> ConnectAsync(ImapOperatorOptions options, MailCredential credential, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<ManageSieveClient> ConnectAsync(ImapOperatorOptions options, MailCredential credential, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
         var host = string.IsNullOrEmpty(options.ManageSieveHost) ? options.ImapHost : options.ManageSieveHost;
         var where = $"ManageSieve server {host}:{options.ManageSievePort}";
         var tcp = new TcpClient();
         var client = (ManageSieveClient?)null;
+        var protocolLog = ProtocolLogs.Create(options, MailProtocol.ManageSieve, time, logger);
         try
         {
             using var timeout = Deadline(options.Timeout, cancellationToken);
@@ -75,8 +86,10 @@ internal sealed class ManageSieveClient : IAsyncDisposable
             {
                 throw new MssanteConnectionException($"The {where} is unreachable ({e.SocketErrorCode}): check the host, the port and the network.", e);
             }
-            client = new ManageSieveClient(tcp, options.Timeout);
+            protocolLog.LogConnect(new Uri($"sieve://{(host.Contains(':', StringComparison.Ordinal) ? "[" + host + "]" : host)}:{options.ManageSievePort}"));
+            client = new ManageSieveClient(tcp, options.Timeout, logger, protocolLog);
             await client.StartAsync(options, credential, time, host, where, timeout.Token).ConfigureAwait(false);
+            logger.ConnectionOpened("ManageSieve", host, options.ManageSievePort, options.ManageSieveSecurity, credential.UserName);
             return client;
         }
         catch (Exception e)
@@ -87,9 +100,11 @@ internal sealed class ManageSieveClient : IAsyncDisposable
             }
             else
             {
+                protocolLog.Dispose();
                 tcp.Dispose();
             }
             var translated = Translate(e, where, cancellationToken);
+            MailConnections.LogFailure(logger, "ManageSieve", host, options.ManageSievePort, credential, translated);
             if (ReferenceEquals(translated, e))
             {
                 throw;
@@ -102,7 +117,7 @@ internal sealed class ManageSieveClient : IAsyncDisposable
     public async Task<IReadOnlyList<(string Name, bool Active)>> ListScriptsAsync(CancellationToken cancellationToken)
     {
         var response = await CommandAsync("LISTSCRIPTS", cancellationToken).ConfigureAwait(false);
-        response.ThrowIfNotOk("LISTSCRIPTS");
+        Ok(response, "LISTSCRIPTS");
         return response.Lines
             .Where(line => line.Count > 0 && line[0].IsString)
             .Select(line => (line[0].Text, line.Count > 1 && line[1].Text.Equals("ACTIVE", StringComparison.OrdinalIgnoreCase)))
@@ -117,7 +132,7 @@ internal sealed class ManageSieveClient : IAsyncDisposable
         {
             return null;
         }
-        response.ThrowIfNotOk("GETSCRIPT");
+        Ok(response, "GETSCRIPT");
         return response.Lines.FirstOrDefault(line => line.Count > 0 && line[0].IsString)?[0].Text ?? string.Empty;
     }
 
@@ -132,7 +147,7 @@ internal sealed class ManageSieveClient : IAsyncDisposable
             await WriteAsync(Encoding.UTF8.GetBytes($"PUTSCRIPT {Quote(name)} {{{bytes.Length}+}}\r\n"), timeout.Token).ConfigureAwait(false);
             await WriteAsync(bytes, timeout.Token).ConfigureAwait(false);
             await WriteAsync("\r\n"u8.ToArray(), timeout.Token).ConfigureAwait(false);
-            (await ReadResponseAsync(timeout.Token).ConfigureAwait(false)).ThrowIfNotOk("PUTSCRIPT");
+            Ok(await ReadResponseAsync(timeout.Token).ConfigureAwait(false), "PUTSCRIPT");
         }
         catch (Exception e) when (e is IOException or InvalidDataException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
@@ -142,7 +157,7 @@ internal sealed class ManageSieveClient : IAsyncDisposable
 
     /// <summary>Makes a script the active one (the only one the server runs).</summary>
     public async Task SetActiveAsync(string name, CancellationToken cancellationToken) =>
-        (await CommandAsync($"SETACTIVE {Quote(name)}", cancellationToken).ConfigureAwait(false)).ThrowIfNotOk("SETACTIVE");
+        Ok(await CommandAsync($"SETACTIVE {Quote(name)}", cancellationToken).ConfigureAwait(false), "SETACTIVE");
 
     public async ValueTask DisposeAsync()
     {
@@ -158,6 +173,17 @@ internal sealed class ManageSieveClient : IAsyncDisposable
         }
         await _stream.DisposeAsync().ConfigureAwait(false);
         _tcp?.Dispose();
+        _protocolLog.Dispose();
+    }
+
+    /// <summary>Goes on when the response is OK; otherwise logs the refusal and throws (<see cref="Response.ThrowIfNotOk"/>).</summary>
+    private void Ok(Response response, string command)
+    {
+        if (response.Status != "OK")
+        {
+            _logger.ManageSieveRefused(command, Redaction.ServerText(response.Status), Redaction.ServerText(response.Code));
+        }
+        response.ThrowIfNotOk(command);
     }
 
     /// <summary>A ManageSieve quoted string.</summary>
@@ -205,7 +231,7 @@ internal sealed class ManageSieveClient : IAsyncDisposable
             {
                 throw new MssanteConnectionException($"The {where} offers no STARTTLS: the SDK refuses to send credentials in clear.");
             }
-            (await CommandAsync("STARTTLS", cancellationToken).ConfigureAwait(false)).ThrowIfNotOk("STARTTLS");
+            Ok(await CommandAsync("STARTTLS", cancellationToken).ConfigureAwait(false), "STARTTLS");
             await SecureAsync(options, credential, host, cancellationToken).ConfigureAwait(false);
             await ReadCapabilitiesAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -230,7 +256,7 @@ internal sealed class ManageSieveClient : IAsyncDisposable
     private async Task ReadCapabilitiesAsync(CancellationToken cancellationToken)
     {
         var response = await ReadResponseAsync(cancellationToken).ConfigureAwait(false);
-        response.ThrowIfNotOk("greeting");
+        Ok(response, "greeting");
         // A capability named twice (the server's mistake, or anyone's before STARTTLS) keeps its first value.
         var capabilities = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var line in response.Lines.Where(line => line.Count > 0 && line[0].IsString))
@@ -325,6 +351,7 @@ internal sealed class ManageSieveClient : IAsyncDisposable
 
     private async Task WriteAsync(byte[] bytes, CancellationToken cancellationToken)
     {
+        _protocolLog.LogClient(bytes, 0, bytes.Length);
         await _stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
         await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -515,6 +542,7 @@ internal sealed class ManageSieveClient : IAsyncDisposable
             {
                 throw new IOException("The ManageSieve server closed the connection.");
             }
+            _protocolLog.LogServer(_buffer, 0, _end);
         }
         return _buffer[_start];
     }

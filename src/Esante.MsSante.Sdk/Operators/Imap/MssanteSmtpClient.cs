@@ -16,6 +16,12 @@ internal sealed class MssanteSmtpClient : SmtpClient
     private int _answered;
     private DeliveryStatusRequest _dsn;
 
+    /// <summary>Creates the client, its exchanges written to <paramref name="protocolLogger"/> (see <see cref="Diagnostics.ProtocolLogs"/>).</summary>
+    public MssanteSmtpClient(IProtocolLogger protocolLogger)
+        : base(protocolLogger)
+    {
+    }
+
     /// <summary>The recipients refused by the last send.</summary>
     public IReadOnlyList<RejectedRecipient> Rejected => _rejected;
 
