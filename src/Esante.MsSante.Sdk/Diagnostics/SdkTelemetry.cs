@@ -25,6 +25,7 @@ internal static class SdkTelemetry
     public const string DirectoryLoad = "esante.mssante.directory.load";
     public const string DirectorySearch = "esante.mssante.directory.search";
     public const string FhirRequest = "esante.mssante.fhir.request";
+    public const string Connect = "esante.mssante.connect";
 
     // ---- Attributes and tags ----
     /// <summary>OpenTelemetry: the exception's full type name, or a bounded failure kind.</summary>

@@ -35,8 +35,11 @@ public sealed class ReconnectionTelemetryTests(MailStack stack)
             Assert.Single(await box.Messages.ListAsync().ToListAsync());
         }
 
-        var listing = Assert.Single(telemetry.Trace(trace), s => s.OperationName == "esante.mssante.messages.list");
+        var spans = telemetry.Trace(trace);
+        var listing = Assert.Single(spans, s => s.OperationName == "esante.mssante.messages.list");
         Assert.Equal(ActivityStatusCode.Unset, listing.Status);
+        Assert.Contains(spans, s => s.OperationName == "esante.mssante.connect" && s.ParentSpanId == listing.SpanId
+            && (string?)s.GetTagItem("network.protocol.name") == "imap" && (int?)s.GetTagItem("server.port") == relay.Port);
         Assert.Contains(listing.Events, e => e.Name == "esante.mssante.reconnection" && e.Tags.Contains(new("network.protocol.name", "imap")));
         Assert.Contains(telemetry.Measurements, m => m.Instrument == "esante.mssante.reconnections" && (string?)m.Tag("network.protocol.name") == "imap");
         Assert.True(relay.Connections >= 2, "The mailbox should have reconnected.");
