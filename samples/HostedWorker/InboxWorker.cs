@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -22,7 +23,7 @@ internal sealed partial class InboxWorker(
     {
         var settings = options.Value;
         var output = settings.OutputDirectory.Length > 0 ? settings.OutputDirectory : System.IO.Directory.CreateTempSubdirectory("dpi-integration-").FullName;
-        while (!stoppingToken.IsCancellationRequested)
+        while (!stoppingToken.IsCancellationRequested && !Finished(settings))
         {
             try
             {
@@ -55,6 +56,8 @@ internal sealed partial class InboxWorker(
         Watching(logger, settings.Mailbox);
         await foreach (var arrived in mailbox.Messages.WatchAsync(after: _last, cancellationToken: stoppingToken))
         {
+            // The application's own span: the SDK's (read, receipt, move) are its children in a trace.
+            using var activity = Source.StartActivity("dpi.integrate_message");
             var message = await mailbox.Messages.ReadAsync(arrived.Ref, stoppingToken);
             var folder = System.IO.Directory.CreateDirectory(Path.Combine(output, Guid.NewGuid().ToString("N"))).FullName;
             long bytes = 0;
@@ -76,7 +79,7 @@ internal sealed partial class InboxWorker(
             await mailbox.Messages.MoveAsync(arrived.Ref, integrated, stoppingToken);
             _last = arrived.Ref;
             Integrated(logger, ++_integrated, message.Attachments.Count, bytes, documents, message.ReadReceiptRequested);
-            if (settings.StopAfter > 0 && _integrated >= settings.StopAfter)
+            if (Finished(settings))
             {
                 Done(logger, _integrated);
                 lifetime.StopApplication();
@@ -84,6 +87,11 @@ internal sealed partial class InboxWorker(
             }
         }
     }
+
+    /// <summary>The application's spans, beside the SDK's ("Esante.MsSante").</summary>
+    public static readonly ActivitySource Source = new("Dpi.MssanteWorker");
+
+    private bool Finished(WorkerOptions settings) => settings.StopAfter > 0 && _integrated >= settings.StopAfter;
 
     [LoggerMessage(1, LogLevel.Information, "Watching {Mailbox} for new messages")]
     private static partial void Watching(ILogger logger, string mailbox);

@@ -54,11 +54,12 @@ public static class WorkerHost
         services.Configure<HealthCheckPublisherOptions>(o => (o.Delay, o.Period) = (TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30)));
         services.AddSingleton<IHealthCheckPublisher, LogHealthPublisher>();
 
-        // The SDK's spans and metrics, to the console here (OTLP, Prometheus... in production).
+        // The SDK's spans and metrics, to the console here (OTLP, Prometheus... in production): the metrics every minute
+        // and at the end; the spans (about 20 lines each) with --Telemetry:ConsoleTraces=true.
         var telemetry = services.AddOpenTelemetry().ConfigureResource(r => r.AddService("dpi-mssante-worker"));
-        if (configuration.GetValue("Telemetry:ConsoleTraces", true))
+        if (configuration.GetValue("Telemetry:ConsoleTraces", false))
         {
-            telemetry.WithTracing(t => t.AddSource(MssanteTelemetry.ActivitySourceName).AddConsoleExporter());
+            telemetry.WithTracing(t => t.AddSource(MssanteTelemetry.ActivitySourceName, InboxWorker.Source.Name).AddConsoleExporter());
         }
         if (configuration.GetValue("Telemetry:ConsoleMetrics", true))
         {

@@ -48,8 +48,18 @@ internal static class SdkTelemetry
     public const string HttpStatus = "http.response.status_code";
 
     // ---- Instruments ----
+    /// <summary>
+    /// Bucket boundaries in seconds, as OpenTelemetry's semantic conventions advise for durations (its default
+    /// boundaries, 0 to 10,000, suit milliseconds and would put every operation in the first bucket).
+    /// </summary>
+    private static readonly InstrumentAdvice<double> Seconds = new()
+    {
+        HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 30, 60],
+    };
+
     public static readonly Histogram<double> OperationDuration = MssanteTelemetry.Meter.CreateHistogram<double>(
-        "esante.mssante.operation.duration", "s", "How long the SDK's operations take, by operation (esante.mssante.operation) and error.type when one failed.");
+        "esante.mssante.operation.duration", "s", "How long the SDK's operations take, by operation (esante.mssante.operation) and error.type when one failed.",
+        tags: null, advice: Seconds);
 
     public static readonly Counter<long> MessagesSent = MssanteTelemetry.Meter.CreateCounter<long>(
         "esante.mssante.messages.sent", "{message}", "Messages the operator accepted for delivery, by esante.mssante.message.kind and esante.mssante.mailbox.kind.");
@@ -73,7 +83,8 @@ internal static class SdkTelemetry
         "esante.mssante.directory.size", "{entry}", "Entries (distinct addresses) of the directory last built, by esante.mssante.directory.source.");
 
     public static readonly Histogram<double> DirectoryLoadDuration = MssanteTelemetry.Meter.CreateHistogram<double>(
-        "esante.mssante.directory.load.duration", "s", "How long loading and indexing the directory's extraction took, error.type when it failed.");
+        "esante.mssante.directory.load.duration", "s", "How long loading and indexing the directory's extraction took, error.type when it failed.",
+        tags: null, advice: Seconds);
 
     /// <summary>
     /// Starts an operation: its span (when something listens to the source) and its duration (when something listens to

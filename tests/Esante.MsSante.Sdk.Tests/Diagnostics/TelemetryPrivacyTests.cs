@@ -15,6 +15,19 @@ namespace Esante.MsSante.Tests.Diagnostics;
 public sealed class TelemetryPrivacyTests
 {
     [Fact]
+    public void Duration_histograms_advise_buckets_in_seconds_so_exporters_do_not_use_the_millisecond_defaults()
+    {
+        foreach (var histogram in new[] { Esante.MsSante.Diagnostics.SdkTelemetry.OperationDuration, Esante.MsSante.Diagnostics.SdkTelemetry.DirectoryLoadDuration })
+        {
+            Assert.Equal("s", histogram.Unit);
+            var boundaries = histogram.Advice?.HistogramBucketBoundaries;
+            Assert.NotNull(boundaries);
+            Assert.Equal(0.005, boundaries[0]);
+            Assert.True(boundaries[^1] <= 60);
+        }
+    }
+
+    [Fact]
     public async Task Sign_ins_and_token_refreshes_are_traced_and_counted_without_passwords_codes_or_tokens()
     {
         using var telemetry = new TelemetryCollector();
