@@ -22,7 +22,7 @@ namespace Esante.MsSante.Testing;
 /// services.AddMssante(o => o.ProductReference = "DEV935997").AddMssanteFakeOperator(server);
 /// </code>
 /// </example>
-public sealed partial class FakeMssanteOperator : IMssanteOperator, IOperatorPortal
+public sealed partial class FakeMssanteOperator : IMssanteOperator, IOperatorPortal, IOperatorProbe
 {
     /// <inheritdoc/>
     /// <remarks>The fake operator offers its portal as an interface: first connection, reset, profile, one-time code channel.</remarks>
@@ -919,8 +919,25 @@ public sealed partial class FakeMssanteOperator : IMssanteOperator, IOperatorPor
             $"The account is locked after {Options.LockoutThreshold} failed attempts in a row. Try again later or reset the password (« Mot de passe oublié »).", account.LockedUntil);
     }
 
+    /// <inheritdoc/>
+    Task<string> IOperatorProbe.ProbeAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfUnreachable();
+        return Task.FromResult("The fake operator answers (in memory).");
+    }
+
+    private void ThrowIfUnreachable()
+    {
+        if (Faults.Unreachable)
+        {
+            throw new MssanteConnectionException("The operator's servers do not answer (fault injected by the fake operator).");
+        }
+    }
+
     private void ThrowIfSignInsRejected()
     {
+        ThrowIfUnreachable();
         if (Faults.RejectSignIns)
         {
             throw new MssanteAuthenticationException(AuthenticationFailure.InvalidCredentials, "The operator refused the sign-in (fault injected by the fake operator).");

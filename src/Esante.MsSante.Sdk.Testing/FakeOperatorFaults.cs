@@ -2,7 +2,7 @@ namespace Esante.MsSante.Testing;
 
 /// <summary>
 /// Failures the fake operator can be told to show, so an application can test its error handling: slowness, dropped
-/// connections, refused sign-ins. (Refused recipients and full mailboxes: <see cref="FakeMssanteOperator.RefuseRecipient"/>
+/// connections, refused sign-ins, servers out of reach. (Refused recipients and full mailboxes: <see cref="FakeMssanteOperator.RefuseRecipient"/>
 /// and <see cref="FakeMssanteOperator.SetQuota"/>.)
 /// </summary>
 public sealed class FakeOperatorFaults
@@ -15,6 +15,12 @@ public sealed class FakeOperatorFaults
 
     /// <summary>When set, every sign-in is refused as if the operator's authentication service were down or the credentials wrong.</summary>
     public bool RejectSignIns { get; set; }
+
+    /// <summary>
+    /// When set, the operator's servers do not answer: every sign-in fails with <see cref="MssanteConnectionException"/>,
+    /// and so does the health check's probe (<c>services.AddHealthChecks().AddMssante()</c>).
+    /// </summary>
+    public bool Unreachable { get; set; }
 
     /// <summary>Makes the next <paramref name="count"/> mailbox operations fail as if the connection dropped under them.</summary>
     public void DropNextOperations(int count = 1)

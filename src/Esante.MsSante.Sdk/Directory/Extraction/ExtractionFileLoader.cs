@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Buffers.Binary;
@@ -13,7 +15,7 @@ namespace Esante.MsSante.Directory;
 /// another interns the values of the previous batch. A bad row is rejected and reported with its line number;
 /// it never stops the loading.
 /// </summary>
-public static class ExtractionFileLoader
+public static partial class ExtractionFileLoader
 {
     private const int ZipSignature = 0x04034B50; // "PK\x03\x04", little-endian
 
@@ -35,9 +37,26 @@ public static class ExtractionFileLoader
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
         await using (file.ConfigureAwait(false))
         {
-            return await ReadAsync(file, options, progress, cancellationToken).ConfigureAwait(false);
+            var loaded = await ReadAsync(file, options, progress, cancellationToken).ConfigureAwait(false);
+            loaded.Report.ExtractedAt ??= ExtractionDate(path);
+            return loaded;
         }
     }
+
+    /// <summary>The date in a name like <c>Extraction_Correspondance_MSSante_202612070315.txt</c> (Paris time), or null.</summary>
+    internal static DateTimeOffset? ExtractionDate(string name)
+    {
+        var match = ExtractionName().Match(Path.GetFileName(name));
+        if (!match.Success || !DateTime.TryParseExact(match.Groups[1].Value, "yyyyMMddHHmm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
+        {
+            return null;
+        }
+        var paris = TimeZoneInfo.TryFindSystemTimeZoneById("Europe/Paris", out var zone) ? zone.GetUtcOffset(local) : TimeSpan.FromHours(1);
+        return new DateTimeOffset(local, paris);
+    }
+
+    [GeneratedRegex(@"_(\d{12})\.txt$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ExtractionName();
 
     /// <summary>Loads a file from a stream: a zip when it starts with the zip signature, the text file otherwise.</summary>
     /// <param name="stream">The content; read to its end, left open.</param>
@@ -116,7 +135,9 @@ public static class ExtractionFileLoader
             {
                 try
                 {
-                    return await new Reader(options, progress, text.Length).ReadAsync(content, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                    var loaded = await new Reader(options, progress, text.Length).ReadAsync(content, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                    loaded.Report.ExtractedAt = ExtractionDate(text.FullName);
+                    return loaded;
                 }
                 catch (InvalidDataException e) when (!e.Data.Contains(FormatErrorMarker))
                 {

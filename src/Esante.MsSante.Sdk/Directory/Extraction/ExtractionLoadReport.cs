@@ -23,6 +23,12 @@ public sealed class ExtractionLoadReport
     /// <summary>The first problems (at most <see cref="ExtractionLoadOptions.MaxReportedProblems"/>), in file order.</summary>
     public IReadOnlyList<ExtractionRowProblem> Problems { get; }
 
+    /// <summary>
+    /// When the national extraction was made, from its file name <c>Extraction_Correspondance_MSSante_AAAAMMJJhhmm.txt</c>
+    /// (the file loaded, or the <c>.txt</c> in the zip), in Paris time; null when the name does not say (a renamed file, a stream).
+    /// </summary>
+    public DateTimeOffset? ExtractedAt { get; internal set; }
+
     /// <summary>A one-line summary, without any row content.</summary>
     public override string ToString() => $"{RowsRead} rows read, {RowsKept} kept, {RowsRejected} rejected";
 }

@@ -51,6 +51,22 @@ public class ProSanteConnectClient
     }
 
     /// <summary>
+    /// Reaches Pro Santé Connect for the health check: fetches its published keys (the certs endpoint) over TLS, without
+    /// signing anyone in.
+    /// </summary>
+    /// <returns>The endpoint reached.</returns>
+    /// <exception cref="ProSanteConnectException">Unreachable, or its answer is not a key set.</exception>
+    internal async Task<string> ProbeAsync(CancellationToken cancellationToken)
+    {
+        if (_provider is null)
+        {
+            return "A substitute client (made for a test): nothing to reach.";
+        }
+        await _provider.FetchJwksAsync(cancellationToken).ConfigureAwait(false);
+        return $"Pro Santé Connect answered at {_provider.Endpoints.Certs.GetLeftPart(UriPartial.Authority)}.";
+    }
+
+    /// <summary>
     /// Starts a sign-in: a new <c>state</c>, <c>nonce</c> and PKCE code verifier, and the authorisation address with
     /// <c>response_type=code</c>, the client id, the redirect address, the scope, <c>acr_values</c> and the S256 code challenge.
     /// Redirect the browser to <see cref="ProSanteConnectAuthorization.AuthorizationUri"/> and keep the authorisation for the callback.

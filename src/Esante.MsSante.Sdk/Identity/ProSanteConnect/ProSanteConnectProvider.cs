@@ -242,7 +242,7 @@ internal sealed class ProSanteConnectProvider
     }
 
     /// <summary>The JWKS, and how long it may be kept when the answer says (<c>Cache-Control: max-age</c>).</summary>
-    private async Task<(string Jwks, TimeSpan? MaxAge)> FetchJwksAsync(CancellationToken cancellationToken)
+    internal async Task<(string Jwks, TimeSpan? MaxAge)> FetchJwksAsync(CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, Endpoints.Certs);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));

@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Esante.MsSante.Diagnostics;
+using MailKit;
 using MailKit.Net.Imap;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -16,7 +17,7 @@ namespace Esante.MsSante.Operators.Imap;
 /// standard protocol: this operator refuses them with <see cref="NotSupportedException"/>, and never asks for a one-time code
 /// itself (operators require Pro Santé Connect or client certificates for software instead).
 /// </remarks>
-internal sealed class ImapOperator : IMssanteOperator
+internal sealed class ImapOperator : IMssanteOperator, IOperatorProbe
 {
     /// <inheritdoc/>
     /// <remarks>Null: there is no standard protocol for a portal; it is the operator's web site.</remarks>
@@ -160,6 +161,30 @@ internal sealed class ImapOperator : IMssanteOperator
     {
         (grant as ImapGrant)?.End();
         return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public async Task<string> ProbeAsync(CancellationToken cancellationToken)
+    {
+        var options = await ServersAsync(cancellationToken).ConfigureAwait(false);
+        var smtpHost = string.IsNullOrEmpty(options.SmtpHost) ? options.ImapHost : options.SmtpHost;
+        using (var imap = new ImapClient())
+        {
+            await GreetAsync(imap, options, options.ImapHost, options.ImapPort, options.ImapSecurity, "IMAP", cancellationToken).ConfigureAwait(false);
+        }
+        using (var smtp = new MssanteSmtpClient())
+        {
+            await GreetAsync(smtp, options, smtpHost, options.SmtpPort, options.SmtpSecurity, "SMTP", cancellationToken).ConfigureAwait(false);
+        }
+        return $"IMAP {options.ImapHost}:{options.ImapPort} and SMTP {smtpHost}:{options.SmtpPort} answered, their certificates trusted.";
+    }
+
+    /// <summary>Connects (TLS checked as for a sign-in) and says goodbye, without signing in.</summary>
+    private static async Task GreetAsync(MailService client, ImapOperatorOptions options, string host, int port, ConnectionSecurity security, string protocol, CancellationToken cancellationToken)
+    {
+        MailConnections.Configure(client, options, credential: null);
+        await MailConnections.ConnectAsync(client, host, port, security, protocol, cancellationToken).ConfigureAwait(false);
+        await client.DisconnectAsync(true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Opens an authenticated IMAP connection.</summary>

@@ -19,7 +19,7 @@ namespace Esante.MsSante.Operators.Imap;
 /// </summary>
 internal static class MailConnections
 {
-    public static void Configure(MailService client, ImapOperatorOptions options, MailCredential credential)
+    public static void Configure(MailService client, ImapOperatorOptions options, MailCredential? credential)
     {
         client.Timeout = (int)options.Timeout.TotalMilliseconds;
         client.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
@@ -29,10 +29,10 @@ internal static class MailConnections
     }
 
     /// <summary>The certificates to present: the credential's first, then the configured ones; null when none.</summary>
-    public static X509CertificateCollection? ClientCertificates(ImapOperatorOptions options, MailCredential credential)
+    public static X509CertificateCollection? ClientCertificates(ImapOperatorOptions options, MailCredential? credential)
     {
         var certificates = new X509CertificateCollection(options.ClientCertificates);
-        if (credential.Certificate is not null)
+        if (credential?.Certificate is not null)
         {
             certificates.Insert(0, credential.Certificate);
         }

@@ -142,6 +142,24 @@ public class ExtractionFileLoaderTests
     }
 
     [Fact]
+    public async Task The_extraction_date_is_read_from_the_name_of_the_text_file_in_Paris_time_and_is_null_when_the_name_does_not_say()
+    {
+        using var zip = new MemoryStream();
+        new ExtractionFileGenerator { RowCount = 10 }.WriteZip(zip);
+        zip.Position = 0;
+        using var text = new MemoryStream();
+        new ExtractionFileGenerator { RowCount = 10 }.WriteText(text);
+        text.Position = 0;
+
+        // The generator names its text file Extraction_Correspondance_MSSante_202406010400.txt: summer time in Paris.
+        Assert.Equal(new DateTimeOffset(2024, 6, 1, 4, 0, 0, TimeSpan.FromHours(2)), (await ExtractionFileLoader.ReadAsync(zip)).Report.ExtractedAt);
+        Assert.Null((await ExtractionFileLoader.ReadAsync(text)).Report.ExtractedAt);
+        Assert.Equal(new DateTimeOffset(2026, 12, 7, 4, 15, 0, TimeSpan.FromHours(1)), ExtractionFileLoader.ExtractionDate("/data/Extraction_Correspondance_MSSante_202612070415.txt"));
+        Assert.Null(ExtractionFileLoader.ExtractionDate("annuaire.txt"));
+        Assert.Null(ExtractionFileLoader.ExtractionDate("Extraction_Correspondance_MSSante_202613990415.txt"));
+    }
+
+    [Fact]
     public async Task A_zip_from_a_path_is_detected_by_its_content()
     {
         var path = Path.Combine(Path.GetTempPath(), $"extraction-{Guid.NewGuid():N}.zip");
