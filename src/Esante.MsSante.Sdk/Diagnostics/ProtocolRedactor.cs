@@ -182,7 +182,7 @@ internal sealed partial class ProtocolRedactor(MailProtocol protocol)
         foreach (var token in args)
         {
             depth += token.Kind == TokenKind.Open ? 1 : 0;
-            yield return depth > 0 ? Generic(token) : Folder(token);
+            yield return depth > 0 || (token.Kind == TokenKind.Atom && token.Text.Equals("RETURN", StringComparison.OrdinalIgnoreCase)) ? Generic(token) : Folder(token);
             depth -= token.Kind == TokenKind.Close ? 1 : 0;
         }
     }
@@ -712,7 +712,8 @@ internal sealed partial class ProtocolRedactor(MailProtocol protocol)
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9=+.\-_]{0,63}$", RegexOptions.CultureInvariant)]
     private static partial Regex CapabilityLike();
 
-    [GeneratedRegex(@"^[A-Za-z0-9=+.\-_ ]{0,2000}$", RegexOptions.CultureInvariant)]
+    /// <summary>A ManageSieve capability's value: names of extensions, mechanisms, an implementation (« Dovecot (Debian) Pigeonhole »).</summary>
+    [GeneratedRegex(@"^[A-Za-z0-9=+.\-_ ();:/,]{0,2000}$", RegexOptions.CultureInvariant)]
     private static partial Regex SieveCapabilityValue();
 
     [GeneratedRegex(@"^[a-z0-9]{1,32}$", RegexOptions.CultureInvariant)]

@@ -44,7 +44,7 @@ public class ProtocolLogTests
             ("S", "+ eyJzdGF0dXMiOiI0MDEiLCJzY2hlbWVzIjoiYmVhcmVyIn0=\r\n"),
             ("C", "\r\n"),
             ("S", "A0003 NO [AUTHENTICATIONFAILED] Authentication failed.\r\n"),
-            ("C", "A0004 LIST \"\" \"*\"\r\n"),
+            ("C", "A0004 LIST \"\" \"*\" RETURN (SUBSCRIBED)\r\n"),
             ("S", "* LIST (\\HasNoChildren \\Sent) \"/\" Sent\r\n"),
             ("S", "* LIST (\\HasNoChildren) \"/\" \"Patients/Dupont Jean\"\r\n"),
             ("S", "* LIST (\\Noselect) \"/\" \"shared/secretariat@chu-test.mssante.fr\"\r\n"),
@@ -109,7 +109,7 @@ public class ProtocolLogTests
         var plainSize = Encoding.UTF8.GetByteCount(Plain);
         return
         [
-            ("S", "\"IMPLEMENTATION\" \"Dovecot Pigeonhole\"\r\n\"SASL\" \"PLAIN OAUTHBEARER\"\r\n\"SIEVE\" \"fileinto vacation enotify\"\r\n\"STARTTLS\"\r\n\"VERSION\" \"1.0\"\r\nOK \"Dovecot ready.\"\r\n"),
+            ("S", "\"IMPLEMENTATION\" \"Dovecot (Debian) Pigeonhole\"\r\n\"SASL\" \"PLAIN OAUTHBEARER\"\r\n\"SIEVE\" \"fileinto vacation enotify\"\r\n\"STARTTLS\"\r\n\"VERSION\" \"1.0\"\r\nOK \"Dovecot ready.\"\r\n"),
             ("C", $"AUTHENTICATE \"PLAIN\" {{{plainSize}+}}\r\n{Plain}\r\n"),
             ("S", "OK \"Logged in.\"\r\n"),
             ("S", "\"OWNER\" \"claire.roux@chu-test.mssante.fr\"\r\nOK\r\n"),
@@ -199,6 +199,7 @@ public class ProtocolLogTests
         Assert.Contains("S: A0002 NO [AUTHENTICATIONFAILED] Authentication failed.", log);
         Assert.Contains("C: A0003 AUTHENTICATE XOAUTH2", log);
         Assert.Contains($"C: [redacted {Xoauth2.Length} bytes]", log);
+        Assert.Contains("C: A0004 LIST \"\" \"*\" RETURN (SUBSCRIBED)", log);
         Assert.Contains("S: * LIST (\\HasNoChildren \\Sent) \"/\" Sent", log);
         Assert.Contains("S: * LIST (\\HasNoChildren) \"/\" \"[redacted 8 bytes]/[redacted 11 bytes]\"", log);
         Assert.Contains("S: * LIST (\\Noselect) \"/\" \"shared/[redacted 31 bytes]\"", log);
@@ -248,7 +249,7 @@ public class ProtocolLogTests
     {
         var log = Log(MailProtocol.ManageSieve, SieveExchange(), byteByByte).Split('\n');
 
-        Assert.Contains("S: \"IMPLEMENTATION\" \"Dovecot Pigeonhole\"", log);
+        Assert.Contains("S: \"IMPLEMENTATION\" \"Dovecot (Debian) Pigeonhole\"", log);
         Assert.Contains("S: \"SIEVE\" \"fileinto vacation enotify\"", log);
         Assert.Contains("S: \"STARTTLS\"", log);
         Assert.Contains($"C: AUTHENTICATE \"PLAIN\" [redacted {Plain.Length} bytes]", log);
