@@ -8,7 +8,8 @@ namespace Esante.MsSante.Tests.RealStack;
 
 /// <summary>
 /// A journey on the real operator with the protocol log on and the logs collected: both say what happened (commands,
-/// connections, refusals) and neither holds a secret or a health value.
+/// connections, refusals) and neither holds a secret or a health value. The real operator's side of the log privacy
+/// test (Mailbox/PrivacyTests), which covers the session's events on the fake operator.
 /// </summary>
 [Collection(MailStackCollection.Name)]
 public sealed class OperationsLogRealStackTests(MailStack stack)
@@ -64,6 +65,12 @@ public sealed class OperationsLogRealStackTests(MailStack stack)
                     var arrived = await WaitForAsync(box);
                     var read = await box.Messages.ReadAsync(arrived.Ref);
                     Assert.Equal(FileName, Assert.Single(read.Attachments).FileName);
+                    // A watch from the start of the folder gives the letter again, over its own connection.
+                    await foreach (var watched in box.Messages.WatchAsync(after: arrived.Ref with { Uid = 0 }))
+                    {
+                        Assert.Equal(arrived.Ref, watched.Ref);
+                        break;
+                    }
                 }
             }
 
@@ -88,7 +95,7 @@ public sealed class OperationsLogRealStackTests(MailStack stack)
 
             var logs = collector.GetSnapshot();
             var events = logs.Select(r => r.Id.Id).ToHashSet();
-            foreach (var id in new[] { 90, 92, 98, 99, 100, 102, 103, 107 })
+            foreach (var id in new[] { 90, 92, 97, 98, 99, 100, 102, 103, 107 })
             {
                 Assert.Contains(id, events);
             }
