@@ -2,6 +2,7 @@ using System.IdentityModel.Tokens.Jwt;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Esante.MsSante.Diagnostics;
 using Esante.MsSante.Directory;
 using Esante.MsSante.Operators;
 using Microsoft.IdentityModel.Tokens;
@@ -694,20 +695,50 @@ public sealed partial class FakeMssanteOperator : IMssanteOperator, IOperatorPor
         : store.Descriptor with { Kind = MailboxKind.Personal, IsOwn = false };
 
     // saveSentCopy: false when the fault planned leaves no copy in Sent (a send whose outcome is reported uncertain or whose copy fails).
+    // Traced as the real operator is: the SMTP submission, then the copy in Sent, each its own span.
     internal SubmissionResult Submit(FakeMailboxStore sender, MimeMessage message, SubmissionEnvelope envelope, bool saveSentCopy = true)
+    {
+        var raw = StoredMessage.Serialize(message);
+        using (var submit = SdkTelemetry.Start(SdkTelemetry.SmtpSubmit, System.Diagnostics.ActivityKind.Client))
+        {
+            submit?.Tag(SdkTelemetry.ProtocolName, "smtp");
+            try
+            {
+                Deliver(sender, envelope, raw);
+            }
+            catch (Exception e) when (SdkTelemetry.Failed(submit, e))
+            {
+                throw;
+            }
+        }
+        var recipients = envelope.Recipients.Select(r => r.Value).ToList();
+        if (!saveSentCopy)
+        {
+            using var failed = SdkTelemetry.Start(SdkTelemetry.SentCopy, System.Diagnostics.ActivityKind.Client);
+            failed?.Tag(SdkTelemetry.ProtocolName, "imap").Fail(typeof(MssanteConnectionException).FullName!);
+            return new SubmissionResult(message.MessageId ?? string.Empty, recipients, null, "the connection to the IMAP server dropped (fault injected by the fake operator)");
+        }
+        using var saving = SdkTelemetry.Start(SdkTelemetry.SentCopy, System.Diagnostics.ActivityKind.Client);
+        saving?.Tag(SdkTelemetry.ProtocolName, "imap");
+        var sent = sender.FolderWithRole(FolderRole.Sent);
+        var copy = sender.Append(sent, raw, MessageMarks.Seen, Now);
+        Record(sender, sent, copy);
+        return new SubmissionResult(message.MessageId ?? string.Empty, recipients, new MessageRef(sent.Path, sent.UidValidity, copy.Uid));
+    }
+
+    private void Deliver(FakeMailboxStore sender, SubmissionEnvelope envelope, byte[] raw)
     {
         if (envelope.From != sender.Descriptor.Address)
         {
-            throw new MailboxAccessDeniedException($"The mailbox {sender.Descriptor.Address} may only send under its own address.");
+            throw SdkTelemetry.ServerRefused("smtp", new MailboxAccessDeniedException($"The mailbox {sender.Descriptor.Address} may only send under its own address."));
         }
-        var raw = StoredMessage.Serialize(message);
         var rejected = envelope.Recipients
             .Select(r => Refusal(r, raw.Length) is { } reason ? new RejectedRecipient(r.Value, reason) : null)
             .OfType<RejectedRecipient>()
             .ToList();
         if (rejected.Count > 0)
         {
-            throw new RecipientsRejectedException(rejected);
+            throw SdkTelemetry.ServerRefused("smtp", new RecipientsRejectedException(rejected));
         }
         sender.EnsureRoom(raw.Length);
         var now = Now;
@@ -722,15 +753,6 @@ public sealed partial class FakeMssanteOperator : IMssanteOperator, IOperatorPor
                 _outbox.Add(new FakeOutboxMessage(FakeOutboxKind.RelayedMessage, recipient.Value, now, Message: StoredMessage.Parse(raw)));
             }
         }
-        var recipients = envelope.Recipients.Select(r => r.Value).ToList();
-        if (!saveSentCopy)
-        {
-            return new SubmissionResult(message.MessageId ?? string.Empty, recipients, null, "the connection to the IMAP server dropped (fault injected by the fake operator)");
-        }
-        var sent = sender.FolderWithRole(FolderRole.Sent);
-        var copy = sender.Append(sent, raw, MessageMarks.Seen, now);
-        Record(sender, sent, copy);
-        return new SubmissionResult(message.MessageId ?? string.Empty, recipients, new MessageRef(sent.Path, sent.UidValidity, copy.Uid));
     }
 
     // parsed: the message already parsed from its bytes, when the caller has it (then owned by the delivery record).

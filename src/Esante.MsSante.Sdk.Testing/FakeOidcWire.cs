@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Esante.MsSante.ProSanteConnect;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -13,11 +14,11 @@ namespace Esante.MsSante.Testing;
 /// What a fake OpenID Connect provider says on the wire, shared by <see cref="FakeProSanteConnect"/> and the SDK's own test
 /// fake: JSON and OAuth error answers, RS256 signing, the JWKS, client authentication and the PKCE check.
 /// </summary>
-internal static class FakeOidcWire
+internal static partial class FakeOidcWire
 {
     /// <summary>A JSON answer.</summary>
     public static HttpResponseMessage Json(HttpStatusCode status, object body) =>
-        new(status) { Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json") };
+        new(status) { Content = new StringContent(JsonSerializer.Serialize(body, WireJson.Default.Object), Encoding.UTF8, "application/json") };
 
     /// <summary>An OAuth error answer (RFC 6749 §5.2).</summary>
     public static HttpResponseMessage Error(HttpStatusCode status, string error, string description) =>
@@ -25,7 +26,7 @@ internal static class FakeOidcWire
 
     /// <summary>A JWT of these claims (null ones left out), signed RS256 with the key, under its key id.</summary>
     public static string Sign(Dictionary<string, object?> claims, RsaSecurityKey key) =>
-        new JsonWebTokenHandler().CreateToken(JsonSerializer.Serialize(claims.Where(c => c.Value is not null).ToDictionary()),
+        new JsonWebTokenHandler().CreateToken(JsonSerializer.Serialize(claims.Where(c => c.Value is not null).ToDictionary(), WireJson.Default.Object),
             new SigningCredentials(key, SecurityAlgorithms.RsaSha256));
 
     /// <summary>A new 2048-bit RSA signing key.</summary>
@@ -74,4 +75,18 @@ internal static class FakeOidcWire
         refused.Headers.WwwAuthenticate.ParseAdd("Bearer error=\"invalid_token\"");
         return refused;
     }
+
+    // Source-generated, so the fake runs in a trimmed or native AOT application: the answers and claims are dictionaries
+    // and arrays of these types.
+    [JsonSerializable(typeof(object))]
+    [JsonSerializable(typeof(Dictionary<string, object?>))]
+    [JsonSerializable(typeof(Dictionary<string, object?>[]))]
+    [JsonSerializable(typeof(object[]))]
+    [JsonSerializable(typeof(string[]))]
+    [JsonSerializable(typeof(string))]
+    [JsonSerializable(typeof(long))]
+    [JsonSerializable(typeof(int))]
+    [JsonSerializable(typeof(bool))]
+    [JsonSerializable(typeof(double))]
+    private sealed partial class WireJson : JsonSerializerContext;
 }

@@ -51,7 +51,12 @@ public static class ImapOperatorServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(configure);
-        var options = builder.Services.AddOptions<ImapOperatorOptions>(builder.Name).Bind(configuration)
+        var options = builder.Services.AddOptions<ImapOperatorOptions>(builder.Name).BindTrimSafe(configuration)
+            .Configure(o =>
+            {
+                OptionsBinding.AddMissing(o.TrustedServerDomains, configuration.GetSection(nameof(ImapOperatorOptions.TrustedServerDomains)));
+                OptionsBinding.AddMissing(o.NameServers, configuration.GetSection(nameof(ImapOperatorOptions.NameServers)));
+            })
             // Weakening TLS is a decision made in code, never by a configuration file or an environment variable.
             .Configure(o =>
             {

@@ -64,7 +64,27 @@ public static class MssanteServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         // The binder skips a dictionary entry it cannot convert: a mistyped folder retention would keep that folder forever.
         services.AddSingleton<IValidateOptions<MssanteOptions>>(new ConfiguredRetentionValidator(name, configuration.GetSection(nameof(MssanteOptions.FolderRetention))));
-        return AddServices(services, name, services.AddOptions<MssanteOptions>(name).Bind(configuration));
+        return AddServices(services, name, services.AddOptions<MssanteOptions>(name).BindTrimSafe(configuration)
+            .Configure(options => BindCollections(options, configuration)));
+    }
+
+    // In a native AOT application the reflection binder leaves collections empty (OptionsBinding): the whitelist and the
+    // retention periods are read here, the same in every kind of application. A value that does not read as a period is
+    // left to the binder's error (trash) or ConfiguredRetentionValidator (folders).
+    private static void BindCollections(MssanteOptions options, IConfiguration configuration)
+    {
+        OptionsBinding.AddMissing(options.WhitelistedDomains, configuration.GetSection(nameof(MssanteOptions.WhitelistedDomains)));
+        if (RetentionPeriod.TryParse(configuration[nameof(MssanteOptions.TrashRetention)], out var trash))
+        {
+            options.TrashRetention = trash;
+        }
+        foreach (var folder in configuration.GetSection(nameof(MssanteOptions.FolderRetention)).GetChildren())
+        {
+            if (RetentionPeriod.TryParse(folder.Value, out var period))
+            {
+                options.FolderRetention[folder.Key] = period;
+            }
+        }
     }
 
     private static MssanteBuilder AddServices(IServiceCollection services, string name, OptionsBuilder<MssanteOptions> options)

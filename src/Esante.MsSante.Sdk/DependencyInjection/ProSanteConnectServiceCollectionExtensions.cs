@@ -1,3 +1,4 @@
+using Esante.MsSante;
 using Esante.MsSante.ProSanteConnect;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -54,7 +55,7 @@ public static class ProSanteConnectServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(configure);
-        return AddClient(services, services.AddOptions<ProSanteConnectOptions>().Bind(configuration).Configure(configure));
+        return AddClient(services, services.AddOptions<ProSanteConnectOptions>().BindTrimSafe(configuration).Configure(configure));
     }
 
     private static IHttpClientBuilder AddClient(IServiceCollection services, OptionsBuilder<ProSanteConnectOptions> options)

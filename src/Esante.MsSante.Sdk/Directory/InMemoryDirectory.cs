@@ -23,7 +23,9 @@ public sealed class InMemoryDirectory : IDirectorySearch
     public Task<DirectoryPage> SearchAsync(DirectoryQuery query, CancellationToken cancellationToken = default)
     {
         DirectoryQueryValidation.ThrowIfInvalid(query);
+        using var traced = Diagnostics.SdkTelemetry.Start(Diagnostics.SdkTelemetry.DirectorySearch)?.Tag(Diagnostics.SdkTelemetry.DirectorySource, "in_memory");
         var ranked = DirectoryMatching.Rank(_entries(), query);
+        traced?.Tag(Diagnostics.SdkTelemetry.ResultCount, ranked.Count);
         return Task.FromResult(new DirectoryPage(ranked.Skip(query.Skip).Take(query.Take).ToList(), ranked.Count, query.Skip));
     }
 }

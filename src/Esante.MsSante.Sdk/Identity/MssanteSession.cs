@@ -97,7 +97,8 @@ internal sealed class MssanteSession : IMssanteSession, IAccountPortal, IDisposa
         {
             throw new InvalidOperationException("The session is already signed in; sign out first.");
         }
-        var step = await Logged(() => _operator.SignInAsync(userName, password, cancellationToken)).ConfigureAwait(false);
+        using var traced = SdkTelemetry.Start(SdkTelemetry.SignIn)?.Tag(SdkTelemetry.SignInMethod, "password");
+        var step = await Logged(() => _operator.SignInAsync(userName, password, cancellationToken), traced).ConfigureAwait(false);
         lock (_gate)
         {
             _challenge = step.Challenge;
@@ -132,7 +133,7 @@ internal sealed class MssanteSession : IMssanteSession, IAccountPortal, IDisposa
                 throw;
             }
         }
-        return CompleteWith(async () => signedIn = await _operator.SignInWithTokenAsync(userName, Watched, cancellationToken).ConfigureAwait(false));
+        return CompleteWith(async () => signedIn = await _operator.SignInWithTokenAsync(userName, Watched, cancellationToken).ConfigureAwait(false), "token");
     }
 
     /// <summary>Ends the session its token source gave up on, unless it was signed out or in again since.</summary>
@@ -157,17 +158,18 @@ internal sealed class MssanteSession : IMssanteSession, IAccountPortal, IDisposa
         {
             throw new ArgumentException("The client certificate has no private key: load it with its key (PFX, or PEM certificate and key).", nameof(certificate));
         }
-        return CompleteWith(() => _operator.SignInWithCertificateAsync(certificate, userName, cancellationToken));
+        return CompleteWith(() => _operator.SignInWithCertificateAsync(certificate, userName, cancellationToken), "certificate");
     }
 
     /// <summary>Signs in in one step (token, certificate): no one-time code follows.</summary>
-    private async Task CompleteWith(Func<Task<OperatorGrant>> signIn)
+    private async Task CompleteWith(Func<Task<OperatorGrant>> signIn, string method)
     {
         if (State == SessionState.SignedIn)
         {
             throw new InvalidOperationException("The session is already signed in; sign out first.");
         }
-        var grant = await Logged(signIn).ConfigureAwait(false);
+        using var traced = SdkTelemetry.Start(SdkTelemetry.SignIn)?.Tag(SdkTelemetry.SignInMethod, method);
+        var grant = await Logged(signIn, traced).ConfigureAwait(false);
         lock (_gate)
         {
             _grant = grant;
@@ -185,7 +187,8 @@ internal sealed class MssanteSession : IMssanteSession, IAccountPortal, IDisposa
         {
             challenge = _challenge ?? throw new InvalidOperationException("No one-time code is awaited: call SignInAsync first.");
         }
-        var grant = await Logged(() => _operator.CompleteSecondFactorAsync(challenge, oneTimeCode.Trim(), cancellationToken)).ConfigureAwait(false);
+        using var traced = SdkTelemetry.Start(SdkTelemetry.SignIn)?.Tag(SdkTelemetry.SignInMethod, "one_time_code");
+        var grant = await Logged(() => _operator.CompleteSecondFactorAsync(challenge, oneTimeCode.Trim(), cancellationToken), traced).ConfigureAwait(false);
         lock (_gate)
         {
             _grant = grant;
@@ -197,7 +200,17 @@ internal sealed class MssanteSession : IMssanteSession, IAccountPortal, IDisposa
     /// <inheritdoc/>
     public async Task<IReadOnlyList<MailboxDescriptor>> ListMailboxesAsync(CancellationToken cancellationToken = default)
     {
-        var mailboxes = await _operator.ListMailboxesAsync(RequireGrant(), cancellationToken).ConfigureAwait(false);
+        var grant = RequireGrant();
+        using var traced = SdkTelemetry.Start(SdkTelemetry.ListMailboxes);
+        IReadOnlyList<MailboxDescriptor> mailboxes;
+        try
+        {
+            mailboxes = await _operator.ListMailboxesAsync(grant, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (SdkTelemetry.Failed(traced, e))
+        {
+            throw;
+        }
         if (_directory is null || !mailboxes.Any(Unnamed))
         {
             return mailboxes;
@@ -236,7 +249,18 @@ internal sealed class MssanteSession : IMssanteSession, IAccountPortal, IDisposa
     public async Task<IMailboxClient> OpenMailboxAsync(MssanteAddress mailbox, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(mailbox);
-        var opened = await _operator.OpenMailboxAsync(RequireGrant(), mailbox, cancellationToken).ConfigureAwait(false);
+        var grant = RequireGrant();
+        using var traced = SdkTelemetry.Start(SdkTelemetry.OpenMailbox);
+        IOperatorMailbox opened;
+        try
+        {
+            opened = await _operator.OpenMailboxAsync(grant, mailbox, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (SdkTelemetry.Failed(traced, e))
+        {
+            throw;
+        }
+        traced?.Tag(SdkTelemetry.MailboxKind, SdkTelemetry.Word(opened.Mailbox.Kind));
         var client = new MailboxClient(opened, _policies, _options.ProductReference, _time, _loggerFactory.CreateLogger<MailboxClient>());
         bool signedOut;
         lock (_gate)
@@ -407,11 +431,15 @@ internal sealed class MssanteSession : IMssanteSession, IAccountPortal, IDisposa
     /// Runs an operator call that checks a credential, logging a refusal (its kind only) on the way out, whether the
     /// operator throws at once or from its task; any other failure is logged by its type, without its message.
     /// </summary>
-    private async Task<T> Logged<T>(Func<Task<T>> operation)
+    private async Task<T> Logged<T>(Func<Task<T>> operation, TracedOperation? traced = null)
     {
         try
         {
             return await operation().ConfigureAwait(false);
+        }
+        catch (Exception e) when (SdkTelemetry.Failed(traced, e))
+        {
+            throw;
         }
         catch (MssanteAuthenticationException e)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Esante.MsSante.Diagnostics;
@@ -130,7 +131,7 @@ internal sealed partial class MailboxClient : IMailboxClient, IDisposable
     /// <inheritdoc/>
     public async IAsyncEnumerable<MessageInfo> GetMessagesAsync(string? folderPath = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await foreach (var summary in _mailbox.FetchSummariesAsync(folderPath ?? InboxPath, cancellationToken).ConfigureAwait(false))
+        await foreach (var summary in SdkTelemetry.Traced(SdkTelemetry.ListMessages, _mailbox.FetchSummariesAsync(folderPath ?? InboxPath, cancellationToken), null, cancellationToken).ConfigureAwait(false))
         {
             yield return WithMssanteIndicator(summary);
         }
@@ -139,7 +140,7 @@ internal sealed partial class MailboxClient : IMailboxClient, IDisposable
     /// <inheritdoc/>
     public async IAsyncEnumerable<MessageInfo> WatchAsync(string? folderPath = null, MessageRef? after = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await foreach (var summary in _mailbox.WatchAsync(folderPath ?? InboxPath, after, cancellationToken).ConfigureAwait(false))
+        await foreach (var summary in SdkTelemetry.Traced(SdkTelemetry.Watch, _mailbox.WatchAsync(folderPath ?? InboxPath, after, cancellationToken), SdkTelemetry.WatchNotified, cancellationToken).ConfigureAwait(false))
         {
             yield return WithMssanteIndicator(summary);
         }
@@ -148,8 +149,16 @@ internal sealed partial class MailboxClient : IMailboxClient, IDisposable
     /// <inheritdoc/>
     public async Task<ReceivedMessage> ReadMessageAsync(MessageRef message, CancellationToken cancellationToken = default)
     {
-        var (summary, mime) = await _mailbox.FetchMessageAsync(message, cancellationToken).ConfigureAwait(false);
-        return new ReceivedMessage(WithMssanteIndicator(summary), mime);
+        using var traced = SdkTelemetry.Start(SdkTelemetry.ReadMessage);
+        try
+        {
+            var (summary, mime) = await _mailbox.FetchMessageAsync(message, cancellationToken).ConfigureAwait(false);
+            return new ReceivedMessage(WithMssanteIndicator(summary), mime);
+        }
+        catch (Exception e) when (SdkTelemetry.Failed(traced, e))
+        {
+            throw;
+        }
     }
 
     /// <inheritdoc/>
@@ -193,6 +202,21 @@ internal sealed partial class MailboxClient : IMailboxClient, IDisposable
     public async Task<SubmissionResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
+        using var traced = SdkTelemetry.Start(SdkTelemetry.Send, ActivityKind.Client)?.Tag(SdkTelemetry.MessageKind, "message");
+        try
+        {
+            var result = await SendTracedAsync(message, traced, cancellationToken).ConfigureAwait(false);
+            SdkTelemetry.Sent("message", Mailbox.Kind);
+            return result;
+        }
+        catch (Exception e) when (SdkTelemetry.Failed(traced, e))
+        {
+            throw;
+        }
+    }
+
+    private async Task<SubmissionResult> SendTracedAsync(OutgoingMessage message, TracedOperation? traced, CancellationToken cancellationToken)
+    {
         ThrowIfColleagues();
         var violations = Check(message, isDraft: false);
         var (signature, unknownSignature) = await _settings.SignatureForAsync(message, cancellationToken).ConfigureAwait(false);
@@ -203,6 +227,7 @@ internal sealed partial class MailboxClient : IMailboxClient, IDisposable
         if (violations.Count > 0)
         {
             _logger.MessageRefused(string.Join(",", violations.Select(v => v.Code).Distinct()));
+            SdkTelemetry.PolicyRefused(violations);
             throw new MessageRejectedException(violations);
         }
         using var mime = MssanteMessageComposer.Compose(message, Mailbox.Address, SenderDisplayName, _productReference!, _time.GetUtcNow(), signature);
@@ -210,6 +235,7 @@ internal sealed partial class MailboxClient : IMailboxClient, IDisposable
             Mailbox.Address,
             MssanteMessageComposer.EnvelopeRecipients(message, _policies.Addresses.TrustedDomains),
             message.DeliveryStatus);
+        traced?.Tag(SdkTelemetry.RecipientCount, envelope.Recipients.Count).Tag(SdkTelemetry.AttachmentCount, message.Attachments.Count);
         SubmissionResult result;
         try
         {
@@ -251,6 +277,7 @@ internal sealed partial class MailboxClient : IMailboxClient, IDisposable
         if (violations.Count > 0)
         {
             _logger.MessageRefused(string.Join(",", violations.Select(v => v.Code).Distinct()));
+            SdkTelemetry.PolicyRefused(violations);
             throw new MessageRejectedException(violations);
         }
         using var mime = MssanteMessageComposer.ComposeDraft(message, Mailbox.Address, SenderDisplayName, _productReference!, _time.GetUtcNow());
@@ -486,6 +513,7 @@ internal sealed partial class MailboxClient : IMailboxClient, IDisposable
             if (violations.Count > 0)
             {
                 _logger.MessageRefused(string.Join(",", violations.Select(v => v.Code).Distinct()));
+                SdkTelemetry.PolicyRefused(violations);
                 throw new MessageRejectedException(violations);
             }
             if (receipt.IsAutomatic && !string.Equals(AddressIn(original.Headers[HeaderId.ReturnPath]), to!.Value, StringComparison.OrdinalIgnoreCase))
@@ -495,6 +523,7 @@ internal sealed partial class MailboxClient : IMailboxClient, IDisposable
                     "automatically. Ask the user, then send receipt.ConfirmedByUser().");
             }
             using var mdn = ReadReceiptComposer.Compose(original, receipt, Mailbox.Address, SenderDisplayName, to!, _productReference!, _time.GetUtcNow());
+            using var traced = SdkTelemetry.Start(SdkTelemetry.Send, ActivityKind.Client)?.Tag(SdkTelemetry.MessageKind, "read_receipt");
             SubmissionResult result;
             try
             {
@@ -503,11 +532,17 @@ internal sealed partial class MailboxClient : IMailboxClient, IDisposable
             catch (DeliveryUncertainException e)
             {
                 // Maybe sent: RFC 8098 allows one receipt, never two, so the original is marked as if it was.
+                traced?.Fail(e);
                 _logger.DeliveryUncertain(e.MessageId, e.Reason);
                 await RecordReadReceiptAsync(message, e.MessageId).ConfigureAwait(false);
                 _logger.UncertainReadReceiptRecorded(e.MessageId);
                 throw;
             }
+            catch (Exception e) when (SdkTelemetry.Failed(traced, e))
+            {
+                throw;
+            }
+            SdkTelemetry.Sent("read_receipt", Mailbox.Kind);
             _logger.ReadReceiptSent(result.MessageId, receipt.DispositionWithoutError, Mailbox.Address.Value);
             await RecordReadReceiptAsync(message, result.MessageId).ConfigureAwait(false);
             return result;

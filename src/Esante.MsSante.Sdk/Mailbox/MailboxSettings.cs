@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Esante.MsSante.Operators;
 
 namespace Esante.MsSante;
@@ -10,7 +12,7 @@ namespace Esante.MsSante;
 /// changed and written back is changed by one caller at a time (<see cref="HoldTagsAsync"/> for the tags): concurrent changes through one
 /// mailbox client all count, none written over by another made from the same old value.
 /// </summary>
-internal sealed class MailboxSettings(IOperatorMailbox mailbox, TimeProvider time, KeyedGate<string> gate)
+internal sealed partial class MailboxSettings(IOperatorMailbox mailbox, TimeProvider time, KeyedGate<string> gate)
 {
     private const string SignaturesName = "signatures";
     private const string TagsName = "tags";
@@ -21,7 +23,6 @@ internal sealed class MailboxSettings(IOperatorMailbox mailbox, TimeProvider tim
     // A mailbox that never had signatures is asked again less often: on Dovecot, reading a setting never written costs a
     // reconnection (see ImapOperatorMailbox.GetSettingAsync).
     private static readonly TimeSpan NoSignaturesFreshFor = TimeSpan.FromMinutes(10);
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private volatile CachedSignatures? _signatures;
 
@@ -32,7 +33,7 @@ internal sealed class MailboxSettings(IOperatorMailbox mailbox, TimeProvider tim
 
     public async Task<MailboxSignatures> GetSignaturesAsync(CancellationToken cancellationToken)
     {
-        var signatures = await ReadAsync<MailboxSignatures>(SignaturesName, cancellationToken,
+        var signatures = await ReadAsync(SignaturesName, SettingsJson.Default.MailboxSignatures, cancellationToken,
             read => read.Signatures is { } list && list.All(x => x is { Name: not null, Text: not null })).ConfigureAwait(false) ?? MailboxSignatures.None;
         _signatures = new CachedSignatures(signatures, time.GetUtcNow());
         return signatures;
@@ -62,7 +63,7 @@ internal sealed class MailboxSettings(IOperatorMailbox mailbox, TimeProvider tim
         // Held, so the signatures remembered are those written last.
         using (await HoldAsync(SignaturesName, cancellationToken).ConfigureAwait(false))
         {
-            await WriteAsync(SignaturesName, signatures.Signatures.Count == 0 ? null : signatures, cancellationToken).ConfigureAwait(false);
+            await WriteAsync(SignaturesName, signatures.Signatures.Count == 0 ? null : signatures, SettingsJson.Default.MailboxSignatures, cancellationToken).ConfigureAwait(false);
             _signatures = new CachedSignatures(signatures, time.GetUtcNow());
         }
     }
@@ -109,7 +110,7 @@ internal sealed class MailboxSettings(IOperatorMailbox mailbox, TimeProvider tim
     public async Task<IReadOnlyDictionary<string, RetentionPeriod>> GetRetentionAsync(CancellationToken cancellationToken)
     {
         var limits = new Dictionary<string, RetentionPeriod>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (folder, stored) in await ReadAsync<Dictionary<string, StoredRetention?>>(RetentionName, cancellationToken).ConfigureAwait(false) ?? [])
+        foreach (var (folder, stored) in await ReadAsync(RetentionName, SettingsJson.Default.DictionaryStringStoredRetention, cancellationToken).ConfigureAwait(false) ?? [])
         {
             try
             {
@@ -137,14 +138,14 @@ internal sealed class MailboxSettings(IOperatorMailbox mailbox, TimeProvider tim
         {
             limits.Remove(folderPath);
         }
-        await WriteAsync(RetentionName, limits.Count == 0 ? null : limits.ToDictionary(l => l.Key, l => new StoredRetention(l.Value.Count, l.Value.Unit)), cancellationToken).ConfigureAwait(false);
+        await WriteAsync(RetentionName, limits.Count == 0 ? null : limits.ToDictionary(l => l.Key, l => new StoredRetention(l.Value.Count, l.Value.Unit)), SettingsJson.Default.DictionaryStringStoredRetention, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<MessageTag>> GetTagsAsync(CancellationToken cancellationToken) =>
-        await ReadAsync<List<MessageTag>>(TagsName, cancellationToken, tags => tags.All(t => t is { Name: not null, Colour: not null })).ConfigureAwait(false) ?? [];
+        await ReadAsync(TagsName, SettingsJson.Default.ListMessageTag, cancellationToken, tags => tags.All(t => t is { Name: not null, Colour: not null })).ConfigureAwait(false) ?? [];
 
     public Task SaveTagsAsync(IReadOnlyList<MessageTag> tags, CancellationToken cancellationToken) =>
-        WriteAsync(TagsName, tags.Count == 0 ? null : tags, cancellationToken);
+        WriteAsync(TagsName, tags.Count == 0 ? null : tags, SettingsJson.Default.IReadOnlyListMessageTag, cancellationToken);
 
     /// <summary>A name people choose (signature, tag): one line, 1 to 64 characters.</summary>
     public static void CheckName(string? name, string what)
@@ -157,10 +158,11 @@ internal sealed class MailboxSettings(IOperatorMailbox mailbox, TimeProvider tim
 
     /// <summary>A setting as the SDK wrote it, or null when there is none.</summary>
     /// <param name="name">The setting's name.</param>
+    /// <param name="type">The setting's type, as JSON reads it.</param>
     /// <param name="cancellationToken">Cancels the reading.</param>
     /// <param name="valid">What a value written by the SDK always satisfies (JSON lets any member be null or missing).</param>
     /// <exception cref="InvalidDataException">The setting is not what the SDK writes.</exception>
-    private async Task<T?> ReadAsync<T>(string name, CancellationToken cancellationToken, Func<T, bool>? valid = null)
+    private async Task<T?> ReadAsync<T>(string name, JsonTypeInfo<T> type, CancellationToken cancellationToken, Func<T, bool>? valid = null)
         where T : class
     {
         var json = await mailbox.GetSettingAsync(name, cancellationToken).ConfigureAwait(false);
@@ -170,7 +172,7 @@ internal sealed class MailboxSettings(IOperatorMailbox mailbox, TimeProvider tim
         }
         try
         {
-            var value = JsonSerializer.Deserialize<T>(json, Json);
+            var value = JsonSerializer.Deserialize(json, type);
             if (value is not null && valid is not null && !valid(value))
             {
                 throw new JsonException("A member the SDK always writes is null or missing.");
@@ -184,11 +186,20 @@ internal sealed class MailboxSettings(IOperatorMailbox mailbox, TimeProvider tim
         }
     }
 
-    private Task WriteAsync<T>(string name, T? value, CancellationToken cancellationToken)
+    private Task WriteAsync<T>(string name, T? value, JsonTypeInfo<T> type, CancellationToken cancellationToken)
         where T : class =>
-        mailbox.SetSettingAsync(name, value is null ? null : JsonSerializer.Serialize(value, Json), cancellationToken);
+        mailbox.SetSettingAsync(name, value is null ? null : JsonSerializer.Serialize(value, type), cancellationToken);
 
     private sealed record CachedSignatures(MailboxSignatures Signatures, DateTimeOffset ReadAt);
 
-    private sealed record StoredRetention(int Count, RetentionUnit Unit);
+    internal sealed record StoredRetention(int Count, RetentionUnit Unit);
+
+    // Source-generated (web defaults: camelCase names), so the settings read and write without reflection in a trimmed or
+    // native AOT application.
+    [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+    [JsonSerializable(typeof(MailboxSignatures))]
+    [JsonSerializable(typeof(Dictionary<string, StoredRetention>))]
+    [JsonSerializable(typeof(List<MessageTag>))]
+    [JsonSerializable(typeof(IReadOnlyList<MessageTag>))]
+    private sealed partial class SettingsJson : JsonSerializerContext;
 }

@@ -1,4 +1,5 @@
 using Esante.MsSante.Testing;
+using Esante.MsSante.Tests.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -24,27 +25,24 @@ public class PrivacyTests
     {
         var server = new FakeMssanteOperator();
         await using var provider = LoggedProvider(server, out var collector);
-        var doctor = server.CreateAccount("claire.roux", "Secret-Pass-1");
+        var doctor = server.CreateAccount("claire.roux", KnownSecrets.Password);
         await using var session = provider.GetRequiredService<IMssanteSessionFactory>().CreateSession();
-        await Assert.ThrowsAnyAsync<Exception>(() => session.SignInAsync("claire.roux", "Wrong-Secret-9"));
-        await session.SignInAsync("claire.roux", "Secret-Pass-1");
+        await Assert.ThrowsAnyAsync<Exception>(() => session.SignInAsync("claire.roux", KnownSecrets.WrongPassword));
+        await session.SignInAsync("claire.roux", KnownSecrets.Password);
         var code = server.LastCodeSentTo(doctor.OtpEmail!);
         await session.CompleteSignInAsync(code);
         await using var box = await session.OpenMailboxAsync(doctor.Address);
 
-        var toPatient = new OutgoingMessage { Subject = "Diagnostic confidentiel", TextBody = "Corps confidentiel" };
-        toPatient.To.Add(MssanteAddress.Parse("279035121518989@patient.mssante.fr"));
+        var toPatient = new OutgoingMessage { Subject = KnownSecrets.Subject, TextBody = KnownSecrets.Body };
+        toPatient.To.Add(MssanteAddress.Parse(KnownSecrets.PatientAddress));
         await box.SendAsync(toPatient);
-        toPatient.Subject = "Diagnostic confidentiel\r\n";
+        toPatient.Subject = KnownSecrets.Subject + "\r\n";
         await Assert.ThrowsAnyAsync<Exception>(() => box.SendAsync(toPatient));
 
         var logs = string.Join(Environment.NewLine, collector.GetSnapshot().Select(r => r.Message));
         Assert.Contains("Signed in as claire.roux", logs, StringComparison.Ordinal);
         Assert.Contains("Sent message", logs, StringComparison.Ordinal);
         Assert.Contains("MSS-HEADER-INJECTION", logs, StringComparison.Ordinal);
-        foreach (var secret in new[] { "Diagnostic", "confidentiel", "279035121518989", "Secret-Pass-1", "Wrong-Secret-9", code })
-        {
-            Assert.DoesNotContain(secret, logs, StringComparison.Ordinal);
-        }
+        KnownSecrets.AssertAbsent(logs, code);
     }
 }

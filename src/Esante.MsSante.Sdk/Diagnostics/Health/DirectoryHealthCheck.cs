@@ -29,7 +29,7 @@ internal sealed class DirectoryHealthCheck(IDirectorySearch? directory, TimeSpan
         {
             null => HealthCheckResult.Healthy("No directory is registered: not checked."),
             ExtractionDirectoryIndex index => Freshness(index),
-            _ => HealthCheckResult.Healthy($"The directory {current.GetType().Name} is searched online: not checked."),
+            _ => HealthCheckResult.Healthy($"The directory ({current.GetType().Name}) is not loaded from the national extraction: not checked."),
         });
     }
 

@@ -61,14 +61,34 @@ public sealed partial class ExtractionDirectoryIndex : IDirectorySearch
     public static async Task<ExtractionDirectoryIndex> LoadAsync(string path, ExtractionIndexOptions? options = null, ExtractionLoadOptions? loadOptions = null,
         IProgress<ExtractionLoadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        var loaded = await ExtractionFileLoader.LoadAsync(path, loadOptions, progress, cancellationToken).ConfigureAwait(false);
-        return new ExtractionDirectoryIndex(loaded.Rows, options) { LoadReport = loaded.Report };
+        using var traced = Diagnostics.SdkTelemetry.Start(Diagnostics.SdkTelemetry.DirectoryLoad, System.Diagnostics.ActivityKind.Internal, Diagnostics.SdkTelemetry.DirectoryLoadDuration);
+        try
+        {
+            var loaded = await ExtractionFileLoader.LoadAsync(path, loadOptions, progress, cancellationToken).ConfigureAwait(false);
+            return Built(new ExtractionDirectoryIndex(loaded.Rows, options) { LoadReport = loaded.Report }, traced);
+        }
+        catch (Exception e) when (Diagnostics.SdkTelemetry.Failed(traced, e))
+        {
+            throw;
+        }
     }
 
     /// <summary>Builds the index of loaded rows.</summary>
     /// <param name="rows">The rows, from <see cref="ExtractionFileLoader"/>.</param>
     /// <param name="options">Index options, or null for the defaults.</param>
-    public static ExtractionDirectoryIndex BuildFromRows(ExtractionRowSet rows, ExtractionIndexOptions? options = null) => new(rows, options);
+    public static ExtractionDirectoryIndex BuildFromRows(ExtractionRowSet rows, ExtractionIndexOptions? options = null)
+    {
+        using var traced = Diagnostics.SdkTelemetry.Start(Diagnostics.SdkTelemetry.DirectoryLoad, System.Diagnostics.ActivityKind.Internal, Diagnostics.SdkTelemetry.DirectoryLoadDuration);
+        return Built(new ExtractionDirectoryIndex(rows, options), traced);
+    }
+
+    /// <summary>An index just built: its size on the load's span and on the directory size gauge.</summary>
+    private static ExtractionDirectoryIndex Built(ExtractionDirectoryIndex index, Diagnostics.TracedOperation? traced)
+    {
+        traced?.Tag(Diagnostics.SdkTelemetry.DirectorySource, "extraction").Tag(Diagnostics.SdkTelemetry.DirectoryEntries, index.Count);
+        Diagnostics.SdkTelemetry.DirectoryBuilt("extraction", index.Count);
+        return index;
+    }
 
     /// <summary>Builds the index of a load result, keeping its report.</summary>
     /// <param name="loaded">The rows and report, from <see cref="ExtractionFileLoader"/>.</param>
@@ -76,7 +96,8 @@ public sealed partial class ExtractionDirectoryIndex : IDirectorySearch
     public static ExtractionDirectoryIndex Build(ExtractionLoadResult loaded, ExtractionIndexOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(loaded);
-        return new ExtractionDirectoryIndex(loaded.Rows, options) { LoadReport = loaded.Report };
+        using var traced = Diagnostics.SdkTelemetry.Start(Diagnostics.SdkTelemetry.DirectoryLoad, System.Diagnostics.ActivityKind.Internal, Diagnostics.SdkTelemetry.DirectoryLoadDuration);
+        return Built(new ExtractionDirectoryIndex(loaded.Rows, options) { LoadReport = loaded.Report }, traced);
     }
 
     /// <inheritdoc/>
@@ -90,8 +111,10 @@ public sealed partial class ExtractionDirectoryIndex : IDirectorySearch
     public DirectoryPage Search(DirectoryQuery query)
     {
         DirectoryQueryValidation.ThrowIfInvalid(query);
+        using var traced = Diagnostics.SdkTelemetry.Start(Diagnostics.SdkTelemetry.DirectorySearch)?.Tag(Diagnostics.SdkTelemetry.DirectorySource, "extraction");
         var scratch = t_scratch ??= new QueryScratch();
         var total = Run(query, scratch);
+        traced?.Tag(Diagnostics.SdkTelemetry.ResultCount, total);
         var skip = query.Skip;
         var take = query.Take;
         var exact = scratch.Exact;

@@ -74,19 +74,28 @@ public sealed class AnnuaireSanteFhirDirectory : IDirectorySearch
     public async Task<DirectoryPage> SearchAsync(DirectoryQuery query, CancellationToken cancellationToken = default)
     {
         DirectoryQueryValidation.ThrowIfInvalid(query);
-        var searches = FhirSearchPlan.Create(query);
-        if (searches is null)
+        using var traced = Diagnostics.SdkTelemetry.Start(Diagnostics.SdkTelemetry.DirectorySearch)?.Tag(Diagnostics.SdkTelemetry.DirectorySource, "fhir");
+        try
         {
-            return new DirectoryPage([], 0, query.Skip);
+            var searches = FhirSearchPlan.Create(query);
+            if (searches is null)
+            {
+                return new DirectoryPage([], 0, query.Skip);
+            }
+            var pool = new FhirResourcePool();
+            foreach (var search in searches)
+            {
+                await ReadSearchAsync(search, pool, cancellationToken).ConfigureAwait(false);
+            }
+            await ResolveReferencesAsync(pool, cancellationToken).ConfigureAwait(false);
+            var ranked = DirectoryMatching.Rank(FhirMailboxReader.Read(pool, _trustedDomains), query);
+            traced?.Tag(Diagnostics.SdkTelemetry.ResultCount, ranked.Count);
+            return new DirectoryPage(ranked.Skip(query.Skip).Take(query.Take).ToList(), ranked.Count, query.Skip);
         }
-        var pool = new FhirResourcePool();
-        foreach (var search in searches)
+        catch (Exception e) when (Diagnostics.SdkTelemetry.Failed(traced, e))
         {
-            await ReadSearchAsync(search, pool, cancellationToken).ConfigureAwait(false);
+            throw;
         }
-        await ResolveReferencesAsync(pool, cancellationToken).ConfigureAwait(false);
-        var ranked = DirectoryMatching.Rank(FhirMailboxReader.Read(pool, _trustedDomains), query);
-        return new DirectoryPage(ranked.Skip(query.Skip).Take(query.Take).ToList(), ranked.Count, query.Skip);
     }
 
     private async Task ReadSearchAsync(FhirSearch search, FhirResourcePool pool, CancellationToken cancellationToken, int? pageSize = null)
@@ -96,7 +105,7 @@ public sealed class AnnuaireSanteFhirDirectory : IDirectorySearch
         var visited = new HashSet<string>(StringComparer.Ordinal);
         for (var page = 0; page < _maxPages && url is not null && visited.Add(url.AbsoluteUri); page++)
         {
-            var bundle = await GetBundleAsync(url, cancellationToken).ConfigureAwait(false);
+            var bundle = await GetBundleAsync(url, search.ResourceType, cancellationToken).ConfigureAwait(false);
             pool.AddBundle(bundle, search.ResourceType, search.ResultsAreMailboxHolders);
             url = NextLink(bundle);
         }
@@ -156,7 +165,22 @@ public sealed class AnnuaireSanteFhirDirectory : IDirectorySearch
         return null;
     }
 
-    private async Task<JsonElement> GetBundleAsync(Uri url, CancellationToken cancellationToken)
+    /// <summary>One page of a search: a request traced by the resource type searched, never by its address (it holds the query).</summary>
+    private async Task<JsonElement> GetBundleAsync(Uri url, string resourceType, CancellationToken cancellationToken)
+    {
+        using var traced = Diagnostics.SdkTelemetry.Start(Diagnostics.SdkTelemetry.FhirRequest, System.Diagnostics.ActivityKind.Client);
+        traced?.Tag(Diagnostics.SdkTelemetry.FhirResource, resourceType).Tag(Diagnostics.SdkTelemetry.ServerAddress, _baseUri.Host).Tag(Diagnostics.SdkTelemetry.ServerPort, _baseUri.Port);
+        try
+        {
+            return await GetBundleAsync(url, traced, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Diagnostics.SdkTelemetry.Failed(traced, e))
+        {
+            throw;
+        }
+    }
+
+    private async Task<JsonElement> GetBundleAsync(Uri url, Diagnostics.TracedOperation? traced, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         request.Headers.TryAddWithoutValidation(ApiKeyHeaderName, _apiKey);
@@ -167,6 +191,7 @@ public sealed class AnnuaireSanteFhirDirectory : IDirectorySearch
         try
         {
             using var response = await _http().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            traced?.Tag(Diagnostics.SdkTelemetry.HttpStatus, (int)response.StatusCode);
             if (!response.IsSuccessStatusCode)
             {
                 throw Failure(response);

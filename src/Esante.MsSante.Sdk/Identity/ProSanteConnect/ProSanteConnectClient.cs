@@ -154,6 +154,7 @@ public class ProSanteConnectClient
         ArgumentNullException.ThrowIfNull(authorization);
         ArgumentException.ThrowIfNullOrEmpty(code);
         ArgumentNullException.ThrowIfNull(state);
+        using var traced = SdkTelemetry.Start(SdkTelemetry.ProSanteConnectSignIn, System.Diagnostics.ActivityKind.Client);
         try
         {
             CheckState(authorization, state);
@@ -175,6 +176,10 @@ public class ProSanteConnectClient
             var session = new ProSanteConnectSession(_provider, tokens, subject, acr!, authorization.Nonce, _provider.Time.GetUtcNow(), _logger);
             _logger.ProSanteConnectSignedIn(acr!);
             return session;
+        }
+        catch (Exception e) when (SdkTelemetry.Failed(traced, e))
+        {
+            throw;
         }
         catch (ProSanteConnectException e)
         {

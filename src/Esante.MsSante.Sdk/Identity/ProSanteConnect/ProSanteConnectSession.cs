@@ -220,6 +220,24 @@ public sealed class ProSanteConnectSession
     /// </summary>
     private async Task<string> RefreshAsync(TokenSet tokens)
     {
+        using var traced = SdkTelemetry.Start(SdkTelemetry.TokenRefresh, System.Diagnostics.ActivityKind.Client, SdkTelemetry.OperationDuration, SdkTelemetry.TokenRefreshes.Enabled);
+        try
+        {
+            return await RefreshTracedAsync(tokens, traced).ConfigureAwait(false);
+        }
+        catch (Exception e) when (SdkTelemetry.Failed(traced, e))
+        {
+            throw;
+        }
+        finally
+        {
+            SdkTelemetry.Refreshed(traced);
+        }
+    }
+
+    /// <summary>The refresh; a failure that leaves the current token in use is marked on <paramref name="traced"/> all the same.</summary>
+    private async Task<string> RefreshTracedAsync(TokenSet tokens, TracedOperation? traced)
+    {
         var now = _provider.Time.GetUtcNow();
         if (now >= ExpiresAt)
         {
@@ -254,10 +272,13 @@ public sealed class ProSanteConnectSession
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            return Failed(tokens, new ProSanteConnectException(ProSanteConnectFailure.ProviderUnavailable, "Pro Santé Connect did not answer in time: try again later."));
+            var late = new ProSanteConnectException(ProSanteConnectFailure.ProviderUnavailable, "Pro Santé Connect did not answer in time: try again later.");
+            traced?.Fail(late);
+            return Failed(tokens, late);
         }
         catch (ProSanteConnectException e) when (IsActive)
         {
+            traced?.Fail(e);
             return Failed(tokens, e);
         }
         var kept = Keep(fresh with

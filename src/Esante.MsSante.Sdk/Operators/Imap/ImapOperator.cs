@@ -168,11 +168,11 @@ internal sealed class ImapOperator : IMssanteOperator, IOperatorProbe
     {
         var options = await ServersAsync(cancellationToken).ConfigureAwait(false);
         var smtpHost = string.IsNullOrEmpty(options.SmtpHost) ? options.ImapHost : options.SmtpHost;
-        using (var imap = new ImapClient())
+        using (var imap = new ImapClient(ProtocolLogs.Create(options, MailProtocol.Imap, _time, _logger)))
         {
             await GreetAsync(imap, options, options.ImapHost, options.ImapPort, options.ImapSecurity, "IMAP", cancellationToken).ConfigureAwait(false);
         }
-        using (var smtp = new MssanteSmtpClient())
+        using (var smtp = new MssanteSmtpClient(ProtocolLogs.Create(options, MailProtocol.Smtp, _time, _logger)))
         {
             await GreetAsync(smtp, options, smtpHost, options.SmtpPort, options.SmtpSecurity, "SMTP", cancellationToken).ConfigureAwait(false);
         }

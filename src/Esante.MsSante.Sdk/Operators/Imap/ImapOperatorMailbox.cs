@@ -225,6 +225,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
                 catch (Exception e) when (IsConnectionFailure(e) && !_closing.IsCancellationRequested)
                 {
                     // Reconnect and resynchronise from the last UID seen.
+                    SdkTelemetry.Reconnected("imap");
                     _logger.WatchConnectionLost(LoggedMailbox, e.GetType().Name, last);
                     imap.Dispose();
                     try
@@ -442,7 +443,18 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         {
             await EnsureRoomForAsync(message, cancellationToken).ConfigureAwait(false);
         }
-        await SendAsync(message, envelope, cancellationToken).ConfigureAwait(false);
+        using (var submit = SdkTelemetry.Start(SdkTelemetry.SmtpSubmit, System.Diagnostics.ActivityKind.Client))
+        {
+            submit?.Tag(SdkTelemetry.ProtocolName, "smtp").Tag(SdkTelemetry.ServerAddress, SmtpHost).Tag(SdkTelemetry.ServerPort, _options.SmtpPort);
+            try
+            {
+                await SendAsync(message, envelope, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (SdkTelemetry.Failed(submit, e))
+            {
+                throw;
+            }
+        }
         // Handed over and accepted: from here on the caller's token no longer counts, so a cancel cannot turn a sent
         // message into a failure that the caller would retry; the copy in Sent is bounded by its own timeout instead.
         MessageRef? copy = null;
@@ -450,26 +462,33 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         if (_options.SaveSentCopy)
         {
             using var bound = new CancellationTokenSource(SentCopyTimeout);
+            using var saving = SdkTelemetry.Start(SdkTelemetry.SentCopy, System.Diagnostics.ActivityKind.Client);
+            saving?.Tag(SdkTelemetry.ProtocolName, "imap").Tag(SdkTelemetry.ServerAddress, _options.ImapHost).Tag(SdkTelemetry.ServerPort, _options.ImapPort);
             try
             {
                 copy = await SaveSentCopyAsync(message, bound.Token).ConfigureAwait(false);
             }
             catch (MssanteException e)
             {
+                saving?.Fail(e);
                 copyError = e.Message;
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException e)
             {
+                saving?.Fail(e);
                 copyError = $"the IMAP server did not store it within {SentCopyTimeout.TotalSeconds:0} s";
             }
-            catch (ObjectDisposedException)
+            catch (ObjectDisposedException e)
             {
+                saving?.Fail(e);
                 // Closed during the copy: the letter went all the same, and that is what the caller must hear.
                 copyError = "the mailbox was closed before the copy was saved";
             }
         }
         return new SubmissionResult(message.MessageId ?? string.Empty, envelope.Recipients.Select(r => r.Value).ToList(), copy, copyError);
     }
+
+    private string SmtpHost => string.IsNullOrEmpty(_options.SmtpHost) ? _options.ImapHost : _options.SmtpHost;
 
     /// <summary>How long the copy in Sent may take, reconnecting once included: a few of the operator's timeouts.</summary>
     private TimeSpan SentCopyTimeout => _options.Timeout * 3;
@@ -907,12 +926,12 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         }
         catch (ImapCommandException e) when (IsOverQuota(e))
         {
-            throw new QuotaExceededException("The mailbox is full: delete messages and empty the Trash to free space.", _quota);
+            throw SdkTelemetry.ServerRefused("imap", new QuotaExceededException("The mailbox is full: delete messages and empty the Trash to free space.", _quota));
         }
         catch (ImapCommandException e) when (IsPermissionDenied(e))
         {
             // [NOPERM] (RFC 5530): a folder shared with fewer rights than the operation needs.
-            throw new MailboxAccessDeniedException($"The operator refused: this account's rights on the folder do not allow it ({Redaction.ServerText(e.ResponseText)}).");
+            throw SdkTelemetry.ServerRefused("imap", new MailboxAccessDeniedException($"The operator refused: this account's rights on the folder do not allow it ({Redaction.ServerText(e.ResponseText)})."));
         }
         catch (MailKit.FolderNotFoundException e)
         {
@@ -946,6 +965,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
 
     private async Task ReconnectImapAsync(CancellationToken cancellationToken)
     {
+        SdkTelemetry.Reconnected("imap");
         _imap.Dispose();
         _imap = await ImapOperator.ConnectImapAsync(_options, _credential, _time, _logger, cancellationToken).ConfigureAwait(false);
         if (_disposed)
@@ -1168,7 +1188,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
                 catch (SmtpCommandException) when (smtp.Rejected.Count > 0)
                 {
                     _logger.SmtpRecipientsRefused(smtp.Rejected.Count, envelope.Recipients.Count, LoggedMailbox);
-                    throw new RecipientsRejectedException([.. smtp.Rejected]);
+                    throw SdkTelemetry.ServerRefused("smtp", new RecipientsRejectedException([.. smtp.Rejected]));
                 }
                 catch (SmtpCommandException e) when (LogRefused(e))
                 {
@@ -1176,15 +1196,15 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
                 }
                 catch (SmtpCommandException e) when (e.ErrorCode == SmtpErrorCode.SenderNotAccepted)
                 {
-                    throw new MailboxAccessDeniedException($"The server refused to send under {envelope.From}: {(int)e.StatusCode} {Redaction.ServerText(e.Message)}");
+                    throw SdkTelemetry.ServerRefused("smtp", new MailboxAccessDeniedException($"The server refused to send under {envelope.From}: {(int)e.StatusCode} {Redaction.ServerText(e.Message)}"));
                 }
                 catch (SmtpCommandException e) when (e.ErrorCode == SmtpErrorCode.RecipientNotAccepted)
                 {
-                    throw new RecipientsRejectedException([new RejectedRecipient(e.Mailbox?.Address ?? "?", $"{(int)e.StatusCode} {e.Message}")]);
+                    throw SdkTelemetry.ServerRefused("smtp", new RecipientsRejectedException([new RejectedRecipient(e.Mailbox?.Address ?? "?", $"{(int)e.StatusCode} {e.Message}")]));
                 }
                 catch (SmtpCommandException e)
                 {
-                    throw new MssanteException($"The server refused the message: {(int)e.StatusCode} {Redaction.ServerText(e.Message)}");
+                    throw SdkTelemetry.ServerRefused("smtp", new MssanteException($"The server refused the message: {(int)e.StatusCode} {Redaction.ServerText(e.Message)}"));
                 }
                 catch (Exception e) when (IsConnectionFailure(e) || e is OperationCanceledException)
                 {
@@ -1205,6 +1225,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
                     {
                         // A kept connection the server or the network closed while it sat idle: nothing was handed over, so
                         // the send is tried once more on a fresh one.
+                        SdkTelemetry.Reconnected("smtp");
                         continue;
                     }
                     throw new MssanteConnectionException("The connection to the SMTP server dropped before the message was handed over: nothing was sent, and sending it again is safe.", e);
@@ -1303,14 +1324,18 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
                 // Stale: replaced below.
             }
         }
+        if (_smtp is not null)
+        {
+            // A connection kept from an earlier send dropped or went stale: this is a new one.
+            SdkTelemetry.Reconnected("smtp");
+        }
         _smtp?.Dispose();
         _smtp = null;
         var smtp = new MssanteSmtpClient(ProtocolLogs.Create(_options, MailProtocol.Smtp, _time, _logger));
         try
         {
             MailConnections.Configure(smtp, _options, _credential);
-            var host = string.IsNullOrEmpty(_options.SmtpHost) ? _options.ImapHost : _options.SmtpHost;
-            await MailConnections.OpenAsync(smtp, host, _options.SmtpPort, _options.SmtpSecurity, "SMTP", _credential, _time, _logger, cancellationToken).ConfigureAwait(false);
+            await MailConnections.OpenAsync(smtp, SmtpHost, _options.SmtpPort, _options.SmtpSecurity, "SMTP", _credential, _time, _logger, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -1489,7 +1514,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
     /// repeats them, not kept inside.
     /// </summary>
     private static MssanteException Refused(ImapCommandException e) =>
-        new($"The IMAP server refused the operation ({e.Response}): {Redaction.ServerText(e.ResponseText)}");
+        SdkTelemetry.ServerRefused("imap", new MssanteException($"The IMAP server refused the operation ({e.Response}): {Redaction.ServerText(e.ResponseText)}"));
 
     /// <summary>[NOPERM] (RFC 5530), in the wording servers use.</summary>
     private static bool IsPermissionDenied(ImapCommandException e) =>

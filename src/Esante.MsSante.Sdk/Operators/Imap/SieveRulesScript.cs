@@ -12,7 +12,7 @@ namespace Esante.MsSante.Operators.Imap;
 /// vacation, within its days by RFC 5260 currentdate), then the script the person had before, by inclusion (RFC 6609).
 /// The rules themselves ride along in a comment line, so reading them back never means parsing Sieve.
 /// </summary>
-internal static class SieveRulesScript
+internal static partial class SieveRulesScript
 {
     /// <summary>The script's name on the server.</summary>
     public const string Name = "esante-mssante";
@@ -55,7 +55,7 @@ internal static class SieveRulesScript
         // back. It is still remembered, and runs again once the forwarding keeps a copy or stops.
         var runsIncluded = included is not null && (rules.ForwardTo is null || rules.KeepForwardedCopy);
         var extensions = ExtensionsFor(rules).Concat(runsIncluded ? ["include"] : []);
-        var json = JsonSerializer.Serialize(new Stored(rules.AutoReply, rules.NotificationAddress, included, rules.ForwardTo, rules.ForwardTo is null || rules.KeepForwardedCopy ? null : true), Json);
+        var json = JsonSerializer.Serialize(new Stored(rules.AutoReply, rules.NotificationAddress, included, rules.ForwardTo, rules.ForwardTo is null || rules.KeepForwardedCopy ? null : true), StoredJson.Default.Stored);
         var script = new StringBuilder()
             .Append("# Règles de la boîte MSSanté écrites par Esante.MsSante : modifiez-les par le SDK, pas ici.\r\n")
             .Append(Marker).Append(Convert.ToBase64String(Encoding.UTF8.GetBytes(json))).Append("\r\n")
@@ -108,7 +108,7 @@ internal static class SieveRulesScript
         }
         try
         {
-            var stored = JsonSerializer.Deserialize<Stored>(Convert.FromBase64String(line[Marker.Length..].Trim()), Json);
+            var stored = JsonSerializer.Deserialize(Convert.FromBase64String(line[Marker.Length..].Trim()), StoredJson.Default.Stored);
             return stored is null ? null : (new MailboxRules
             {
                 AutoReply = stored.AutoReply,
@@ -150,8 +150,11 @@ internal static class SieveRulesScript
         return uri.ToString();
     }
 
-    private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
-
     // Forward and DropForwardedCopy came after v1's first scripts, which read back without them.
-    private sealed record Stored(AutoReply? AutoReply, string? Notify, string? Include, string? Forward = null, bool? DropForwardedCopy = null);
+    internal sealed record Stored(AutoReply? AutoReply, string? Notify, string? Include, string? Forward = null, bool? DropForwardedCopy = null);
+
+    // Source-generated, so the script reads and writes without reflection in a trimmed or native AOT application.
+    [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+    [JsonSerializable(typeof(Stored))]
+    private sealed partial class StoredJson : JsonSerializerContext;
 }
