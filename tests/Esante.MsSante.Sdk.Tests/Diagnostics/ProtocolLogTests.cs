@@ -14,7 +14,7 @@ public class ProtocolLogTests
     [
         "Secret-Pass-1", "claire.roux", "279035121518989", "patient.mssante.fr", "Diagnostic", "confidentiel", "Dupont",
         "Corps du message", "ordonnance", "eyJhbGciOi", "AGNsYWlyZ", "dXNlcj1jbGFpcm", "secretariat", "Absent jusqu",
-        "chu-test.mssante.fr", "Roux",
+        "chu-test.mssante.fr", "Roux", "MARTIN",
     ];
 
     private static readonly string Plain = Convert.ToBase64String(Encoding.UTF8.GetBytes("\0claire.roux@chu-test.mssante.fr\0Secret-Pass-1"));
@@ -57,7 +57,7 @@ public class ProtocolLogTests
             ("C", $"A0007 APPEND Sent (\\Seen) \"07-Dec-2026 02:00:00 +0000\" {{{body}+}}\r\n{Message}\r\n"),
             ("S", "A0007 OK [APPENDUID 1700000000 12] Append completed.\r\n"),
             ("C", "A0008 UID FETCH 12 (UID FLAGS ENVELOPE BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])\r\n"),
-            ("S", "* 1 FETCH (UID 12 FLAGS (\\Seen $MDNSent dupont) ENVELOPE (\"Mon, 7 Dec 2026\" \"Diagnostic confidentiel\" ((\"Claire Roux\" NIL \"claire.roux\" \"chu-test.mssante.fr\")) NIL NIL ((NIL NIL \"279035121518989\" \"patient.mssante.fr\")) NIL NIL NIL \"<m1@chu>\") " +
+            ("S", "* 1 FETCH (UID 12 FLAGS (\\Seen $MDNSent dupont MARTIN) ENVELOPE (\"Mon, 7 Dec 2026\" \"Diagnostic confidentiel\" ((\"Claire Roux\" NIL \"claire.roux\" \"chu-test.mssante.fr\")) NIL NIL ((NIL NIL \"279035121518989\" \"patient.mssante.fr\")) NIL NIL NIL \"<m1@chu>\") " +
                 $"BODYSTRUCTURE ((\"text\" \"plain\" NIL NIL NIL \"7bit\" 16 1) (\"application\" \"pdf\" (\"name\" \"ordonnance.pdf\") NIL NIL \"base64\" 8) \"mixed\") BODY[] {{{body}}}\r\n{Message})\r\n"),
             ("S", "A0008 OK Fetch completed.\r\n"),
             ("C", "A0009 SETMETADATA INBOX (/shared/vendor/esante-mssante/contacts \"Dupont Jean <279035121518989@patient.mssante.fr>\")\r\n"),
@@ -211,7 +211,7 @@ public class ProtocolLogTests
         Assert.Contains("S: A0007 OK [APPENDUID 1700000000 12] Append completed.", log);
         Assert.Contains("C: A0008 UID FETCH 12 (UID FLAGS ENVELOPE BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])", log);
         var fetch = log.Single(l => l.StartsWith("S: * 1 FETCH", StringComparison.Ordinal));
-        Assert.StartsWith("S: * 1 FETCH (UID 12 FLAGS (\\Seen $MDNSent [redacted 6 bytes]) ENVELOPE (", fetch, StringComparison.Ordinal);
+        Assert.StartsWith("S: * 1 FETCH (UID 12 FLAGS (\\Seen $MDNSent [redacted 6 bytes] [redacted 6 bytes]) ENVELOPE (", fetch, StringComparison.Ordinal);
         Assert.Contains(" 16 1) ", fetch, StringComparison.Ordinal);
         Assert.EndsWith($"BODY[] [redacted {body} bytes])", fetch, StringComparison.Ordinal);
         Assert.Contains("C: A0009 SETMETADATA INBOX (/shared/vendor/esante-mssante/contacts [redacted 48 bytes])", log);
