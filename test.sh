@@ -27,6 +27,12 @@ export MAILSTACK_ENV="$stack/mailstack.env"
 status=0
 dotnet test Esante.MsSante.sln --configuration Release 2>&1 | tee "$log" || status=$?
 
+# The packages as a vendor meets them: packed without warnings, inspected, and restored by a native AOT app that runs a
+# journey against the fake operator (tests/packaging/check.sh, about 3 minutes).
+packaging=$(mktemp)
+echo "Checking the packages and a native AOT consumer (tests/packaging/check.sh)..."
+bash tests/packaging/check.sh 2>&1 | tee "$packaging" || status=1
+
 # One closing line for every test run: "N passed, N failed, N skipped".
 awk '
   /(Passed|Failed)! +- Failed: / {
@@ -37,8 +43,10 @@ awk '
       if ($i == "Skipped:") skipped += $(i + 1);
     }
   }
+  /^packaging checks: [0-9]+ passed, [0-9]+ failed$/ { passed += $3; failed += $5 }
   END { printf "tests: %d passed, %d failed, %d skipped\n", passed, failed, skipped }
-' "$log"
+' "$log" "$packaging"
+rm -f "$packaging"
 
 if [ "$status" -ne 0 ]; then
   echo "Mail stack errors seen during the run (if any):" >&2

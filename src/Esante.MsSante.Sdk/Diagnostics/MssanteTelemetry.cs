@@ -29,7 +29,13 @@ namespace Esante.MsSante;
 /// (<c>esante.mssante.directory.source</c>: <c>extraction</c>, <c>in_memory</c>, <c>fhir</c>; <c>esante.mssante.result_count</c>),
 /// <c>esante.mssante.fhir.request</c> (<c>esante.mssante.fhir.resource</c>, <c>http.response.status_code</c>,
 /// <c>server.address</c>, <c>server.port</c>).</item>
+/// <item><c>esante.mssante.connect</c>, on a real operator: a connection to the IMAP or SMTP server, TLS included
+/// (<c>network.protocol.name</c>, <c>server.address</c>, <c>server.port</c>).</item>
 /// </list>
+/// <para>
+/// A span whose operation opened a connection again gets the event <c>esante.mssante.reconnection</c>
+/// (<c>network.protocol.name</c>).
+/// </para>
 /// <para>Instruments:</para>
 /// <list type="bullet">
 /// <item><c>esante.mssante.operation.duration</c>, histogram in <c>s</c>: <c>esante.mssante.operation</c> (the span's name),

@@ -25,6 +25,7 @@ internal static class SdkTelemetry
     public const string DirectoryLoad = "esante.mssante.directory.load";
     public const string DirectorySearch = "esante.mssante.directory.search";
     public const string FhirRequest = "esante.mssante.fhir.request";
+    public const string Connect = "esante.mssante.connect";
 
     // ---- Attributes and tags ----
     /// <summary>OpenTelemetry: the exception's full type name, or a bounded failure kind.</summary>
@@ -132,12 +133,19 @@ internal static class SdkTelemetry
         return exception;
     }
 
-    /// <summary>Counts a connection opened again.</summary>
+    /// <summary>The event a span gets when its operation opened a connection again.</summary>
+    public const string ReconnectionEvent = "esante.mssante.reconnection";
+
+    /// <summary>Counts a connection opened again, and marks it on the SDK's span under way.</summary>
     public static void Reconnected(string protocol)
     {
         if (Reconnections.Enabled)
         {
             Reconnections.Add(1, new KeyValuePair<string, object?>(ProtocolName, protocol));
+        }
+        if (Activity.Current is { } current && current.Source == MssanteTelemetry.Source)
+        {
+            current.AddEvent(new ActivityEvent(ReconnectionEvent, tags: new ActivityTagsCollection { [ProtocolName] = protocol }));
         }
     }
 
@@ -172,9 +180,6 @@ internal static class SdkTelemetry
         }
     }
 
-    /// <summary>Counts a message a watch reported.</summary>
-    public static void WatchNotified<T>(T item) => WatchNotifications.Add(1);
-
     /// <summary>The lower-case word of an enum value, for a tag.</summary>
     public static string Word<TEnum>(TEnum value)
         where TEnum : struct, Enum =>
@@ -183,10 +188,15 @@ internal static class SdkTelemetry
     /// <summary>
     /// Traces an asynchronous sequence: the span covers the whole enumeration, and a failure of any step is recorded (not
     /// the caller's cancel, the way a watch ends);
-    /// <paramref name="onItem"/> sees each item (for a counter).
+    /// <paramref name="perItem"/> counts each item. The sequence itself when nothing listens.
     /// </summary>
-    public static async IAsyncEnumerable<T> Traced<T>(string name, IAsyncEnumerable<T> source, Action<T>? onItem,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public static IAsyncEnumerable<T> Traced<T>(string name, IAsyncEnumerable<T> source, Counter<long>? perItem, CancellationToken cancellationToken = default) =>
+        MssanteTelemetry.Source.HasListeners() || OperationDuration.Enabled || perItem is { Enabled: true }
+            ? TracedCore(name, source, perItem, cancellationToken)
+            : source;
+
+    private static async IAsyncEnumerable<T> TracedCore<T>(string name, IAsyncEnumerable<T> source, Counter<long>? perItem,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var operation = Start(name);
         var items = source.WithCancellation(cancellationToken).ConfigureAwait(false).GetAsyncEnumerator();
@@ -196,6 +206,12 @@ internal static class SdkTelemetry
             {
                 try
                 {
+                    // Each step runs in its caller's context: the span is made current again, so what the operator does
+                    // in it (a reconnection) is seen under it.
+                    if (operation?.Activity is { } activity)
+                    {
+                        Activity.Current = activity;
+                    }
                     if (!await items.MoveNextAsync())
                     {
                         break;
@@ -205,7 +221,7 @@ internal static class SdkTelemetry
                 {
                     throw;
                 }
-                onItem?.Invoke(items.Current);
+                perItem?.Add(1);
                 yield return items.Current;
             }
         }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Esante.MsSante.Diagnostics;
@@ -140,7 +139,7 @@ internal sealed partial class MailboxClient : IMailboxClient, IDisposable
     /// <inheritdoc/>
     public async IAsyncEnumerable<MessageInfo> WatchAsync(string? folderPath = null, MessageRef? after = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await foreach (var summary in SdkTelemetry.Traced(SdkTelemetry.Watch, _mailbox.WatchAsync(folderPath ?? InboxPath, after, cancellationToken), SdkTelemetry.WatchNotified, cancellationToken).ConfigureAwait(false))
+        await foreach (var summary in SdkTelemetry.Traced(SdkTelemetry.Watch, _mailbox.WatchAsync(folderPath ?? InboxPath, after, cancellationToken), SdkTelemetry.WatchNotifications, cancellationToken).ConfigureAwait(false))
         {
             yield return WithMssanteIndicator(summary);
         }
@@ -202,7 +201,7 @@ internal sealed partial class MailboxClient : IMailboxClient, IDisposable
     public async Task<SubmissionResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        using var traced = SdkTelemetry.Start(SdkTelemetry.Send, ActivityKind.Client)?.Tag(SdkTelemetry.MessageKind, "message");
+        using var traced = SdkTelemetry.Start(SdkTelemetry.Send)?.Tag(SdkTelemetry.MessageKind, "message");
         try
         {
             var result = await SendTracedAsync(message, traced, cancellationToken).ConfigureAwait(false);
@@ -523,7 +522,7 @@ internal sealed partial class MailboxClient : IMailboxClient, IDisposable
                     "automatically. Ask the user, then send receipt.ConfirmedByUser().");
             }
             using var mdn = ReadReceiptComposer.Compose(original, receipt, Mailbox.Address, SenderDisplayName, to!, _productReference!, _time.GetUtcNow());
-            using var traced = SdkTelemetry.Start(SdkTelemetry.Send, ActivityKind.Client)?.Tag(SdkTelemetry.MessageKind, "read_receipt");
+            using var traced = SdkTelemetry.Start(SdkTelemetry.Send)?.Tag(SdkTelemetry.MessageKind, "read_receipt");
             SubmissionResult result;
             try
             {

@@ -1045,12 +1045,24 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         {
             throw new MssanteMessageNotFoundException(message);
         }
+        if (await FetchOneAsync(folder, message, cancellationToken).ConfigureAwait(false) is { } summary)
+        {
+            return (folder, summary);
+        }
+        // Not in this connection's view: it may have arrived since the server last told this connection of new messages
+        // (the application learnt of it on another connection, a watch). A NOOP lets the server announce it; then ask again.
+        await imap.NoOpAsync(cancellationToken).ConfigureAwait(false);
+        return await FetchOneAsync(folder, message, cancellationToken).ConfigureAwait(false) is { } arrived
+            ? (folder, arrived)
+            : throw new MssanteMessageNotFoundException(message);
+    }
+
+    private static async Task<IMessageSummary?> FetchOneAsync(IMailFolder folder, MessageRef message, CancellationToken cancellationToken)
+    {
         var found = await folder.FetchAsync([new UniqueId(message.UidValidity, message.Uid)], SummaryRequest(), cancellationToken).ConfigureAwait(false);
         // Only the one asked for: a change another session made meanwhile (flags, new messages) comes as an unsolicited
         // FETCH during the command, which MailKit adds to the answer, without a UID unless the server gives one.
-        return found.FirstOrDefault(s => s.UniqueId.IsValid && s.UniqueId.Id == message.Uid) is { } summary
-            ? (folder, summary)
-            : throw new MssanteMessageNotFoundException(message);
+        return found.FirstOrDefault(s => s.UniqueId.IsValid && s.UniqueId.Id == message.Uid);
     }
 
     private async Task<List<(MailboxFolder Folder, IMailFolder Imap)>> ListAsync(ImapClient imap, CancellationToken cancellationToken)

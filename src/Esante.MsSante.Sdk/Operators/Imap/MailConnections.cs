@@ -48,9 +48,15 @@ internal static class MailConnections
             _ => SecureSocketOptions.StartTls,
         };
         var where = $"{protocol} server {host}:{port}";
+        using var traced = Diagnostics.SdkTelemetry.Start(Diagnostics.SdkTelemetry.Connect, System.Diagnostics.ActivityKind.Client);
+        traced?.Tag(Diagnostics.SdkTelemetry.ProtocolName, protocol.ToLowerInvariant()).Tag(Diagnostics.SdkTelemetry.ServerAddress, host).Tag(Diagnostics.SdkTelemetry.ServerPort, port);
         try
         {
             await client.ConnectAsync(host, port, socketOptions, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Diagnostics.SdkTelemetry.Failed(traced, e))
+        {
+            throw;
         }
         catch (Exception e) when (cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
         {
