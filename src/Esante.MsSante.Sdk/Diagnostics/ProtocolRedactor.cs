@@ -182,7 +182,7 @@ internal sealed partial class ProtocolRedactor(MailProtocol protocol)
         foreach (var token in args)
         {
             depth += token.Kind == TokenKind.Open ? 1 : 0;
-            yield return depth > 0 ? Generic(token) : Folder(token);
+            yield return depth > 0 || (token.Kind == TokenKind.Atom && token.Text.Equals("RETURN", StringComparison.OrdinalIgnoreCase)) ? Generic(token) : Folder(token);
             depth -= token.Kind == TokenKind.Close ? 1 : 0;
         }
     }
@@ -451,7 +451,7 @@ internal sealed partial class ProtocolRedactor(MailProtocol protocol)
         foreach (var token in tokens)
         {
             depth += token.Kind == TokenKind.Open ? 1 : 0;
-            yield return depth > 0 && previous == TokenKind.Open && IsAtom(token, CommandLike()) ? token.Text.ToUpperInvariant()
+            yield return depth > 0 && previous == TokenKind.Open && IsAtom(token, SieveCodeLike()) ? token.Text.ToUpperInvariant()
                 : depth == 0 && token.Kind == TokenKind.Quoted ? (redactText ? Redacted(token.Text) : "\"" + Scrubbed(token.Text) + "\"")
                 : Generic(token);
             depth -= token.Kind == TokenKind.Close ? 1 : 0;
@@ -483,8 +483,35 @@ internal sealed partial class ProtocolRedactor(MailProtocol protocol)
         TokenKind.Quoted => token.Text.Length == 0 || (token.Text.Length == 1 && !char.IsLetterOrDigit(token.Text[0])) || MetadataEntry().IsMatch(token.Text)
             ? "\"" + token.Text + "\""
             : Remembered(token.Text),
-        _ => SafeAtom().IsMatch(token.Text) ? token.Text : Remembered(token.Text),
+        _ => IsProtocolAtom(token.Text) ? token.Text : Remembered(token.Text),
     };
+
+    /// <summary>
+    /// Whether an atom is protocol: NIL, a number or sequence set, a system flag, a $keyword, a METADATA entry, or a word of
+    /// the protocol with its [section] and &lt;partial&gt; (BODY.PEEK[HEADER.FIELDS (FROM TO)]&lt;0.100&gt;). Any other atom
+    /// may be a person's: a tag is an IMAP keyword made from its name (« MARTIN »), so upper case proves nothing.
+    /// </summary>
+    private static bool IsProtocolAtom(string atom)
+    {
+        if (SafeAtom().IsMatch(atom))
+        {
+            return true;
+        }
+        var word = ProtocolWord().Match(atom);
+        return word.Success && ProtocolWords.Contains(word.Groups["word"].Value);
+    }
+
+    /// <summary>The words of IMAP requests and responses the SDK and its servers use (RFC 9051, 4551/7162, 5258, 5819, 4731, 9208), and ManageSieve's ACTIVE.</summary>
+    private static readonly HashSet<string> ProtocolWords = new(
+        ["UID", "FLAGS", "INTERNALDATE", "RFC822", "RFC822.SIZE", "RFC822.HEADER", "RFC822.TEXT", "ENVELOPE", "BODY", "BODY.PEEK",
+            "BODYSTRUCTURE", "BINARY", "BINARY.PEEK", "BINARY.SIZE", "MODSEQ", "EMAILID", "THREADID", "SAVEDATE", "PREVIEW", "ALL",
+            "FAST", "FULL", "MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "HIGHESTMODSEQ", "SIZE", "DELETED",
+            "DELETED-STORAGE", "APPENDLIMIT", "MIN", "MAX", "COUNT", "TAG", "PARTIAL", "SAVE", "SUBSCRIBED", "CHILDREN",
+            "SPECIAL-USE", "REMOTE", "RECURSIVEMATCH", "STATUS", "RETURN", "MYRIGHTS", "STORAGE", "MESSAGE", "CONDSTORE", "QRESYNC",
+            "CHANGEDSINCE", "VANISHED", "EARLIER", "UNCHANGEDSINCE", "FLAGS.SILENT", "+FLAGS", "-FLAGS", "+FLAGS.SILENT",
+            "-FLAGS.SILENT", "DEFLATE", "MAXSIZE", "DEPTH", "INFINITY", "METADATA", "EXISTS", "EXPUNGE", "FETCH", "ANNOTATION",
+            "UTF8=ACCEPT", "UTF8=ONLY", "IMAP4rev2", "ACTIVE"],
+        StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// What was redacted from a line (a folder's name, a quoted string), remembered so that a server echoing it in its
@@ -706,13 +733,18 @@ internal sealed partial class ProtocolRedactor(MailProtocol protocol)
     [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9\-]{0,31}$", RegexOptions.CultureInvariant)]
     private static partial Regex CommandLike();
 
+    /// <summary>A ManageSieve response code (RFC 5804 §1.3: NONEXISTENT, QUOTA/MAXSIZE, TRANSITION-NEEDED…).</summary>
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9\-/]{0,63}$", RegexOptions.CultureInvariant)]
+    private static partial Regex SieveCodeLike();
+
     [GeneratedRegex(@"^[0-9]{1,20}$", RegexOptions.CultureInvariant)]
     private static partial Regex NumberLike();
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9=+.\-_]{0,63}$", RegexOptions.CultureInvariant)]
     private static partial Regex CapabilityLike();
 
-    [GeneratedRegex(@"^[A-Za-z0-9=+.\-_ ]{0,2000}$", RegexOptions.CultureInvariant)]
+    /// <summary>A ManageSieve capability's value: names of extensions, mechanisms, an implementation (« Dovecot (Debian) Pigeonhole »).</summary>
+    [GeneratedRegex(@"^[A-Za-z0-9=+.\-_ ();:/,]{0,2000}$", RegexOptions.CultureInvariant)]
     private static partial Regex SieveCapabilityValue();
 
     [GeneratedRegex(@"^[a-z0-9]{1,32}$", RegexOptions.CultureInvariant)]
@@ -721,12 +753,13 @@ internal sealed partial class ProtocolRedactor(MailProtocol protocol)
     [GeneratedRegex(@"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9.\-]{0,253})$", RegexOptions.CultureInvariant)]
     private static partial Regex HostLike();
 
-    /// <summary>
-    /// An atom that is protocol: NIL, a number or sequence set, a system flag, a $keyword, a METADATA entry, or an upper-case
-    /// protocol word with its [section] and &lt;partial&gt; (BODY.PEEK[HEADER.FIELDS (FROM TO)]&lt;0.100&gt;).
-    /// </summary>
-    [GeneratedRegex(@"^(NIL|[0-9:*,]{1,4000}|\\[A-Za-z*]{1,32}|\$[A-Za-z0-9_\-]{1,32}|/[a-z0-9/._\-]{1,200}|[A-Z0-9][A-Z0-9.\-_/]{0,63}(\[[A-Z0-9.\-_ ()]{0,2000}\])?(<[0-9.]{1,40}>)?)$", RegexOptions.CultureInvariant)]
+    /// <summary>NIL, a number or sequence set, a system flag, a $keyword, a METADATA entry.</summary>
+    [GeneratedRegex(@"^(NIL|[0-9:*,]{1,4000}|\\[A-Za-z*]{1,32}|\$[A-Za-z0-9_\-]{1,32}|/[a-z0-9/._\-]{1,200})$", RegexOptions.CultureInvariant)]
     private static partial Regex SafeAtom();
+
+    /// <summary>A protocol word and its optional [section] (header field names, part numbers) and &lt;partial&gt;.</summary>
+    [GeneratedRegex(@"^(?<word>[A-Za-z0-9+\-][A-Za-z0-9.\-_=]{0,63})(\[[A-Z0-9.\-_ ()]{0,2000}\])?(<[0-9.]{1,40}>)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex ProtocolWord();
 
     [GeneratedRegex(@"^/[a-z0-9/._\-]{1,200}$", RegexOptions.CultureInvariant)]
     private static partial Regex MetadataEntry();

@@ -43,8 +43,8 @@ internal sealed class RedactingProtocolLogger : IProtocolLogger
         ArgumentNullException.ThrowIfNull(uri);
         lock (_lock)
         {
-            // Scheme, host and port only: the URI never holds a user name here, but nothing else is needed either.
-            Write("Connected to " + uri.GetLeftPart(UriPartial.Authority).Replace(uri.UserInfo + "@", string.Empty, StringComparison.Ordinal));
+            // Scheme, host and port only: never a user name, should a URI ever hold one.
+            Write(string.Create(CultureInfo.InvariantCulture, $"Connected to {uri.Scheme}://{uri.Host}:{uri.Port}"));
         }
     }
 

@@ -83,6 +83,15 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public void An_operations_team_turns_the_protocol_log_on_from_configuration()
+    {
+        var configuration = Configuration(("Operator:ImapHost", "imap.operateur.mssante.fr"), ("Operator:ProtocolLogDirectory", "/var/log/mssante/protocol"));
+
+        Assert.Equal("/var/log/mssante/protocol", RealOperatorOptions(configuration).ProtocolLogDirectory);
+        Assert.Empty(RealOperatorOptions(Configuration(("Operator:ImapHost", "imap.operateur.mssante.fr"))).ProtocolLogDirectory);
+    }
+
+    [Fact]
     public void The_real_operator_reads_the_domain_to_autoconfigure_from_configuration()
     {
         var configuration = Configuration(

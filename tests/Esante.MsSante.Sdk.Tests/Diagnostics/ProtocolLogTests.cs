@@ -14,7 +14,7 @@ public class ProtocolLogTests
     [
         "Secret-Pass-1", "claire.roux", "279035121518989", "patient.mssante.fr", "Diagnostic", "confidentiel", "Dupont",
         "Corps du message", "ordonnance", "eyJhbGciOi", "AGNsYWlyZ", "dXNlcj1jbGFpcm", "secretariat", "Absent jusqu",
-        "chu-test.mssante.fr", "Roux",
+        "chu-test.mssante.fr", "Roux", "MARTIN",
     ];
 
     private static readonly string Plain = Convert.ToBase64String(Encoding.UTF8.GetBytes("\0claire.roux@chu-test.mssante.fr\0Secret-Pass-1"));
@@ -44,7 +44,7 @@ public class ProtocolLogTests
             ("S", "+ eyJzdGF0dXMiOiI0MDEiLCJzY2hlbWVzIjoiYmVhcmVyIn0=\r\n"),
             ("C", "\r\n"),
             ("S", "A0003 NO [AUTHENTICATIONFAILED] Authentication failed.\r\n"),
-            ("C", "A0004 LIST \"\" \"*\"\r\n"),
+            ("C", "A0004 LIST \"\" \"*\" RETURN (SUBSCRIBED)\r\n"),
             ("S", "* LIST (\\HasNoChildren \\Sent) \"/\" Sent\r\n"),
             ("S", "* LIST (\\HasNoChildren) \"/\" \"Patients/Dupont Jean\"\r\n"),
             ("S", "* LIST (\\Noselect) \"/\" \"shared/secretariat@chu-test.mssante.fr\"\r\n"),
@@ -57,7 +57,7 @@ public class ProtocolLogTests
             ("C", $"A0007 APPEND Sent (\\Seen) \"07-Dec-2026 02:00:00 +0000\" {{{body}+}}\r\n{Message}\r\n"),
             ("S", "A0007 OK [APPENDUID 1700000000 12] Append completed.\r\n"),
             ("C", "A0008 UID FETCH 12 (UID FLAGS ENVELOPE BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])\r\n"),
-            ("S", "* 1 FETCH (UID 12 FLAGS (\\Seen $MDNSent dupont) ENVELOPE (\"Mon, 7 Dec 2026\" \"Diagnostic confidentiel\" ((\"Claire Roux\" NIL \"claire.roux\" \"chu-test.mssante.fr\")) NIL NIL ((NIL NIL \"279035121518989\" \"patient.mssante.fr\")) NIL NIL NIL \"<m1@chu>\") " +
+            ("S", "* 1 FETCH (UID 12 FLAGS (\\Seen $MDNSent dupont MARTIN) ENVELOPE (\"Mon, 7 Dec 2026\" \"Diagnostic confidentiel\" ((\"Claire Roux\" NIL \"claire.roux\" \"chu-test.mssante.fr\")) NIL NIL ((NIL NIL \"279035121518989\" \"patient.mssante.fr\")) NIL NIL NIL \"<m1@chu>\") " +
                 $"BODYSTRUCTURE ((\"text\" \"plain\" NIL NIL NIL \"7bit\" 16 1) (\"application\" \"pdf\" (\"name\" \"ordonnance.pdf\") NIL NIL \"base64\" 8) \"mixed\") BODY[] {{{body}}}\r\n{Message})\r\n"),
             ("S", "A0008 OK Fetch completed.\r\n"),
             ("C", "A0009 SETMETADATA INBOX (/shared/vendor/esante-mssante/contacts \"Dupont Jean <279035121518989@patient.mssante.fr>\")\r\n"),
@@ -109,7 +109,7 @@ public class ProtocolLogTests
         var plainSize = Encoding.UTF8.GetByteCount(Plain);
         return
         [
-            ("S", "\"IMPLEMENTATION\" \"Dovecot Pigeonhole\"\r\n\"SASL\" \"PLAIN OAUTHBEARER\"\r\n\"SIEVE\" \"fileinto vacation enotify\"\r\n\"STARTTLS\"\r\n\"VERSION\" \"1.0\"\r\nOK \"Dovecot ready.\"\r\n"),
+            ("S", "\"IMPLEMENTATION\" \"Dovecot (Debian) Pigeonhole\"\r\n\"SASL\" \"PLAIN OAUTHBEARER\"\r\n\"SIEVE\" \"fileinto vacation enotify\"\r\n\"STARTTLS\"\r\n\"VERSION\" \"1.0\"\r\nOK \"Dovecot ready.\"\r\n"),
             ("C", $"AUTHENTICATE \"PLAIN\" {{{plainSize}+}}\r\n{Plain}\r\n"),
             ("S", "OK \"Logged in.\"\r\n"),
             ("S", "\"OWNER\" \"claire.roux@chu-test.mssante.fr\"\r\nOK\r\n"),
@@ -199,6 +199,7 @@ public class ProtocolLogTests
         Assert.Contains("S: A0002 NO [AUTHENTICATIONFAILED] Authentication failed.", log);
         Assert.Contains("C: A0003 AUTHENTICATE XOAUTH2", log);
         Assert.Contains($"C: [redacted {Xoauth2.Length} bytes]", log);
+        Assert.Contains("C: A0004 LIST \"\" \"*\" RETURN (SUBSCRIBED)", log);
         Assert.Contains("S: * LIST (\\HasNoChildren \\Sent) \"/\" Sent", log);
         Assert.Contains("S: * LIST (\\HasNoChildren) \"/\" \"[redacted 8 bytes]/[redacted 11 bytes]\"", log);
         Assert.Contains("S: * LIST (\\Noselect) \"/\" \"shared/[redacted 31 bytes]\"", log);
@@ -210,7 +211,7 @@ public class ProtocolLogTests
         Assert.Contains("S: A0007 OK [APPENDUID 1700000000 12] Append completed.", log);
         Assert.Contains("C: A0008 UID FETCH 12 (UID FLAGS ENVELOPE BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])", log);
         var fetch = log.Single(l => l.StartsWith("S: * 1 FETCH", StringComparison.Ordinal));
-        Assert.StartsWith("S: * 1 FETCH (UID 12 FLAGS (\\Seen $MDNSent [redacted 6 bytes]) ENVELOPE (", fetch, StringComparison.Ordinal);
+        Assert.StartsWith("S: * 1 FETCH (UID 12 FLAGS (\\Seen $MDNSent [redacted 6 bytes] [redacted 6 bytes]) ENVELOPE (", fetch, StringComparison.Ordinal);
         Assert.Contains(" 16 1) ", fetch, StringComparison.Ordinal);
         Assert.EndsWith($"BODY[] [redacted {body} bytes])", fetch, StringComparison.Ordinal);
         Assert.Contains("C: A0009 SETMETADATA INBOX (/shared/vendor/esante-mssante/contacts [redacted 48 bytes])", log);
@@ -248,7 +249,7 @@ public class ProtocolLogTests
     {
         var log = Log(MailProtocol.ManageSieve, SieveExchange(), byteByByte).Split('\n');
 
-        Assert.Contains("S: \"IMPLEMENTATION\" \"Dovecot Pigeonhole\"", log);
+        Assert.Contains("S: \"IMPLEMENTATION\" \"Dovecot (Debian) Pigeonhole\"", log);
         Assert.Contains("S: \"SIEVE\" \"fileinto vacation enotify\"", log);
         Assert.Contains("S: \"STARTTLS\"", log);
         Assert.Contains($"C: AUTHENTICATE \"PLAIN\" [redacted {Plain.Length} bytes]", log);

@@ -27,7 +27,7 @@ public class EnvelopeIdTests
 
     private static string? EnvelopeId(DeliveryStatusRequest request, string messageId)
     {
-        using var client = new MssanteSmtpClient(new MailKit.NullProtocolLogger());
+        using var client = new MssanteSmtpClient();
         client.BeginSend(1, request);
         var message = new MimeMessage { MessageId = messageId };
         return (string?)typeof(MssanteSmtpClient).GetMethod("GetEnvelopeId", BindingFlags.NonPublic | BindingFlags.Instance)!.Invoke(client, [message]);

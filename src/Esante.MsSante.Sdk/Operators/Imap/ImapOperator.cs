@@ -1,6 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
-using MailKit;
 using Esante.MsSante.Diagnostics;
+using MailKit;
 using MailKit.Net.Imap;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -16,9 +16,9 @@ internal sealed class MssanteSmtpClient : SmtpClient
     private int _answered;
     private DeliveryStatusRequest _dsn;
 
-    /// <summary>Creates the client, its exchanges written to <paramref name="protocolLogger"/> (see <see cref="Diagnostics.ProtocolLogs"/>).</summary>
-    public MssanteSmtpClient(IProtocolLogger protocolLogger)
-        : base(protocolLogger)
+    /// <summary>Creates the client, its exchanges written to <paramref name="protocolLogger"/> (see <see cref="Diagnostics.ProtocolLogs"/>), or nowhere.</summary>
+    public MssanteSmtpClient(IProtocolLogger? protocolLogger = null)
+        : base(protocolLogger ?? new NullProtocolLogger())
     {
     }
 
