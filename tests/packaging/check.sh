@@ -80,6 +80,13 @@ cat >"$app/NuGet.config" <<CONFIG
   </packageSources>
 </configuration>
 CONFIG
+# Native AOT links with the system's C toolchain: clang, else gcc. A fresh machine without either gets Debian's gcc (and
+# zlib's headers, which older runtimes link against), as tests/mailstack installs its own packages.
+if ! command -v clang >/dev/null 2>&1 && ! command -v gcc >/dev/null 2>&1 || ! dpkg-query -W -f='${Status}' zlib1g-dev 2>/dev/null | grep -q "install ok installed"; then
+  echo "Installing a native linker for the AOT check (gcc, zlib1g-dev)..."
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc libc6-dev zlib1g-dev; } >"$work/apt.log" 2>&1 \
+    || { cat "$work/apt.log" >&2; echo "Could not install gcc: apt-get install gcc libc6-dev zlib1g-dev, as root." >&2; }
+fi
 # The packages carry the version of the build, not of a release: drop any copy of that version a previous run restored.
 global_packages=$(dotnet nuget locals global-packages --list | sed 's/^global-packages: //')
 rm -rf "$global_packages/esante.mssante.sdk/$version" "$global_packages/esante.mssante.sdk.testing/$version"
