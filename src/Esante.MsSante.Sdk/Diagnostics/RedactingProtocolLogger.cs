@@ -264,7 +264,7 @@ internal static class ProtocolLogs
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            logger.ProtocolLogNotOpened(protocol.ToString(), e.GetType().Name);
+            logger.ProtocolLogNotOpened(protocol switch { MailProtocol.Imap => "IMAP", MailProtocol.Smtp => "SMTP", _ => "ManageSieve" }, e.GetType().Name);
             return null;
         }
     }

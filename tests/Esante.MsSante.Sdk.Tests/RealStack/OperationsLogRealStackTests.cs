@@ -112,6 +112,33 @@ public sealed class OperationsLogRealStackTests(MailStack stack)
         }
     }
 
+    [Fact]
+    public async Task A_protocol_log_that_cannot_be_written_is_a_warning_and_the_mail_goes_on()
+    {
+        var doctor = stack.NewAddress("claire.roux");
+        stack.AddUser(doctor, Password);
+        // A file where the directory should be: no log file can be created under it.
+        var notADirectory = Path.GetTempFileName();
+        var collector = new FakeLogCollector();
+        try
+        {
+            await using var provider = Provider(notADirectory, collector);
+            await using var session = provider.GetRequiredService<IMssanteSessionFactory>().CreateSession();
+            await session.SignInAsync(doctor, Password);
+            await using var box = await session.OpenMailboxAsync(MssanteAddress.Parse(doctor));
+            Assert.Empty(await box.Messages.ListAsync().ToListAsync());
+
+            var warning = collector.GetSnapshot().First(r => r.Id.Id == 109);
+            Assert.Equal(LogLevel.Warning, warning.Level);
+            Assert.StartsWith("The IMAP protocol log could not be opened", warning.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(doctor, warning.Message, StringComparison.OrdinalIgnoreCase);
+        }
+        finally
+        {
+            File.Delete(notADirectory);
+        }
+    }
+
     private ServiceProvider Provider(string protocolLogDirectory, FakeLogCollector collector) =>
         new ServiceCollection()
             .AddSingleton<ILoggerFactory>(new LoggerFactory([new FakeLoggerProvider(collector)]))
