@@ -34,7 +34,7 @@ public static class MssanteHealthChecksBuilderExtensions
         var suffix = key is null ? string.Empty : ":" + key;
         var tags = options.Tags.ToArray();
         builder.Add(new HealthCheckRegistration("mssante-operator" + suffix,
-            sp => new OperatorHealthCheck(MssanteBuilder.ResolveOptional<IMssanteOperator>(sp, key)),
+            sp => new OperatorHealthCheck(MssanteBuilder.ResolveOptional<IMssanteOperator>(sp, key), options.Registration),
             failureStatus: null, tags));
         builder.Add(new HealthCheckRegistration("mssante-directory" + suffix,
             sp => new DirectoryHealthCheck(sp.GetService<IDirectorySearch>(), options.DirectoryMaxAge, sp.GetService<TimeProvider>() ?? TimeProvider.System),

@@ -118,7 +118,8 @@ public static class MssanteServiceCollectionExtensions
         return builder;
     }
 
-    private static string NoOperator(string name) =>
+    /// <summary>What to register when a registration has no operator (at start, and in the health check).</summary>
+    internal static string NoOperator(string name) =>
         $"No MSSanté operator is registered{(name.Length == 0 ? string.Empty : $" for '{name}'")}: add one to the registration, services.AddMssante(…).AddImapOperator(…) for a real operator, or .AddFakeOperator(server) from Esante.MsSante.Sdk.Testing in tests.";
 
     /// <summary>The registration's operator is there (validated at start, like options).</summary>

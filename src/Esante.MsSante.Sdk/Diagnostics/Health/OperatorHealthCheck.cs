@@ -4,14 +4,14 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Esante.MsSante.Diagnostics.Health;
 
 /// <summary>The operator's servers answer, their certificates trusted, without signing anyone in.</summary>
-internal sealed class OperatorHealthCheck(IMssanteOperator? mailOperator) : IHealthCheck
+internal sealed class OperatorHealthCheck(IMssanteOperator? mailOperator, string registration) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         switch (mailOperator)
         {
             case null:
-                return new HealthCheckResult(context.Registration.FailureStatus, "No MSSanté operator is registered (AddMssante(…).AddImapOperator(…)).");
+                return new HealthCheckResult(context.Registration.FailureStatus, Microsoft.Extensions.DependencyInjection.MssanteServiceCollectionExtensions.NoOperator(registration));
             case IOperatorProbe probe:
                 try
                 {

@@ -167,16 +167,15 @@ internal sealed class ImapOperator : IMssanteOperator, IOperatorProbe
     public async Task<string> ProbeAsync(CancellationToken cancellationToken)
     {
         var options = await ServersAsync(cancellationToken).ConfigureAwait(false);
-        var smtpHost = string.IsNullOrEmpty(options.SmtpHost) ? options.ImapHost : options.SmtpHost;
         using (var imap = new ImapClient(ProtocolLogs.Create(options, MailProtocol.Imap, _time, _logger)))
         {
             await GreetAsync(imap, options, options.ImapHost, options.ImapPort, options.ImapSecurity, "IMAP", cancellationToken).ConfigureAwait(false);
         }
         using (var smtp = new MssanteSmtpClient(ProtocolLogs.Create(options, MailProtocol.Smtp, _time, _logger)))
         {
-            await GreetAsync(smtp, options, smtpHost, options.SmtpPort, options.SmtpSecurity, "SMTP", cancellationToken).ConfigureAwait(false);
+            await GreetAsync(smtp, options, options.SubmissionHost, options.SmtpPort, options.SmtpSecurity, "SMTP", cancellationToken).ConfigureAwait(false);
         }
-        return $"IMAP {options.ImapHost}:{options.ImapPort} and SMTP {smtpHost}:{options.SmtpPort} answered, their certificates trusted.";
+        return $"IMAP {options.ImapHost}:{options.ImapPort} and SMTP {options.SubmissionHost}:{options.SmtpPort} answered, their certificates trusted.";
     }
 
     /// <summary>Connects (TLS checked as for a sign-in) and says goodbye, without signing in.</summary>

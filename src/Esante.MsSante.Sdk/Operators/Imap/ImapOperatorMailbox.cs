@@ -445,7 +445,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         }
         using (var submit = SdkTelemetry.Start(SdkTelemetry.SmtpSubmit, System.Diagnostics.ActivityKind.Client))
         {
-            submit?.Tag(SdkTelemetry.ProtocolName, "smtp").Tag(SdkTelemetry.ServerAddress, SmtpHost).Tag(SdkTelemetry.ServerPort, _options.SmtpPort);
+            submit?.Tag(SdkTelemetry.ProtocolName, "smtp").Tag(SdkTelemetry.ServerAddress, _options.SubmissionHost).Tag(SdkTelemetry.ServerPort, _options.SmtpPort);
             try
             {
                 await SendAsync(message, envelope, cancellationToken).ConfigureAwait(false);
@@ -487,8 +487,6 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         }
         return new SubmissionResult(message.MessageId ?? string.Empty, envelope.Recipients.Select(r => r.Value).ToList(), copy, copyError);
     }
-
-    private string SmtpHost => string.IsNullOrEmpty(_options.SmtpHost) ? _options.ImapHost : _options.SmtpHost;
 
     /// <summary>How long the copy in Sent may take, reconnecting once included: a few of the operator's timeouts.</summary>
     private TimeSpan SentCopyTimeout => _options.Timeout * 3;
@@ -1347,7 +1345,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         try
         {
             MailConnections.Configure(smtp, _options, _credential);
-            await MailConnections.OpenAsync(smtp, SmtpHost, _options.SmtpPort, _options.SmtpSecurity, "SMTP", _credential, _time, _logger, cancellationToken).ConfigureAwait(false);
+            await MailConnections.OpenAsync(smtp, _options.SubmissionHost, _options.SmtpPort, _options.SmtpSecurity, "SMTP", _credential, _time, _logger, cancellationToken).ConfigureAwait(false);
         }
         catch
         {

@@ -180,6 +180,12 @@ public sealed class ImapOperatorOptions
         }
     }
 
+    /// <summary>The submission host used: <see cref="SmtpHost"/>, else <see cref="ImapHost"/>.</summary>
+    internal string SubmissionHost => string.IsNullOrEmpty(SmtpHost) ? ImapHost : SmtpHost;
+
+    /// <summary>The ManageSieve host used: <see cref="ManageSieveHost"/>, else <see cref="ImapHost"/>.</summary>
+    internal string RulesHost => string.IsNullOrEmpty(ManageSieveHost) ? ImapHost : ManageSieveHost;
+
     /// <summary>These options with the servers found in DNS in place of <see cref="AutoconfigureDomain"/>.</summary>
     internal ImapOperatorOptions WithServers(MailServer imap, MailServer submission, MailServer manageSieve)
     {

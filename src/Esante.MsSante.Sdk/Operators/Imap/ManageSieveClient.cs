@@ -70,7 +70,7 @@ internal sealed class ManageSieveClient : IAsyncDisposable
     /// <exception cref="MssanteAuthenticationException">The credential is refused.</exception>
     public static async Task<ManageSieveClient> ConnectAsync(ImapOperatorOptions options, MailCredential credential, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
-        var host = string.IsNullOrEmpty(options.ManageSieveHost) ? options.ImapHost : options.ManageSieveHost;
+        var host = options.RulesHost;
         var where = $"ManageSieve server {host}:{options.ManageSievePort}";
         var tcp = new TcpClient();
         var client = (ManageSieveClient?)null;
