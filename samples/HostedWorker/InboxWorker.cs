@@ -61,10 +61,11 @@ internal sealed partial class InboxWorker(
             var message = await mailbox.Messages.ReadAsync(arrived.Ref, stoppingToken);
             var folder = System.IO.Directory.CreateDirectory(Path.Combine(output, Guid.NewGuid().ToString("N"))).FullName;
             long bytes = 0;
-            foreach (var attachment in message.Attachments)
+            for (var i = 0; i < message.Attachments.Count; i++)
             {
+                var attachment = message.Attachments[i];
                 // The patient record's own naming, not the sender's file name (which may name the patient).
-                var file = File.Create(Path.Combine(folder, $"{bytes:x}-{message.Attachments.Count}.bin"));
+                var file = File.Create(Path.Combine(folder, $"{i + 1}.bin"));
                 await using (file)
                 {
                     await attachment.CopyToAsync(file, stoppingToken);

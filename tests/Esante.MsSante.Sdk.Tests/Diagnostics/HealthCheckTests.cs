@@ -1,7 +1,5 @@
 using Esante.MsSante.Directory;
-using Esante.MsSante.MailStackSupport;
 using Esante.MsSante.Operators.Imap;
-using Esante.MsSante.ProSanteConnect;
 using Esante.MsSante.Testing;
 using Esante.MsSante.Tests.RealStack;
 using Microsoft.Extensions.DependencyInjection;
