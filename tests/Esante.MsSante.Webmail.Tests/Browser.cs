@@ -60,8 +60,9 @@ public sealed class Browser : IDisposable
         catch (WebDriverTimeoutException e)
         {
             Driver.GetScreenshot().SaveAsFile(Path.Combine(_site.Screenshots, $"failed-{DateTime.UtcNow:HHmmss}.png"));
-            var text = Driver.FindElement(By.TagName("body")).Text;
-            throw new WebDriverTimeoutException($"Waited in vain for {what} on {Driver.Url}; the page says: {text[..Math.Min(text.Length, 600)]}", e);
+            var source = Driver.PageSource;
+            var main = source.IndexOf("<main", StringComparison.Ordinal) is var at and >= 0 ? source[at..] : source;
+            throw new WebDriverTimeoutException($"Waited in vain for {what} on {Driver.Url}; the page holds: {main[..Math.Min(main.Length, 1500)]}", e);
         }
     }
 

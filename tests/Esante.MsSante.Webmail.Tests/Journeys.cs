@@ -138,6 +138,16 @@ public sealed class Journeys(WebmailFixture site) : IClassFixture<WebmailFixture
         browser.Click("#envoyer-accuse");
         Assert.Contains("Accusé de lecture envoyé", browser.Find("#info").Text, StringComparison.Ordinal);
         await Demo.Server.WaitForMessageAsync(d => d.Mailbox == Demo.Correspondent.Address.Value && d.Message.Body is MimeKit.MultipartReport, TimeSpan.FromSeconds(30));
+
+        // Nothing of the health data the pages showed reached the server's log: no subject, body, patient address or INS.
+        Assert.NotEmpty(site.Log.Lines);
+        Assert.All(site.Log.Lines, line =>
+        {
+            foreach (var secret in new[] { "Question sur mon traitement", "traitement pendant", "Compte rendu", "@patient.mssante.fr", DemoOperator.Patient.Matricule.Value, "MARTIN" })
+            {
+                Assert.DoesNotContain(secret, line, StringComparison.OrdinalIgnoreCase);
+            }
+        });
     }
 
     [Fact]
@@ -172,6 +182,35 @@ public sealed class Journeys(WebmailFixture site) : IClassFixture<WebmailFixture
         {
             File.Delete(scan);
         }
+    }
+
+    [Fact]
+    public async Task A_delegate_sets_an_out_of_office_reply_in_Preferences_and_a_correspondent_is_answered()
+    {
+        using var browser = new Browser(site);
+        SignInAsDelegate(browser);
+        browser.Click("a[href='/preferences']");
+        browser.Find("#stockage");
+        browser.Find("#absence-active").Click();
+        browser.Type("#absence-objet", "Secrétariat fermé");
+        browser.Type("#absence-texte", "Le secrétariat est fermé jusqu'au 4 janvier.");
+        browser.Click("#enregistrer-absence");
+        Assert.Contains("Message d'absence activé", browser.Find("#info").Text, StringComparison.Ordinal);
+        Assert.True(browser.Find("#absence-active").Selected);
+        Assert.Equal("Secrétariat fermé", browser.Find("#absence-objet").GetAttribute("value"));
+        browser.Shot("50-preferences-hors-du-bureau");
+
+        var question = new MimeKit.MimeMessage();
+        question.From.Add(new MimeKit.MailboxAddress("Marc DURAND", Demo.Correspondent.Address.Value));
+        question.To.Add(new MimeKit.MailboxAddress(string.Empty, DemoOperator.Organisational));
+        question.Subject = "Demande de rendez-vous";
+        question.Body = new MimeKit.TextPart("plain") { Text = "Bonjour, pourriez-vous me proposer un rendez-vous ?" };
+        Demo.Server.DeliverFromOutside(question);
+        await Demo.Server.WaitForMessageAsync(d => d.Mailbox == Demo.Correspondent.Address.Value && d.Message.Subject == "Secrétariat fermé", TimeSpan.FromSeconds(30));
+
+        browser.Find("#absence-active").Click();
+        browser.Click("#enregistrer-absence");
+        Assert.Contains("désactivé", browser.Find("#info").Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Esante.MsSante.Webmail.Tests;
 
@@ -15,6 +16,9 @@ public sealed class WebmailFixture : IAsyncLifetime
 
     public DemoOperator Demo { get; private set; } = null!;
 
+    /// <summary>What the server logged (at the levels its appsettings.json sets), written to screenshots/server.log at the end.</summary>
+    public ServerLog Log { get; } = new();
+
     /// <summary>The application's services (the SDK's one-time-code provider, for the code an authenticator app would show).</summary>
     public IServiceProvider Services => _app!.Services;
 
@@ -24,7 +28,7 @@ public sealed class WebmailFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         System.IO.Directory.CreateDirectory(Screenshots);
-        _app = WebmailApp.Build(["--urls=http://127.0.0.1:0", "--environment=Production"]);
+        _app = WebmailApp.Build(["--urls=http://127.0.0.1:0", "--environment=Production"], builder => builder.Logging.AddProvider(Log));
         await _app.StartAsync();
         BaseUrl = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Demo = _app.Services.GetRequiredService<DemoOperator>();
@@ -38,5 +42,6 @@ public sealed class WebmailFixture : IAsyncLifetime
             await _app.DisposeAsync();
         }
         Demo?.Dispose();
+        await File.WriteAllLinesAsync(Path.Combine(Screenshots, "server.log"), Log.Lines);
     }
 }
