@@ -82,7 +82,8 @@ public sealed class Journeys(WebmailFixture site) : IClassFixture<WebmailFixture
         browser.Type("#r-ville", "Nantes");
         browser.Type("#r-structure", "CHU");
         browser.Click("#rechercher");
-        browser.FindWithText("#annuaire-resultats td", "adele.alexandre@chu-nantes.mssante.fr");
+        var row = browser.FindWithText("#annuaire-resultats td", "adele.alexandre@chu-nantes.mssante.fr");
+        browser.Driver.ExecuteScript("document.getElementById('annuaire').scrollIntoView();");
         browser.Shot("11-annuaire");
         browser.Find("#annuaire-resultats tr:has(td) button[data-field='cc']").Click();
         Assert.Contains("@", browser.Find("#cc").GetAttribute("value"), StringComparison.Ordinal);
@@ -214,7 +215,44 @@ public sealed class Journeys(WebmailFixture site) : IClassFixture<WebmailFixture
     }
 
     [Fact]
-    public void Pro_Sante_Connect_signs_in_without_a_password()
+    public async Task A_draft_keeps_its_attachment_and_is_sent_from_Brouillons()
+    {
+        using var browser = new Browser(site);
+        SignInAsDelegate(browser);
+        browser.Click("#nouveau-message");
+        var subject = "Brouillon " + Guid.NewGuid().ToString("N")[..6];
+        var letter = Path.Combine(Path.GetTempPath(), $"lettre-{Guid.NewGuid():N}.pdf");
+        await File.WriteAllTextAsync(letter, "%PDF-1.4\n%%EOF\n");
+        try
+        {
+            browser.Type("#a", Demo.Colleague.Address.Value);
+            browser.Type("#sujet", subject);
+            browser.Type("#corps", "Première version.");
+            browser.Find("#pieces").SendKeys(letter);
+            browser.Click("#enregistrer-brouillon");
+            Assert.Contains("Brouillon enregistré", browser.Find("#info").Text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(letter);
+        }
+
+        browser.Go("/courrier");
+        browser.Click("a[data-role='Drafts']");
+        browser.FindWithText("a.ouvrir", subject).Click();
+        Assert.Equal(subject, browser.Find("#sujet").GetAttribute("value"));
+        Assert.Contains("lettre-", browser.FindWithText("form p", "Pièces jointes du brouillon").Text, StringComparison.Ordinal);
+        browser.Type("#corps", "Version finale.");
+        browser.Shot("13-brouillon");
+        browser.Click("#envoyer");
+        Assert.Contains("Message envoyé", browser.Find("#info").Text, StringComparison.Ordinal);
+        var delivered = await Demo.Server.WaitForMessageAsync(d => d.Mailbox == Demo.Colleague.Address.Value && d.Message.Subject == subject, TimeSpan.FromSeconds(30));
+        Assert.Single(delivered.Message.Attachments);
+        Assert.Contains("Version finale.", delivered.Message.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Pro_Sante_Connect_signs_in_without_a_password_and_the_web_session_ends_when_PSC_ends_the_SDK_session()
     {
         using var browser = new Browser(site);
         browser.Go("/");
@@ -233,6 +271,15 @@ public sealed class Journeys(WebmailFixture site) : IClassFixture<WebmailFixture
         browser.Click("button[data-kind='Personal']");
         browser.WaitForPath("/courrier");
         Assert.Contains(Demo.Correspondent.Address.Value, browser.Find(".boite-nom").Text, StringComparison.Ordinal);
+
+        // PSC ends its session (the refresh is refused once the access token has expired): the SDK signs out, so does the webmail.
+        Demo.Psc.RefuseNextRefresh();
+        Demo.Server.AdvanceTime(TimeSpan.FromMinutes(3));
+        browser.Go("/boites");
+        browser.Click("button[data-kind='Personal']");
+        browser.Find("#fin-session");
+        browser.Go("/courrier");
+        browser.WaitForPath("/");
     }
 
     /// <summary>Sophie Lemoine, delegate of the cardiology secretariat: password, the e-mailed code, the organisational mailbox.</summary>

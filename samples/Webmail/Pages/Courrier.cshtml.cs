@@ -25,7 +25,7 @@ public sealed class CourrierModel(WebSessions sessions) : WebmailPage(sessions)
     protected override async Task LoadAsync()
     {
         var cancel = HttpContext.RequestAborted;
-        Folders = [.. (await Mailbox.Folders.ListAsync(cancel)).OrderBy(f => Order(f.Role)).ThenBy(f => f.Path, StringComparer.CurrentCulture)];
+        Folders = [.. MailFolders(await Mailbox.Folders.ListAsync(cancel)).OrderBy(f => Order(f.Role)).ThenBy(f => f.Path, StringComparer.CurrentCulture)];
         Current = Folders.FirstOrDefault(f => f.Path == FolderPath) ?? Folders.FirstOrDefault(f => f.Role == FolderRole.Inbox);
         var list = new List<MessageInfo>();
         await foreach (var message in Mailbox.Messages.ListAsync(Current?.Path, cancel))
@@ -56,6 +56,13 @@ public sealed class CourrierModel(WebSessions sessions) : WebmailPage(sessions)
 
     public static async Task<QuotaReport?> QuotaAsync(IMailboxClient mailbox, CancellationToken cancel) =>
         mailbox.Capabilities.HasFlag(MailboxCapabilities.Quota) ? await mailbox.GetQuotaAsync(cancel) : null;
+
+    /// <summary>The folders of mail: contact folders (vCards under « Contacts ») have their own place in Préférences.</summary>
+    public static IEnumerable<MailboxFolder> MailFolders(IEnumerable<MailboxFolder> folders) =>
+        folders.Where(f => f.Path != ContactsRoot && !f.Path.StartsWith(ContactsRoot + f.Separator, StringComparison.Ordinal));
+
+    /// <summary>Where the SDK keeps contact folders (not public in the SDK: see the report on the webmail's friction).</summary>
+    public const string ContactsRoot = "Contacts";
 
     public static string Link(MessageInfo message) =>
         $"/message?dossier={Uri.EscapeDataString(message.Ref.FolderPath)}&v={message.Ref.UidValidity}&uid={message.Ref.Uid}";

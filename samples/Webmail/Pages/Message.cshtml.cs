@@ -31,7 +31,7 @@ public sealed class MessageModel(WebSessions sessions) : WebmailPage(sessions)
         var cancel = HttpContext.RequestAborted;
         Message = await Mailbox.Messages.ReadAsync(Ref, cancel);
         Xdm = ReadXdm(Message);
-        Folders = await Mailbox.Folders.ListAsync(cancel);
+        Folders = [.. CourrierModel.MailFolders(await Mailbox.Folders.ListAsync(cancel))];
         Tags = await Mailbox.Tags.ListAsync(cancel);
     }
 

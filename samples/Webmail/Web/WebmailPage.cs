@@ -28,6 +28,9 @@ public enum PageAccess
 /// </summary>
 public abstract class WebmailPage(WebSessions sessions) : PageModel
 {
+    /// <summary>Sent by the pages' script when it fetches a piece of page (an HTML fragment) rather than a page.</summary>
+    public const string FragmentHeader = "X-Webmail-Fragment";
+
     protected WebSessions Sessions { get; } = sessions;
 
     protected virtual PageAccess Access => PageAccess.Mailbox;
@@ -84,6 +87,12 @@ public abstract class WebmailPage(WebSessions sessions) : PageModel
         {
             executed.ExceptionHandled = true;
             Error = message;
+            if (Request.Headers.ContainsKey(FragmentHeader))
+            {
+                // A piece of page fetched by the page's script (directory search): the message alone, in its place.
+                executed.Result = Content($"<p class=\"erreur\">{System.Net.WebUtility.HtmlEncode(message)}</p>", "text/html; charset=utf-8");
+                return;
+            }
             await LoadAsync();
             executed.Result = Page();
         }
@@ -122,7 +131,7 @@ public abstract class WebmailPage(WebSessions sessions) : PageModel
     };
 
     private static string Violation(PolicyViolation violation) => violation.Code == PolicyViolationCodes.AttachmentsTooLarge
-        ? "les pièces jointes dépassent la limite de 15 Mo au total (" + violation.Message + ")"
+        ? "les pièces jointes dépassent la limite de 15 Mo au total : retirez-en, ou envoyez-les en plusieurs messages"
         : violation.Message;
 
     /// <summary>A size as the guide writes it (Ko, Mo).</summary>
