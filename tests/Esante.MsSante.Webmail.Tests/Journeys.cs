@@ -99,11 +99,7 @@ public sealed class Journeys(WebmailFixture site) : IClassFixture<WebmailFixture
             browser.Find("#pieces").SendKeys(pdf);
             browser.FindWithText("#total-pj", "sur 15 Mo");
             browser.Shot("12-nouveau-message");
-            browser.Click("#envoyer");
-            Assert.Contains("Message envoyé", browser.Find("#info").Text, StringComparison.Ordinal);
-
-            var delivered = await Demo.Server.WaitForMessageAsync(d => d.Mailbox == Demo.Colleague.Address.Value && d.Message.Subject == subject, TimeSpan.FromSeconds(30));
-            Assert.Single(delivered.Message.Attachments);
+            await SendsToColleagueAsync(browser, subject);
         }
         finally
         {
@@ -244,10 +240,7 @@ public sealed class Journeys(WebmailFixture site) : IClassFixture<WebmailFixture
         Assert.Contains("lettre-", browser.FindWithText("form p", "Pièces jointes du brouillon").Text, StringComparison.Ordinal);
         browser.Type("#corps", "Version finale.");
         browser.Shot("13-brouillon");
-        browser.Click("#envoyer");
-        Assert.Contains("Message envoyé", browser.Find("#info").Text, StringComparison.Ordinal);
-        var delivered = await Demo.Server.WaitForMessageAsync(d => d.Mailbox == Demo.Colleague.Address.Value && d.Message.Subject == subject, TimeSpan.FromSeconds(30));
-        Assert.Single(delivered.Message.Attachments);
+        var delivered = await SendsToColleagueAsync(browser, subject);
         Assert.Contains("Version finale.", delivered.Message.TextBody, StringComparison.Ordinal);
     }
 
@@ -280,6 +273,16 @@ public sealed class Journeys(WebmailFixture site) : IClassFixture<WebmailFixture
         browser.Find("#fin-session");
         browser.Go("/courrier");
         browser.WaitForPath("/");
+    }
+
+    /// <summary>« Envoyer », then the colleague receives the letter with its one attachment.</summary>
+    private async Task<Esante.MsSante.Testing.FakeDelivery> SendsToColleagueAsync(Browser browser, string subject)
+    {
+        browser.Click("#envoyer");
+        Assert.Contains("Message envoyé", browser.Find("#info").Text, StringComparison.Ordinal);
+        var delivered = await Demo.Server.WaitForMessageAsync(d => d.Mailbox == Demo.Colleague.Address.Value && d.Message.Subject == subject, TimeSpan.FromSeconds(30));
+        Assert.Single(delivered.Message.Attachments);
+        return delivered;
     }
 
     /// <summary>Sophie Lemoine, delegate of the cardiology secretariat: password, the e-mailed code, the organisational mailbox.</summary>
