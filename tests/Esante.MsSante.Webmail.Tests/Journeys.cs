@@ -211,6 +211,44 @@ public sealed class Journeys(WebmailFixture site) : IClassFixture<WebmailFixture
     }
 
     [Fact]
+    public void Preferences_organise_the_personal_mailbox_with_a_tag_a_contact_folder_a_shared_folder_and_its_retention()
+    {
+        using var browser = new Browser(site);
+        SignInAsDelegate(browser, "Personal");
+        browser.Type("input[name='NewFolder']", "Archives");
+        browser.Find("input[name='NewFolder']").Submit();
+        Assert.Contains("Archives", browser.Find("#info").Text, StringComparison.Ordinal);
+
+        browser.Click("a[href='/preferences']");
+        browser.Type("#tag-nom", "Urgent labo");
+        browser.Click("#creer-tag");
+        browser.FindWithText("#tags .tag", "Urgent labo");
+
+        browser.Type("input[name='ContactFolder']", "Correspondants");
+        browser.Find("input[name='ContactFolder']").Submit();
+        browser.FindWithText("#contacts h3", "Correspondants");
+        browser.Type("input[name='ContactName']", "Adeline GOUDAL");
+        browser.Type("input[name='ContactEmail']", Demo.Colleague.Address.Value);
+        browser.Find("input[name='ContactName']").Submit();
+        browser.FindWithText("#contacts li", "Adeline GOUDAL");
+
+        browser.Click("select[name='ShareFolder'] option[value='Archives']");
+        browser.Type("input[name='ShareWith']", Demo.Colleague.Address.Value);
+        browser.Click("input[name='ShareRole'][value='Manager']");
+        browser.Find("input[name='ShareWith']").Submit();
+        browser.FindWithText("#partage li", "Gestionnaire");
+
+        browser.Click("select[name='RetentionFolder'] option[value='Archives']");
+        browser.Type("input[name='RetentionCount']", "6");
+        browser.Click("select[name='RetentionUnit'] option[value='Months']");
+        browser.Find("input[name='RetentionCount']").Submit();
+        browser.FindWithText("#conservation li", "Archives : 6 mois");
+        browser.Find("#stockage");
+        browser.Driver.ExecuteScript("document.getElementById('conservation').scrollIntoView();");
+        browser.Shot("51-preferences-organisation");
+    }
+
+    [Fact]
     public async Task A_draft_keeps_its_attachment_and_is_sent_from_Brouillons()
     {
         using var browser = new Browser(site);
@@ -286,7 +324,7 @@ public sealed class Journeys(WebmailFixture site) : IClassFixture<WebmailFixture
     }
 
     /// <summary>Sophie Lemoine, delegate of the cardiology secretariat: password, the e-mailed code, the organisational mailbox.</summary>
-    private void SignInAsDelegate(Browser browser)
+    private void SignInAsDelegate(Browser browser, string mailboxKind = "Organisational")
     {
         browser.Go("/");
         browser.Type("#utilisateur", Demo.Delegate.UserName);
@@ -296,7 +334,7 @@ public sealed class Journeys(WebmailFixture site) : IClassFixture<WebmailFixture
         browser.Type("#code", Demo.Server.LastCodeSentTo(Demo.Delegate.OtpEmail!));
         browser.Click("#valider-code");
         browser.WaitForPath("/boites");
-        browser.Click("button[data-kind='Organisational']");
+        browser.Click($"button[data-kind='{mailboxKind}']");
         browser.WaitForPath("/courrier");
         browser.Find("#messages");
     }
