@@ -60,17 +60,7 @@ public class BatchSend
     public void DrainQueue() => _stack.WaitForEmptyQueue();
 
     [Benchmark(Baseline = true, Description = "1,000 × (connect + STARTTLS + AUTH + send + QUIT): raw MailKit")]
-    public async Task<int> ConnectPerMessage()
-    {
-        for (var i = 0; i < Messages; i++)
-        {
-            using var smtp = await _stack.ConnectSmtpAsync(_sender, _smtpRelay.Port);
-            using var message = Letters.Raw(_sender, _recipient, i);
-            await smtp.SendAsync(message);
-            await smtp.DisconnectAsync(quit: true);
-        }
-        return Messages;
-    }
+    public Task<int> ConnectPerMessage() => ConnectionReuse.ConnectingEachTimeAsync(_stack, _sender, _recipient, _smtpRelay.Port, Messages);
 
     [Benchmark(Description = "1,000 SendAsync one after the other, no Sent copy: SDK")]
     public Task<int> SequentialWithoutCopy() => SequentialAsync(_withoutCopy);
