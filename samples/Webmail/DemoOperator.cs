@@ -67,7 +67,7 @@ public sealed class DemoOperator : IDisposable
         $"{FirstConnection.UserName} : première connexion (« Mot de passe oublié / Première connexion », e-mail {FirstConnection.ContactEmail})",
         $"{Delegate.UserName} / {DelegatePassword} : déléguée de {Organisational}, code par e-mail",
         $"{Colleague.UserName} / {ColleaguePassword} : {Colleague.Address}, code par e-mail",
-        "Pro Santé Connect (fictif) : n'importe lequel de ces comptes",
+        $"Pro Santé Connect (fictif) : les comptes ayant un n° RPPS ({string.Join(", ", Accounts.Where(a => a.Identifier is not null).Select(a => a.UserName))})",
     ];
 
     /// <summary>The mails the operator sent outside the network: one-time codes, reset links, notifications.</summary>
