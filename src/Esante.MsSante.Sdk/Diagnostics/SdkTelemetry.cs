@@ -17,6 +17,7 @@ internal static class SdkTelemetry
     public const string ListMailboxes = "esante.mssante.mailboxes.list";
     public const string OpenMailbox = "esante.mssante.mailbox.open";
     public const string Send = "esante.mssante.message.send";
+    public const string SendBatch = "esante.mssante.batch.send";
     public const string SmtpSubmit = "esante.mssante.smtp.submit";
     public const string SentCopy = "esante.mssante.sent_copy.save";
     public const string ListMessages = "esante.mssante.messages.list";
@@ -44,6 +45,7 @@ internal static class SdkTelemetry
     public const string DirectorySource = "esante.mssante.directory.source";
     public const string DirectoryEntries = "esante.mssante.directory.entries";
     public const string ResultCount = "esante.mssante.result_count";
+    public const string SentCount = "esante.mssante.batch.sent_count";
     public const string FhirResource = "esante.mssante.fhir.resource";
     public const string HttpStatus = "http.response.status_code";
 

@@ -35,16 +35,26 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
     private readonly ILogger _logger;
     private readonly string _prefix;
     private readonly SemaphoreSlim _imapGate = new(1, 1);
-    private readonly SemaphoreSlim _smtpGate = new(1, 1);
     private ImapClient _imap;
-    private MssanteSmtpClient? _smtp;
-    private DateTimeOffset _smtpLastUsed;
+
+    /// <summary>The SMTP connections (<see cref="ImapOperatorOptions.MaxSmtpConnections"/>), each used by one send at a time.</summary>
+    private readonly SmtpLane[] _smtpLanes;
+
+    /// <summary>The lanes no send uses, the last one used on top: sends one after the other keep to one connection.</summary>
+    private readonly Stack<SmtpLane> _idleSmtpLanes;
+
+    /// <summary>Counts the idle lanes: a send waits here for one.</summary>
+    private readonly SemaphoreSlim _smtpSlots;
     private QuotaReport? _quota;
 
     /// <summary>Guards the update of <see cref="_quota"/>'s usage by concurrent sends, so none is left uncounted.</summary>
     private readonly object _quotaLock = new();
     private string? _sentPath;
     private volatile bool _disposed;
+
+    /// <summary>Copies in Sent waiting for the next APPEND (see <see cref="SaveSentCopyAsync"/>); also the lock of <see cref="_copiesFlushing"/>.</summary>
+    private readonly List<PendingCopy> _pendingCopies = [];
+    private bool _copiesFlushing;
 
     /// <summary>Cancelled by <see cref="DisposeAsync"/>: callers waiting for a connection, watches and ManageSieve stop.</summary>
     private readonly CancellationTokenSource _closing = new();
@@ -59,6 +69,9 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         _prefix = prefix;
         _imap = connection;
         Capabilities = CapabilitiesOf(connection.Capabilities, mailbox, credential);
+        _smtpLanes = [.. Enumerable.Range(0, Math.Max(1, options.MaxSmtpConnections)).Select(_ => new SmtpLane())];
+        _idleSmtpLanes = new Stack<SmtpLane>(Enumerable.Reverse(_smtpLanes));
+        _smtpSlots = new SemaphoreSlim(_smtpLanes.Length, _smtpLanes.Length);
     }
 
     public MailboxDescriptor Mailbox { get; }
@@ -461,12 +474,11 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         string? copyError = null;
         if (_options.SaveSentCopy)
         {
-            using var bound = new CancellationTokenSource(SentCopyTimeout);
             using var saving = SdkTelemetry.Start(SdkTelemetry.SentCopy, System.Diagnostics.ActivityKind.Client);
             saving?.Tag(SdkTelemetry.ProtocolName, "imap").Tag(SdkTelemetry.ServerAddress, _options.ImapHost).Tag(SdkTelemetry.ServerPort, _options.ImapPort);
             try
             {
-                copy = await SaveSentCopyAsync(message, bound.Token).ConfigureAwait(false);
+                copy = await SaveSentCopyAsync(message).ConfigureAwait(false);
             }
             catch (MssanteException e)
             {
@@ -492,28 +504,118 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
     private TimeSpan SentCopyTimeout => _options.Timeout * 3;
 
     /// <summary>
-    /// Appends the copy in Sent. An APPEND whose connection dropped may have been stored all the same, so before appending
-    /// again it looks for the message's Message-ID in Sent: one copy, never two.
+    /// Saves the copy in Sent. Copies of sends that finish while an APPEND runs wait for it and then go together in one
+    /// command (MULTIAPPEND, RFC 3502, where the server offers it): parallel sends do not queue one round trip each on the
+    /// one IMAP connection. A send alone appends its copy at once, as before.
     /// </summary>
-    private async Task<MessageRef> SaveSentCopyAsync(MimeMessage message, CancellationToken cancellationToken)
+    private Task<MessageRef> SaveSentCopyAsync(MimeMessage message)
+    {
+        var pending = new PendingCopy(message, new TaskCompletionSource<MessageRef>(TaskCreationOptions.RunContinuationsAsynchronously));
+        bool startFlush;
+        lock (_pendingCopies)
+        {
+            _pendingCopies.Add(pending);
+            startFlush = !_copiesFlushing;
+            _copiesFlushing = true;
+        }
+        if (startFlush)
+        {
+            _ = FlushSentCopiesAsync();
+        }
+        return pending.Saved.Task;
+    }
+
+    /// <summary>Appends the waiting copies, group after group, until none waits; each group within <see cref="SentCopyTimeout"/>.</summary>
+    private async Task FlushSentCopiesAsync()
+    {
+        while (true)
+        {
+            PendingCopy[] group;
+            lock (_pendingCopies)
+            {
+                if (_pendingCopies.Count == 0)
+                {
+                    _copiesFlushing = false;
+                    return;
+                }
+                group = [.. _pendingCopies];
+                _pendingCopies.Clear();
+            }
+            using var bound = new CancellationTokenSource(SentCopyTimeout);
+            if (group.Length > 1 && await TryAppendTogetherAsync(group, bound.Token).ConfigureAwait(false))
+            {
+                continue;
+            }
+            foreach (var copy in group)
+            {
+                try
+                {
+                    copy.Saved.TrySetResult(await AppendSentCopyAsync(copy.Message, lookFirst: group.Length > 1, bound.Token).ConfigureAwait(false));
+                }
+                catch (Exception e)
+                {
+                    copy.Saved.TrySetException(e);
+                }
+            }
+        }
+    }
+
+    /// <summary>One APPEND of several copies; false when it failed (nothing or everything was stored: the copies then go one by one, each looked for first).</summary>
+    private async Task<bool> TryAppendTogetherAsync(PendingCopy[] group, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var sent = await SentPathAsync(cancellationToken).ConfigureAwait(false);
+            var copies = await ImapAsync(async imap =>
+            {
+                var folder = await FolderAsync(imap, sent, cancellationToken).ConfigureAwait(false);
+                var uids = await folder.AppendAsync([.. group.Select(c => (IAppendRequest)new AppendRequest(c.Message, ToMailKit(MessageMarks.Seen)))], cancellationToken).ConfigureAwait(false);
+                var validity = uids.Count == group.Length ? 0 : await StatusAsync(folder, cancellationToken).ConfigureAwait(false);
+                return group.Select((_, i) => uids.Count == group.Length ? new MessageRef(sent, uids[i].Validity, uids[i].Id) : new MessageRef(sent, validity, 0)).ToArray();
+            }, idempotent: false, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < group.Length; i++)
+            {
+                _logger.SentCopySaved(group[i].Message.MessageId ?? string.Empty, LoggedMailbox);
+                group[i].Saved.TrySetResult(copies[i]);
+            }
+            return true;
+        }
+        catch (Exception)
+        {
+            // Whatever went wrong, each copy then gets its own attempt and its own outcome.
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Appends one copy in Sent. An APPEND whose connection dropped may have been stored all the same, so before appending
+    /// again it looks for the message's Message-ID in Sent: one copy, never two. With <paramref name="lookFirst"/> (after a
+    /// group APPEND that failed) it looks before the first APPEND too.
+    /// </summary>
+    private async Task<MessageRef> AppendSentCopyAsync(MimeMessage message, bool lookFirst, CancellationToken cancellationToken)
     {
         var sent = await SentPathAsync(cancellationToken).ConfigureAwait(false);
+        var messageId = message.MessageId is { Length: > 0 } id ? id : null;
+        Task<MessageRef> AppendUnlessThereAsync(bool look) => ImapAsync(async imap =>
+            (look && messageId is not null ? await FindByMessageIdAsync(imap, sent, messageId, cancellationToken).ConfigureAwait(false) : null)
+            ?? await AppendAsync(imap, sent, message, MessageMarks.Seen, cancellationToken).ConfigureAwait(false),
+            idempotent: false, cancellationToken);
         MessageRef copy;
         try
         {
-            copy = await ImapAsync(imap => AppendAsync(imap, sent, message, MessageMarks.Seen, cancellationToken), idempotent: false, cancellationToken).ConfigureAwait(false);
+            copy = await AppendUnlessThereAsync(lookFirst).ConfigureAwait(false);
         }
-        catch (MssanteConnectionException) when (!string.IsNullOrEmpty(message.MessageId))
+        catch (MssanteConnectionException) when (messageId is not null)
         {
-            _logger.SentCopyRetried(message.MessageId);
-            copy = await ImapAsync(async imap =>
-                await FindByMessageIdAsync(imap, sent, message.MessageId, cancellationToken).ConfigureAwait(false)
-                ?? await AppendAsync(imap, sent, message, MessageMarks.Seen, cancellationToken).ConfigureAwait(false),
-                idempotent: false, cancellationToken).ConfigureAwait(false);
+            _logger.SentCopyRetried(messageId);
+            copy = await AppendUnlessThereAsync(look: true).ConfigureAwait(false);
         }
         _logger.SentCopySaved(message.MessageId ?? string.Empty, LoggedMailbox);
         return copy;
     }
+
+    /// <summary>A copy waiting for the next APPEND to Sent, and where its outcome goes.</summary>
+    private sealed record PendingCopy(MimeMessage Message, TaskCompletionSource<MessageRef> Saved);
 
     /// <summary>The message of a folder with this Message-ID, if there is one (SEARCH HEADER Message-ID).</summary>
     private async Task<MessageRef?> FindByMessageIdAsync(ImapClient imap, string folderPath, string messageId, CancellationToken cancellationToken)
@@ -833,23 +935,27 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         await _closing.CancelAsync().ConfigureAwait(false);
         using var grace = new CancellationTokenSource(CloseGrace);
         var imapHeld = await EnterQuietlyAsync(_imapGate, grace.Token).ConfigureAwait(false);
-        var smtpHeld = await EnterQuietlyAsync(_smtpGate, grace.Token).ConfigureAwait(false);
+        var idleLanes = new List<SmtpLane>();
+        while (idleLanes.Count < _smtpLanes.Length && await EnterQuietlyAsync(_smtpSlots, grace.Token).ConfigureAwait(false))
+        {
+            idleLanes.Add(PopIdleLane());
+        }
         // Held: nothing runs on the connection, so it is closed politely (LOGOUT, QUIT). Not held: a command still runs on
         // it; closing it makes that command fail at once rather than when the server answers.
         await CloseAsync(_imap, imapHeld).ConfigureAwait(false);
-        if (_smtp is { } smtp)
+        foreach (var lane in _smtpLanes)
         {
-            await CloseAsync(smtp, smtpHeld).ConfigureAwait(false);
+            if (lane.Client is { } smtp)
+            {
+                await CloseAsync(smtp, idleLanes.Contains(lane)).ConfigureAwait(false);
+            }
         }
         // Released, not disposed: a caller still queued finds the mailbox closed rather than waiting for ever.
         if (imapHeld)
         {
             _imapGate.Release();
         }
-        if (smtpHeld)
-        {
-            _smtpGate.Release();
-        }
+        idleLanes.ForEach(ReturnLane);
     }
 
     private static async Task<bool> EnterQuietlyAsync(SemaphoreSlim gate, CancellationToken cancellationToken)
@@ -1177,13 +1283,14 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
     /// </summary>
     private async Task SendAsync(MimeMessage message, SubmissionEnvelope envelope, CancellationToken cancellationToken)
     {
-        await _smtpGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _smtpSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var lane = PopIdleLane();
         try
         {
             for (var attempt = 1; ; attempt++)
             {
-                var kept = _smtp;
-                var smtp = await EnsureSmtpAsync(cancellationToken).ConfigureAwait(false);
+                var kept = lane.Client;
+                var smtp = await EnsureSmtpAsync(lane, cancellationToken).ConfigureAwait(false);
                 smtp.BeginSend(envelope.Recipients.Count, envelope.DeliveryStatus);
                 _logger.SmtpSubmitting(LoggedMailbox, envelope.Recipients.Count);
                 using var handOver = new SmtpHandOver(_options.Timeout, cancellationToken);
@@ -1191,7 +1298,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
                 {
                     await smtp.SendAsync(FormatOptions.Default, message, new MailboxAddress(string.Empty, envelope.NullReversePath ? string.Empty : envelope.From.Value),
                         envelope.Recipients.Select(r => new MailboxAddress(string.Empty, r.Value)), handOver.Token, handOver).ConfigureAwait(false);
-                    _smtpLastUsed = _time.GetUtcNow();
+                    lane.LastUsed = _time.GetUtcNow();
                     _logger.SmtpAccepted(LoggedMailbox);
                     return;
                 }
@@ -1219,7 +1326,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
                 catch (Exception e) when (IsConnectionFailure(e) || e is OperationCanceledException)
                 {
                     // The session is in an unknown state (mid-DATA, say): never reused, so the server drops what it got without the final dot.
-                    DropSmtp();
+                    lane.Drop();
                     if (handOver.HandedOver)
                     {
                         throw new DeliveryUncertainException(message.MessageId ?? string.Empty,
@@ -1244,7 +1351,7 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         }
         finally
         {
-            _smtpGate.Release();
+            ReturnLane(lane);
         }
     }
 
@@ -1255,10 +1362,36 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         return false;
     }
 
-    private void DropSmtp()
+    private SmtpLane PopIdleLane()
     {
-        _smtp?.Dispose();
-        _smtp = null;
+        lock (_idleSmtpLanes)
+        {
+            return _idleSmtpLanes.Pop();
+        }
+    }
+
+    private void ReturnLane(SmtpLane lane)
+    {
+        lock (_idleSmtpLanes)
+        {
+            _idleSmtpLanes.Push(lane);
+        }
+        _smtpSlots.Release();
+    }
+
+    /// <summary>One SMTP connection of the mailbox's pool, opened on first use; one send at a time holds it.</summary>
+    private sealed class SmtpLane
+    {
+        public MssanteSmtpClient? Client { get; set; }
+
+        public DateTimeOffset LastUsed { get; set; }
+
+        /// <summary>Closes the connection without QUIT: its session is in an unknown state (mid-DATA, say), so it is never reused.</summary>
+        public void Drop()
+        {
+            Client?.Dispose();
+            Client = null;
+        }
     }
 
     /// <summary>
@@ -1312,35 +1445,34 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
         }
     }
 
-    /// <summary>The SMTP connection, opened on first use and checked with NOOP after a pause, so a stale connection is replaced before a send, never during one.</summary>
-    private async Task<MssanteSmtpClient> EnsureSmtpAsync(CancellationToken cancellationToken)
+    /// <summary>A lane's SMTP connection, opened on first use and checked with NOOP after a pause, so a stale connection is replaced before a send, never during one.</summary>
+    private async Task<MssanteSmtpClient> EnsureSmtpAsync(SmtpLane lane, CancellationToken cancellationToken)
     {
         // A send queued behind one DisposeAsync cut off finds the mailbox closed: it does not open a new connection.
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_smtp is { IsConnected: true } && (_smtp.IsAuthenticated || _credential.Certificate is not null))
+        if (lane.Client is { IsConnected: true } kept && (kept.IsAuthenticated || _credential.Certificate is not null))
         {
-            if (_time.GetUtcNow() - _smtpLastUsed < SmtpIdleCheck)
+            if (_time.GetUtcNow() - lane.LastUsed < SmtpIdleCheck)
             {
-                return _smtp;
+                return kept;
             }
             try
             {
-                await _smtp.NoOpAsync(cancellationToken).ConfigureAwait(false);
-                _smtpLastUsed = _time.GetUtcNow();
-                return _smtp;
+                await kept.NoOpAsync(cancellationToken).ConfigureAwait(false);
+                lane.LastUsed = _time.GetUtcNow();
+                return kept;
             }
             catch (Exception e) when (IsConnectionFailure(e) || e is SmtpCommandException)
             {
                 // Stale: replaced below.
             }
         }
-        if (_smtp is not null)
+        if (lane.Client is not null)
         {
             // A connection kept from an earlier send dropped or went stale: this is a new one.
             SdkTelemetry.Reconnected("smtp");
         }
-        _smtp?.Dispose();
-        _smtp = null;
+        lane.Drop();
         var smtp = new MssanteSmtpClient(ProtocolLogs.Create(_options, MailProtocol.Smtp, _time, _logger));
         try
         {
@@ -1352,8 +1484,8 @@ internal sealed class ImapOperatorMailbox : IOperatorMailbox
             smtp.Dispose();
             throw;
         }
-        _smtp = smtp;
-        _smtpLastUsed = _time.GetUtcNow();
+        lane.Client = smtp;
+        lane.LastUsed = _time.GetUtcNow();
         return smtp;
     }
 

@@ -123,6 +123,13 @@ public sealed class ImapOperatorOptions
     public bool SaveSentCopy { get; set; } = true;
 
     /// <summary>
+    /// How many SMTP connections one open mailbox may use at once for sends running in parallel (a batch, see
+    /// <c>SendBatchAsync</c>, or several threads calling <c>SendAsync</c>). Default 4, between 1 and 16: operators limit
+    /// the connections of a client, so keep it modest. Sends one after the other use one connection, kept between them.
+    /// </summary>
+    public int MaxSmtpConnections { get; set; } = 4;
+
+    /// <summary>
     /// A directory for a protocol log to hand to the operator's support desk: when set, every IMAP, SMTP and ManageSieve
     /// connection the operator opens writes its exchanges to a file of its own there, named after the protocol, the time it
     /// opened (UTC) and a sequence number, e.g. <c>imap-20261207-023644.123-0001-4242.log</c> (the last number is the
@@ -151,7 +158,7 @@ public sealed class ImapOperatorOptions
     /// </summary>
     /// <exception cref="ArgumentException">
     /// Neither the IMAP host nor <see cref="AutoconfigureDomain"/> is set, or both are; the domain or a name server is not
-    /// valid; a port is out of range; the timeout is not positive; or <see cref="WatchRefresh"/> is out of its range.
+    /// valid; a port is out of range; the timeout is not positive; or <see cref="WatchRefresh"/> or <see cref="MaxSmtpConnections"/> is out of its range.
     /// </exception>
     public void Validate()
     {
@@ -177,6 +184,10 @@ public sealed class ImapOperatorOptions
         if (WatchRefresh < TimeSpan.FromSeconds(1) || WatchRefresh > TimeSpan.FromMinutes(29))
         {
             throw new ArgumentException($"{nameof(WatchRefresh)} is between 1 second and 29 minutes.");
+        }
+        if (MaxSmtpConnections is < 1 or > 16)
+        {
+            throw new ArgumentException($"{nameof(MaxSmtpConnections)} is between 1 and 16.");
         }
     }
 
