@@ -28,6 +28,11 @@ if (args.Length >= 2 && args[0] == "startup")
     await Startup.RunAsync(args[1], args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3);
     return;
 }
+if (args.Length >= 2 && args[0] == "rebuild")
+{
+    await Startup.RebuildAsync(args[1]);
+    return;
+}
 if (args.Length >= 2 && args[0] == "write-snapshot")
 {
     await Startup.WriteSnapshotAsync(args[1]);
