@@ -31,8 +31,8 @@ public sealed partial class ExtractionDirectoryIndex
 
     /// <summary>
     /// Loads the index from its snapshot when the snapshot is fresh, else loads the extraction and (by default) writes the
-    /// snapshot for the next start. A stale or damaged snapshot is logged (warning) and replaced; a snapshot that cannot be
-    /// written is logged and the index is returned all the same.
+    /// snapshot for the next start. A stale, damaged or unreadable snapshot is logged (warning) and replaced; a snapshot that
+    /// cannot be written is logged and the index is returned all the same.
     /// </summary>
     /// <param name="path">The extraction file (<c>.txt</c> or <c>.zip</c>).</param>
     /// <param name="snapshot">Where the snapshot is and whether to write it.</param>
@@ -69,6 +69,14 @@ public sealed partial class ExtractionDirectoryIndex
             if (e.Problem != ExtractionSnapshotProblem.Missing && snapshot.Logger is { } logger)
             {
                 Diagnostics.Log.DirectorySnapshotRefused(logger, snapshotPath, e.Problem, e.Message);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A snapshot that cannot be read (permissions, a disk error) is no reason not to start.
+            if (snapshot.Logger is { } logger)
+            {
+                Diagnostics.Log.DirectorySnapshotRefused(logger, snapshotPath, ExtractionSnapshotProblem.Damaged, e.Message);
             }
         }
         var index = await LoadAsync(path, options, loadOptions, progress, donor, cancellationToken).ConfigureAwait(false);
