@@ -54,8 +54,8 @@ public sealed class ReloadableDirectory : IDirectorySearch
     /// <summary>
     /// The daily refresh: loads and indexes an extraction in the background while searches go on with the current directory,
     /// writes its snapshot (when <paramref name="snapshot"/> is given and <see cref="ExtractionSnapshotOptions.Write"/>), then
-    /// swaps it in. The loading runs on the thread pool, off the caller's thread (at most two threads: the parsing and the
-    /// indexing stages); the current index stays whole and answers until the swap. Values identical to the current index's
+    /// swaps it in. The loading runs on the thread pool, off the caller's thread (its stages use two or three pool threads
+    /// at once); the current index stays whole and answers until the swap. Values identical to the current index's
     /// (most of a day's file) share its strings, so the two indexes alive at the swap hold them once.
     /// </summary>
     /// <param name="path">The new extraction file.</param>
