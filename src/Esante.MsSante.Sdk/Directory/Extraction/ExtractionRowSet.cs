@@ -87,6 +87,9 @@ public sealed class ExtractionRowSet
         return Interlocked.CompareExchange(ref _values[id], made, null) ?? made;
     }
 
+    /// <summary>Whether every value's string exists (rows loaded from a file, or all read since the snapshot).</summary>
+    internal bool AllValuesMade => Volatile.Read(ref _allMade) != 0;
+
     /// <summary>Every value, indexed by id (all made first when the rows come from a snapshot).</summary>
     internal string[] Values
     {

@@ -332,6 +332,20 @@ public sealed class ExtractionSnapshotTests : IDisposable
     }
 
     [Fact]
+    public async Task A_rebuild_beside_an_index_read_from_a_snapshot_does_not_make_all_its_strings()
+    {
+        var path = await Snapshotted(500);
+        var current = ExtractionDirectoryIndex.LoadSnapshot(path);
+        var directory = new ReloadableDirectory(current);
+
+        var fresh = await directory.ReloadExtractionAsync(path);
+
+        Assert.Same(fresh, directory.Current);
+        Assert.False(current.Rows.AllValuesMade);
+        Assert.True(fresh.Rows.AllValuesMade);
+    }
+
+    [Fact]
     public async Task A_cancelled_rebuild_leaves_the_current_index()
     {
         var path = Extraction(rows: 500);
