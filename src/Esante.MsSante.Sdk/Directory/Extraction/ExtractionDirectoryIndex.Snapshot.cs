@@ -305,7 +305,11 @@ public sealed partial class ExtractionDirectoryIndex
         w.WriteLongs([.. problems.Select(p => p.LineNumber)]);
         w.WriteStrings([.. problems.Select(p => p.Reason)]);
         // The rows.
-        w.WriteStrings(_rows.Values);
+        // The values in Latin-1 when they all fit (French text does, but for a rare Œ or €): half the memory of UTF-16.
+        var values = _rows.Values;
+        var latin1 = Array.TrueForAll(values, v => !v.AsSpan().ContainsAnyExceptInRange('\0', '\u00FF'));
+        w.WriteInts([latin1 ? 1 : 2]);
+        w.WriteStrings(values, latin1);
         w.WriteInts([_rows.Count]);
         w.WriteInts(_rows.Cells.AsSpan(0, _rows.Count * ExtractionColumns.Count));
     }
@@ -387,7 +391,13 @@ public sealed partial class ExtractionDirectoryIndex
                 report.ExtractedAt = new DateTimeOffset(counts[5], TimeSpan.FromMinutes(counts[6]));
             }
         }
-        var (valueChars, valueOffsets) = r.ReadStringBlock();
+        var encoding = r.ReadInts();
+        if (encoding is not [1 or 2])
+        {
+            throw Damaged(name, "its rows are malformed");
+        }
+        var latin1 = encoding[0] == 1;
+        var (valueChars, valueBytes, valueOffsets) = latin1 ? (null, r.ReadBytes(out var offsets), offsets) : Utf16(r.ReadStringBlock());
         var rowCount = r.ReadInts();
         var cells = r.ReadInts();
         if (rowCount.Length != 1 || cells.Length != (long)rowCount[0] * ExtractionColumns.Count || valueOffsets.Length < 2
@@ -399,7 +409,11 @@ public sealed partial class ExtractionDirectoryIndex
         {
             throw Damaged(name, "its rows are malformed");
         }
-        return new RowsPart(new ExtractionRowSet(valueChars, valueOffsets, cells, rowCount[0], loadOptions.TrustedDomains), report);
+        return new RowsPart(latin1
+            ? new ExtractionRowSet(valueBytes!, valueOffsets, cells, rowCount[0], loadOptions.TrustedDomains)
+            : new ExtractionRowSet(valueChars!, valueOffsets, cells, rowCount[0], loadOptions.TrustedDomains), report);
+
+        static (char[]?, byte[]?, int[]) Utf16((char[] Chars, int[] Offsets) block) => (block.Chars, null, block.Offsets);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -506,7 +520,7 @@ public sealed partial class ExtractionDirectoryIndex
         public void WriteUlongs(ReadOnlySpan<ulong> values) => Write(MemoryMarshal.AsBytes(values));
 
         /// <summary>Strings as two sections: their character offsets, then all their UTF-16 characters.</summary>
-        public void WriteStrings(string[] values)
+        public void WriteStrings(string[] values, bool latin1 = false)
         {
             var offsets = new int[values.Length + 1];
             for (var i = 0; i < values.Length; i++)
@@ -514,11 +528,12 @@ public sealed partial class ExtractionDirectoryIndex
                 offsets[i + 1] = checked(offsets[i] + values[i].Length);
             }
             WriteInts(offsets);
-            WriteLength((long)offsets[^1] * sizeof(char));
+            WriteLength((long)offsets[^1] * (latin1 ? 1 : sizeof(char)));
             var used = 0;
+            var narrow = latin1 ? new byte[values.Max(v => v.Length)] : [];
             foreach (var value in values)
             {
-                var bytes = MemoryMarshal.AsBytes(value.AsSpan());
+                var bytes = latin1 ? narrow.AsSpan(0, System.Text.Encoding.Latin1.GetBytes(value, narrow)) : MemoryMarshal.AsBytes(value.AsSpan());
                 while (bytes.Length > 0)
                 {
                     var n = Math.Min(bytes.Length, _chars.Length - used);
@@ -582,7 +597,22 @@ public sealed partial class ExtractionDirectoryIndex
         {
             var offsets = Read<int>(null);
             var chars = Read<char>(null);
-            if (offsets.Length == 0 || offsets[0] != 0 || offsets[^1] != chars.Length)
+            CheckOffsets(offsets, chars.Length);
+            return (chars, offsets);
+        }
+
+        /// <summary>A list of strings written in Latin-1: its bytes and offsets, checked.</summary>
+        public byte[] ReadBytes(out int[] offsets)
+        {
+            offsets = Read<int>(null);
+            var bytes = Read<byte>(null);
+            CheckOffsets(offsets, bytes.Length);
+            return bytes;
+        }
+
+        private void CheckOffsets(int[] offsets, int length)
+        {
+            if (offsets.Length == 0 || offsets[0] != 0 || offsets[^1] != length)
             {
                 throw Damaged(name, "a list of strings is malformed");
             }
@@ -593,7 +623,6 @@ public sealed partial class ExtractionDirectoryIndex
                     throw Damaged(name, "a list of strings is malformed");
                 }
             }
-            return (chars, offsets);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]

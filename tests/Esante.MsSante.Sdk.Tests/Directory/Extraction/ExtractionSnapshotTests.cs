@@ -134,6 +134,30 @@ public sealed class ExtractionSnapshotTests : IDisposable
     }
 
     [Fact]
+    public async Task Values_outside_Latin_1_survive_the_snapshot()
+    {
+        var path = Path.Combine(_folder, "extraction.txt");
+        await File.WriteAllTextAsync(path, ExtractionFiles.Text(
+            ExtractionFiles.Row("marie.boeuf@chu-nantes.mssante.fr", last: "BŒUF", first: "Marie"),
+            ExtractionFiles.Row("zoe.aubry@chu-nantes.mssante.fr", last: "AUBRY", first: "Zoé", organization: "CENTRE € SANTÉ")));
+        var loaded = await ExtractionDirectoryIndex.LoadAsync(path);
+        loaded.WriteSnapshot();
+
+        var restored = ExtractionDirectoryIndex.LoadSnapshot(path);
+
+        for (var row = 0; row < loaded.Rows.Count; row++)
+        {
+            Assert.Equal(loaded.Rows.GetColumns(row), restored.Rows.GetColumns(row));
+        }
+        Assert.Equal("BŒUF", restored.Find("marie.boeuf@chu-nantes.mssante.fr")!.LastName);
+        Assert.Equal("CENTRE € SANTÉ", restored.Find("zoe.aubry@chu-nantes.mssante.fr")!.Organization);
+        foreach (var text in new[] { "b", "zoe", "centre sant" })
+        {
+            Assert.Equal(Describe(loaded.Search(new DirectoryQuery { Text = text })), Describe(restored.Search(new DirectoryQuery { Text = text })));
+        }
+    }
+
+    [Fact]
     public void A_missing_snapshot_is_refused_as_missing()
     {
         var path = Extraction(rows: 100);
