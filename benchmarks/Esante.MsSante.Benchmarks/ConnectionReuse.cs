@@ -65,16 +65,20 @@ public class ConnectionReuse
     public void DrainQueue() => _stack.WaitForEmptyQueue();
 
     [Benchmark(Baseline = true, Description = "100 × (connect + STARTTLS + AUTH + send + QUIT): raw MailKit")]
-    public async Task<int> ConnectPerMessage()
+    public Task<int> ConnectPerMessage() => ConnectingEachTimeAsync(_stack, _sender, _recipient, _smtpRelay?.Port, Messages);
+
+    /// <summary>The baseline of connection reuse: raw MailKit connecting, authenticating, sending and quitting for each message.</summary>
+    public static async Task<int> ConnectingEachTimeAsync(BenchmarkMailStack stack, string sender, string recipient, int? port, int messages)
     {
-        for (var i = 0; i < Messages; i++)
+        ArgumentNullException.ThrowIfNull(stack);
+        for (var i = 0; i < messages; i++)
         {
-            using var smtp = await _stack.ConnectSmtpAsync(_sender, _smtpRelay?.Port);
-            using var message = Letters.Raw(_sender, _recipient, i);
+            using var smtp = await stack.ConnectSmtpAsync(sender, port);
+            using var message = Letters.Raw(sender, recipient, i);
             await smtp.SendAsync(message);
             await smtp.DisconnectAsync(quit: true);
         }
-        return Messages;
+        return messages;
     }
 
     [Benchmark(Description = "Sign in + 100 SendAsync on one IMailboxClient (no Sent copy): SDK")]

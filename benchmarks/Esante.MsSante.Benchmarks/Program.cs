@@ -24,6 +24,15 @@ public static class Program
         }
         try
         {
+            if (args.Length > 0 && args[0] == "memory")
+            {
+                AttachmentMemory.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 15).GetAwaiter().GetResult();
+                return 0;
+            }
+            if (args.Length == 5 && args[0] == "memory-case")
+            {
+                return AttachmentMemory.RunCaseAsync(args[1], args[2], args[3], args[4]).GetAwaiter().GetResult();
+            }
             if (args.Length > 0 && args[0] == "interleave")
             {
                 Interleaved.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100).GetAwaiter().GetResult();

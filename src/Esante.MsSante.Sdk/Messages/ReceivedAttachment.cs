@@ -38,7 +38,8 @@ public sealed class ReceivedAttachment
     /// <summary>The decoded content as bytes.</summary>
     public async Task<byte[]> ReadAllBytesAsync(CancellationToken cancellationToken = default)
     {
-        using var buffer = new MemoryStream();
+        // Decoded into memory blocks, then copied once into the array: no doubling buffer on the way.
+        using var buffer = new MimeKit.IO.MemoryBlockStream();
         await CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
         return buffer.ToArray();
     }

@@ -80,7 +80,8 @@ public sealed class ReceivedMessage
         {
             return null;
         }
-        using var zip = new MemoryStream();
+        // Memory blocks rather than a MemoryStream, whose doubling buffer would hold the archive up to twice over.
+        using var zip = new MimeKit.IO.MemoryBlockStream();
         part.Content.DecodeTo(zip);
         zip.Position = 0;
         return Xdm.XdmArchive.Read(zip);

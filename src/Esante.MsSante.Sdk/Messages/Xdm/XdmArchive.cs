@@ -196,7 +196,8 @@ public sealed class XdmArchive
     {
         var allowed = Math.Min(limit, budget);
         using var stream = entry.Open();
-        using var copy = new MemoryStream();
+        // Sized by the entry's header, so a truthful one costs one array and no copy; a lying one only grows the stream.
+        using var copy = new MemoryStream((int)Math.Clamp(entry.Length, 0, Math.Min(allowed, Array.MaxLength)));
         using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
         var buffer = new byte[81920];
         int count;
@@ -210,7 +211,7 @@ public sealed class XdmArchive
             sha1.AppendData(buffer, 0, count);
         }
         budget -= copy.Length;
-        return (copy.ToArray(), Convert.ToHexString(sha1.GetHashAndReset()).ToLowerInvariant());
+        return (copy.Length == copy.Capacity ? copy.GetBuffer() : copy.ToArray(), Convert.ToHexString(sha1.GetHashAndReset()).ToLowerInvariant());
     }
 }
 

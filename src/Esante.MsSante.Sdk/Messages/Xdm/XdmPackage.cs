@@ -102,26 +102,33 @@ public sealed class XdmPackage
     /// <exception cref="InvalidOperationException">The package is incomplete (see <see cref="Problems"/>).</exception>
     public byte[] ToZip(DateTimeOffset now) => ToZip(now, productReference: null, recipients: []);
 
-    /// <summary>Writes the archive of a message: README.TXT names its product reference, METADATA.XML its recipients.</summary>
+    /// <summary>The archive of a message as bytes (see <see cref="WriteZip"/>).</summary>
     internal byte[] ToZip(DateTimeOffset now, string? productReference, IReadOnlyList<string> recipients)
+    {
+        using var buffer = new MemoryStream();
+        WriteZip(buffer, now, productReference, recipients);
+        return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// Writes the archive of a message to <paramref name="destination"/>: README.TXT names its product reference,
+    /// METADATA.XML its recipients. The documents are compressed straight into it, not copied first.
+    /// </summary>
+    internal void WriteZip(Stream destination, DateTimeOffset now, string? productReference, IReadOnlyList<string> recipients)
     {
         if (Problems() is [var first, ..])
         {
             throw new InvalidOperationException("The XDM package is incomplete: " + first);
         }
         var files = Documents.Select((d, i) => (Document: d, Uri: string.Create(CultureInfo.InvariantCulture, $"DOC{i + 1:D4}.{Extension(d.MimeType)}"))).ToList();
-        using var buffer = new MemoryStream();
-        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        using var zip = new ZipArchive(destination, ZipArchiveMode.Create, leaveOpen: true);
+        Add(zip, "README.TXT", Encoding.UTF8.GetBytes(XdmFrontPages.Readme(this, productReference, now)));
+        Add(zip, "INDEX.HTM", XdmFrontPages.Index(this, files));
+        Add(zip, SubsetFolder + "METADATA.XML", Encoding.UTF8.GetBytes(XdmMetadata.Write(this, files, recipients, now).ToString(SaveOptions.DisableFormatting)));
+        foreach (var (document, uri) in files)
         {
-            Add(zip, "README.TXT", Encoding.UTF8.GetBytes(XdmFrontPages.Readme(this, productReference, now)));
-            Add(zip, "INDEX.HTM", XdmFrontPages.Index(this, files));
-            Add(zip, SubsetFolder + "METADATA.XML", Encoding.UTF8.GetBytes(XdmMetadata.Write(this, files, recipients, now).ToString(SaveOptions.DisableFormatting)));
-            foreach (var (document, uri) in files)
-            {
-                Add(zip, SubsetFolder + uri, document.Content);
-            }
+            Add(zip, SubsetFolder + uri, document.Content);
         }
-        return buffer.ToArray();
     }
 
     /// <summary>A new unique identifier: the <c>2.25.</c> OID of a random UUID (ITU-T X.667).</summary>
