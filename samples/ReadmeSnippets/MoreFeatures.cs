@@ -9,6 +9,7 @@ using Esante.MsSante.ProSanteConnect;
 using Esante.MsSante.Xdm;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Esante.MsSante.Samples.Readme;
 
@@ -28,6 +29,19 @@ public static class MoreFeatures
         // The national directory and Pro Santé Connect go through IHttpClientFactory: add a proxy or resilience there.
         services.AddMssanteDirectory(o => o.Fhir = new AnnuaireSanteFhirOptions { ApiKey = "…" });
         services.AddMssanteProSanteConnect(configuration.GetSection("ProSanteConnect"));
+    }
+
+    public static async Task DirectoryAtStartUpAsync(IServiceCollection services, string extractionPath, string newExtractionPath, ILogger logger)
+    {
+        // With DI: loaded in the background at start, from the snapshot when fresh (UseSnapshot, on by default).
+        services.AddMssanteDirectory(o => o.ExtractionFilePath = "/data/Extraction_Correspondance_MSSante.zip");
+
+        // Without DI: the snapshot when fresh, else the extraction, then the snapshot written for the next start.
+        var index = await ExtractionDirectoryIndex.LoadWithSnapshotAsync(extractionPath, new ExtractionSnapshotOptions { Logger = logger });
+        var directory = new ReloadableDirectory(index);
+
+        // The daily refresh: loaded and indexed off the caller's thread, swapped in when ready, its snapshot written.
+        await directory.ReloadExtractionAsync(newExtractionPath, new ExtractionSnapshotOptions());
     }
 
     public static async Task SignInAsync(IMssanteSession session, ProSanteConnectClient pscClient, ProSanteConnectAuthorization authorization,
