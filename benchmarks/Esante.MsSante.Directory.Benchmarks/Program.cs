@@ -23,4 +23,24 @@ if (args.Length >= 2 && args[0] == "profile")
     await Profile.RunAsync(args[1], args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3);
     return;
 }
+if (args.Length >= 2 && args[0] == "startup")
+{
+    await Startup.RunAsync(args[1], args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3);
+    return;
+}
+if (args.Length >= 2 && args[0] == "rebuild")
+{
+    await Startup.RebuildAsync(args[1]);
+    return;
+}
+if (args.Length >= 2 && args[0] == "write-snapshot")
+{
+    await Startup.WriteSnapshotAsync(args[1]);
+    return;
+}
+if (args.Length >= 2 && args[0].StartsWith("child-", StringComparison.Ordinal))
+{
+    await Startup.ChildAsync(args[0], args[1]);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(QueryMix).Assembly).Run(args);

@@ -1,6 +1,7 @@
 using Esante.MsSante;
 using Esante.MsSante.Directory;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -16,7 +17,7 @@ public static class DirectoryServiceCollectionExtensions
     /// <summary>
     /// Makes <see cref="IDirectorySearch"/> search the national directory, from the source the options choose: the extraction
     /// file, loaded in the background at start into a <see cref="ReloadableDirectory"/> (also registered, to swap in a newer
-    /// file), or the Annuaire Santé FHIR API. Replaces an earlier registration.
+    /// file) from its index snapshot when fresh (<see cref="MssanteDirectoryOptions.UseSnapshot"/>), or the Annuaire Santé FHIR API. Replaces an earlier registration.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Chooses the source.</param>
@@ -35,8 +36,13 @@ public static class DirectoryServiceCollectionExtensions
         options.Fhir?.Validate();
         if (options.ExtractionFilePath is { } path)
         {
-            services.Replace(ServiceDescriptor.Singleton(_ =>
-                new ReloadableDirectory(new LoadingDirectory(LoadAsync(path, options.ExtractionIndex)))));
+            services.Replace(ServiceDescriptor.Singleton(sp =>
+            {
+                ExtractionSnapshotOptions? snapshot = options.UseSnapshot
+                    ? new() { Path = options.SnapshotPath, Logger = sp.GetService<ILoggerFactory>()?.CreateLogger<ReloadableDirectory>() }
+                    : null;
+                return new ReloadableDirectory(new LoadingDirectory(LoadAsync(path, options.ExtractionIndex, snapshot)));
+            }));
             services.Replace(ServiceDescriptor.Singleton<IDirectorySearch>(sp => sp.GetRequiredService<ReloadableDirectory>()));
         }
         else
@@ -47,6 +53,8 @@ public static class DirectoryServiceCollectionExtensions
         return services.AddHttpClient(HttpClientName);
     }
 
-    private static async Task<IDirectorySearch> LoadAsync(string path, ExtractionIndexOptions index) =>
-        await Task.Run(() => ExtractionDirectoryIndex.LoadAsync(path, index)).ConfigureAwait(false);
+    private static async Task<IDirectorySearch> LoadAsync(string path, ExtractionIndexOptions index, ExtractionSnapshotOptions? snapshot) =>
+        await Task.Run(() => snapshot is null
+            ? ExtractionDirectoryIndex.LoadAsync(path, index)
+            : ExtractionDirectoryIndex.LoadWithSnapshotAsync(path, snapshot, index)).ConfigureAwait(false);
 }

@@ -156,4 +156,13 @@ internal static partial class Log
 
     [LoggerMessage(109, LogLevel.Warning, "The {Protocol} protocol log could not be opened ({Error}): the connection goes on without it")]
     public static partial void ProtocolLogNotOpened(this ILogger logger, string protocol, string error);
+
+    [LoggerMessage(110, LogLevel.Warning, "Index snapshot {Snapshot} refused ({Problem}): {Reason}; the extraction is loaded instead")]
+    public static partial void DirectorySnapshotRefused(this ILogger logger, string snapshot, Esante.MsSante.Directory.ExtractionSnapshotProblem problem, string reason);
+
+    [LoggerMessage(111, LogLevel.Information, "Index snapshot {Snapshot} written ({Entries} entries)")]
+    public static partial void DirectorySnapshotWritten(this ILogger logger, string snapshot, int entries);
+
+    [LoggerMessage(112, LogLevel.Warning, "Index snapshot {Snapshot} could not be written ({Error}: {Reason}); the directory is loaded all the same")]
+    public static partial void DirectorySnapshotNotWritten(this ILogger logger, string snapshot, string error, string reason);
 }

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using Esante.MsSante.Tests.Diagnostics;
+
 namespace Esante.MsSante.Tests.Contract;
 
 /// <summary>Batches of letters (<see cref="MailboxBatchExtensions.SendBatchAsync"/>) on every operator.</summary>
@@ -99,6 +102,26 @@ public abstract partial class MailboxContract
         var e = await Assert.ThrowsAsync<ArgumentNullException>(() => lab.Box.SendBatchAsync([Letter(doctor.Address, "Premier"), null!], new BatchSendOptions { MaxParallelSends = 1 }));
         Assert.Contains("index 1", e.Message, StringComparison.Ordinal);
         Assert.Empty((await lab.Box.SendBatchAsync([])).Outcomes);
+    }
+
+    [Fact]
+    public async Task A_batch_is_one_span_with_its_sends_under_it()
+    {
+        using var telemetry = new TelemetryCollector();
+        await using var lab = await OpenNewUserAsync();
+        var doctor = await CreateUserAsync();
+        ActivityTraceId trace;
+        using (var root = TelemetryCollector.Root("night"))
+        {
+            trace = root.TraceId;
+            await lab.Box.SendBatchAsync([Letter(doctor.Address, "Un"), Letter(doctor.Address, "Deux"), new OutgoingMessage { Subject = "Sans destinataire" }]);
+        }
+
+        var spans = telemetry.Trace(trace);
+        var batch = Assert.Single(spans, s => s.OperationName == "esante.mssante.batch.send");
+        Assert.Equal(3, batch.GetTagItem("esante.mssante.result_count"));
+        Assert.Equal(2, batch.GetTagItem("esante.mssante.batch.sent_count"));
+        Assert.Equal(3, spans.Count(s => s.OperationName == "esante.mssante.message.send" && s.ParentSpanId == batch.SpanId));
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)

@@ -24,6 +24,36 @@ public class AddMssanteDirectoryTests
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_extraction_file_source_writes_its_snapshot_and_reads_it_at_the_next_start_unless_told_not_to(bool useSnapshot)
+    {
+        var folder = System.IO.Directory.CreateTempSubdirectory("di-snapshot-").FullName;
+        var path = Path.Combine(folder, "extraction.txt");
+        new ExtractionFileGenerator { RowCount = 300 }.WriteFile(path);
+        try
+        {
+            for (var start = 0; start < 2; start++)
+            {
+                await using var provider = new ServiceCollection().AddMssanteDirectory(o =>
+                {
+                    o.ExtractionFilePath = path;
+                    o.UseSnapshot = useSnapshot;
+                }).Services.BuildServiceProvider();
+                var directory = provider.GetRequiredService<ReloadableDirectory>();
+                Assert.Equal("adeline.goudal@chu-nantes.mssante.fr", (await directory.SearchAsync(new DirectoryQuery { Text = "gou ade nan" })).Entries[0].Address.Value);
+                var index = (ExtractionDirectoryIndex)await ((LoadingDirectory)directory.Current).Load;
+                Assert.Equal(useSnapshot && start == 1, index.IsFromSnapshot);
+                Assert.Equal(useSnapshot, File.Exists(ExtractionDirectoryIndex.DefaultSnapshotPath(path)));
+            }
+        }
+        finally
+        {
+            System.IO.Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task A_missing_extraction_file_is_reported_at_the_first_search()
     {

@@ -30,14 +30,23 @@ public static partial class ExtractionFileLoader
     /// <returns>The rows kept and the report.</returns>
     /// <exception cref="InvalidDataException">The file is empty, is not an extraction (wrong header, a line longer than 1 MiB), or is a damaged or truncated zip.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
-    public static async Task<ExtractionLoadResult> LoadAsync(string path, ExtractionLoadOptions? options = null,
-        IProgress<ExtractionLoadProgress>? progress = null, CancellationToken cancellationToken = default)
+    public static Task<ExtractionLoadResult> LoadAsync(string path, ExtractionLoadOptions? options = null,
+        IProgress<ExtractionLoadProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        LoadAsync(path, options, progress, donorValues: null, cancellationToken);
+
+    /// <param name="path">The file.</param>
+    /// <param name="options">Options, or null for the defaults.</param>
+    /// <param name="progress">Receives the counts.</param>
+    /// <param name="cancellationToken">Cancels the loading.</param>
+    /// <param name="donorValues">The values of the index being replaced: equal values reuse its strings (null: none).</param>
+    internal static async Task<ExtractionLoadResult> LoadAsync(string path, ExtractionLoadOptions? options,
+        IProgress<ExtractionLoadProgress>? progress, string[]? donorValues, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
         await using (file.ConfigureAwait(false))
         {
-            var loaded = await ReadAsync(file, options, progress, cancellationToken).ConfigureAwait(false);
+            var loaded = await ReadAsync(file, options, progress, donorValues, cancellationToken).ConfigureAwait(false);
             loaded.Report.ExtractedAt ??= ExtractionDate(path);
             return loaded;
         }
@@ -65,8 +74,12 @@ public static partial class ExtractionFileLoader
     /// <param name="cancellationToken">Cancels the loading.</param>
     /// <returns>The rows kept and the report.</returns>
     /// <exception cref="InvalidDataException">The file is empty, is not an extraction (wrong header, a line longer than 1 MiB), or is a damaged or truncated zip.</exception>
-    public static async Task<ExtractionLoadResult> ReadAsync(Stream stream, ExtractionLoadOptions? options = null,
-        IProgress<ExtractionLoadProgress>? progress = null, CancellationToken cancellationToken = default)
+    public static Task<ExtractionLoadResult> ReadAsync(Stream stream, ExtractionLoadOptions? options = null,
+        IProgress<ExtractionLoadProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        ReadAsync(stream, options, progress, donorValues: null, cancellationToken);
+
+    private static async Task<ExtractionLoadResult> ReadAsync(Stream stream, ExtractionLoadOptions? options,
+        IProgress<ExtractionLoadProgress>? progress, string[]? donorValues, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stream);
         options ??= new ExtractionLoadOptions();
@@ -83,14 +96,14 @@ public static partial class ExtractionFileLoader
         }
         if (headLength == 4 && BinaryPrimitives.ReadInt32LittleEndian(head) == ZipSignature)
         {
-            return await LoadZipAsync(stream, head, options, progress, cancellationToken).ConfigureAwait(false);
+            return await LoadZipAsync(stream, head, options, progress, donorValues, cancellationToken).ConfigureAwait(false);
         }
-        var reader = new Reader(options, progress, stream.CanSeek ? stream.Length - stream.Position + headLength : 0);
+        var reader = new Reader(options, progress, stream.CanSeek ? stream.Length - stream.Position + headLength : 0, donorValues);
         return await reader.ReadAsync(stream, head.AsMemory(0, headLength), cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<ExtractionLoadResult> LoadZipAsync(Stream stream, byte[] head, ExtractionLoadOptions options,
-        IProgress<ExtractionLoadProgress>? progress, CancellationToken cancellationToken)
+        IProgress<ExtractionLoadProgress>? progress, string[]? donorValues, CancellationToken cancellationToken)
     {
         Stream seekable;
         if (stream.CanSeek)
@@ -135,7 +148,7 @@ public static partial class ExtractionFileLoader
             {
                 try
                 {
-                    var loaded = await new Reader(options, progress, text.Length).ReadAsync(content, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                    var loaded = await new Reader(options, progress, text.Length, donorValues).ReadAsync(content, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
                     loaded.Report.ExtractedAt = ExtractionDate(text.FullName);
                     return loaded;
                 }
@@ -232,7 +245,7 @@ public static partial class ExtractionFileLoader
         private long _rowsRead;
         private long _rejected;
 
-        public Reader(ExtractionLoadOptions options, IProgress<ExtractionLoadProgress>? progress, long sizeHint)
+        public Reader(ExtractionLoadOptions options, IProgress<ExtractionLoadProgress>? progress, long sizeHint, string[]? donorValues)
         {
             _options = options;
             _progress = progress;
@@ -245,6 +258,10 @@ public static partial class ExtractionFileLoader
             var rows = (int)Math.Clamp(sizeHint / 200, known ? 64 : 1024, 4_000_000);
             _cells = new int[rows * ExtractionColumns.Count];
             _pool = new StringPool((int)Math.Clamp(sizeHint / 64, known ? 1 << 10 : 1 << 16, 1 << 23));
+            if (donorValues is not null)
+            {
+                _pool.Donor = StringPool.Of(donorValues);
+            }
             _batchRows = known ? (int)Math.Clamp(sizeHint / 100, 64, Batch.MaxRows) : Batch.MaxRows;
             _batchChars = known ? (int)Math.Clamp(sizeHint * 2, 16 * 1024, Batch.MaxChars) : Batch.MaxChars;
         }
@@ -294,6 +311,7 @@ public static partial class ExtractionFileLoader
             // The cells are kept as sized from the file's length (a little slack) rather than copied to fit.
             var rows = new ExtractionRowSet(_pool.ToArray(), _cells, _rowCount, _options.TrustedDomains);
             _cells = [];
+            _pool.Donor = null;
             _pool.Release();
             return new ExtractionLoadResult(rows, new ExtractionLoadReport(_rowsRead, _rowCount, _problems, _rejected));
         }

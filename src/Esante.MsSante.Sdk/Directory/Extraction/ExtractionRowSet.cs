@@ -10,9 +10,35 @@ public sealed class ExtractionRowSet
     private readonly string[] _values;
     private readonly int[] _cells;
 
+    // Read from a snapshot: the values' characters, one block, and where each starts; a value's string is made when first
+    // read (most are never read by searches), rather than 1.5 million strings at start.
+    private readonly char[]? _chars;
+    private readonly byte[]? _latin1;
+    private readonly int[]? _offsets;
+    private int _allMade;
+
     internal ExtractionRowSet(string[] values, int[] cells, int count, TrustedDomainList trustedDomains)
     {
         _values = values;
+        _cells = cells;
+        Count = count;
+        TrustedDomains = trustedDomains;
+        _allMade = 1;
+    }
+
+    /// <summary>Rows whose values are made from <paramref name="chars"/> when read: value <c>i</c> is <c>chars[offsets[i]..offsets[i + 1]]</c>.</summary>
+    internal ExtractionRowSet(char[] chars, int[] offsets, int[] cells, int count, TrustedDomainList trustedDomains)
+        : this(offsets, cells, count, trustedDomains) => _chars = chars;
+
+    /// <summary>Rows whose values are made from Latin-1 <paramref name="latin1"/> when read (half the memory of UTF-16).</summary>
+    internal ExtractionRowSet(byte[] latin1, int[] offsets, int[] cells, int count, TrustedDomainList trustedDomains)
+        : this(offsets, cells, count, trustedDomains) => _latin1 = latin1;
+
+    private ExtractionRowSet(int[] offsets, int[] cells, int count, TrustedDomainList trustedDomains)
+    {
+        _offsets = offsets;
+        _values = new string[offsets.Length - 1];
+        _values[0] = string.Empty;
         _cells = cells;
         Count = count;
         TrustedDomains = trustedDomains;
@@ -36,7 +62,7 @@ public sealed class ExtractionRowSet
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(row, Count);
         ArgumentOutOfRangeException.ThrowIfNegative(column);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(column, ExtractionColumns.Count);
-        return _values[_cells[(row * ExtractionColumns.Count) + column]];
+        return Value(_cells[(row * ExtractionColumns.Count) + column]);
     }
 
     /// <summary>The 31 columns of one row, in the file's order.</summary>
@@ -49,7 +75,7 @@ public sealed class ExtractionRowSet
         var start = row * ExtractionColumns.Count;
         for (var i = 0; i < columns.Length; i++)
         {
-            columns[i] = _values[_cells[start + i]];
+            columns[i] = Value(_cells[start + i]);
         }
         return columns;
     }
@@ -59,9 +85,39 @@ public sealed class ExtractionRowSet
 
     internal int ValueId(int row, int column) => _cells[(row * ExtractionColumns.Count) + column];
 
-    internal string Value(int id) => _values[id];
+    internal string Value(int id) => _values[id] ?? Make(id);
 
-    internal string[] Values => _values;
+    /// <summary>Makes a value's string from the snapshot's characters; two threads may both make it, and either is kept.</summary>
+    private string Make(int id)
+    {
+        var made = _latin1 is { } latin1
+            ? System.Text.Encoding.Latin1.GetString(latin1, _offsets![id], _offsets[id + 1] - _offsets[id])
+            : new string(_chars.AsSpan(_offsets![id], _offsets[id + 1] - _offsets[id]));
+        return Interlocked.CompareExchange(ref _values[id], made, null) ?? made;
+    }
+
+    /// <summary>Whether every value's string exists (rows loaded from a file, or all read since the snapshot).</summary>
+    internal bool AllValuesMade => Volatile.Read(ref _allMade) != 0;
+
+    /// <summary>Every value, indexed by id (all made first when the rows come from a snapshot).</summary>
+    internal string[] Values
+    {
+        get
+        {
+            if (Volatile.Read(ref _allMade) == 0)
+            {
+                for (var id = 1; id < _values.Length; id++)
+                {
+                    Value(id);
+                }
+                Volatile.Write(ref _allMade, 1);
+            }
+            return _values;
+        }
+    }
+
+    /// <summary>The value ids of the rows, 31 per row (the array may be longer than <see cref="Count"/> rows).</summary>
+    internal int[] Cells => _cells;
 }
 
 /// <summary>One row's columns as a list, read from the row set when asked (a search page builds many entries and few callers read every column).</summary>

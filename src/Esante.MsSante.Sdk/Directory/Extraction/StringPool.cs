@@ -32,6 +32,40 @@ internal sealed class StringPool
 
     public int Count => _count;
 
+    /// <summary>A pool whose strings are reused for equal values instead of allocating new ones (the previous index's, on a reload).</summary>
+    public StringPool? Donor { get; set; }
+
+    /// <summary>A pool holding <paramref name="values"/> (id 0 the empty string), to serve as a <see cref="Donor"/>.</summary>
+    public static StringPool Of(string[] values)
+    {
+        var pool = new StringPool(values.Length);
+        foreach (var value in values)
+        {
+            if (value.Length > 0)
+            {
+                pool.Intern(value, string.GetHashCode(value.AsSpan()));
+            }
+        }
+        return pool;
+    }
+
+    /// <summary>The pool's string equal to <paramref name="value"/>, or null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public string? Find(ReadOnlySpan<char> value, int hash)
+    {
+        var slots = _slots;
+        var mask = slots.Length - 1;
+        var tag = (ulong)(uint)hash << 32;
+        for (var i = hash & mask; slots[i] != 0; i = (i + 1) & mask)
+        {
+            if ((slots[i] & 0xFFFF_FFFF_0000_0000UL) == tag && value.SequenceEqual(_values[(int)(uint)slots[i] - 1]))
+            {
+                return _values[(int)(uint)slots[i] - 1];
+            }
+        }
+        return null;
+    }
+
     public string this[int id] => _values[id];
 
     /// <summary>The values, indexed by id; only the first <see cref="Count"/> are set.</summary>
@@ -74,7 +108,7 @@ internal sealed class StringPool
         {
             Array.Resize(ref _values, _values.Length * 2);
         }
-        _values[added] = made ?? value.ToString();
+        _values[added] = Donor?.Find(value, hash) ?? made ?? value.ToString();
         slots[i] = tag | (uint)(added + 1);
         if (_count * 2 > slots.Length)
         {
