@@ -24,6 +24,16 @@ tail -n 1 "$log"
 echo "Mail stack smoke test passed."
 export MAILSTACK_ENV="$stack/mailstack.env"
 
+# The webmail's browser tests drive Debian's headless Chromium through its chromedriver (nothing is downloaded).
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  echo "Installing Chromium and its driver for the webmail's browser tests..."
+  if ! { apt-get update -qq >"$log" 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >"$log" 2>&1; }; then
+    cat "$log" >&2
+    echo "Could not install chromium and chromium-driver: run 'apt-get install chromium chromium-driver' as root." >&2
+    exit 1
+  fi
+fi
+
 status=0
 dotnet test Esante.MsSante.sln --configuration Release 2>&1 | tee "$log" || status=$?
 

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.IO;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading.Tasks;
 using Esante.MsSante;
@@ -64,5 +66,21 @@ public static class MoreFeatures
         letter.Subject = letter.Xdm.Subject("Compte rendu de consultation");   // XDM/1.0/DDM+… NOM Prénom jj/mm/aaaa
         letter.RequestReadReceipt = true;                                        // IHE_XDM.zip, X-MSS-CODECDA, X-MSS-INS added
         await mailbox.SendAsync(letter);
+    }
+
+    public static async Task SendNightAsync(IMailboxClient mailbox, IEnumerable<OutgoingMessage> nightResults, MessageRef received)
+    {
+        // A laboratory's night of results: several at once, each to all its recipients or to none, each outcome reported.
+        var report = await mailbox.SendBatchAsync(nightResults, new BatchSendOptions
+        {
+            OutcomeReported = outcome => Console.WriteLine($"{outcome.Index}: {outcome.Status} {outcome.Result?.MessageId}"),
+        });
+        Console.WriteLine($"{report.Sent} sent, {report.Refused} refused, {report.NotSent} to send again, {report.Uncertain} to check");
+
+        // Big files stream: attached from the file, read back to a stream, neither held whole in memory more than once.
+        var scan = new OutgoingMessage { Subject = "Imagerie", Attachments = { OutgoingAttachment.FromFile("/data/irm-0042.pdf", "application/pdf") } };
+        var message = await mailbox.Messages.ReadAsync(received);
+        await using var file = File.Create("/data/recu.pdf");
+        await message.Attachments[0].CopyToAsync(file);
     }
 }
