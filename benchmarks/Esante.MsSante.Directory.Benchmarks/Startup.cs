@@ -123,6 +123,7 @@ public static class Startup
         var initial = ExtractionDirectoryIndex.LoadSnapshot(path);
         Console.WriteLine($"rebuild: managed memory with the index from the snapshot {GC.GetTotalMemory(true) / 1e6:F0} MB");
         var directory = new ReloadableDirectory(initial);
+        var replaced = new WeakReference(initial);
         initial = null;
         var mix = QueryMix.Build(((ExtractionDirectoryIndex)directory.Current).Rows);
         var queries = mix.Select(q => new DirectoryQuery { Text = q, Take = 10 }).ToArray();
@@ -159,7 +160,7 @@ public static class Startup
         Goals.Report("  searches during the rebuild  ", during);
         Console.WriteLine($"  {during.Count} searches during the rebuild; peak managed memory {peakManaged / 1e6:F0} MB (sampled GC.GetTotalMemory every 20 ms; last GC's heap {info.HeapSizeBytes / 1e6:F0} MB), peak working set {peakWorkingSet / 1e6:F0} MB (process peak {process.PeakWorkingSet64 / 1e6:F0} MB)");
         GC.Collect();
-        Console.WriteLine($"  after the swap and a collection: {GC.GetTotalMemory(true) / 1e6:F0} MB");
+        Console.WriteLine($"  after the swap and a collection: {GC.GetTotalMemory(true) / 1e6:F0} MB (the replaced index {(replaced.IsAlive ? "still referenced" : "collected")})");
         Console.WriteLine($"goals: search p99 during rebuild {Goals.Percentile(during, 0.99):F1} us (<= 1000); peak managed memory {peakManaged / 1e6:F0} MB (<= 400)");
         File.Delete(snapshotPath);
     }
