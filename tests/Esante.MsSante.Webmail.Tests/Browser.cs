@@ -55,7 +55,10 @@ public sealed class Browser : IDisposable
     {
         try
         {
-            return new WebDriverWait(Driver, Patience).Until(condition);
+            // An element found just before the page reloads (a form posted) goes stale: look again rather than fail.
+            var wait = new WebDriverWait(Driver, Patience);
+            wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException));
+            return wait.Until(condition);
         }
         catch (WebDriverTimeoutException e)
         {

@@ -43,7 +43,7 @@ public sealed class Journeys(WebmailFixture site) : IClassFixture<WebmailFixture
         browser.Shot("05-otp-application-qr-code");
         browser.Type("#code-test", otp.ComputeTotp(secret));
         browser.Click("#tester");
-        Assert.Contains("enregistrés", browser.Find("#info").Text, StringComparison.Ordinal);
+        browser.FindWithText("#info", "enregistrés");
 
         // Sign in with the new password and the app's next code (each code signs in once).
         Demo.Server.AdvanceTime(TimeSpan.FromSeconds(30));
@@ -133,7 +133,7 @@ public sealed class Journeys(WebmailFixture site) : IClassFixture<WebmailFixture
         browser.Find("#indication-mss");
         browser.Shot("22-message-xdm");
         browser.Click("#envoyer-accuse");
-        Assert.Contains("Accusé de lecture envoyé", browser.Find("#info").Text, StringComparison.Ordinal);
+        browser.FindWithText("#info", "Accusé de lecture envoyé");
         await Demo.Server.WaitForMessageAsync(d => d.Mailbox == Demo.Correspondent.Address.Value && d.Message.Body is MimeKit.MultipartReport, TimeSpan.FromSeconds(30));
 
         // Nothing of the health data the pages showed reached the server's log: no subject, body, patient address or INS.
@@ -167,7 +167,7 @@ public sealed class Journeys(WebmailFixture site) : IClassFixture<WebmailFixture
             browser.Find("#pieces").SendKeys(scan);
             Assert.Contains("dépassée", browser.Find("#total-pj.depasse").Text, StringComparison.Ordinal);
             browser.Click("#envoyer");
-            Assert.Contains("15 Mo", browser.Find("#erreur").Text, StringComparison.Ordinal);
+            browser.FindWithText("#erreur", "15 Mo");
             Assert.Equal("Imagerie", browser.Find("#sujet").GetAttribute("value"));
             Assert.Equal("Voir pièce jointe.", browser.Find("#corps").GetAttribute("value"));
             Assert.Contains(Demo.Colleague.Address.Value, browser.Find("#a").GetAttribute("value"), StringComparison.Ordinal);
@@ -192,7 +192,7 @@ public sealed class Journeys(WebmailFixture site) : IClassFixture<WebmailFixture
         browser.Type("#absence-objet", "Secrétariat fermé");
         browser.Type("#absence-texte", "Le secrétariat est fermé jusqu'au 4 janvier.");
         browser.Click("#enregistrer-absence");
-        Assert.Contains("Message d'absence activé", browser.Find("#info").Text, StringComparison.Ordinal);
+        browser.FindWithText("#info", "Message d'absence activé");
         Assert.True(browser.Find("#absence-active").Selected);
         Assert.Equal("Secrétariat fermé", browser.Find("#absence-objet").GetAttribute("value"));
         browser.Shot("50-preferences-hors-du-bureau");
@@ -207,7 +207,7 @@ public sealed class Journeys(WebmailFixture site) : IClassFixture<WebmailFixture
 
         browser.Find("#absence-active").Click();
         browser.Click("#enregistrer-absence");
-        Assert.Contains("désactivé", browser.Find("#info").Text, StringComparison.Ordinal);
+        browser.FindWithText("#info", "désactivé");
     }
 
     [Fact]
@@ -217,7 +217,7 @@ public sealed class Journeys(WebmailFixture site) : IClassFixture<WebmailFixture
         SignInAsDelegate(browser, "Personal");
         browser.Type("input[name='NewFolder']", "Archives");
         browser.Find("input[name='NewFolder']").Submit();
-        Assert.Contains("Archives", browser.Find("#info").Text, StringComparison.Ordinal);
+        browser.FindWithText("#info", "Archives");
 
         browser.Click("a[href='/preferences']");
         browser.Type("#tag-nom", "Urgent labo");
@@ -264,7 +264,7 @@ public sealed class Journeys(WebmailFixture site) : IClassFixture<WebmailFixture
             browser.Type("#corps", "Première version.");
             browser.Find("#pieces").SendKeys(letter);
             browser.Click("#enregistrer-brouillon");
-            Assert.Contains("Brouillon enregistré", browser.Find("#info").Text, StringComparison.Ordinal);
+            browser.FindWithText("#info", "Brouillon enregistré");
         }
         finally
         {
@@ -317,7 +317,7 @@ public sealed class Journeys(WebmailFixture site) : IClassFixture<WebmailFixture
     private async Task<Esante.MsSante.Testing.FakeDelivery> SendsToColleagueAsync(Browser browser, string subject)
     {
         browser.Click("#envoyer");
-        Assert.Contains("Message envoyé", browser.Find("#info").Text, StringComparison.Ordinal);
+        browser.FindWithText("#info", "Message envoyé");
         var delivered = await Demo.Server.WaitForMessageAsync(d => d.Mailbox == Demo.Colleague.Address.Value && d.Message.Subject == subject, TimeSpan.FromSeconds(30));
         Assert.Single(delivered.Message.Attachments);
         return delivered;
