@@ -30,7 +30,7 @@ public sealed partial class ExtractionDirectoryIndex
         var rowCount = rows.Count;
 
         // 1. One entry per address; its rows chained in file order.
-        var entryOfAddress = new int[values.Length];
+        var entryOfAddress = LargeArrays.Zeroed<int>(values.Length);
         var lastRowOfEntry = new List<int>(rowCount);
         var firstRows = new List<int>(rowCount);
         var firstRowOfRow = new int[rowCount];
@@ -58,7 +58,7 @@ public sealed partial class ExtractionDirectoryIndex
 
         // City of each L6 value: « 44093 NANTES CEDEX 1 » without its postal code, once per distinct line.
         // Cities get value keys after the row set's values, so the caches below serve both.
-        _cityOfDelivery = new int[values.Length];
+        _cityOfDelivery = LargeArrays.Zeroed<int>(values.Length);
         var cityNames = new List<string> { string.Empty };
         var cityIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var row = 0; row < rowCount; row++)
@@ -156,7 +156,7 @@ public sealed partial class ExtractionDirectoryIndex
         var buffer = new char[256];
         var tagged = new char[256];
         var rowWordStart = new int[rowCount + 1];
-        var rowWords = new int[rowCount * 24];
+        var rowWords = LargeArrays.Uninitialized<int>(rowCount * 24); // read only below `used`
         var used = 0;
         // Per-row word ids in a reused array (no list per row or per split), deduplicated with a « last row » mark.
         var scratchWords = new int[64];
@@ -274,7 +274,7 @@ public sealed partial class ExtractionDirectoryIndex
         var emailLength = email.EntryLength;
         var emailWords = email.Words;
         var entryTokenStart = new int[entryCount + 1];
-        var entryTokens = new int[rowWordStart[rowCount] + emailWords.Length];
+        var entryTokens = LargeArrays.Uninitialized<int>(rowWordStart[rowCount] + emailWords.Length); // every element written below
         var gathered = 0;
         for (var e = 0; e < entryCount; e++)
         {
@@ -298,7 +298,7 @@ public sealed partial class ExtractionDirectoryIndex
         {
             _postingStart[t + 1] += _postingStart[t];
         }
-        _postings = new int[gathered];
+        _postings = LargeArrays.Uninitialized<int>(gathered); // every element written below
         var fill = _postingStart.AsSpan(0, _tokens.Length).ToArray();
         for (var e = 0; e < entryCount; e++)
         {
@@ -490,8 +490,8 @@ public sealed partial class ExtractionDirectoryIndex
     private static (ulong[] Keys, int[] Entries) BuildIdentifiers(ExtractionRowSet rows, int[] entryOfRow)
     {
         var values = rows.Values;
-        var keys = new ulong[entryOfRow.Length * 2];
-        var entries = new int[entryOfRow.Length * 2];
+        var keys = LargeArrays.Uninitialized<ulong>(entryOfRow.Length * 2); // read only below `count`
+        var entries = LargeArrays.Uninitialized<int>(entryOfRow.Length * 2);
         var count = 0;
         Span<char> national = stackalloc char[IdentifierCode.MaxLength];
         for (var row = 0; row < entryOfRow.Length; row++)
@@ -590,7 +590,7 @@ public sealed partial class ExtractionDirectoryIndex
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int[] RankFolded(string[] values, List<int> firstRows, ExtractionRowSet rows, int column, int fallback)
     {
-        var rank = new int[values.Length];
+        var rank = LargeArrays.Zeroed<int>(values.Length);
         var seen = new List<int>();
         var mark = new bool[values.Length];
         foreach (var row in firstRows)

@@ -648,7 +648,7 @@ public sealed partial class ExtractionDirectoryIndex
             {
                 throw Damaged(name, "a section's length is out of bounds (truncated or corrupted)");
             }
-            var array = GC.AllocateUninitializedArray<T>((int)(bytes / size));
+            var array = LargeArrays.Uninitialized<T>((int)(bytes / size));
             var span = MemoryMarshal.AsBytes(array.AsSpan());
             Fill(span);
             return array;
@@ -670,7 +670,8 @@ public sealed partial class ExtractionDirectoryIndex
             for (var done = 0; done < span.Length;)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var chunk = span.Slice(done, Math.Min(span.Length - done, 1 << 24));
+                // 1 MiB at a time, hashed while it is still in the cache.
+                var chunk = span.Slice(done, Math.Min(span.Length - done, 1 << 20));
                 var n = RandomAccess.Read(handle, chunk, _position);
                 if (n <= 0)
                 {

@@ -256,7 +256,7 @@ public static partial class ExtractionFileLoader
             // cannot seek), the sizes for a large file.
             var known = sizeHint > 0;
             var rows = (int)Math.Clamp(sizeHint / 200, known ? 64 : 1024, 4_000_000);
-            _cells = new int[rows * ExtractionColumns.Count];
+            _cells = LargeArrays.Zeroed<int>(rows * ExtractionColumns.Count);
             _pool = new StringPool((int)Math.Clamp(sizeHint / 64, known ? 1 << 10 : 1 << 16, 1 << 23));
             if (donorValues is not null)
             {

@@ -24,7 +24,7 @@ internal sealed class StringPool
         {
             size <<= 1;
         }
-        _slots = new ulong[size * 2];
+        _slots = LargeArrays.Zeroed<ulong>(size * 2);
         _values = new string[size];
         _values[0] = string.Empty;
         _count = 1;
@@ -130,7 +130,7 @@ internal sealed class StringPool
 
     private void Grow()
     {
-        var slots = new ulong[_slots.Length * 2];
+        var slots = LargeArrays.Zeroed<ulong>(_slots.Length * 2);
         var mask = slots.Length - 1;
         foreach (var slot in _slots)
         {
