@@ -21,9 +21,14 @@ public static class Startup
         var split = Children("child-split", path, runs);
         var first = Children("child-load", path, runs);
         var fromSnapshot = Children("child-snapshot", path, runs);
+        // What new memory costs this machine, the snapshot's size of it, written once in a fresh process.
+        var smallPages = Children("child-touch-4k", path, runs);
+        var hugePages = Children("child-touch-2m", path, runs);
         Console.WriteLine($"fresh process, read and split lines only: {Summary(split)}");
         Console.WriteLine($"fresh process, first load + index:        {Summary(first)} ({Goals.Median(first) / Goals.Median(split):F1}x the read-and-split baseline)");
         Console.WriteLine($"fresh process, load from snapshot:        {Summary(fromSnapshot)}");
+        Console.WriteLine($"fresh process, the snapshot's size of new memory written, 4 KiB pages: {Summary(smallPages)}");
+        Console.WriteLine($"fresh process, the same with 2 MiB pages where allowed (LargeArrays): {Summary(hugePages)}");
         // The rebuild in a fresh process too, so that nothing of the loads above is alive in it.
         Children("rebuild", path, 1);
         Console.WriteLine($"goals: first load median {Goals.Median(first):F0} ms (<= 2000); snapshot median {Goals.Median(fromSnapshot):F0} ms (<= 300)");
@@ -89,6 +94,12 @@ public static class Startup
             case "child-load":
                 var loaded = await ExtractionDirectoryIndex.LoadAsync(path);
                 detail = $"{loaded.Count} entries, {loaded.Search(new DirectoryQuery { Text = "gou ade" }).TotalCount} for 'gou ade'";
+                break;
+            case "child-touch-4k" or "child-touch-2m":
+                var size = (int)new FileInfo(ExtractionDirectoryIndex.DefaultSnapshotPath(path)).Length;
+                var memory = command.EndsWith("4k", StringComparison.Ordinal) ? GC.AllocateUninitializedArray<byte>(size) : LargeArrays.Uninitialized<byte>(size);
+                memory.AsSpan().Fill(1);
+                detail = $"{size / 1e6:F0} MB written";
                 break;
             default:
                 var restored = ExtractionDirectoryIndex.LoadSnapshot(path);
