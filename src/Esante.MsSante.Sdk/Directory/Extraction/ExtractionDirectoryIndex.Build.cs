@@ -274,7 +274,7 @@ public sealed partial class ExtractionDirectoryIndex
         var emailLength = email.EntryLength;
         var emailWords = email.Words;
         var entryTokenStart = new int[entryCount + 1];
-        var entryTokens = LargeArrays.Uninitialized<int>(rowWordStart[rowCount] + emailWords.Length); // every element written below
+        var entryTokens = LargeArrays.Uninitialized<int>(rowWordStart[rowCount] + emailWords.Length); // read only below `gathered`
         var gathered = 0;
         for (var e = 0; e < entryCount; e++)
         {
