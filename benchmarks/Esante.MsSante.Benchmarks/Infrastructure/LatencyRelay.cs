@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Threading.Channels;
 
 namespace Esante.MsSante.Benchmarks.Infrastructure;
 
@@ -10,28 +9,38 @@ namespace Esante.MsSante.Benchmarks.Infrastructure;
 /// machine meets the round trips of a distant server (an MSSanté operator is reached over the internet, ≈ 10 ms away)
 /// while the server does its usual work. Bytes pass through unchanged (TLS included); a delay is paid once per chunk, as
 /// on a network path, so pipelined commands still share one round trip.
+/// <para>
+/// It stands for the network, which costs the client's machine no CPU, so it is built to cost little and to stay out of
+/// the thread pool the measured code runs on: each direction of each connection has a thread blocked in a receive, and one
+/// thread per relay sends every chunk when it is due. The delay is the same for every chunk, so chunks fall due in the
+/// order they arrived: one queue for the whole relay, no timer per chunk.
+/// </para>
 /// </summary>
 public sealed class LatencyRelay : IDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly int _targetPort;
-    private readonly TimeSpan _oneWay;
-    private readonly CancellationTokenSource _stop = new();
+    private readonly long _oneWayTicks;
     private readonly List<Socket> _sockets = [];
+    private readonly Queue<Chunk> _due = new();
+    private readonly Thread _sender;
+    private volatile bool _stopped;
 
     public LatencyRelay(int targetPort, TimeSpan oneWay)
     {
         _targetPort = targetPort;
-        _oneWay = oneWay;
+        _oneWayTicks = (long)(oneWay.TotalSeconds * Stopwatch.Frequency);
         _listener.Start();
-        _ = AcceptLoopAsync();
+        _sender = new Thread(SendLoop) { IsBackground = true, Name = "LatencyRelay sender" };
+        _sender.Start();
+        new Thread(AcceptLoop) { IsBackground = true, Name = "LatencyRelay accept" }.Start();
     }
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     public void Dispose()
     {
-        _stop.Cancel();
+        _stopped = true;
         _listener.Stop();
         lock (_sockets)
         {
@@ -41,87 +50,168 @@ public sealed class LatencyRelay : IDisposable
             }
             _sockets.Clear();
         }
-        _stop.Dispose();
+        lock (_due)
+        {
+            _due.Clear();
+            Monitor.PulseAll(_due);
+        }
+        _sender.Join();
     }
 
-    private async Task AcceptLoopAsync()
+    /// <summary>A chunk read from one side, to be written to the other at <see cref="Due"/>; no data: shut the sending side down.</summary>
+    private readonly record struct Chunk(long Due, Socket To, byte[]? Data);
+
+    private void AcceptLoop()
     {
-        while (!_stop.IsCancellationRequested)
+        while (!_stopped)
         {
             Socket client;
             try
             {
-                client = await _listener.AcceptSocketAsync(_stop.Token);
+                client = _listener.AcceptSocket();
             }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            catch (Exception e) when (e is ObjectDisposedException or SocketException or InvalidOperationException)
             {
                 return;
             }
-            var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            client.NoDelay = true;
-            lock (_sockets)
-            {
-                _sockets.Add(client);
-                _sockets.Add(server);
-            }
-            _ = RelayAsync(client, server);
+            new Thread(() => Relay(client)) { IsBackground = true, Name = "LatencyRelay connection" }.Start();
         }
     }
 
-    private async Task RelayAsync(Socket client, Socket server)
+    private void Relay(Socket client)
     {
+        var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        client.NoDelay = true;
+        lock (_sockets)
+        {
+            if (_stopped)
+            {
+                client.Dispose();
+                server.Dispose();
+                return;
+            }
+            _sockets.Add(client);
+            _sockets.Add(server);
+        }
         try
         {
             // The connection itself costs a round trip, as a TCP handshake does.
-            await Task.Delay(_oneWay * 2, _stop.Token);
-            await server.ConnectAsync(IPAddress.Loopback, _targetPort, _stop.Token);
-            await Task.WhenAll(PumpAsync(client, server), PumpAsync(server, client));
+            Thread.Sleep(TimeSpan.FromSeconds(2.0 * _oneWayTicks / Stopwatch.Frequency));
+            server.Connect(IPAddress.Loopback, _targetPort);
+            var upstream = new Thread(() => Pump(client, server)) { IsBackground = true, Name = "LatencyRelay pump" };
+            upstream.Start();
+            Pump(server, client);
+            upstream.Join();
         }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException or IOException)
+        catch (Exception e) when (e is ObjectDisposedException or SocketException)
         {
         }
         finally
         {
+            // Both directions are shut down (or failed): the sender thread may still hold their last chunks, whose sends
+            // then fail quietly on a closed socket, as they would on a reset connection.
+            lock (_sockets)
+            {
+                _sockets.Remove(client);
+                _sockets.Remove(server);
+            }
             client.Dispose();
             server.Dispose();
         }
     }
 
-    /// <summary>Reads from one side and writes to the other one-way time later, chunk by chunk, in order.</summary>
-    private async Task PumpAsync(Socket from, Socket to)
+    /// <summary>Reads from one side and queues each chunk for the other, due one-way time later; the end of the stream likewise.</summary>
+    private void Pump(Socket from, Socket to)
     {
-        var chunks = Channel.CreateUnbounded<(long Due, byte[] Data)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        var writer = Task.Run(async () =>
-        {
-            await foreach (var (due, data) in chunks.Reader.ReadAllAsync(_stop.Token))
-            {
-                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait, _stop.Token);
-                }
-                await to.SendAsync(data, SocketFlags.None, _stop.Token);
-            }
-            to.Shutdown(SocketShutdown.Send);
-        });
         var buffer = new byte[64 * 1024];
         try
         {
             while (true)
             {
-                var read = await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
+                var read = from.Receive(buffer, SocketFlags.None);
                 if (read == 0)
                 {
                     break;
                 }
-                var due = Stopwatch.GetTimestamp() + (long)(_oneWay.TotalSeconds * Stopwatch.Frequency);
-                chunks.Writer.TryWrite((due, buffer.AsSpan(0, read).ToArray()));
+                Enqueue(to, buffer.AsSpan(0, read).ToArray());
             }
         }
-        finally
+        catch (Exception e) when (e is ObjectDisposedException or SocketException)
         {
-            chunks.Writer.TryComplete();
         }
-        await writer;
+        Enqueue(to, null);
+        // The last chunks must be written before the connection is disposed: wait for the sender to pass them.
+        WaitUntilSent(to);
+    }
+
+    private void Enqueue(Socket to, byte[]? data)
+    {
+        lock (_due)
+        {
+            // Stamped under the lock: the queue stays in due order.
+            _due.Enqueue(new Chunk(Stopwatch.GetTimestamp() + _oneWayTicks, to, data));
+            if (_due.Count == 1)
+            {
+                Monitor.PulseAll(_due);
+            }
+        }
+    }
+
+    private void WaitUntilSent(Socket to)
+    {
+        lock (_due)
+        {
+            while (!_stopped && _due.Any(c => c.To == to))
+            {
+                Monitor.Wait(_due, 50);
+            }
+        }
+    }
+
+    private void SendLoop()
+    {
+        while (true)
+        {
+            Chunk chunk;
+            lock (_due)
+            {
+                while (true)
+                {
+                    if (_stopped)
+                    {
+                        return;
+                    }
+                    if (_due.TryPeek(out chunk))
+                    {
+                        var wait = chunk.Due - Stopwatch.GetTimestamp();
+                        if (wait <= 0)
+                        {
+                            _due.Dequeue();
+                            break;
+                        }
+                        // Never early: rounded up to the next millisecond.
+                        Monitor.Wait(_due, (int)((wait * 1000 + Stopwatch.Frequency - 1) / Stopwatch.Frequency));
+                    }
+                    else
+                    {
+                        Monitor.Wait(_due);
+                    }
+                }
+            }
+            try
+            {
+                if (chunk.Data is null)
+                {
+                    chunk.To.Shutdown(SocketShutdown.Send);
+                }
+                else
+                {
+                    chunk.To.Send(chunk.Data, SocketFlags.None);
+                }
+            }
+            catch (Exception e) when (e is ObjectDisposedException or SocketException)
+            {
+            }
+        }
     }
 }
