@@ -33,6 +33,18 @@ public static class Program
             {
                 return AttachmentMemory.RunCaseAsync(args[1], args[2], args[3], args[4]).GetAwaiter().GetResult();
             }
+            if (args.Length > 0 && args[0] == "batch-profile")
+            {
+                BatchProfile.RunAsync(
+                    args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1000,
+                    args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3).GetAwaiter().GetResult();
+                return 0;
+            }
+            if (args.Length == 3 && args[0] == "relay")
+            {
+                BatchProfile.Relay(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+                return 0;
+            }
             if (args.Length > 0 && args[0] == "interleave")
             {
                 Interleaved.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100).GetAwaiter().GetResult();
