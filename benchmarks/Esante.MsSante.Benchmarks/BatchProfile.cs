@@ -11,7 +11,7 @@ namespace Esante.MsSante.Benchmarks;
 /// and the relay's (which stands for the network) is counted apart. After a warm-up batch (JIT, first connections), each
 /// round sends N letters on a quiet server and prints wall time and the CPU milliseconds per letter of each process
 /// (user + system, from /proc), and the client's thread-pool work items per letter (each one may wake a worker, which
-/// then spins before it sleeps: on this VM that idle spinning is about 40 % of the client's CPU). Run with
+/// then spins before it sleeps: on this VM that idle spinning is about 40 % of the client's CPU) and bytes allocated. Run with
 /// <c>-- batch-profile [letters] [rounds]</c>; the process id is printed first, for <c>perf record -p</c>.
 /// </summary>
 public static class BatchProfile
@@ -45,15 +45,17 @@ public static class BatchProfile
                 var clientBefore = CpuTicks(Environment.ProcessId);
                 var relayBefore = CpuTicks(relay.Id);
                 var workItemsBefore = ThreadPool.CompletedWorkItemCount;
+                var allocatedBefore = GC.GetTotalAllocatedBytes();
                 var wall = Stopwatch.StartNew();
                 await BatchAsync(provider, sender, recipient, letters);
                 wall.Stop();
                 var client = TicksToMs(CpuTicks(Environment.ProcessId) - clientBefore);
                 var relayed = TicksToMs(CpuTicks(relay.Id) - relayBefore);
                 var workItems = ThreadPool.CompletedWorkItemCount - workItemsBefore;
+                var allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"round {round + 1}: {letters} letters in {wall.Elapsed.TotalSeconds:F2} s ({wall.Elapsed.TotalMilliseconds / letters:F2} ms/letter); " +
-                    $"CPU per letter: client {client / letters:F3} ms, relay {relayed / letters:F3} ms; client thread-pool work items per letter {(double)workItems / letters:F1}"));
+                    $"CPU per letter: client {client / letters:F3} ms, relay {relayed / letters:F3} ms; client thread-pool work items per letter {(double)workItems / letters:F1}, allocated per letter {allocated / 1024.0 / letters:F1} KB"));
             }
         }
         finally
