@@ -56,19 +56,15 @@ public sealed partial class ExtractionDirectoryIndex
         entryOfAddress = [];
         var entryCount = firstRows.Count;
 
-        // City of each L6 value: « 44093 NANTES CEDEX 1 » without its postal code, once per distinct line.
-        // Cities get value keys after the row set's values, so the caches below serve both.
-        _cityOfDelivery = LargeArrays.Zeroed<int>(values.Length);
+        // City of each L6 value (by its id in the column): « 44093 NANTES CEDEX 1 » without its postal code, once per
+        // distinct line. Cities get value keys after the row set's values, so the caches below serve both.
+        var deliveries = rows.Cells.ColumnValueCount(ExtractionColumns.L6Delivery);
+        _cityOfDelivery = new int[deliveries];
         var cityNames = new List<string> { string.Empty };
         var cityIndex = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var row = 0; row < rowCount; row++)
+        for (var delivery = 1; delivery < deliveries; delivery++)
         {
-            var delivery = rows.ValueId(row, ExtractionColumns.L6Delivery);
-            if (delivery == 0 || _cityOfDelivery[delivery] != 0)
-            {
-                continue;
-            }
-            var line = values[delivery];
+            var line = values[rows.Cells.ColumnValue(ExtractionColumns.L6Delivery, delivery)];
             var space = line.IndexOf(' ', StringComparison.Ordinal);
             var city = space > 0 && !line.AsSpan(0, space).ContainsAnyExceptInRange('0', '9') ? line[(space + 1)..].Trim() : line;
             if (city.Length == 0)
@@ -89,7 +85,7 @@ public sealed partial class ExtractionDirectoryIndex
         string ValueOf(int key) => key < values.Length ? values[key] : _cityNames[key - values.Length];
         int CityKey(int row)
         {
-            var city = _cityOfDelivery[rows.ValueId(row, ExtractionColumns.L6Delivery)];
+            var city = _cityOfDelivery[rows.LocalId(row, ExtractionColumns.L6Delivery)];
             return city == 0 ? 0 : values.Length + city;
         }
 

@@ -11,7 +11,7 @@ public sealed partial class ExtractionDirectoryIndex
     private static ReadOnlySpan<byte> SnapshotMagic => "ESMSIDX\n"u8;
 
     /// <summary>The snapshot format's version; a snapshot of another version is refused (and rewritten by the fallback path).</summary>
-    internal const int SnapshotVersion = 1;
+    internal const int SnapshotVersion = 2;
 
     private const int SnapshotHeaderSize = 128;
 
@@ -257,7 +257,7 @@ public sealed partial class ExtractionDirectoryIndex
             {
                 throw Damaged(name, "its content does not match its checksum");
             }
-            if (content.RowNext.Length != rowsPart.Rows.Count || content.CityOfDelivery.Length != rowsPart.Rows.DistinctValueCount
+            if (content.RowNext.Length != rowsPart.Rows.Count || content.CityOfDelivery.Length != rowsPart.Rows.Cells.ColumnValueCount(ExtractionColumns.L6Delivery)
                 || content.EntryFirstRow.AsSpan().ContainsAnyExceptInRange(0, rowsPart.Rows.Count - 1))
             {
                 throw Damaged(name, "its index does not fit its rows");
@@ -311,7 +311,11 @@ public sealed partial class ExtractionDirectoryIndex
         w.WriteInts([latin1 ? 1 : 2]);
         w.WriteStrings(values, latin1);
         w.WriteInts([_rows.Count]);
-        w.WriteInts(_rows.Cells.AsSpan(0, _rows.Count * ExtractionColumns.Count));
+        var cells = _rows.Cells;
+        w.WriteInts(cells.Widths);
+        w.WriteInts(cells.DictionaryStart);
+        w.WriteInts(cells.Dictionary);
+        w.WriteBytes(cells.Bytes);
     }
 
     private void WriteIndex(SnapshotWriter w)
@@ -397,18 +401,18 @@ public sealed partial class ExtractionDirectoryIndex
             throw Damaged(name, "its rows are malformed");
         }
         var latin1 = encoding[0] == 1;
-        var (valueChars, valueBytes, valueOffsets) = latin1 ? (null, r.ReadBytes(out var offsets), offsets) : Utf16(r.ReadStringBlock());
+        var (valueChars, valueBytes, valueOffsets) = latin1 ? (null, r.ReadLatin1Block(out var offsets), offsets) : Utf16(r.ReadStringBlock());
         var rowCount = r.ReadInts();
-        var cells = r.ReadInts();
-        if (rowCount.Length != 1 || cells.Length != (long)rowCount[0] * ExtractionColumns.Count || valueOffsets.Length < 2
-            || valueOffsets[1] != 0 || cells.AsSpan().ContainsAnyExceptInRange(0, valueOffsets.Length - 2))
+        var widths = r.ReadInts();
+        var dictionaryStart = r.ReadInts();
+        var dictionary = r.ReadInts();
+        var bytes = r.ReadBytes();
+        if (rowCount.Length != 1 || widths.Length != ExtractionColumns.Count || valueOffsets.Length < 2 || valueOffsets[1] != 0 || !r.AtEnd)
         {
             throw Damaged(name, "its rows are malformed");
         }
-        if (!r.AtEnd)
-        {
-            throw Damaged(name, "its rows are malformed");
-        }
+        var cells = PackedCells.Read(bytes, widths, dictionaryStart, dictionary, rowCount[0], valueOffsets.Length - 1)
+            ?? throw Damaged(name, "its rows are malformed");
         return new RowsPart(latin1
             ? new ExtractionRowSet(valueBytes!, valueOffsets, cells, rowCount[0], loadOptions.TrustedDomains)
             : new ExtractionRowSet(valueChars!, valueOffsets, cells, rowCount[0], loadOptions.TrustedDomains), report);
@@ -519,6 +523,8 @@ public sealed partial class ExtractionDirectoryIndex
 
         public void WriteUlongs(ReadOnlySpan<ulong> values) => Write(MemoryMarshal.AsBytes(values));
 
+        public void WriteBytes(ReadOnlySpan<byte> values) => Write(values);
+
         /// <summary>Strings as two sections: their character offsets, then all their UTF-16 characters.</summary>
         public void WriteStrings(string[] values, bool latin1 = false)
         {
@@ -591,6 +597,8 @@ public sealed partial class ExtractionDirectoryIndex
 
         public ulong[] ReadUlongs(int? expected = null) => Read<ulong>(expected);
 
+        public byte[] ReadBytes() => Read<byte>(null);
+
         /// <summary>A list of strings as its characters and offsets, checked (ascending offsets within the characters).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public (char[] Chars, int[] Offsets) ReadStringBlock()
@@ -602,7 +610,7 @@ public sealed partial class ExtractionDirectoryIndex
         }
 
         /// <summary>A list of strings written in Latin-1: its bytes and offsets, checked.</summary>
-        public byte[] ReadBytes(out int[] offsets)
+        public byte[] ReadLatin1Block(out int[] offsets)
         {
             offsets = Read<int>(null);
             var bytes = Read<byte>(null);

@@ -29,7 +29,7 @@ public sealed partial class ExtractionDirectoryIndex : IDirectorySearch
     private readonly Dictionary<long, CandidateSet> _rangeSets;
     private readonly ulong[] _identifierKeys; // IdentifierCode keys
     private readonly int[] _identifierEntries;
-    private readonly int[] _cityOfDelivery;
+    private readonly int[] _cityOfDelivery; // by the L6 column's id of a value (PackedCells.LocalId)
     private readonly string[] _cityNames;
 
     [ThreadStatic]
@@ -216,7 +216,7 @@ public sealed partial class ExtractionDirectoryIndex : IDirectorySearch
         AddLine(lines, Col(ExtractionColumns.L3Distribution));
         AddLine(lines, StreetLine(row));
         AddLine(lines, Col(ExtractionColumns.L5Locality));
-        var city = _cityOfDelivery[_rows.ValueId(row, ExtractionColumns.L6Delivery)];
+        var city = _cityOfDelivery[_rows.LocalId(row, ExtractionColumns.L6Delivery)];
         return new DirectoryEntry
         {
             Address = MssanteAddress.Parse(_rows.Value(_rows.ValueId(row, ExtractionColumns.Address)), _rows.TrustedDomains),
