@@ -256,7 +256,7 @@ public sealed partial class ExtractionDirectoryIndex
         }
         Array.Sort(provisional, sortedIds, StringComparer.Ordinal);
         // Id 0 is the empty string, first after sorting: drop it.
-        _tokens = provisional.AsSpan(1).ToArray();
+        _tokens = WordList.Of(provisional.AsSpan(1));
         var remap = new int[sortedIds.Length];
         for (var i = 1; i < sortedIds.Length; i++)
         {
@@ -265,7 +265,7 @@ public sealed partial class ExtractionDirectoryIndex
 
         // 5. Postings: each entry's sorted word ids gathered in entry order (one pass reading the rows' words where they
         // are, counting as it goes), then a counting sort by word; entries visited in id order, so each list is ascending.
-        _postingStart = new int[_tokens.Length + 1];
+        _postingStart = new int[_tokens.Count + 1];
         var emailStart = email.EntryStart;
         var emailLength = email.EntryLength;
         var emailWords = email.Words;
@@ -290,12 +290,12 @@ public sealed partial class ExtractionDirectoryIndex
         }
         rowWords = [];
         mergedWords.Clear();
-        for (var t = 0; t < _tokens.Length; t++)
+        for (var t = 0; t < _tokens.Count; t++)
         {
             _postingStart[t + 1] += _postingStart[t];
         }
         _postings = LargeArrays.Uninitialized<int>(gathered); // every element written below
-        var fill = _postingStart.AsSpan(0, _tokens.Length).ToArray();
+        var fill = _postingStart.AsSpan(0, _tokens.Count).ToArray();
         for (var e = 0; e < entryCount; e++)
         {
             for (var p = entryTokenStart[e]; p < entryTokenStart[e + 1]; p++)
@@ -307,9 +307,9 @@ public sealed partial class ExtractionDirectoryIndex
         fill = [];
 
         // 6. Dense words as bitmaps; short free-text prefixes spanning many words merged once.
-        _tokenBits = new ulong[]?[_tokens.Length];
+        _tokenBits = new ulong[]?[_tokens.Count];
         var dense = Math.Max(64, entryCount / 16);
-        for (var t = 0; t < _tokens.Length; t++)
+        for (var t = 0; t < _tokens.Count; t++)
         {
             if (_postingStart[t + 1] - _postingStart[t] >= dense)
             {
@@ -649,7 +649,7 @@ public sealed partial class ExtractionDirectoryIndex
         var tokens = _tokens;
         var dense = entryCount / 32;
         var t = 0;
-        while (t < tokens.Length)
+        while (t < tokens.Count)
         {
             var token = tokens[t];
             if (token.Length < length || token[0] < '0')
@@ -658,7 +658,7 @@ public sealed partial class ExtractionDirectoryIndex
                 continue; // too short for this prefix, or a field word
             }
             var end = t + 1;
-            while (end < tokens.Length && tokens[end].Length >= length && string.CompareOrdinal(tokens[end], 0, token, 0, length) == 0)
+            while (end < tokens.Count && tokens[end].Length >= length && tokens[end][..length].SequenceEqual(token[..length]))
             {
                 end++;
             }

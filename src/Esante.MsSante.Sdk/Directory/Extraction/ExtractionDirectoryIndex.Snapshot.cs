@@ -322,7 +322,7 @@ public sealed partial class ExtractionDirectoryIndex
     {
         w.WriteInts(_entryFirstRow);
         w.WriteInts(_rowNext);
-        w.WriteStrings(_tokens);
+        w.WriteStringBlock(_tokens.Offsets, _tokens.Chars);
         w.WriteInts(_postingStart);
         w.WriteInts(_postings);
         var dense = new List<int>();
@@ -427,7 +427,7 @@ public sealed partial class ExtractionDirectoryIndex
         {
             EntryFirstRow = r.ReadInts(),
             RowNext = r.ReadInts(),
-            Tokens = r.ReadStrings(),
+            Tokens = r.ReadWordList(),
             PostingStart = r.ReadInts(),
             Postings = r.ReadInts(),
         };
@@ -435,12 +435,12 @@ public sealed partial class ExtractionDirectoryIndex
         var words = (entryCount + 63) >> 6;
         var dense = r.ReadInts();
         var bitmapWords = r.ReadLongs();
-        if (bitmapWords.Length != 1 || bitmapWords[0] != words || content.PostingStart.Length != content.Tokens.Length + 1
+        if (bitmapWords.Length != 1 || bitmapWords[0] != words || content.PostingStart.Length != content.Tokens.Count + 1
             || content.PostingStart[^1] != content.Postings.Length)
         {
             throw Damaged(name, "its index is malformed");
         }
-        content.TokenBits = new ulong[]?[content.Tokens.Length];
+        content.TokenBits = new ulong[]?[content.Tokens.Count];
         foreach (var t in dense)
         {
             if ((uint)t >= (uint)content.TokenBits.Length)
@@ -496,7 +496,7 @@ public sealed partial class ExtractionDirectoryIndex
         public ExtractionRowSet? Rows;
         public required int[] EntryFirstRow;
         public required int[] RowNext;
-        public required string[] Tokens;
+        public required WordList Tokens;
         public required int[] PostingStart;
         public required int[] Postings;
         public ulong[]?[] TokenBits = [];
@@ -524,6 +524,13 @@ public sealed partial class ExtractionDirectoryIndex
         public void WriteUlongs(ReadOnlySpan<ulong> values) => Write(MemoryMarshal.AsBytes(values));
 
         public void WriteBytes(ReadOnlySpan<byte> values) => Write(values);
+
+        /// <summary>Strings as <see cref="WriteStrings"/> writes them, from their characters and offsets.</summary>
+        public void WriteStringBlock(ReadOnlySpan<int> offsets, ReadOnlySpan<char> chars)
+        {
+            WriteInts(offsets);
+            Write(MemoryMarshal.AsBytes(chars));
+        }
 
         /// <summary>Strings as two sections: their character offsets, then all their UTF-16 characters.</summary>
         public void WriteStrings(string[] values, bool latin1 = false)
@@ -607,6 +614,13 @@ public sealed partial class ExtractionDirectoryIndex
             var chars = Read<char>(null);
             CheckOffsets(offsets, chars.Length);
             return (chars, offsets);
+        }
+
+        /// <summary>A list of strings as a <see cref="WordList"/>, no string made.</summary>
+        public WordList ReadWordList()
+        {
+            var (chars, offsets) = ReadStringBlock();
+            return new WordList(chars, offsets);
         }
 
         /// <summary>A list of strings written in Latin-1: its bytes and offsets, checked.</summary>

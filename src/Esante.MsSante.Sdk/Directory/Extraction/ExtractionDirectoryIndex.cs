@@ -22,7 +22,7 @@ public sealed partial class ExtractionDirectoryIndex : IDirectorySearch
     private readonly ExtractionRowSet _rows;
     private readonly int[] _entryFirstRow;
     private readonly int[] _rowNext;
-    private readonly string[] _tokens;
+    private readonly WordList _tokens;
     private readonly int[] _postingStart;
     private readonly int[] _postings;
     private readonly ulong[]?[] _tokenBits;
@@ -42,7 +42,7 @@ public sealed partial class ExtractionDirectoryIndex : IDirectorySearch
     public ExtractionRowSet Rows => _rows;
 
     /// <summary>How many distinct words (free-text and per field) the index holds.</summary>
-    public int WordCount => _tokens.Length;
+    public int WordCount => _tokens.Count;
 
     /// <summary>The report of the loading, when the index was loaded from a file by <see cref="LoadAsync(string, ExtractionIndexOptions?, ExtractionLoadOptions?, IProgress{ExtractionLoadProgress}?, CancellationToken)"/>.</summary>
     public ExtractionLoadReport? LoadReport { get; private init; }
@@ -286,39 +286,8 @@ public sealed partial class ExtractionDirectoryIndex : IDirectorySearch
         _ => MailboxKind.Practice,
     };
 
-    /// <summary>The ids of the tokens starting with <paramref name="prefix"/>: a contiguous range of the sorted array.</summary>
-    private (int Lo, int Hi) PrefixRange(string prefix)
-    {
-        var tokens = _tokens;
-        int lo = 0, hi = tokens.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (string.CompareOrdinal(tokens[mid], prefix) < 0)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-        var first = lo;
-        hi = tokens.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (tokens[mid].StartsWith(prefix, StringComparison.Ordinal))
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-        return (first, lo);
-    }
+    /// <summary>The ids of the tokens starting with <paramref name="prefix"/>: a contiguous range of the sorted words.</summary>
+    private (int Lo, int Hi) PrefixRange(string prefix) => _tokens.PrefixRange(prefix);
 
     /// <summary>The entries of one token, without copying.</summary>
     private CandidateSet TokenSet(int token)

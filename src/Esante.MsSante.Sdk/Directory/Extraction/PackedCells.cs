@@ -12,6 +12,12 @@ internal sealed class PackedCells
     /// <summary>Bytes after the last row, so that every cell reads as 4 bytes whatever its width.</summary>
     private const int Padding = 3;
 
+    /// <summary>
+    /// Zeros (the empty value) after the last dictionary, so that any cell of 1 or 2 bytes, whatever its content, reads within
+    /// the dictionaries: cells read back from a file need checking only in the few columns of 3 or 4 bytes.
+    /// </summary>
+    private const int DictionaryTail = 1 << 16;
+
     private readonly byte[] _bytes;
     private readonly int _stride;
     private readonly int[] _offset;   // per column: its byte offset in a row
@@ -44,7 +50,7 @@ internal sealed class PackedCells
     /// <summary>Where each column's values start in <see cref="Dictionary"/>, and one past the last column's end.</summary>
     public int[] DictionaryStart => _start;
 
-    /// <summary>The columns' dictionaries one after the other: a column's local id to the row set's value id (local 0 is the empty value).</summary>
+    /// <summary>The columns' dictionaries one after the other, then zeros: a column's local id to the row set's value id (local 0 is the empty value).</summary>
     public int[] Dictionary => _dictionary;
 
     /// <summary>The rows' cells, <c>rows × the sum of the widths</c> bytes, then padding.</summary>
@@ -125,7 +131,7 @@ internal sealed class PackedCells
             widths[c] = count <= 1 << 8 ? 1 : count <= 1 << 16 ? 2 : count <= 1 << 24 ? 3 : 4;
             start[c + 1] = start[c] + count;
         }
-        var all = new int[start[columns]];
+        var all = new int[start[columns] + DictionaryTail];
         for (var c = 0; c < columns; c++)
         {
             dictionaries[c].CopyTo(all, start[c]);
@@ -152,7 +158,7 @@ internal sealed class PackedCells
     public static PackedCells? Read(byte[] bytes, int[] widths, int[] start, int[] dictionary, int rowCount, int valueCount)
     {
         var columns = widths.Length;
-        if (rowCount < 0 || start.Length != columns + 1 || start[0] != 0 || start[columns] != dictionary.Length
+        if (rowCount < 0 || start.Length != columns + 1 || start[0] != 0 || (long)start[columns] + DictionaryTail != dictionary.Length
             || widths.AsSpan().ContainsAnyExceptInRange(1, 4) || dictionary.AsSpan().ContainsAnyExceptInRange(0, valueCount - 1))
         {
             return null;
@@ -172,8 +178,9 @@ internal sealed class PackedCells
             return null;
         }
         var cells = new PackedCells(bytes, widths, start, dictionary, rowCount);
-        // Only a column whose dictionary is shorter than its width allows can hold a cell past it; rows read in order.
-        var check = Enumerable.Range(0, columns).Where(c => widths[c] == 4 || cells.ColumnValueCount(c) < 1 << (8 * widths[c])).ToArray();
+        // A cell of 1 or 2 bytes reads within the dictionaries (their tail) whatever it holds, at worst another column's
+        // value; a wider one is checked against its column's count. Rows read in order.
+        var check = Enumerable.Range(0, columns).Where(c => widths[c] >= 3 && (widths[c] == 4 || cells.ColumnValueCount(c) < 1 << 24)).ToArray();
         var counts = check.Select(cells.ColumnValueCount).ToArray();
         for (var row = 0; row < rowCount; row++)
         {

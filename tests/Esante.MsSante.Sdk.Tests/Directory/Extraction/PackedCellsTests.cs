@@ -73,10 +73,15 @@ public sealed class PackedCellsTests
         var start = packed.DictionaryStart;
         var dictionary = packed.Dictionary;
 
-        // A cell past its column's values (column 0 has 4, the empty one included).
+        // A cell of 3 bytes past its column's values; one of 1 byte past its column's still reads within the dictionaries.
         var wrongCell = (byte[])bytes.Clone();
-        wrongCell[7 * 5] = 200;
+        wrongCell[(7 * 5) + 3 + 2] = 0xFF;
         Assert.Null(PackedCells.Read(wrongCell, widths, start, dictionary, rows, values));
+        var strayCell = (byte[])bytes.Clone();
+        strayCell[(7 * rows) - 1] = 0xFF;
+        var stray = PackedCells.Read(strayCell, widths, start, dictionary, rows, values);
+        Assert.NotNull(stray);
+        Assert.InRange(stray.ValueId(rows - 1, 3), 0, values - 1);
         // Fewer bytes than the rows need.
         Assert.Null(PackedCells.Read(bytes[..^1], widths, start, dictionary, rows, values));
         // A width out of 1..4, or one too narrow for its column's values.
@@ -85,6 +90,7 @@ public sealed class PackedCellsTests
         // A dictionary naming a value the row set does not have, or whose starts do not cover it.
         Assert.Null(PackedCells.Read(bytes, widths, start, dictionary, rows, values - 1));
         Assert.Null(PackedCells.Read(bytes, widths, [.. start[..^1], start[^1] - 1], dictionary, rows, values));
+        Assert.Null(PackedCells.Read(bytes, widths, start, dictionary[..^1], rows, values));
     }
 
     [Fact]
