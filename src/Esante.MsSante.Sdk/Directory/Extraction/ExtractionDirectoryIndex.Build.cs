@@ -307,13 +307,20 @@ public sealed partial class ExtractionDirectoryIndex
         fill = [];
 
         // 6. Dense words as bitmaps; short free-text prefixes spanning many words merged once.
-        _tokenBits = new ulong[]?[_tokens.Count];
+        _denseStart = new int[_tokens.Count];
         var dense = Math.Max(64, entryCount / 16);
+        var bitmapWords = (entryCount + 63) >> 6;
+        var denseCount = 0;
         for (var t = 0; t < _tokens.Count; t++)
         {
-            if (_postingStart[t + 1] - _postingStart[t] >= dense)
+            _denseStart[t] = _postingStart[t + 1] - _postingStart[t] >= dense ? denseCount++ * bitmapWords : -1;
+        }
+        _bitmaps = LargeArrays.Zeroed<ulong>(denseCount * bitmapWords);
+        for (var t = 0; t < _tokens.Count; t++)
+        {
+            if (_denseStart[t] >= 0)
             {
-                _tokenBits[t] = ToBitmap(_postingStart[t], _postingStart[t + 1], entryCount, out _);
+                FillBitmap(_bitmaps.AsSpan(_denseStart[t], bitmapWords), _postingStart[t], _postingStart[t + 1]);
             }
         }
         _rangeSets = [];
@@ -627,7 +634,15 @@ public sealed partial class ExtractionDirectoryIndex
     private ulong[] ToBitmap(int from, int to, int entryCount, out int count)
     {
         var bits = new ulong[(entryCount + 63) >> 6];
-        count = 0;
+        count = FillBitmap(bits, from, to);
+        return bits;
+    }
+
+    /// <summary>Sets the bits of the postings from <paramref name="from"/> to <paramref name="to"/> in a cleared bitmap; returns how many distinct.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int FillBitmap(Span<ulong> bits, int from, int to)
+    {
+        var count = 0;
         for (var p = from; p < to; p++)
         {
             var id = _postings[p];
@@ -639,7 +654,7 @@ public sealed partial class ExtractionDirectoryIndex
                 count++;
             }
         }
-        return bits;
+        return count;
     }
 
     /// <summary>Merges once the free-text ranges of <paramref name="length"/> letters that span several words and many postings.</summary>

@@ -325,34 +325,29 @@ public sealed partial class ExtractionDirectoryIndex
         w.WriteStringBlock(_tokens.Offsets, _tokens.Chars);
         w.WriteInts(_postingStart);
         w.WriteInts(_postings);
-        var dense = new List<int>();
-        for (var t = 0; t < _tokenBits.Length; t++)
-        {
-            if (_tokenBits[t] is not null)
-            {
-                dense.Add(t);
-            }
-        }
-        w.WriteInts(dense.ToArray());
+        // The dense tokens, in token order as their bitmaps are laid out; then the merged ranges, their bitmaps and their
+        // ids each in one section.
+        w.WriteInts([.. Enumerable.Range(0, _denseStart.Length).Where(t => _denseStart[t] >= 0)]);
         w.WriteLongs([BitmapWords]);
-        foreach (var t in dense)
-        {
-            w.WriteUlongs(_tokenBits[t]!);
-        }
+        w.WriteUlongs(_bitmaps);
         var ranges = _rangeSets.OrderBy(r => r.Key).ToArray();
         w.WriteLongs([.. ranges.Select(r => r.Key)]);
         w.WriteInts([.. ranges.Select(r => r.Value.Bits is null ? r.Value.Count : -1 - r.Value.Count)]);
+        var rangeBits = new List<ulong>();
+        var rangeIds = new List<int>();
         foreach (var (_, set) in ranges)
         {
-            if (set.Bits is { } bits)
+            if (set.Bits is not null)
             {
-                w.WriteUlongs(bits);
+                rangeBits.AddRange(set.BitSpan);
             }
             else
             {
-                w.WriteInts(set.Ids!.AsSpan(set.Start, set.Count));
+                rangeIds.AddRange(set.Ids.AsSpan(set.Start, set.Count));
             }
         }
+        w.WriteUlongs(CollectionsMarshal.AsSpan(rangeBits));
+        w.WriteInts(CollectionsMarshal.AsSpan(rangeIds));
         w.WriteUlongs(_identifierKeys);
         w.WriteInts(_identifierEntries);
         w.WriteInts(_cityOfDelivery);
@@ -436,32 +431,52 @@ public sealed partial class ExtractionDirectoryIndex
         var dense = r.ReadInts();
         var bitmapWords = r.ReadLongs();
         if (bitmapWords.Length != 1 || bitmapWords[0] != words || content.PostingStart.Length != content.Tokens.Count + 1
-            || content.PostingStart[^1] != content.Postings.Length)
+            || content.PostingStart[^1] != content.Postings.Length || (long)dense.Length * words > Array.MaxLength)
         {
             throw Damaged(name, "its index is malformed");
         }
-        content.TokenBits = new ulong[]?[content.Tokens.Count];
-        foreach (var t in dense)
+        content.Bitmaps = r.ReadUlongs(dense.Length * words);
+        content.DenseStart = new int[content.Tokens.Count];
+        content.DenseStart.AsSpan().Fill(-1);
+        for (var i = 0; i < dense.Length; i++)
         {
-            if ((uint)t >= (uint)content.TokenBits.Length)
+            var t = dense[i];
+            if ((uint)t >= (uint)content.DenseStart.Length || content.DenseStart[t] >= 0)
             {
                 throw Damaged(name, "its index is malformed");
             }
-            content.TokenBits[t] = r.ReadUlongs(words);
+            content.DenseStart[t] = i * words;
         }
         var rangeKeys = r.ReadLongs();
         var rangeCounts = r.ReadInts();
+        var rangeBits = r.ReadUlongs();
+        var rangeIds = r.ReadInts();
         if (rangeKeys.Length != rangeCounts.Length)
         {
             throw Damaged(name, "its index is malformed");
         }
         content.RangeSets = new Dictionary<long, CandidateSet>(rangeKeys.Length);
+        int bitsAt = 0, idsAt = 0;
         for (var i = 0; i < rangeKeys.Length; i++)
         {
             var count = rangeCounts[i];
-            content.RangeSets.Add(rangeKeys[i], count < 0
-                ? CandidateSet.Bitmap(r.ReadUlongs(words), -1 - count)
-                : CandidateSet.Slice(r.ReadInts(count), 0, count));
+            if (count < 0 ? rangeBits.Length - bitsAt < words : rangeIds.Length - idsAt < count)
+            {
+                throw Damaged(name, "its index is malformed");
+            }
+            content.RangeSets[rangeKeys[i]] = count < 0 ? CandidateSet.Bitmap(rangeBits, bitsAt, words, -1 - count) : CandidateSet.Slice(rangeIds, idsAt, count);
+            if (count < 0)
+            {
+                bitsAt += words;
+            }
+            else
+            {
+                idsAt += count;
+            }
+        }
+        if (bitsAt != rangeBits.Length || idsAt != rangeIds.Length)
+        {
+            throw Damaged(name, "its index is malformed");
         }
         content.IdentifierKeys = r.ReadUlongs();
         content.IdentifierEntries = r.ReadInts();
@@ -483,7 +498,8 @@ public sealed partial class ExtractionDirectoryIndex
         _tokens = content.Tokens;
         _postingStart = content.PostingStart;
         _postings = content.Postings;
-        _tokenBits = content.TokenBits;
+        _denseStart = content.DenseStart;
+        _bitmaps = content.Bitmaps;
         _rangeSets = content.RangeSets;
         _identifierKeys = content.IdentifierKeys;
         _identifierEntries = content.IdentifierEntries;
@@ -499,7 +515,8 @@ public sealed partial class ExtractionDirectoryIndex
         public required WordList Tokens;
         public required int[] PostingStart;
         public required int[] Postings;
-        public ulong[]?[] TokenBits = [];
+        public int[] DenseStart = [];
+        public ulong[] Bitmaps = [];
         public Dictionary<long, CandidateSet> RangeSets = [];
         public ulong[] IdentifierKeys = [];
         public int[] IdentifierEntries = [];

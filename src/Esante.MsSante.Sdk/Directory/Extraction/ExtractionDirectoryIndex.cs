@@ -25,7 +25,8 @@ public sealed partial class ExtractionDirectoryIndex : IDirectorySearch
     private readonly WordList _tokens;
     private readonly int[] _postingStart;
     private readonly int[] _postings;
-    private readonly ulong[]?[] _tokenBits;
+    private readonly int[] _denseStart; // per token: where its bitmap starts in _bitmaps (a word), or -1 when it has none
+    private readonly ulong[] _bitmaps;  // the dense tokens' bitmaps end to end, BitmapWords each
     private readonly Dictionary<long, CandidateSet> _rangeSets;
     private readonly ulong[] _identifierKeys; // IdentifierCode keys
     private readonly int[] _identifierEntries;
@@ -292,9 +293,9 @@ public sealed partial class ExtractionDirectoryIndex : IDirectorySearch
     /// <summary>The entries of one token, without copying.</summary>
     private CandidateSet TokenSet(int token)
     {
-        if (_tokenBits[token] is { } bits)
+        if (_denseStart[token] >= 0)
         {
-            return CandidateSet.Bitmap(bits, _postingStart[token + 1] - _postingStart[token]);
+            return CandidateSet.Bitmap(_bitmaps, _denseStart[token], BitmapWords, _postingStart[token + 1] - _postingStart[token]);
         }
         return CandidateSet.Slice(_postings, _postingStart[token], _postingStart[token + 1] - _postingStart[token]);
     }
@@ -315,10 +316,10 @@ public sealed partial class ExtractionDirectoryIndex : IDirectorySearch
         // Dense words already have a bitmap: OR it word by word rather than scattering its postings one by one.
         for (var t = lo; t < hi; t++)
         {
-            if (_tokenBits[t] is { } tokenBits)
+            if (_denseStart[t] >= 0)
             {
                 var into = bits.AsSpan();
-                var from = tokenBits.AsSpan(0, into.Length);
+                var from = _bitmaps.AsSpan(_denseStart[t], into.Length);
                 for (var i = 0; i < into.Length; i++)
                 {
                     into[i] |= from[i];
