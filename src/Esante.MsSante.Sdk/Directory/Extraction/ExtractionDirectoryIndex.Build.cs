@@ -329,6 +329,18 @@ public sealed partial class ExtractionDirectoryIndex
             MergeShortPrefixes(length, entryCount);
         }
 
+        // 7. The dense words' postings go (43 % of them in the national file): their bitmaps answer for them.
+        (_postingAt, var kept) = PostingStorage(_postingStart, _denseStart);
+        var postings = LargeArrays.Uninitialized<int>(kept); // every element written below
+        for (var t = 0; t < _tokens.Count; t++)
+        {
+            if (_denseStart[t] < 0)
+            {
+                _postings.AsSpan(_postingStart[t], _postingStart[t + 1] - _postingStart[t]).CopyTo(postings.AsSpan(_postingAt[t]));
+            }
+        }
+        _postings = postings;
+
         return;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -464,11 +464,7 @@ public sealed partial class ExtractionDirectoryIndex
             return CandidateSet.Bitmap(bits, PopCount(bits));
         }
         var (lo, hi) = PrefixRange(PostalCodeTag + criterion);
-        for (var p = _postingStart[lo]; p < _postingStart[hi]; p++)
-        {
-            var id = _postings[p];
-            bits[id >> 6] |= 1UL << (id & 63);
-        }
+        Scatter(bits, lo, hi);
         return CandidateSet.Bitmap(bits, PopCount(bits));
     }
 

@@ -431,7 +431,7 @@ public sealed partial class ExtractionDirectoryIndex
         var dense = r.ReadInts();
         var bitmapWords = r.ReadLongs();
         if (bitmapWords.Length != 1 || bitmapWords[0] != words || content.PostingStart.Length != content.Tokens.Count + 1
-            || content.PostingStart[^1] != content.Postings.Length || (long)dense.Length * words > Array.MaxLength)
+            || content.PostingStart[0] != 0 || (long)dense.Length * words > Array.MaxLength)
         {
             throw Damaged(name, "its index is malformed");
         }
@@ -446,6 +446,18 @@ public sealed partial class ExtractionDirectoryIndex
                 throw Damaged(name, "its index is malformed");
             }
             content.DenseStart[t] = i * words;
+        }
+        for (var t = 0; t < content.Tokens.Count; t++)
+        {
+            if (content.PostingStart[t + 1] < content.PostingStart[t])
+            {
+                throw Damaged(name, "its index is malformed");
+            }
+        }
+        (content.PostingAt, var kept) = PostingStorage(content.PostingStart, content.DenseStart);
+        if (kept != content.Postings.Length)
+        {
+            throw Damaged(name, "its index is malformed");
         }
         var rangeKeys = r.ReadLongs();
         var rangeCounts = r.ReadInts();
@@ -497,6 +509,7 @@ public sealed partial class ExtractionDirectoryIndex
         _rowNext = content.RowNext;
         _tokens = content.Tokens;
         _postingStart = content.PostingStart;
+        _postingAt = content.PostingAt;
         _postings = content.Postings;
         _denseStart = content.DenseStart;
         _bitmaps = content.Bitmaps;
@@ -516,6 +529,7 @@ public sealed partial class ExtractionDirectoryIndex
         public required int[] PostingStart;
         public required int[] Postings;
         public int[] DenseStart = [];
+        public int[] PostingAt = [];
         public ulong[] Bitmaps = [];
         public Dictionary<long, CandidateSet> RangeSets = [];
         public ulong[] IdentifierKeys = [];

@@ -23,7 +23,8 @@ public sealed partial class ExtractionDirectoryIndex : IDirectorySearch
     private readonly int[] _entryFirstRow;
     private readonly int[] _rowNext;
     private readonly WordList _tokens;
-    private readonly int[] _postingStart;
+    private readonly int[] _postingStart; // per token, then the end: the running count of postings (a token's count is the difference)
+    private readonly int[] _postingAt;    // per token: where its postings are in _postings (a dense token's are not: it has a bitmap)
     private readonly int[] _postings;
     private readonly int[] _denseStart; // per token: where its bitmap starts in _bitmaps (a word), or -1 when it has none
     private readonly ulong[] _bitmaps;  // the dense tokens' bitmaps end to end, BitmapWords each
@@ -297,7 +298,7 @@ public sealed partial class ExtractionDirectoryIndex : IDirectorySearch
         {
             return CandidateSet.Bitmap(_bitmaps, _denseStart[token], BitmapWords, _postingStart[token + 1] - _postingStart[token]);
         }
-        return CandidateSet.Slice(_postings, _postingStart[token], _postingStart[token + 1] - _postingStart[token]);
+        return CandidateSet.Slice(_postings, _postingAt[token], _postingStart[token + 1] - _postingStart[token]);
     }
 
     /// <summary>The entries of a range of tokens: one token's postings, a range merged at build time, or merged now into a scratch bitmap.</summary>
@@ -313,11 +314,18 @@ public sealed partial class ExtractionDirectoryIndex : IDirectorySearch
         }
         scratch ??= t_scratch ??= new QueryScratch();
         var bits = scratch.RentBitmap(Count);
-        // Dense words already have a bitmap: OR it word by word rather than scattering its postings one by one.
+        Scatter(bits, lo, hi);
+        return CandidateSet.Bitmap(bits, PopCount(bits));
+    }
+
+    /// <summary>Sets the bits of the entries of the tokens from <paramref name="lo"/> to <paramref name="hi"/>.</summary>
+    private void Scatter(ulong[] bits, int lo, int hi)
+    {
         for (var t = lo; t < hi; t++)
         {
             if (_denseStart[t] >= 0)
             {
+                // A dense word has a bitmap (and no postings): OR it word by word.
                 var into = bits.AsSpan();
                 var from = _bitmaps.AsSpan(_denseStart[t], into.Length);
                 for (var i = 0; i < into.Length; i++)
@@ -326,13 +334,29 @@ public sealed partial class ExtractionDirectoryIndex : IDirectorySearch
                 }
                 continue;
             }
-            for (var p = _postingStart[t]; p < _postingStart[t + 1]; p++)
+            var at = _postingAt[t];
+            for (var p = at; p < at + (_postingStart[t + 1] - _postingStart[t]); p++)
             {
                 var id = _postings[p];
                 bits[id >> 6] |= 1UL << (id & 63);
             }
         }
-        return CandidateSet.Bitmap(bits, PopCount(bits));
+    }
+
+    /// <summary>Where each token's postings are once the dense tokens' are left out (they have bitmaps), and how many are kept.</summary>
+    private static (int[] At, int Kept) PostingStorage(int[] postingStart, int[] denseStart)
+    {
+        var at = new int[denseStart.Length];
+        var kept = 0;
+        for (var t = 0; t < at.Length; t++)
+        {
+            at[t] = kept;
+            if (denseStart[t] < 0)
+            {
+                kept += postingStart[t + 1] - postingStart[t];
+            }
+        }
+        return (at, kept);
     }
 
     private static int PopCount(ulong[] bits)
