@@ -193,6 +193,7 @@ public static class Journey
         Step("Sign out");
         await session.SignOutAsync();
         File.Delete(extraction);
+        File.Delete(ExtractionDirectoryIndex.DefaultSnapshotPath(extraction));
         Say($"Session state: {session.State}.");
 
         Step("Sign in again with Pro Santé Connect (CPS card or e-CPS), no password");

@@ -115,5 +115,9 @@ public sealed class DemoOperator : IDisposable
         Server.DeliverFromOutside(report);
     }
 
-    public void Dispose() => File.Delete(ExtractionFile);
+    public void Dispose()
+    {
+        File.Delete(ExtractionFile);
+        File.Delete(ExtractionDirectoryIndex.DefaultSnapshotPath(ExtractionFile));
+    }
 }

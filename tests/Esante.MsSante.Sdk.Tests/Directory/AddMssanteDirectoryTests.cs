@@ -21,6 +21,7 @@ public class AddMssanteDirectoryTests
         finally
         {
             File.Delete(path);
+            File.Delete(ExtractionDirectoryIndex.DefaultSnapshotPath(path));
         }
     }
 

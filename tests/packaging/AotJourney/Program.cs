@@ -129,6 +129,7 @@ try
 finally
 {
     File.Delete(extraction);
+    File.Delete(ExtractionDirectoryIndex.DefaultSnapshotPath(extraction));
 }
 
 // The fake asks for a one-time code, e-mailed: it is in the operator's outbox.

@@ -3,33 +3,43 @@ using System.Numerics;
 namespace Esante.MsSante.Directory;
 
 /// <summary>
-/// A set of entry ids, ascending: a slice of a sorted posting array, or a bitmap when dense, or every entry.
+/// A set of entry ids, ascending: a slice of a sorted posting array, or a bitmap when dense (a whole array, or a slice of
+/// one that holds many bitmaps end to end), or every entry.
 /// Read by a <see cref="Cursor"/> that only moves forward, as candidates come in id order.
 /// </summary>
 internal readonly struct CandidateSet
 {
     public readonly int[]? Ids;
+    /// <summary>Where the set starts in <see cref="Ids"/> (an index) or in <see cref="Bits"/> (a word).</summary>
     public readonly int Start;
     public readonly ulong[]? Bits;
     public readonly int Count;
+    private readonly int _words;
     private readonly bool _all;
 
-    private CandidateSet(int[]? ids, int start, ulong[]? bits, int count, bool all)
+    private CandidateSet(int[]? ids, int start, ulong[]? bits, int words, int count, bool all)
     {
         Ids = ids;
         Start = start;
         Bits = bits;
+        _words = words;
         Count = count;
         _all = all;
     }
 
-    public static CandidateSet Slice(int[] ids, int start, int count) => new(ids, start, null, count, false);
+    public static CandidateSet Slice(int[] ids, int start, int count) => new(ids, start, null, 0, count, false);
 
-    public static CandidateSet Bitmap(ulong[] bits, int count) => new(null, 0, bits, count, false);
+    public static CandidateSet Bitmap(ulong[] bits, int count) => new(null, 0, bits, bits.Length, count, false);
 
-    public static CandidateSet All(int count) => new(null, 0, null, count, true);
+    /// <summary>The bitmap of <paramref name="words"/> words at <paramref name="start"/> in <paramref name="bits"/>.</summary>
+    public static CandidateSet Bitmap(ulong[] bits, int start, int words, int count) => new(null, start, bits, words, count, false);
 
-    public static CandidateSet Empty { get; } = new([], 0, null, 0, false);
+    public static CandidateSet All(int count) => new(null, 0, null, 0, count, true);
+
+    public static CandidateSet Empty { get; } = new([], 0, null, 0, 0, false);
+
+    /// <summary>The bitmap's words (empty when the set is not a bitmap).</summary>
+    public ReadOnlySpan<ulong> BitSpan => Bits is null ? default : Bits.AsSpan(Start, _words);
 
     public bool IsAll => _all;
 
@@ -56,21 +66,23 @@ internal readonly struct CandidateSet
             }
             if (_set.Bits is { } bits)
             {
+                var start = _set.Start;
+                var words = _set._words;
                 var from = _current + 1;
                 var word = from >> 6;
-                if (word >= bits.Length)
+                if (word >= words)
                 {
                     return -1;
                 }
-                var w = bits[word] & (ulong.MaxValue << (from & 63));
+                var w = bits[start + word] & (ulong.MaxValue << (from & 63));
                 while (w == 0)
                 {
-                    if (++word >= bits.Length)
+                    if (++word >= words)
                     {
-                        _current = bits.Length << 6;
+                        _current = words << 6;
                         return -1;
                     }
-                    w = bits[word];
+                    w = bits[start + word];
                 }
                 _current = (word << 6) + BitOperations.TrailingZeroCount(w);
                 return _current;
@@ -126,7 +138,7 @@ internal readonly struct CandidateSet
             }
             if (_set.Bits is { } bits)
             {
-                return (bits[id >> 6] & (1UL << (id & 63))) != 0;
+                return (bits[_set.Start + (id >> 6)] & (1UL << (id & 63))) != 0;
             }
             return _set._all && id < _set.Count;
         }

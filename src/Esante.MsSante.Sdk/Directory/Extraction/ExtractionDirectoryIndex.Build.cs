@@ -56,19 +56,15 @@ public sealed partial class ExtractionDirectoryIndex
         entryOfAddress = [];
         var entryCount = firstRows.Count;
 
-        // City of each L6 value: « 44093 NANTES CEDEX 1 » without its postal code, once per distinct line.
-        // Cities get value keys after the row set's values, so the caches below serve both.
-        _cityOfDelivery = LargeArrays.Zeroed<int>(values.Length);
+        // City of each L6 value (by its id in the column): « 44093 NANTES CEDEX 1 » without its postal code, once per
+        // distinct line. Cities get value keys after the row set's values, so the caches below serve both.
+        var deliveries = rows.Cells.ColumnValueCount(ExtractionColumns.L6Delivery);
+        _cityOfDelivery = new int[deliveries];
         var cityNames = new List<string> { string.Empty };
         var cityIndex = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var row = 0; row < rowCount; row++)
+        for (var delivery = 1; delivery < deliveries; delivery++)
         {
-            var delivery = rows.ValueId(row, ExtractionColumns.L6Delivery);
-            if (delivery == 0 || _cityOfDelivery[delivery] != 0)
-            {
-                continue;
-            }
-            var line = values[delivery];
+            var line = values[rows.Cells.ColumnValue(ExtractionColumns.L6Delivery, delivery)];
             var space = line.IndexOf(' ', StringComparison.Ordinal);
             var city = space > 0 && !line.AsSpan(0, space).ContainsAnyExceptInRange('0', '9') ? line[(space + 1)..].Trim() : line;
             if (city.Length == 0)
@@ -89,7 +85,7 @@ public sealed partial class ExtractionDirectoryIndex
         string ValueOf(int key) => key < values.Length ? values[key] : _cityNames[key - values.Length];
         int CityKey(int row)
         {
-            var city = _cityOfDelivery[rows.ValueId(row, ExtractionColumns.L6Delivery)];
+            var city = _cityOfDelivery[rows.LocalId(row, ExtractionColumns.L6Delivery)];
             return city == 0 ? 0 : values.Length + city;
         }
 
@@ -260,7 +256,7 @@ public sealed partial class ExtractionDirectoryIndex
         }
         Array.Sort(provisional, sortedIds, StringComparer.Ordinal);
         // Id 0 is the empty string, first after sorting: drop it.
-        _tokens = provisional.AsSpan(1).ToArray();
+        _tokens = WordList.Of(provisional.AsSpan(1));
         var remap = new int[sortedIds.Length];
         for (var i = 1; i < sortedIds.Length; i++)
         {
@@ -269,7 +265,7 @@ public sealed partial class ExtractionDirectoryIndex
 
         // 5. Postings: each entry's sorted word ids gathered in entry order (one pass reading the rows' words where they
         // are, counting as it goes), then a counting sort by word; entries visited in id order, so each list is ascending.
-        _postingStart = new int[_tokens.Length + 1];
+        _postingStart = new int[_tokens.Count + 1];
         var emailStart = email.EntryStart;
         var emailLength = email.EntryLength;
         var emailWords = email.Words;
@@ -294,12 +290,12 @@ public sealed partial class ExtractionDirectoryIndex
         }
         rowWords = [];
         mergedWords.Clear();
-        for (var t = 0; t < _tokens.Length; t++)
+        for (var t = 0; t < _tokens.Count; t++)
         {
             _postingStart[t + 1] += _postingStart[t];
         }
         _postings = LargeArrays.Uninitialized<int>(gathered); // every element written below
-        var fill = _postingStart.AsSpan(0, _tokens.Length).ToArray();
+        var fill = _postingStart.AsSpan(0, _tokens.Count).ToArray();
         for (var e = 0; e < entryCount; e++)
         {
             for (var p = entryTokenStart[e]; p < entryTokenStart[e + 1]; p++)
@@ -311,13 +307,20 @@ public sealed partial class ExtractionDirectoryIndex
         fill = [];
 
         // 6. Dense words as bitmaps; short free-text prefixes spanning many words merged once.
-        _tokenBits = new ulong[]?[_tokens.Length];
+        _denseStart = new int[_tokens.Count];
         var dense = Math.Max(64, entryCount / 16);
-        for (var t = 0; t < _tokens.Length; t++)
+        var bitmapWords = (entryCount + 63) >> 6;
+        var denseCount = 0;
+        for (var t = 0; t < _tokens.Count; t++)
         {
-            if (_postingStart[t + 1] - _postingStart[t] >= dense)
+            _denseStart[t] = _postingStart[t + 1] - _postingStart[t] >= dense ? denseCount++ * bitmapWords : -1;
+        }
+        _bitmaps = LargeArrays.Zeroed<ulong>(denseCount * bitmapWords);
+        for (var t = 0; t < _tokens.Count; t++)
+        {
+            if (_denseStart[t] >= 0)
             {
-                _tokenBits[t] = ToBitmap(_postingStart[t], _postingStart[t + 1], entryCount, out _);
+                FillBitmap(_bitmaps.AsSpan(_denseStart[t], bitmapWords), _postingStart[t], _postingStart[t + 1]);
             }
         }
         _rangeSets = [];
@@ -325,6 +328,18 @@ public sealed partial class ExtractionDirectoryIndex
         {
             MergeShortPrefixes(length, entryCount);
         }
+
+        // 7. The dense words' postings go (43 % of them in the national file): their bitmaps answer for them.
+        (_postingAt, var kept) = PostingStorage(_postingStart, _denseStart);
+        var postings = LargeArrays.Uninitialized<int>(kept); // every element written below
+        for (var t = 0; t < _tokens.Count; t++)
+        {
+            if (_denseStart[t] < 0)
+            {
+                _postings.AsSpan(_postingStart[t], _postingStart[t + 1] - _postingStart[t]).CopyTo(postings.AsSpan(_postingAt[t]));
+            }
+        }
+        _postings = postings;
 
         return;
 
@@ -631,7 +646,15 @@ public sealed partial class ExtractionDirectoryIndex
     private ulong[] ToBitmap(int from, int to, int entryCount, out int count)
     {
         var bits = new ulong[(entryCount + 63) >> 6];
-        count = 0;
+        count = FillBitmap(bits, from, to);
+        return bits;
+    }
+
+    /// <summary>Sets the bits of the postings from <paramref name="from"/> to <paramref name="to"/> in a cleared bitmap; returns how many distinct.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int FillBitmap(Span<ulong> bits, int from, int to)
+    {
+        var count = 0;
         for (var p = from; p < to; p++)
         {
             var id = _postings[p];
@@ -643,7 +666,7 @@ public sealed partial class ExtractionDirectoryIndex
                 count++;
             }
         }
-        return bits;
+        return count;
     }
 
     /// <summary>Merges once the free-text ranges of <paramref name="length"/> letters that span several words and many postings.</summary>
@@ -653,7 +676,7 @@ public sealed partial class ExtractionDirectoryIndex
         var tokens = _tokens;
         var dense = entryCount / 32;
         var t = 0;
-        while (t < tokens.Length)
+        while (t < tokens.Count)
         {
             var token = tokens[t];
             if (token.Length < length || token[0] < '0')
@@ -662,7 +685,7 @@ public sealed partial class ExtractionDirectoryIndex
                 continue; // too short for this prefix, or a field word
             }
             var end = t + 1;
-            while (end < tokens.Length && tokens[end].Length >= length && string.CompareOrdinal(tokens[end], 0, token, 0, length) == 0)
+            while (end < tokens.Count && tokens[end].Length >= length && tokens[end][..length].SequenceEqual(token[..length]))
             {
                 end++;
             }

@@ -259,7 +259,7 @@ public sealed partial class ExtractionDirectoryIndex
     private CandidateSet IntersectBitmaps(CandidateSet first, Term[] terms, int termCount, QueryScratch scratch)
     {
         var result = scratch.RentBitmap(Count);
-        first.Bits.AsSpan().CopyTo(result);
+        first.BitSpan.CopyTo(result);
         scratch.Return(first);
         ulong[]? sparse = null;
         for (var t = 1; t < termCount; t++)
@@ -269,8 +269,8 @@ public sealed partial class ExtractionDirectoryIndex
             {
                 continue;
             }
-            var bits = set.Bits;
-            if (bits is null)
+            var bits = set.BitSpan;
+            if (set.Bits is null)
             {
                 sparse ??= new ulong[result.Length];
                 Array.Clear(sparse);
@@ -283,7 +283,7 @@ public sealed partial class ExtractionDirectoryIndex
                 bits = sparse;
             }
             var r = result.AsSpan();
-            var other = bits.AsSpan(0, r.Length);
+            var other = bits[..r.Length];
             for (var i = 0; i < r.Length; i++)
             {
                 r[i] &= other[i];
@@ -464,16 +464,12 @@ public sealed partial class ExtractionDirectoryIndex
             return CandidateSet.Bitmap(bits, PopCount(bits));
         }
         var (lo, hi) = PrefixRange(PostalCodeTag + criterion);
-        for (var p = _postingStart[lo]; p < _postingStart[hi]; p++)
-        {
-            var id = _postings[p];
-            bits[id >> 6] |= 1UL << (id & 63);
-        }
+        Scatter(bits, lo, hi);
         return CandidateSet.Bitmap(bits, PopCount(bits));
     }
 
     private static CandidateSet Copy(CandidateSet set) =>
-        set.Bits is { } bits ? CandidateSet.Bitmap((ulong[])bits.Clone(), set.Count) : set;
+        set.Bits is not null ? CandidateSet.Bitmap(set.BitSpan.ToArray(), set.Count) : set;
 
     private static readonly System.Buffers.SearchValues<char> FoldedAscii =
         System.Buffers.SearchValues.Create("0123456789abcdefghijklmnopqrstuvwxyz");

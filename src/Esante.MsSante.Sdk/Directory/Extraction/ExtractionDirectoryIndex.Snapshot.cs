@@ -11,7 +11,7 @@ public sealed partial class ExtractionDirectoryIndex
     private static ReadOnlySpan<byte> SnapshotMagic => "ESMSIDX\n"u8;
 
     /// <summary>The snapshot format's version; a snapshot of another version is refused (and rewritten by the fallback path).</summary>
-    internal const int SnapshotVersion = 1;
+    internal const int SnapshotVersion = 2;
 
     private const int SnapshotHeaderSize = 128;
 
@@ -257,7 +257,7 @@ public sealed partial class ExtractionDirectoryIndex
             {
                 throw Damaged(name, "its content does not match its checksum");
             }
-            if (content.RowNext.Length != rowsPart.Rows.Count || content.CityOfDelivery.Length != rowsPart.Rows.DistinctValueCount
+            if (content.RowNext.Length != rowsPart.Rows.Count || content.CityOfDelivery.Length != rowsPart.Rows.Cells.ColumnValueCount(ExtractionColumns.L6Delivery)
                 || content.EntryFirstRow.AsSpan().ContainsAnyExceptInRange(0, rowsPart.Rows.Count - 1))
             {
                 throw Damaged(name, "its index does not fit its rows");
@@ -311,44 +311,43 @@ public sealed partial class ExtractionDirectoryIndex
         w.WriteInts([latin1 ? 1 : 2]);
         w.WriteStrings(values, latin1);
         w.WriteInts([_rows.Count]);
-        w.WriteInts(_rows.Cells.AsSpan(0, _rows.Count * ExtractionColumns.Count));
+        var cells = _rows.Cells;
+        w.WriteInts(cells.Widths);
+        w.WriteInts(cells.DictionaryStart);
+        w.WriteInts(cells.Dictionary);
+        w.WriteBytes(cells.Bytes);
     }
 
     private void WriteIndex(SnapshotWriter w)
     {
         w.WriteInts(_entryFirstRow);
         w.WriteInts(_rowNext);
-        w.WriteStrings(_tokens);
+        w.WriteStringBlock(_tokens.Offsets, _tokens.Chars);
         w.WriteInts(_postingStart);
         w.WriteInts(_postings);
-        var dense = new List<int>();
-        for (var t = 0; t < _tokenBits.Length; t++)
-        {
-            if (_tokenBits[t] is not null)
-            {
-                dense.Add(t);
-            }
-        }
-        w.WriteInts(dense.ToArray());
+        // The dense tokens, in token order as their bitmaps are laid out; then the merged ranges, their bitmaps and their
+        // ids each in one section.
+        w.WriteInts([.. Enumerable.Range(0, _denseStart.Length).Where(t => _denseStart[t] >= 0)]);
         w.WriteLongs([BitmapWords]);
-        foreach (var t in dense)
-        {
-            w.WriteUlongs(_tokenBits[t]!);
-        }
+        w.WriteUlongs(_bitmaps);
         var ranges = _rangeSets.OrderBy(r => r.Key).ToArray();
         w.WriteLongs([.. ranges.Select(r => r.Key)]);
         w.WriteInts([.. ranges.Select(r => r.Value.Bits is null ? r.Value.Count : -1 - r.Value.Count)]);
+        var rangeBits = new List<ulong>();
+        var rangeIds = new List<int>();
         foreach (var (_, set) in ranges)
         {
-            if (set.Bits is { } bits)
+            if (set.Bits is not null)
             {
-                w.WriteUlongs(bits);
+                rangeBits.AddRange(set.BitSpan);
             }
             else
             {
-                w.WriteInts(set.Ids!.AsSpan(set.Start, set.Count));
+                rangeIds.AddRange(set.Ids.AsSpan(set.Start, set.Count));
             }
         }
+        w.WriteUlongs(CollectionsMarshal.AsSpan(rangeBits));
+        w.WriteInts(CollectionsMarshal.AsSpan(rangeIds));
         w.WriteUlongs(_identifierKeys);
         w.WriteInts(_identifierEntries);
         w.WriteInts(_cityOfDelivery);
@@ -397,18 +396,18 @@ public sealed partial class ExtractionDirectoryIndex
             throw Damaged(name, "its rows are malformed");
         }
         var latin1 = encoding[0] == 1;
-        var (valueChars, valueBytes, valueOffsets) = latin1 ? (null, r.ReadBytes(out var offsets), offsets) : Utf16(r.ReadStringBlock());
+        var (valueChars, valueBytes, valueOffsets) = latin1 ? (null, r.ReadLatin1Block(out var offsets), offsets) : Utf16(r.ReadStringBlock());
         var rowCount = r.ReadInts();
-        var cells = r.ReadInts();
-        if (rowCount.Length != 1 || cells.Length != (long)rowCount[0] * ExtractionColumns.Count || valueOffsets.Length < 2
-            || valueOffsets[1] != 0 || cells.AsSpan().ContainsAnyExceptInRange(0, valueOffsets.Length - 2))
+        var widths = r.ReadInts();
+        var dictionaryStart = r.ReadInts();
+        var dictionary = r.ReadInts();
+        var bytes = r.ReadBytes();
+        if (rowCount.Length != 1 || widths.Length != ExtractionColumns.Count || valueOffsets.Length < 2 || valueOffsets[1] != 0 || !r.AtEnd)
         {
             throw Damaged(name, "its rows are malformed");
         }
-        if (!r.AtEnd)
-        {
-            throw Damaged(name, "its rows are malformed");
-        }
+        var cells = PackedCells.Read(bytes, widths, dictionaryStart, dictionary, rowCount[0], valueOffsets.Length - 1)
+            ?? throw Damaged(name, "its rows are malformed");
         return new RowsPart(latin1
             ? new ExtractionRowSet(valueBytes!, valueOffsets, cells, rowCount[0], loadOptions.TrustedDomains)
             : new ExtractionRowSet(valueChars!, valueOffsets, cells, rowCount[0], loadOptions.TrustedDomains), report);
@@ -423,7 +422,7 @@ public sealed partial class ExtractionDirectoryIndex
         {
             EntryFirstRow = r.ReadInts(),
             RowNext = r.ReadInts(),
-            Tokens = r.ReadStrings(),
+            Tokens = r.ReadWordList(),
             PostingStart = r.ReadInts(),
             Postings = r.ReadInts(),
         };
@@ -431,33 +430,65 @@ public sealed partial class ExtractionDirectoryIndex
         var words = (entryCount + 63) >> 6;
         var dense = r.ReadInts();
         var bitmapWords = r.ReadLongs();
-        if (bitmapWords.Length != 1 || bitmapWords[0] != words || content.PostingStart.Length != content.Tokens.Length + 1
-            || content.PostingStart[^1] != content.Postings.Length)
+        if (bitmapWords.Length != 1 || bitmapWords[0] != words || content.PostingStart.Length != content.Tokens.Count + 1
+            || content.PostingStart[0] != 0 || (long)dense.Length * words > Array.MaxLength)
         {
             throw Damaged(name, "its index is malformed");
         }
-        content.TokenBits = new ulong[]?[content.Tokens.Length];
-        foreach (var t in dense)
+        content.Bitmaps = r.ReadUlongs(dense.Length * words);
+        content.DenseStart = new int[content.Tokens.Count];
+        content.DenseStart.AsSpan().Fill(-1);
+        for (var i = 0; i < dense.Length; i++)
         {
-            if ((uint)t >= (uint)content.TokenBits.Length)
+            var t = dense[i];
+            if ((uint)t >= (uint)content.DenseStart.Length || content.DenseStart[t] >= 0)
             {
                 throw Damaged(name, "its index is malformed");
             }
-            content.TokenBits[t] = r.ReadUlongs(words);
+            content.DenseStart[t] = i * words;
+        }
+        for (var t = 0; t < content.Tokens.Count; t++)
+        {
+            if (content.PostingStart[t + 1] < content.PostingStart[t])
+            {
+                throw Damaged(name, "its index is malformed");
+            }
+        }
+        (content.PostingAt, var kept) = PostingStorage(content.PostingStart, content.DenseStart);
+        if (kept != content.Postings.Length)
+        {
+            throw Damaged(name, "its index is malformed");
         }
         var rangeKeys = r.ReadLongs();
         var rangeCounts = r.ReadInts();
+        var rangeBits = r.ReadUlongs();
+        var rangeIds = r.ReadInts();
         if (rangeKeys.Length != rangeCounts.Length)
         {
             throw Damaged(name, "its index is malformed");
         }
         content.RangeSets = new Dictionary<long, CandidateSet>(rangeKeys.Length);
+        int bitsAt = 0, idsAt = 0;
         for (var i = 0; i < rangeKeys.Length; i++)
         {
             var count = rangeCounts[i];
-            content.RangeSets.Add(rangeKeys[i], count < 0
-                ? CandidateSet.Bitmap(r.ReadUlongs(words), -1 - count)
-                : CandidateSet.Slice(r.ReadInts(count), 0, count));
+            if (count < 0 ? rangeBits.Length - bitsAt < words : rangeIds.Length - idsAt < count)
+            {
+                throw Damaged(name, "its index is malformed");
+            }
+            content.RangeSets[rangeKeys[i]] = count < 0 ? CandidateSet.Bitmap(rangeBits, bitsAt, words, -1 - count) : CandidateSet.Slice(rangeIds, idsAt, count);
+            if (count < 0)
+            {
+                bitsAt += words;
+            }
+            else
+            {
+                idsAt += count;
+            }
+        }
+        if (bitsAt != rangeBits.Length || idsAt != rangeIds.Length)
+        {
+            throw Damaged(name, "its index is malformed");
         }
         content.IdentifierKeys = r.ReadUlongs();
         content.IdentifierEntries = r.ReadInts();
@@ -478,8 +509,10 @@ public sealed partial class ExtractionDirectoryIndex
         _rowNext = content.RowNext;
         _tokens = content.Tokens;
         _postingStart = content.PostingStart;
+        _postingAt = content.PostingAt;
         _postings = content.Postings;
-        _tokenBits = content.TokenBits;
+        _denseStart = content.DenseStart;
+        _bitmaps = content.Bitmaps;
         _rangeSets = content.RangeSets;
         _identifierKeys = content.IdentifierKeys;
         _identifierEntries = content.IdentifierEntries;
@@ -492,10 +525,12 @@ public sealed partial class ExtractionDirectoryIndex
         public ExtractionRowSet? Rows;
         public required int[] EntryFirstRow;
         public required int[] RowNext;
-        public required string[] Tokens;
+        public required WordList Tokens;
         public required int[] PostingStart;
         public required int[] Postings;
-        public ulong[]?[] TokenBits = [];
+        public int[] DenseStart = [];
+        public int[] PostingAt = [];
+        public ulong[] Bitmaps = [];
         public Dictionary<long, CandidateSet> RangeSets = [];
         public ulong[] IdentifierKeys = [];
         public int[] IdentifierEntries = [];
@@ -518,6 +553,15 @@ public sealed partial class ExtractionDirectoryIndex
         public void WriteLongs(ReadOnlySpan<long> values) => Write(MemoryMarshal.AsBytes(values));
 
         public void WriteUlongs(ReadOnlySpan<ulong> values) => Write(MemoryMarshal.AsBytes(values));
+
+        public void WriteBytes(ReadOnlySpan<byte> values) => Write(values);
+
+        /// <summary>Strings as <see cref="WriteStrings"/> writes them, from their characters and offsets.</summary>
+        public void WriteStringBlock(ReadOnlySpan<int> offsets, ReadOnlySpan<char> chars)
+        {
+            WriteInts(offsets);
+            Write(MemoryMarshal.AsBytes(chars));
+        }
 
         /// <summary>Strings as two sections: their character offsets, then all their UTF-16 characters.</summary>
         public void WriteStrings(string[] values, bool latin1 = false)
@@ -591,6 +635,8 @@ public sealed partial class ExtractionDirectoryIndex
 
         public ulong[] ReadUlongs(int? expected = null) => Read<ulong>(expected);
 
+        public byte[] ReadBytes() => Read<byte>(null);
+
         /// <summary>A list of strings as its characters and offsets, checked (ascending offsets within the characters).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public (char[] Chars, int[] Offsets) ReadStringBlock()
@@ -601,8 +647,15 @@ public sealed partial class ExtractionDirectoryIndex
             return (chars, offsets);
         }
 
+        /// <summary>A list of strings as a <see cref="WordList"/>, no string made.</summary>
+        public WordList ReadWordList()
+        {
+            var (chars, offsets) = ReadStringBlock();
+            return new WordList(chars, offsets);
+        }
+
         /// <summary>A list of strings written in Latin-1: its bytes and offsets, checked.</summary>
-        public byte[] ReadBytes(out int[] offsets)
+        public byte[] ReadLatin1Block(out int[] offsets)
         {
             offsets = Read<int>(null);
             var bytes = Read<byte>(null);

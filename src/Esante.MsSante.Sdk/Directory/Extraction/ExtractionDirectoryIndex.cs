@@ -22,14 +22,16 @@ public sealed partial class ExtractionDirectoryIndex : IDirectorySearch
     private readonly ExtractionRowSet _rows;
     private readonly int[] _entryFirstRow;
     private readonly int[] _rowNext;
-    private readonly string[] _tokens;
-    private readonly int[] _postingStart;
+    private readonly WordList _tokens;
+    private readonly int[] _postingStart; // per token, then the end: the running count of postings (a token's count is the difference)
+    private readonly int[] _postingAt;    // per token: where its postings are in _postings (a dense token's are not: it has a bitmap)
     private readonly int[] _postings;
-    private readonly ulong[]?[] _tokenBits;
+    private readonly int[] _denseStart; // per token: where its bitmap starts in _bitmaps (a word), or -1 when it has none
+    private readonly ulong[] _bitmaps;  // the dense tokens' bitmaps end to end, BitmapWords each
     private readonly Dictionary<long, CandidateSet> _rangeSets;
     private readonly ulong[] _identifierKeys; // IdentifierCode keys
     private readonly int[] _identifierEntries;
-    private readonly int[] _cityOfDelivery;
+    private readonly int[] _cityOfDelivery; // by the L6 column's id of a value (PackedCells.LocalId)
     private readonly string[] _cityNames;
 
     [ThreadStatic]
@@ -42,7 +44,7 @@ public sealed partial class ExtractionDirectoryIndex : IDirectorySearch
     public ExtractionRowSet Rows => _rows;
 
     /// <summary>How many distinct words (free-text and per field) the index holds.</summary>
-    public int WordCount => _tokens.Length;
+    public int WordCount => _tokens.Count;
 
     /// <summary>The report of the loading, when the index was loaded from a file by <see cref="LoadAsync(string, ExtractionIndexOptions?, ExtractionLoadOptions?, IProgress{ExtractionLoadProgress}?, CancellationToken)"/>.</summary>
     public ExtractionLoadReport? LoadReport { get; private init; }
@@ -216,7 +218,7 @@ public sealed partial class ExtractionDirectoryIndex : IDirectorySearch
         AddLine(lines, Col(ExtractionColumns.L3Distribution));
         AddLine(lines, StreetLine(row));
         AddLine(lines, Col(ExtractionColumns.L5Locality));
-        var city = _cityOfDelivery[_rows.ValueId(row, ExtractionColumns.L6Delivery)];
+        var city = _cityOfDelivery[_rows.LocalId(row, ExtractionColumns.L6Delivery)];
         return new DirectoryEntry
         {
             Address = MssanteAddress.Parse(_rows.Value(_rows.ValueId(row, ExtractionColumns.Address)), _rows.TrustedDomains),
@@ -286,48 +288,17 @@ public sealed partial class ExtractionDirectoryIndex : IDirectorySearch
         _ => MailboxKind.Practice,
     };
 
-    /// <summary>The ids of the tokens starting with <paramref name="prefix"/>: a contiguous range of the sorted array.</summary>
-    private (int Lo, int Hi) PrefixRange(string prefix)
-    {
-        var tokens = _tokens;
-        int lo = 0, hi = tokens.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (string.CompareOrdinal(tokens[mid], prefix) < 0)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-        var first = lo;
-        hi = tokens.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (tokens[mid].StartsWith(prefix, StringComparison.Ordinal))
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-        return (first, lo);
-    }
+    /// <summary>The ids of the tokens starting with <paramref name="prefix"/>: a contiguous range of the sorted words.</summary>
+    private (int Lo, int Hi) PrefixRange(string prefix) => _tokens.PrefixRange(prefix);
 
     /// <summary>The entries of one token, without copying.</summary>
     private CandidateSet TokenSet(int token)
     {
-        if (_tokenBits[token] is { } bits)
+        if (_denseStart[token] >= 0)
         {
-            return CandidateSet.Bitmap(bits, _postingStart[token + 1] - _postingStart[token]);
+            return CandidateSet.Bitmap(_bitmaps, _denseStart[token], BitmapWords, _postingStart[token + 1] - _postingStart[token]);
         }
-        return CandidateSet.Slice(_postings, _postingStart[token], _postingStart[token + 1] - _postingStart[token]);
+        return CandidateSet.Slice(_postings, _postingAt[token], _postingStart[token + 1] - _postingStart[token]);
     }
 
     /// <summary>The entries of a range of tokens: one token's postings, a range merged at build time, or merged now into a scratch bitmap.</summary>
@@ -343,26 +314,49 @@ public sealed partial class ExtractionDirectoryIndex : IDirectorySearch
         }
         scratch ??= t_scratch ??= new QueryScratch();
         var bits = scratch.RentBitmap(Count);
-        // Dense words already have a bitmap: OR it word by word rather than scattering its postings one by one.
+        Scatter(bits, lo, hi);
+        return CandidateSet.Bitmap(bits, PopCount(bits));
+    }
+
+    /// <summary>Sets the bits of the entries of the tokens from <paramref name="lo"/> to <paramref name="hi"/>.</summary>
+    private void Scatter(ulong[] bits, int lo, int hi)
+    {
         for (var t = lo; t < hi; t++)
         {
-            if (_tokenBits[t] is { } tokenBits)
+            if (_denseStart[t] >= 0)
             {
+                // A dense word has a bitmap (and no postings): OR it word by word.
                 var into = bits.AsSpan();
-                var from = tokenBits.AsSpan(0, into.Length);
+                var from = _bitmaps.AsSpan(_denseStart[t], into.Length);
                 for (var i = 0; i < into.Length; i++)
                 {
                     into[i] |= from[i];
                 }
                 continue;
             }
-            for (var p = _postingStart[t]; p < _postingStart[t + 1]; p++)
+            var at = _postingAt[t];
+            for (var p = at; p < at + (_postingStart[t + 1] - _postingStart[t]); p++)
             {
                 var id = _postings[p];
                 bits[id >> 6] |= 1UL << (id & 63);
             }
         }
-        return CandidateSet.Bitmap(bits, PopCount(bits));
+    }
+
+    /// <summary>Where each token's postings are once the dense tokens' are left out (they have bitmaps), and how many are kept.</summary>
+    private static (int[] At, int Kept) PostingStorage(int[] postingStart, int[] denseStart)
+    {
+        var at = new int[denseStart.Length];
+        var kept = 0;
+        for (var t = 0; t < at.Length; t++)
+        {
+            at[t] = kept;
+            if (denseStart[t] < 0)
+            {
+                kept += postingStart[t + 1] - postingStart[t];
+            }
+        }
+        return (at, kept);
     }
 
     private static int PopCount(ulong[] bits)

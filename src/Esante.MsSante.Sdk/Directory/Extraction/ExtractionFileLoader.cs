@@ -308,12 +308,22 @@ public static partial class ExtractionFileLoader
                 throw FormatError("The file is empty: an « Extraction Correspondance MSSanté » file starts with a header row of 31 columns.");
             }
             _progress?.Report(new ExtractionLoadProgress(_rowsRead, _rowCount, _rejected));
-            // The cells are kept as sized from the file's length (a little slack) rather than copied to fit.
-            var rows = new ExtractionRowSet(_pool.ToArray(), _cells, _rowCount, _options.TrustedDomains);
+            return new ExtractionLoadResult(TakeRows(), new ExtractionLoadReport(_rowsRead, _rowCount, _problems, _rejected));
+        }
+
+        /// <summary>
+        /// The rows, their cells packed; the loader's cells and pool are let go. In a method of its own so that no slot of
+        /// <see cref="ReadAsync"/>'s frame, where the caller's continuations may run on, keeps the unpacked cells alive.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private ExtractionRowSet TakeRows()
+        {
+            var cells = _cells;
             _cells = [];
+            var rows = new ExtractionRowSet(_pool.ToArray(), cells, _rowCount, _options.TrustedDomains);
             _pool.Donor = null;
             _pool.Release();
-            return new ExtractionLoadResult(rows, new ExtractionLoadReport(_rowsRead, _rowCount, _problems, _rejected));
+            return rows;
         }
 
         /// <summary>The parsing stage: reads the bytes, cuts lines, decodes, splits, hashes and checks each row.</summary>

@@ -2,13 +2,14 @@
 namespace Esante.MsSante.Directory;
 
 /// <summary>
-/// The rows of an extraction file held compactly: every distinct value once, each row 31 value ids.
+/// The rows of an extraction file held compactly: every distinct value once, each row 31 value ids packed per column
+/// (see <see cref="PackedCells"/>).
 /// Read-only and thread-safe once built.
 /// </summary>
 public sealed class ExtractionRowSet
 {
     private readonly string[] _values;
-    private readonly int[] _cells;
+    private readonly PackedCells _cells;
 
     // Read from a snapshot: the values' characters, one block, and where each starts; a value's string is made when first
     // read (most are never read by searches), rather than 1.5 million strings at start.
@@ -17,24 +18,25 @@ public sealed class ExtractionRowSet
     private readonly int[]? _offsets;
     private int _allMade;
 
+    /// <summary>Rows of value ids, 31 per row; <paramref name="cells"/> is packed (and overwritten on the way).</summary>
     internal ExtractionRowSet(string[] values, int[] cells, int count, TrustedDomainList trustedDomains)
     {
         _values = values;
-        _cells = cells;
+        _cells = PackedCells.Pack(cells, count, ExtractionColumns.Count, values.Length);
         Count = count;
         TrustedDomains = trustedDomains;
         _allMade = 1;
     }
 
     /// <summary>Rows whose values are made from <paramref name="chars"/> when read: value <c>i</c> is <c>chars[offsets[i]..offsets[i + 1]]</c>.</summary>
-    internal ExtractionRowSet(char[] chars, int[] offsets, int[] cells, int count, TrustedDomainList trustedDomains)
+    internal ExtractionRowSet(char[] chars, int[] offsets, PackedCells cells, int count, TrustedDomainList trustedDomains)
         : this(offsets, cells, count, trustedDomains) => _chars = chars;
 
     /// <summary>Rows whose values are made from Latin-1 <paramref name="latin1"/> when read (half the memory of UTF-16).</summary>
-    internal ExtractionRowSet(byte[] latin1, int[] offsets, int[] cells, int count, TrustedDomainList trustedDomains)
+    internal ExtractionRowSet(byte[] latin1, int[] offsets, PackedCells cells, int count, TrustedDomainList trustedDomains)
         : this(offsets, cells, count, trustedDomains) => _latin1 = latin1;
 
-    private ExtractionRowSet(int[] offsets, int[] cells, int count, TrustedDomainList trustedDomains)
+    private ExtractionRowSet(int[] offsets, PackedCells cells, int count, TrustedDomainList trustedDomains)
     {
         _offsets = offsets;
         _values = new string[offsets.Length - 1];
@@ -62,7 +64,7 @@ public sealed class ExtractionRowSet
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(row, Count);
         ArgumentOutOfRangeException.ThrowIfNegative(column);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(column, ExtractionColumns.Count);
-        return Value(_cells[(row * ExtractionColumns.Count) + column]);
+        return Value(_cells.ValueId(row, column));
     }
 
     /// <summary>The 31 columns of one row, in the file's order.</summary>
@@ -72,10 +74,9 @@ public sealed class ExtractionRowSet
         ArgumentOutOfRangeException.ThrowIfNegative(row);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(row, Count);
         var columns = new string[ExtractionColumns.Count];
-        var start = row * ExtractionColumns.Count;
         for (var i = 0; i < columns.Length; i++)
         {
-            columns[i] = Value(_cells[start + i]);
+            columns[i] = Value(_cells.ValueId(row, i));
         }
         return columns;
     }
@@ -83,7 +84,10 @@ public sealed class ExtractionRowSet
     /// <summary>A read-only view of one row's 31 columns, reading the row set on each access (nothing copied).</summary>
     internal IReadOnlyList<string> View(int row) => new RowView(this, row);
 
-    internal int ValueId(int row, int column) => _cells[(row * ExtractionColumns.Count) + column];
+    internal int ValueId(int row, int column) => _cells.ValueId(row, column);
+
+    /// <summary>A cell's id among its column's distinct values (0 when empty), below <see cref="PackedCells.ColumnValueCount(int)"/>.</summary>
+    internal int LocalId(int row, int column) => _cells.LocalId(row, column);
 
     internal string Value(int id) => _values[id] ?? Make(id);
 
@@ -116,8 +120,8 @@ public sealed class ExtractionRowSet
         }
     }
 
-    /// <summary>The value ids of the rows, 31 per row (the array may be longer than <see cref="Count"/> rows).</summary>
-    internal int[] Cells => _cells;
+    /// <summary>The value ids of the rows, packed per column.</summary>
+    internal PackedCells Cells => _cells;
 }
 
 /// <summary>One row's columns as a list, read from the row set when asked (a search page builds many entries and few callers read every column).</summary>
