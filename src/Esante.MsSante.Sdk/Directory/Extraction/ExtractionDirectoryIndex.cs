@@ -12,7 +12,7 @@ namespace Esante.MsSante.Directory;
 /// <para>An address on several rows is one entry, which matches when any of its rows does (the words of all its rows are its
 /// words); the entry shows its first row, and <see cref="GetRows(DirectoryEntry)"/> gives them all.</para>
 /// <para>Every word of the index is in one sorted array, so a typed prefix is a contiguous range of word ids; each word has its
-/// entries as an ascending array (a bitmap when it covers more than 1/16 of the entries), and entries are numbered in rank order
+/// entries as an ascending array, or only as a bitmap when it covers more than 1/16 of the entries, and entries are numbered in rank order
 /// (persons/structures, then name, then first name), so candidates come best first. Ranges of 1 to 3 letters that span several
 /// words are merged once at build time. A query starts from its most selective word and tests the others with forward
 /// cursors; <see cref="DirectoryPage.TotalCount"/> is exact.</para>
