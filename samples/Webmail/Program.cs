@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
 // The guide's screens on the SDK: `dotnet run --project samples/Webmail`, then open the address printed below.
-var app = WebmailApp.Build(args);
+await using var app = WebmailApp.Build(args);
 await app.StartAsync();
 var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
 Console.WriteLine($"Webmail MSSanté : {string.Join(", ", addresses)}");

@@ -42,7 +42,8 @@ public static class WebmailApp
             // The demonstration: the guide's accounts, directory and messages on an embedded fake operator and fake PSC.
             var demo = new DemoOperator();
             mssante.AddFakeOperator(demo.Server);
-            services.AddSingleton(demo);
+            // Through a factory, so that the container owns it and disposes it (deleting its files) when the app stops.
+            services.AddSingleton(_ => demo);
             services.AddMssanteDirectory(options => options.ExtractionFilePath = demo.ExtractionFile);
             services.AddMssanteProSanteConnect(options => options.RedirectUri = new Uri(DemoOperator.PscRedirectUri));
             services.AddMssanteFakeProSanteConnect(demo.Psc);
