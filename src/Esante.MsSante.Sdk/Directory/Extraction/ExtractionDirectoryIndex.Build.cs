@@ -294,19 +294,7 @@ public sealed partial class ExtractionDirectoryIndex
         {
             _postingStart[t + 1] += _postingStart[t];
         }
-        _postings = LargeArrays.Uninitialized<int>(gathered); // every element written below
-        var fill = _postingStart.AsSpan(0, _tokens.Count).ToArray();
-        for (var e = 0; e < entryCount; e++)
-        {
-            for (var p = entryTokenStart[e]; p < entryTokenStart[e + 1]; p++)
-            {
-                _postings[fill[entryTokens[p]]++] = e;
-            }
-        }
-        entryTokens = [];
-        fill = [];
-
-        // 6. Dense words as bitmaps; short free-text prefixes spanning many words merged once.
+        // A dense word (over 1/16 of the entries) gets a bitmap rather than postings: 43 % of the postings in the national file.
         _denseStart = new int[_tokens.Count];
         var dense = Math.Max(64, entryCount / 16);
         var bitmapWords = (entryCount + 63) >> 6;
@@ -316,30 +304,33 @@ public sealed partial class ExtractionDirectoryIndex
             _denseStart[t] = _postingStart[t + 1] - _postingStart[t] >= dense ? denseCount++ * bitmapWords : -1;
         }
         _bitmaps = LargeArrays.Zeroed<ulong>(denseCount * bitmapWords);
-        for (var t = 0; t < _tokens.Count; t++)
+        (_postingAt, var kept) = PostingStorage(_postingStart, _denseStart);
+        _postings = LargeArrays.Uninitialized<int>(kept); // every element written below
+        var fill = (int[])_postingAt.Clone();
+        for (var e = 0; e < entryCount; e++)
         {
-            if (_denseStart[t] >= 0)
+            for (var p = entryTokenStart[e]; p < entryTokenStart[e + 1]; p++)
             {
-                FillBitmap(_bitmaps.AsSpan(_denseStart[t], bitmapWords), _postingStart[t], _postingStart[t + 1]);
+                var token = entryTokens[p];
+                if (_denseStart[token] >= 0)
+                {
+                    _bitmaps[_denseStart[token] + (e >> 6)] |= 1UL << (e & 63);
+                }
+                else
+                {
+                    _postings[fill[token]++] = e;
+                }
             }
         }
+        entryTokens = [];
+        fill = [];
+
+        // 6. Short free-text prefixes spanning many words merged once.
         _rangeSets = [];
         for (var length = 1; length <= 3; length++)
         {
             MergeShortPrefixes(length, entryCount);
         }
-
-        // 7. The dense words' postings go (43 % of them in the national file): their bitmaps answer for them.
-        (_postingAt, var kept) = PostingStorage(_postingStart, _denseStart);
-        var postings = LargeArrays.Uninitialized<int>(kept); // every element written below
-        for (var t = 0; t < _tokens.Count; t++)
-        {
-            if (_denseStart[t] < 0)
-            {
-                _postings.AsSpan(_postingStart[t], _postingStart[t + 1] - _postingStart[t]).CopyTo(postings.AsSpan(_postingAt[t]));
-            }
-        }
-        _postings = postings;
 
         return;
 
@@ -642,33 +633,6 @@ public sealed partial class ExtractionDirectoryIndex
         return rank;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private ulong[] ToBitmap(int from, int to, int entryCount, out int count)
-    {
-        var bits = new ulong[(entryCount + 63) >> 6];
-        count = FillBitmap(bits, from, to);
-        return bits;
-    }
-
-    /// <summary>Sets the bits of the postings from <paramref name="from"/> to <paramref name="to"/> in a cleared bitmap; returns how many distinct.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int FillBitmap(Span<ulong> bits, int from, int to)
-    {
-        var count = 0;
-        for (var p = from; p < to; p++)
-        {
-            var id = _postings[p];
-            ref var word = ref bits[id >> 6];
-            var mask = 1UL << (id & 63);
-            if ((word & mask) == 0)
-            {
-                word |= mask;
-                count++;
-            }
-        }
-        return count;
-    }
-
     /// <summary>Merges once the free-text ranges of <paramref name="length"/> letters that span several words and many postings.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void MergeShortPrefixes(int length, int entryCount)
@@ -692,7 +656,9 @@ public sealed partial class ExtractionDirectoryIndex
             // Tokens shorter than the prefix sort before the range, so [t, end) is exactly the prefix's range.
             if (end - t > 1 && _postingStart[end] - _postingStart[t] >= MergeAtBuildThreshold)
             {
-                var bits = ToBitmap(_postingStart[t], _postingStart[end], entryCount, out var count);
+                var bits = new ulong[(entryCount + 63) >> 6];
+                Scatter(bits, t, end);
+                var count = PopCount(bits);
                 CandidateSet set;
                 if (count >= dense)
                 {
