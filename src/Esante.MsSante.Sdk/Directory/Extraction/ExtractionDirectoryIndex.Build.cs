@@ -57,7 +57,7 @@ public sealed partial class ExtractionDirectoryIndex
         var entryCount = firstRows.Count;
 
         // City of each L6 value (by its id in the column): « 44093 NANTES CEDEX 1 » without its postal code, once per
-        // distinct line. Cities get value keys after the row set's values, so the caches below serve both.
+        // distinct line.
         var deliveries = rows.Cells.ColumnValueCount(ExtractionColumns.L6Delivery);
         _cityOfDelivery = new int[deliveries];
         var cityNames = new List<string> { string.Empty };
@@ -81,13 +81,6 @@ public sealed partial class ExtractionDirectoryIndex
         }
         _cityNames = [.. cityNames];
         cityIndex.Clear();
-        var keyCount = values.Length + _cityNames.Length;
-        string ValueOf(int key) => key < values.Length ? values[key] : _cityNames[key - values.Length];
-        int CityKey(int row)
-        {
-            var city = _cityOfDelivery[rows.LocalId(row, ExtractionColumns.L6Delivery)];
-            return city == 0 ? 0 : values.Length + city;
-        }
 
         // 2. Entries numbered in rank order: kind, then folded name (last name, or structure), then folded first name.
         var nameRank = RankFolded(values, firstRows, rows, ExtractionColumns.LastName, ExtractionColumns.Organization);
@@ -126,8 +119,7 @@ public sealed partial class ExtractionDirectoryIndex
         }
         _entryFirstRow = order;
         keys = [];
-        // Each row's entry (its rank). The passes below read the rows in file order: the cells and most values are laid
-        // out in that order, where rank order would jump across memory at every row.
+        // Each row's entry (its rank), for the identifiers, which read the rows in file order.
         var rankOfFirstRow = new int[rowCount];
         for (var e = 0; e < entryCount; e++)
         {
@@ -141,103 +133,64 @@ public sealed partial class ExtractionDirectoryIndex
         rankOfFirstRow = [];
         // The words of the addresses (one distinct address per entry, so the most interning) and the identifiers are built
         // in tasks (the address words in their own pool, merged below) while this thread gathers the other words.
-        var firstRowList = firstRows;
-        var emailTask = Task.Run(() => BuildEmailWords(rows, firstRowList, entryOfRow));
+        var emailTask = Task.Run(() => BuildEmailWords(rows, order));
         var identifierTask = Task.Run(() => BuildIdentifiers(rows, entryOfRow));
 
-        // 3. Words of each row, as provisional ids of a word pool (sorted once, below); each word once per row.
+        // 3. Words of each entry, as provisional ids of a word pool (sorted once, below); each word once per entry. The words
+        // of a column's distinct values are found once each, by the column's own numbering of its values: a row then reads,
+        // for each column, the run of word ids of its cell (where a cache by value id and a dictionary of tagged words took
+        // twice the time).
         var words = new StringPool(1 << 18);
-        var valueWords = new int[]?[keyCount];
-        var fieldWords = new Dictionary<long, int[]>();
         var buffer = new char[256];
         var tagged = new char[256];
-        var rowWordStart = new int[rowCount + 1];
-        var rowWords = LargeArrays.Uninitialized<int>(rowCount * 24); // read only below `used`
-        var used = 0;
-        // Per-row word ids in a reused array (no list per row or per split), deduplicated with a « last row » mark.
-        var scratchWords = new int[64];
-        var scratchCount = 0;
-        var kindWordIds = new int[4];
-        var seenBy = new int[1 << 18];
-        seenBy.AsSpan().Fill(-1);
-        for (var row = 0; row < rowCount; row++)
+        var wordColumns = TextColumns.Union(FieldColumns.Select(f => f.Column)).ToArray();
+        var columnWords = new (int[] Start, int[] Words)[wordColumns.Length];
+        var maxRowWords = 1; // the kind's word
+        for (var i = 0; i < wordColumns.Length; i++)
         {
-            scratchCount = 0;
-            foreach (var column in TextColumns)
-            {
-                AddAll(WordsOf(rows.ValueId(row, column)));
-            }
-            var city = CityKey(row);
-            AddAll(WordsOf(city));
-            AddTagged(CityTag, city);
-            foreach (var (column, tag) in FieldColumns)
-            {
-                AddTagged(tag, rows.ValueId(row, column));
-            }
-            var kind = (int)KindOf(values[rows.ValueId(row, ExtractionColumns.MailboxType)]);
-            if ((uint)kind >= (uint)kindWordIds.Length)
-            {
-                Array.Resize(ref kindWordIds, kind + 1);
-            }
-            if (kindWordIds[kind] == 0)
-            {
-                kindWordIds[kind] = Tagged(KindTag[0], KindWord((MailboxKind)kind));
-            }
-            Add(kindWordIds[kind]);
-            if (used + scratchCount > rowWords.Length)
-            {
-                Array.Resize(ref rowWords, Math.Max(rowWords.Length * 3 / 2, used + scratchCount));
-            }
-            if (seenBy.Length < words.Count)
-            {
-                var grown = new int[Math.Max(words.Count, seenBy.Length * 2)];
-                grown.AsSpan(seenBy.Length).Fill(-1);
-                seenBy.CopyTo(grown, 0);
-                seenBy = grown;
-            }
-            for (var i = 0; i < scratchCount; i++)
-            {
-                var w = scratchWords[i];
-                if (seenBy[w] != row)
-                {
-                    seenBy[w] = row;
-                    rowWords[used++] = w;
-                }
-            }
-            rowWordStart[row + 1] = used;
+            var column = wordColumns[i];
+            var tag = Array.Find(FieldColumns, f => f.Column == column).Tag;
+            columnWords[i] = ValueWords(rows.Cells.ColumnValueCount(column), local => values[rows.Cells.ColumnValue(column, local)],
+                TextColumns.Contains(column), tag?[0] ?? '\0', ref maxRowWords);
         }
-        valueWords = [];
-        fieldWords.Clear();
-        // An entry of several rows (one address, several rows of the file) gets the union of its rows' words, once each.
-        var mergedWords = new Dictionary<int, int[]>();
+        var cityWords = ValueWords(_cityNames.Length, city => _cityNames[city], true, CityTag[0], ref maxRowWords);
+        var kindWordOfType = new int[rows.Cells.ColumnValueCount(ExtractionColumns.MailboxType)];
+        for (var local = 0; local < kindWordOfType.Length; local++)
+        {
+            var type = values[rows.Cells.ColumnValue(ExtractionColumns.MailboxType, local)];
+            kindWordOfType[local] = Tagged(KindTag[0], KindWord(KindOf(type)));
+        }
+        // Entries in rank order, so that the postings below are filled reading these words in order; an entry of several
+        // rows (one address, several rows of the file) gets the union of its rows' words, once each.
+        var entryWordStart = new int[entryCount + 1];
+        var entryWords = LargeArrays.Uninitialized<int>(rowCount * 24); // read only below `used`
+        var used = 0;
+        var seenBy = new int[words.Count];
         seenBy.AsSpan().Fill(-1);
         for (var e = 0; e < entryCount; e++)
         {
-            if (_rowNext[_entryFirstRow[e]] < 0)
-            {
-                continue;
-            }
-            scratchCount = 0;
             for (var row = _entryFirstRow[e]; row >= 0; row = _rowNext[row])
             {
-                for (var p = rowWordStart[row]; p < rowWordStart[row + 1]; p++)
+                if (used + maxRowWords > entryWords.Length)
                 {
-                    var w = rowWords[p];
-                    if (seenBy[w] != e)
-                    {
-                        seenBy[w] = e;
-                        Add(w);
-                    }
+                    Array.Resize(ref entryWords, Math.Max(entryWords.Length * 3 / 2, used + maxRowWords));
+                }
+                for (var i = 0; i < wordColumns.Length; i++)
+                {
+                    AddRun(columnWords[i], rows.LocalId(row, wordColumns[i]), e);
+                }
+                AddRun(cityWords, _cityOfDelivery[rows.LocalId(row, ExtractionColumns.L6Delivery)], e);
+                var kindWord = kindWordOfType[rows.LocalId(row, ExtractionColumns.MailboxType)];
+                if (seenBy[kindWord] != e)
+                {
+                    seenBy[kindWord] = e;
+                    entryWords[used++] = kindWord;
                 }
             }
-            mergedWords.Add(e, scratchWords.AsSpan(0, scratchCount).ToArray());
+            entryWordStart[e + 1] = used;
         }
+        columnWords = [];
         seenBy = [];
-        ReadOnlySpan<int> EntryWords(int e)
-        {
-            var first = _entryFirstRow[e];
-            return _rowNext[first] >= 0 ? mergedWords[e] : rowWords.AsSpan(rowWordStart[first], rowWordStart[first + 1] - rowWordStart[first]);
-        }
 
         (_identifierKeys, _identifierEntries) = identifierTask.GetAwaiter().GetResult();
 
@@ -263,33 +216,22 @@ public sealed partial class ExtractionDirectoryIndex
             remap[sortedIds[i]] = i - 1;
         }
 
-        // 5. Postings: each entry's sorted word ids gathered in entry order (one pass reading the rows' words where they
-        // are, counting as it goes), then a counting sort by word; entries visited in id order, so each list is ascending.
+        // 5. Postings. The entries' words become sorted ids in place and are counted, reading the arrays in order; then a
+        // counting sort by word, entries visited in rank order (the order their words are in) so that each list is ascending.
         _postingStart = new int[_tokens.Count + 1];
         var emailStart = email.EntryStart;
-        var emailLength = email.EntryLength;
-        var emailWords = email.Words;
-        var entryTokenStart = new int[entryCount + 1];
-        var entryTokens = LargeArrays.Uninitialized<int>(rowWordStart[rowCount] + emailWords.Length); // read only below `gathered`
-        var gathered = 0;
-        for (var e = 0; e < entryCount; e++)
+        var emailWords = email.Words.AsSpan(0, emailStart[entryCount]);
+        foreach (ref var w in entryWords.AsSpan(0, used))
         {
-            foreach (var w in EntryWords(e))
-            {
-                var token = remap[w];
-                entryTokens[gathered++] = token;
-                _postingStart[token + 1]++;
-            }
-            foreach (var w in emailWords.AsSpan(emailStart[e], emailLength[e]))
-            {
-                var token = remap[w + emailOffset];
-                entryTokens[gathered++] = token;
-                _postingStart[token + 1]++;
-            }
-            entryTokenStart[e + 1] = gathered;
+            w = remap[w];
+            _postingStart[w + 1]++;
         }
-        rowWords = [];
-        mergedWords.Clear();
+        foreach (ref var w in emailWords)
+        {
+            w = remap[w + emailOffset];
+            _postingStart[w + 1]++;
+        }
+        remap = [];
         for (var t = 0; t < _tokens.Count; t++)
         {
             _postingStart[t + 1] += _postingStart[t];
@@ -309,20 +251,10 @@ public sealed partial class ExtractionDirectoryIndex
         var fill = (int[])_postingAt.Clone();
         for (var e = 0; e < entryCount; e++)
         {
-            for (var p = entryTokenStart[e]; p < entryTokenStart[e + 1]; p++)
-            {
-                var token = entryTokens[p];
-                if (_denseStart[token] >= 0)
-                {
-                    _bitmaps[_denseStart[token] + (e >> 6)] |= 1UL << (e & 63);
-                }
-                else
-                {
-                    _postings[fill[token]++] = e;
-                }
-            }
+            Fill(entryWords.AsSpan(entryWordStart[e], entryWordStart[e + 1] - entryWordStart[e]), e);
+            Fill(emailWords[emailStart[e]..emailStart[e + 1]], e);
         }
-        entryTokens = [];
+        entryWords = [];
         fill = [];
 
         // 6. Short free-text prefixes spanning many words merged once.
@@ -334,64 +266,71 @@ public sealed partial class ExtractionDirectoryIndex
 
         return;
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        int[] WordsOf(int key)
+        // Adds entry e to the postings (or the bitmap) of each of its words.
+        void Fill(ReadOnlySpan<int> tokens, int e)
         {
-            if (key == 0)
+            foreach (var token in tokens)
             {
-                return [];
-            }
-            if (valueWords[key] is { } cached)
-            {
-                return cached;
-            }
-            var length = TextFolding.Fold(ValueOf(key), ref buffer);
-            var folded = buffer.AsSpan(0, length);
-            var ids = new int[CountWords(folded)];
-            var n = 0;
-            for (var pos = 0; NextWord(folded, ref pos, out var start, out var wordLength);)
-            {
-                ids[n++] = words.Intern(folded.Slice(start, wordLength));
-            }
-            return valueWords[key] = ids;
-        }
-
-        void Add(int id)
-        {
-            if (scratchCount == scratchWords.Length)
-            {
-                Array.Resize(ref scratchWords, scratchWords.Length * 2);
-            }
-            scratchWords[scratchCount++] = id;
-        }
-
-        void AddAll(int[] ids)
-        {
-            foreach (var id in ids)
-            {
-                Add(id);
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        void AddTagged(string tag, int key)
-        {
-            if (key == 0)
-            {
-                return;
-            }
-            var cacheKey = ((long)tag[0] << 32) | (uint)key;
-            if (!fieldWords.TryGetValue(cacheKey, out var ids))
-            {
-                var plain = WordsOf(key);
-                ids = new int[plain.Length];
-                for (var i = 0; i < plain.Length; i++)
+                if (_denseStart[token] >= 0)
                 {
-                    ids[i] = Tagged(tag[0], words[plain[i]]);
+                    _bitmaps[_denseStart[token] + (e >> 6)] |= 1UL << (e & 63);
                 }
-                fieldWords.Add(cacheKey, ids);
+                else
+                {
+                    _postings[fill[token]++] = e;
+                }
             }
-            AddAll(ids);
+        }
+
+        // Adds a value's words (the run of its local id) to the entry's, each word once per entry.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        void AddRun((int[] Start, int[] Words) valueWords, int local, int entry)
+        {
+            for (var p = valueWords.Start[local]; p < valueWords.Start[local + 1]; p++)
+            {
+                var w = valueWords.Words[p];
+                if (seenBy[w] != entry)
+                {
+                    seenBy[w] = entry;
+                    entryWords[used++] = w;
+                }
+            }
+        }
+
+        // The words of values 1 to count - 1 (0 is the empty value), once each: each folded word as is when plain, and
+        // tagged when tag is not 0; a value's words are Words[Start[v]..Start[v + 1]]. Raises most by the longest run.
+        (int[] Start, int[] Words) ValueWords(int count, Func<int, string> valueOf, bool plain, char tag, ref int most)
+        {
+            var start = new int[count + 1];
+            var ids = new int[Math.Max(16, count * 2)];
+            var n = 0;
+            var longest = 0;
+            for (var v = 1; v < count; v++)
+            {
+                start[v] = n;
+                var length = TextFolding.Fold(valueOf(v), ref buffer);
+                var folded = buffer.AsSpan(0, length);
+                for (var pos = 0; NextWord(folded, ref pos, out var wordStart, out var wordLength);)
+                {
+                    if (n + 2 > ids.Length)
+                    {
+                        Array.Resize(ref ids, ids.Length * 2);
+                    }
+                    var word = folded.Slice(wordStart, wordLength);
+                    if (plain)
+                    {
+                        ids[n++] = words.Intern(word);
+                    }
+                    if (tag != '\0')
+                    {
+                        ids[n++] = Tagged(tag, word);
+                    }
+                }
+                longest = Math.Max(longest, n - start[v]);
+            }
+            start[count] = n;
+            most += longest;
+            return (start, ids);
         }
 
         int Tagged(char tag, ReadOnlySpan<char> word)
@@ -407,18 +346,16 @@ public sealed partial class ExtractionDirectoryIndex
     }
 
     /// <summary>
-    /// The words of each entry's address, tagged as e-mail words: their own pool (id 0 the empty string), and for each entry
-    /// (by rank) where its word ids start in <c>Words</c> and how many there are, each once. The rows are read in file order.
+    /// The words of each entry's address, tagged as e-mail words: their own pool (id 0 the empty string), and the word ids of
+    /// each entry (by rank), each once: entry <c>e</c>'s are <c>Words[EntryStart[e]..EntryStart[e + 1]]</c>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (string[] Pool, int[] EntryStart, int[] EntryLength, int[] Words) BuildEmailWords(ExtractionRowSet rows,
-        List<int> firstRows, int[] entryOfRow)
+    private static (string[] Pool, int[] EntryStart, int[] Words) BuildEmailWords(ExtractionRowSet rows, int[] entryFirstRow)
     {
         var values = rows.Values;
         var pool = new StringPool(1 << 18);
-        var entryStart = new int[firstRows.Count];
-        var entryLength = new int[firstRows.Count];
-        var words = new int[firstRows.Count * 6];
+        var entryStart = new int[entryFirstRow.Length + 1];
+        var words = new int[entryFirstRow.Length * 6];
         var used = 0;
         var buffer = new char[256];
         var tagged = new char[256];
@@ -428,10 +365,9 @@ public sealed partial class ExtractionDirectoryIndex
         var domains = new StringPool(1 << 14);
         var domainWords = new int[]?[1 << 14];
         var scratch = new List<int>();
-        for (var fileEntry = 0; fileEntry < firstRows.Count; fileEntry++)
+        for (var e = 0; e < entryFirstRow.Length; e++)
         {
-            var row = firstRows[fileEntry];
-            var e = entryOfRow[row];
+            var row = entryFirstRow[e];
             var address = values[rows.ValueId(row, ExtractionColumns.Address)];
             var at = address.LastIndexOf('@');
             var domain = domains.Intern(address.AsSpan(at + 1));
@@ -446,7 +382,6 @@ public sealed partial class ExtractionDirectoryIndex
             }
             InternWords(address.AsSpan(0, at));
             scratch.AddRange(known);
-            entryStart[e] = used;
             foreach (var id in scratch)
             {
                 if (id >= seenBy.Length)
@@ -456,9 +391,9 @@ public sealed partial class ExtractionDirectoryIndex
                     seenBy.CopyTo(grown, 0);
                     seenBy = grown;
                 }
-                if (seenBy[id] != fileEntry)
+                if (seenBy[id] != e)
                 {
-                    seenBy[id] = fileEntry;
+                    seenBy[id] = e;
                     if (used == words.Length)
                     {
                         Array.Resize(ref words, words.Length * 2);
@@ -466,9 +401,9 @@ public sealed partial class ExtractionDirectoryIndex
                     words[used++] = id;
                 }
             }
-            entryLength[e] = used - entryStart[e];
+            entryStart[e + 1] = used;
         }
-        return (pool.ToArray(), entryStart, entryLength, words);
+        return (pool.ToArray(), entryStart, words);
 
         // Folds text and interns its words, tagged, into scratch (cleared first).
         void InternWords(ReadOnlySpan<char> text)
@@ -580,16 +515,6 @@ public sealed partial class ExtractionDirectoryIndex
         start = 0;
         length = 0;
         return false;
-    }
-
-    private static int CountWords(ReadOnlySpan<char> folded)
-    {
-        var count = 0;
-        for (var pos = 0; NextWord(folded, ref pos, out _, out _);)
-        {
-            count++;
-        }
-        return count;
     }
 
     /// <summary>For each value id used by entries in <paramref name="column"/> (or <paramref name="fallback"/> when empty), the rank of its folded text.</summary>
