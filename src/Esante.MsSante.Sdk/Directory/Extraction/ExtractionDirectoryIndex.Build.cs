@@ -26,11 +26,10 @@ public sealed partial class ExtractionDirectoryIndex
         ArgumentNullException.ThrowIfNull(rows);
         _rows = rows;
         Options = options ?? new ExtractionIndexOptions();
-        var values = rows.Values;
         var rowCount = rows.Count;
 
         // 1. One entry per address; its rows chained in file order.
-        var entryOfAddress = LargeArrays.Zeroed<int>(values.Length);
+        var entryOfAddress = LargeArrays.Zeroed<int>(rows.DistinctValueCount);
         var lastRowOfEntry = new List<int>(rowCount);
         var firstRows = new List<int>(rowCount);
         var firstRowOfRow = new int[rowCount];
@@ -64,7 +63,7 @@ public sealed partial class ExtractionDirectoryIndex
         var cityIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var delivery = 1; delivery < deliveries; delivery++)
         {
-            var line = values[rows.Cells.ColumnValue(ExtractionColumns.L6Delivery, delivery)];
+            var line = rows.Value(rows.Cells.ColumnValue(ExtractionColumns.L6Delivery, delivery));
             var space = line.IndexOf(' ', StringComparison.Ordinal);
             var city = space > 0 && !line.AsSpan(0, space).ContainsAnyExceptInRange('0', '9') ? line[(space + 1)..].Trim() : line;
             if (city.Length == 0)
@@ -83,14 +82,14 @@ public sealed partial class ExtractionDirectoryIndex
         cityIndex.Clear();
 
         // 2. Entries numbered in rank order: kind, then folded name (last name, or structure), then folded first name.
-        var nameRank = RankFolded(values, firstRows, rows, ExtractionColumns.LastName, ExtractionColumns.Organization);
-        var firstNameRank = RankFolded(values, firstRows, rows, ExtractionColumns.FirstName, -1);
+        var nameRank = RankFolded(firstRows, rows, ExtractionColumns.LastName, ExtractionColumns.Organization);
+        var firstNameRank = RankFolded(firstRows, rows, ExtractionColumns.FirstName, -1);
         var keys = new ulong[entryCount];
         var order = new int[entryCount];
         for (var e = 0; e < entryCount; e++)
         {
             var row = firstRows[e];
-            var kind = KindOf(values[rows.ValueId(row, ExtractionColumns.MailboxType)]);
+            var kind = KindOf(rows.Value(rows.ValueId(row, ExtractionColumns.MailboxType)));
             ulong kindRank = Options.KindOrder switch
             {
                 DirectoryKindOrder.PersonsFirst => kind == MailboxKind.Personal ? 0UL : 1UL,
@@ -142,6 +141,7 @@ public sealed partial class ExtractionDirectoryIndex
         // twice the time).
         var words = new StringPool(1 << 18);
         var buffer = new char[256];
+        var decoded = new char[256];
         var tagged = new char[256];
         var wordColumns = TextColumns.Union(FieldColumns.Select(f => f.Column)).ToArray();
         var columnWords = new (int[] Start, int[] Words)[wordColumns.Length];
@@ -150,14 +150,13 @@ public sealed partial class ExtractionDirectoryIndex
         {
             var column = wordColumns[i];
             var tag = Array.Find(FieldColumns, f => f.Column == column).Tag;
-            columnWords[i] = ValueWords(rows.Cells.ColumnValueCount(column), local => values[rows.Cells.ColumnValue(column, local)],
-                TextColumns.Contains(column), tag?[0] ?? '\0', ref maxRowWords);
+            columnWords[i] = ValueWords(column, rows.Cells.ColumnValueCount(column), TextColumns.Contains(column), tag?[0] ?? '\0', ref maxRowWords);
         }
-        var cityWords = ValueWords(_cityNames.Length, city => _cityNames[city], true, CityTag[0], ref maxRowWords);
+        var cityWords = ValueWords(-1, _cityNames.Length, true, CityTag[0], ref maxRowWords);
         var kindWordOfType = new int[rows.Cells.ColumnValueCount(ExtractionColumns.MailboxType)];
         for (var local = 0; local < kindWordOfType.Length; local++)
         {
-            var type = values[rows.Cells.ColumnValue(ExtractionColumns.MailboxType, local)];
+            var type = rows.Value(rows.Cells.ColumnValue(ExtractionColumns.MailboxType, local));
             kindWordOfType[local] = Tagged(KindTag[0], KindWord(KindOf(type)));
         }
         // Entries in rank order, so that the postings below are filled reading these words in order; an entry of several
@@ -199,7 +198,7 @@ public sealed partial class ExtractionDirectoryIndex
         var email = emailTask.GetAwaiter().GetResult();
         var wordCount = words.Count;
         var provisional = new string[wordCount + email.Pool.Length - 1];
-        words.Values.AsSpan(0, wordCount).CopyTo(provisional);
+        words.CopyTo(provisional);
         email.Pool.AsSpan(1).CopyTo(provisional.AsSpan(wordCount));
         var emailOffset = wordCount - 1;
         var sortedIds = new int[provisional.Length];
@@ -297,9 +296,10 @@ public sealed partial class ExtractionDirectoryIndex
             }
         }
 
-        // The words of values 1 to count - 1 (0 is the empty value), once each: each folded word as is when plain, and
-        // tagged when tag is not 0; a value's words are Words[Start[v]..Start[v + 1]]. Raises most by the longest run.
-        (int[] Start, int[] Words) ValueWords(int count, Func<int, string> valueOf, bool plain, char tag, ref int most)
+        // The words of a column's values 1 to count - 1 (0 is the empty value), or of the cities when column is -1, once
+        // each: each folded word as is when plain, and tagged when tag is not 0; a value's words are Words[Start[v]..Start[v + 1]].
+        // Raises most by the longest run.
+        (int[] Start, int[] Words) ValueWords(int column, int count, bool plain, char tag, ref int most)
         {
             var start = new int[count + 1];
             var ids = new int[Math.Max(16, count * 2)];
@@ -308,7 +308,8 @@ public sealed partial class ExtractionDirectoryIndex
             for (var v = 1; v < count; v++)
             {
                 start[v] = n;
-                var length = TextFolding.Fold(valueOf(v), ref buffer);
+                var text = column < 0 ? _cityNames[v] : rows.Chars(rows.Cells.ColumnValue(column, v), ref decoded);
+                var length = TextFolding.Fold(text, ref buffer);
                 var folded = buffer.AsSpan(0, length);
                 for (var pos = 0; NextWord(folded, ref pos, out var wordStart, out var wordLength);)
                 {
@@ -352,8 +353,8 @@ public sealed partial class ExtractionDirectoryIndex
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (string[] Pool, int[] EntryStart, int[] Words) BuildEmailWords(ExtractionRowSet rows, int[] entryFirstRow)
     {
-        var values = rows.Values;
-        var pool = new StringPool(1 << 18);
+        var pool = new StringPool(1 << 18, 1 << 21);
+        var decoded = new char[256];
         var entryStart = new int[entryFirstRow.Length + 1];
         var words = new int[entryFirstRow.Length * 6];
         var used = 0;
@@ -368,19 +369,19 @@ public sealed partial class ExtractionDirectoryIndex
         for (var e = 0; e < entryFirstRow.Length; e++)
         {
             var row = entryFirstRow[e];
-            var address = values[rows.ValueId(row, ExtractionColumns.Address)];
+            var address = rows.Chars(rows.ValueId(row, ExtractionColumns.Address), ref decoded);
             var at = address.LastIndexOf('@');
-            var domain = domains.Intern(address.AsSpan(at + 1));
+            var domain = domains.Intern(address[(at + 1)..]);
             if (domain >= domainWords.Length)
             {
                 Array.Resize(ref domainWords, domainWords.Length * 2);
             }
             if (domainWords[domain] is not { } known)
             {
-                InternWords(address.AsSpan(at + 1));
+                InternWords(address[(at + 1)..]);
                 known = domainWords[domain] = [.. scratch];
             }
-            InternWords(address.AsSpan(0, at));
+            InternWords(address[..at]);
             scratch.AddRange(known);
             foreach (var id in scratch)
             {
@@ -430,8 +431,8 @@ public sealed partial class ExtractionDirectoryIndex
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (ulong[] Keys, int[] Entries) BuildIdentifiers(ExtractionRowSet rows, int[] entryOfRow)
     {
-        var values = rows.Values;
         var keys = LargeArrays.Uninitialized<ulong>(entryOfRow.Length * 2); // read only below `count`
+        var decoded = new char[64];
         var entries = LargeArrays.Uninitialized<int>(entryOfRow.Length * 2);
         var count = 0;
         Span<char> national = stackalloc char[IdentifierCode.MaxLength];
@@ -439,13 +440,15 @@ public sealed partial class ExtractionDirectoryIndex
         {
             var e = entryOfRow[row];
             {
-                var value = values[rows.ValueId(row, ExtractionColumns.ProfessionalId)];
-                if (value.Length == 0)
+                var id = rows.ValueId(row, ExtractionColumns.ProfessionalId);
+                if (id == 0)
                 {
                     continue;
                 }
-                // Only identifiers that parse are searchable, as DirectoryEntry.Identifier holds only those.
-                var type = values[rows.ValueId(row, ExtractionColumns.ProfessionalIdType)];
+                // Only identifiers that parse are searchable, as DirectoryEntry.Identifier holds only those. The type
+                // column has a few values, whose strings are made once; the identifiers' are not kept.
+                var type = rows.Value(rows.ValueId(row, ExtractionColumns.ProfessionalIdType));
+                var value = type is "8" or "0" ? new string(rows.Chars(id, ref decoded)) : string.Empty;
                 var valid = type switch
                 {
                     "8" => Rpps.TryParse(value, out _),
@@ -519,11 +522,11 @@ public sealed partial class ExtractionDirectoryIndex
 
     /// <summary>For each value id used by entries in <paramref name="column"/> (or <paramref name="fallback"/> when empty), the rank of its folded text.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int[] RankFolded(string[] values, List<int> firstRows, ExtractionRowSet rows, int column, int fallback)
+    private static int[] RankFolded(List<int> firstRows, ExtractionRowSet rows, int column, int fallback)
     {
-        var rank = LargeArrays.Zeroed<int>(values.Length);
+        var rank = LargeArrays.Zeroed<int>(rows.DistinctValueCount);
         var seen = new List<int>();
-        var mark = new bool[values.Length];
+        var mark = new bool[rows.DistinctValueCount];
         foreach (var row in firstRows)
         {
             var id = rows.ValueId(row, column);
@@ -538,10 +541,11 @@ public sealed partial class ExtractionDirectoryIndex
             }
         }
         var buffer = new char[128];
+        var decoded = new char[128];
         var folded = new string[seen.Count];
         for (var i = 0; i < folded.Length; i++)
         {
-            var length = TextFolding.Fold(values[seen[i]], ref buffer);
+            var length = TextFolding.Fold(rows.Chars(seen[i], ref decoded), ref buffer);
             folded[i] = new string(buffer, 0, length);
         }
         var ids = seen.ToArray();

@@ -43,19 +43,8 @@ public sealed partial class ExtractionDirectoryIndex
     /// <returns>The index; <see cref="IsFromSnapshot"/> says where it came from.</returns>
     /// <exception cref="InvalidDataException">The extraction is empty, is not an extraction, or is a damaged zip.</exception>
     /// <exception cref="FileNotFoundException">The extraction file does not exist.</exception>
-    public static Task<ExtractionDirectoryIndex> LoadWithSnapshotAsync(string path, ExtractionSnapshotOptions snapshot, ExtractionIndexOptions? options = null,
-        ExtractionLoadOptions? loadOptions = null, IProgress<ExtractionLoadProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        LoadWithSnapshotAsync(path, snapshot, options, loadOptions, progress, donor: null, cancellationToken);
-
-    /// <param name="path">The extraction file.</param>
-    /// <param name="snapshot">Where the snapshot is and whether to write it.</param>
-    /// <param name="options">Index options.</param>
-    /// <param name="loadOptions">Loading options.</param>
-    /// <param name="progress">Receives the loading's counts.</param>
-    /// <param name="cancellationToken">Cancels the loading.</param>
-    /// <param name="donor">The index being replaced, whose strings equal values reuse; null for none.</param>
-    internal static async Task<ExtractionDirectoryIndex> LoadWithSnapshotAsync(string path, ExtractionSnapshotOptions snapshot, ExtractionIndexOptions? options,
-        ExtractionLoadOptions? loadOptions, IProgress<ExtractionLoadProgress>? progress, ExtractionDirectoryIndex? donor, CancellationToken cancellationToken)
+    public static async Task<ExtractionDirectoryIndex> LoadWithSnapshotAsync(string path, ExtractionSnapshotOptions snapshot, ExtractionIndexOptions? options = null,
+        ExtractionLoadOptions? loadOptions = null, IProgress<ExtractionLoadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -79,7 +68,7 @@ public sealed partial class ExtractionDirectoryIndex
                 Diagnostics.Log.DirectorySnapshotRefused(logger, snapshotPath, ExtractionSnapshotProblem.Damaged, e.Message);
             }
         }
-        var index = await LoadAsync(path, options, loadOptions, progress, donor, cancellationToken).ConfigureAwait(false);
+        var index = await LoadAsync(path, options, loadOptions, progress, cancellationToken).ConfigureAwait(false);
         if (snapshot.Write)
         {
             try
@@ -305,11 +294,18 @@ public sealed partial class ExtractionDirectoryIndex
         w.WriteLongs([.. problems.Select(p => p.LineNumber)]);
         w.WriteStrings([.. problems.Select(p => p.Reason)]);
         // The rows.
-        // The values in Latin-1 when they all fit (French text does, but for a rare Œ or €): half the memory of UTF-16.
-        var values = _rows.Values;
-        var latin1 = Array.TrueForAll(values, v => !v.AsSpan().ContainsAnyExceptInRange('\0', '\u00FF'));
-        w.WriteInts([latin1 ? 1 : 2]);
-        w.WriteStrings(values, latin1);
+        // The values as the rows hold them: in Latin-1 when they all fit, else in UTF-16.
+        var (latin1, chars, offsets) = _rows.Block;
+        w.WriteInts([latin1 is not null ? 1 : 2]);
+        if (latin1 is not null)
+        {
+            w.WriteInts(offsets);
+            w.WriteBytes(latin1);
+        }
+        else
+        {
+            w.WriteStringBlock(offsets, chars);
+        }
         w.WriteInts([_rows.Count]);
         var cells = _rows.Cells;
         w.WriteInts(cells.Widths);
@@ -408,9 +404,7 @@ public sealed partial class ExtractionDirectoryIndex
         }
         var cells = PackedCells.Read(bytes, widths, dictionaryStart, dictionary, rowCount[0], valueOffsets.Length - 1)
             ?? throw Damaged(name, "its rows are malformed");
-        return new RowsPart(latin1
-            ? new ExtractionRowSet(valueBytes!, valueOffsets, cells, rowCount[0], loadOptions.TrustedDomains)
-            : new ExtractionRowSet(valueChars!, valueOffsets, cells, rowCount[0], loadOptions.TrustedDomains), report);
+        return new RowsPart(new ExtractionRowSet((valueBytes, valueChars, valueOffsets), cells, rowCount[0], loadOptions.TrustedDomains), report);
 
         static (char[]?, byte[]?, int[]) Utf16((char[] Chars, int[] Offsets) block) => (block.Chars, null, block.Offsets);
     }
@@ -564,7 +558,7 @@ public sealed partial class ExtractionDirectoryIndex
         }
 
         /// <summary>Strings as two sections: their character offsets, then all their UTF-16 characters.</summary>
-        public void WriteStrings(string[] values, bool latin1 = false)
+        public void WriteStrings(string[] values)
         {
             var offsets = new int[values.Length + 1];
             for (var i = 0; i < values.Length; i++)
@@ -572,12 +566,11 @@ public sealed partial class ExtractionDirectoryIndex
                 offsets[i + 1] = checked(offsets[i] + values[i].Length);
             }
             WriteInts(offsets);
-            WriteLength((long)offsets[^1] * (latin1 ? 1 : sizeof(char)));
+            WriteLength((long)offsets[^1] * sizeof(char));
             var used = 0;
-            var narrow = latin1 ? new byte[values.Max(v => v.Length)] : [];
             foreach (var value in values)
             {
-                var bytes = latin1 ? narrow.AsSpan(0, System.Text.Encoding.Latin1.GetBytes(value, narrow)) : MemoryMarshal.AsBytes(value.AsSpan());
+                var bytes = MemoryMarshal.AsBytes(value.AsSpan());
                 while (bytes.Length > 0)
                 {
                     var n = Math.Min(bytes.Length, _chars.Length - used);

@@ -60,25 +60,15 @@ public sealed partial class ExtractionDirectoryIndex : IDirectorySearch
     /// <param name="cancellationToken">Cancels the loading.</param>
     /// <returns>The index; its <see cref="LoadReport"/> says which rows were rejected and why.</returns>
     /// <exception cref="InvalidDataException">The file is empty, is not an extraction, or is a damaged zip.</exception>
-    public static Task<ExtractionDirectoryIndex> LoadAsync(string path, ExtractionIndexOptions? options = null, ExtractionLoadOptions? loadOptions = null,
-        IProgress<ExtractionLoadProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        LoadAsync(path, options, loadOptions, progress, donor: null, cancellationToken);
-
-    /// <param name="path">The file.</param>
-    /// <param name="options">Index options.</param>
-    /// <param name="loadOptions">Loading options.</param>
-    /// <param name="progress">Receives the loading's counts.</param>
-    /// <param name="cancellationToken">Cancels the loading.</param>
-    /// <param name="donor">The index being replaced, whose strings equal values reuse; null for none.</param>
-    internal static async Task<ExtractionDirectoryIndex> LoadAsync(string path, ExtractionIndexOptions? options, ExtractionLoadOptions? loadOptions,
-        IProgress<ExtractionLoadProgress>? progress, ExtractionDirectoryIndex? donor, CancellationToken cancellationToken)
+    public static async Task<ExtractionDirectoryIndex> LoadAsync(string path, ExtractionIndexOptions? options = null, ExtractionLoadOptions? loadOptions = null,
+        IProgress<ExtractionLoadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         using var traced = Diagnostics.SdkTelemetry.Start(Diagnostics.SdkTelemetry.DirectoryLoad, System.Diagnostics.ActivityKind.Internal, Diagnostics.SdkTelemetry.DirectoryLoadDuration);
         try
         {
             // The file as it is before reading: a snapshot written later is tied to this state.
             var stamp = ExtractionStamp.Of(path);
-            var loaded = await ExtractionFileLoader.LoadAsync(path, loadOptions, progress, donor?._rows.Values, cancellationToken).ConfigureAwait(false);
+            var loaded = await ExtractionFileLoader.LoadAsync(path, loadOptions, progress, cancellationToken).ConfigureAwait(false);
             return Built(new ExtractionDirectoryIndex(loaded.Rows, options) { LoadReport = loaded.Report, _source = stamp }, traced);
         }
         catch (Exception e) when (Diagnostics.SdkTelemetry.Failed(traced, e))

@@ -30,23 +30,14 @@ public static partial class ExtractionFileLoader
     /// <returns>The rows kept and the report.</returns>
     /// <exception cref="InvalidDataException">The file is empty, is not an extraction (wrong header, a line longer than 1 MiB), or is a damaged or truncated zip.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
-    public static Task<ExtractionLoadResult> LoadAsync(string path, ExtractionLoadOptions? options = null,
-        IProgress<ExtractionLoadProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        LoadAsync(path, options, progress, donorValues: null, cancellationToken);
-
-    /// <param name="path">The file.</param>
-    /// <param name="options">Options, or null for the defaults.</param>
-    /// <param name="progress">Receives the counts.</param>
-    /// <param name="cancellationToken">Cancels the loading.</param>
-    /// <param name="donorValues">The values of the index being replaced: equal values reuse its strings (null: none).</param>
-    internal static async Task<ExtractionLoadResult> LoadAsync(string path, ExtractionLoadOptions? options,
-        IProgress<ExtractionLoadProgress>? progress, string[]? donorValues, CancellationToken cancellationToken)
+    public static async Task<ExtractionLoadResult> LoadAsync(string path, ExtractionLoadOptions? options = null,
+        IProgress<ExtractionLoadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
         await using (file.ConfigureAwait(false))
         {
-            var loaded = await ReadAsync(file, options, progress, donorValues, cancellationToken).ConfigureAwait(false);
+            var loaded = await ReadAsync(file, options, progress, cancellationToken).ConfigureAwait(false);
             loaded.Report.ExtractedAt ??= ExtractionDate(path);
             return loaded;
         }
@@ -74,12 +65,8 @@ public static partial class ExtractionFileLoader
     /// <param name="cancellationToken">Cancels the loading.</param>
     /// <returns>The rows kept and the report.</returns>
     /// <exception cref="InvalidDataException">The file is empty, is not an extraction (wrong header, a line longer than 1 MiB), or is a damaged or truncated zip.</exception>
-    public static Task<ExtractionLoadResult> ReadAsync(Stream stream, ExtractionLoadOptions? options = null,
-        IProgress<ExtractionLoadProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        ReadAsync(stream, options, progress, donorValues: null, cancellationToken);
-
-    private static async Task<ExtractionLoadResult> ReadAsync(Stream stream, ExtractionLoadOptions? options,
-        IProgress<ExtractionLoadProgress>? progress, string[]? donorValues, CancellationToken cancellationToken)
+    public static async Task<ExtractionLoadResult> ReadAsync(Stream stream, ExtractionLoadOptions? options = null,
+        IProgress<ExtractionLoadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         options ??= new ExtractionLoadOptions();
@@ -96,14 +83,14 @@ public static partial class ExtractionFileLoader
         }
         if (headLength == 4 && BinaryPrimitives.ReadInt32LittleEndian(head) == ZipSignature)
         {
-            return await LoadZipAsync(stream, head, options, progress, donorValues, cancellationToken).ConfigureAwait(false);
+            return await LoadZipAsync(stream, head, options, progress, cancellationToken).ConfigureAwait(false);
         }
-        var reader = new Reader(options, progress, stream.CanSeek ? stream.Length - stream.Position + headLength : 0, donorValues);
+        var reader = new Reader(options, progress, stream.CanSeek ? stream.Length - stream.Position + headLength : 0);
         return await reader.ReadAsync(stream, head.AsMemory(0, headLength), cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<ExtractionLoadResult> LoadZipAsync(Stream stream, byte[] head, ExtractionLoadOptions options,
-        IProgress<ExtractionLoadProgress>? progress, string[]? donorValues, CancellationToken cancellationToken)
+        IProgress<ExtractionLoadProgress>? progress, CancellationToken cancellationToken)
     {
         Stream seekable;
         if (stream.CanSeek)
@@ -148,7 +135,7 @@ public static partial class ExtractionFileLoader
             {
                 try
                 {
-                    var loaded = await new Reader(options, progress, text.Length, donorValues).ReadAsync(content, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                    var loaded = await new Reader(options, progress, text.Length).ReadAsync(content, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
                     loaded.Report.ExtractedAt = ExtractionDate(text.FullName);
                     return loaded;
                 }
@@ -203,7 +190,6 @@ public static partial class ExtractionFileLoader
             Lines = new long[rows];
             Verdicts = new RowVerdict[rows];
             Reasons = new string?[rows];
-            Addresses = new string?[rows];
         }
 
         public char[] Chars;
@@ -214,7 +200,6 @@ public static partial class ExtractionFileLoader
         public long[] Lines;
         public RowVerdict[] Verdicts;
         public string?[] Reasons;
-        public string?[] Addresses;
         public int RowCount;
 
         public bool IsFull => RowCount == Lines.Length || CharCount > Chars.Length - 4096;
@@ -223,7 +208,6 @@ public static partial class ExtractionFileLoader
         {
             CharCount = 0;
             Array.Clear(Reasons, 0, RowCount);
-            Array.Clear(Addresses, 0, RowCount);
             RowCount = 0;
         }
     }
@@ -245,23 +229,21 @@ public static partial class ExtractionFileLoader
         private long _rowsRead;
         private long _rejected;
 
-        public Reader(ExtractionLoadOptions options, IProgress<ExtractionLoadProgress>? progress, long sizeHint, string[]? donorValues)
+        public Reader(ExtractionLoadOptions options, IProgress<ExtractionLoadProgress>? progress, long sizeHint)
         {
             _options = options;
             _progress = progress;
-            // Pre-sized from the file's length (about 226 bytes and 3 new values per row in the national file), so the
-            // cells and the pool rarely grow; bounded so a wrong hint costs little.
+            // Pre-sized from the file's length (about 226 bytes and 3 new values per row in the national file, whose
+            // distinct values hold a quarter of its bytes as characters), so the cells and the pool rarely grow; bounded so
+            // a wrong hint costs little.
             // A small file (a test's, an update's) gets small batches and tables, which grow if the hint was wrong: a few MB
             // allocated and cleared for a file of a few KB made its loading cost milliseconds. Without a hint (a stream that
             // cannot seek), the sizes for a large file.
             var known = sizeHint > 0;
             var rows = (int)Math.Clamp(sizeHint / 200, known ? 64 : 1024, 4_000_000);
             _cells = LargeArrays.Zeroed<int>(rows * ExtractionColumns.Count);
-            _pool = new StringPool((int)Math.Clamp(sizeHint / 64, known ? 1 << 10 : 1 << 16, 1 << 23));
-            if (donorValues is not null)
-            {
-                _pool.Donor = StringPool.Of(donorValues);
-            }
+            _pool = new StringPool((int)Math.Clamp(sizeHint / 64, known ? 1 << 10 : 1 << 16, 1 << 23),
+                (int)Math.Clamp(sizeHint * 2 / 7, known ? 1 << 12 : 1 << 20, 1 << 28));
             _batchRows = known ? (int)Math.Clamp(sizeHint / 100, 64, Batch.MaxRows) : Batch.MaxRows;
             _batchChars = known ? (int)Math.Clamp(sizeHint * 2, 16 * 1024, Batch.MaxChars) : Batch.MaxChars;
         }
@@ -320,10 +302,7 @@ public static partial class ExtractionFileLoader
         {
             var cells = _cells;
             _cells = [];
-            var rows = new ExtractionRowSet(_pool.ToArray(), cells, _rowCount, _options.TrustedDomains);
-            _pool.Donor = null;
-            _pool.Release();
-            return rows;
+            return new ExtractionRowSet(_pool.TakeBlock(), cells, _rowCount, _options.TrustedDomains);
         }
 
         /// <summary>The parsing stage: reads the bytes, cuts lines, decodes, splits, hashes and checks each row.</summary>
@@ -442,11 +421,7 @@ public static partial class ExtractionFileLoader
                     for (var column = 0; column < ExtractionColumns.Count; column++)
                     {
                         var length = batch.Lengths[at + column];
-                        _fieldIds[column] = length == 0
-                            ? 0
-                            : column == ExtractionColumns.Address && batch.Addresses[r] is { } address
-                                ? _pool.Intern(address, batch.Hashes[at + column])
-                                : _pool.Intern(chars.AsSpan(batch.Starts[at + column], length), batch.Hashes[at + column]);
+                        _fieldIds[column] = length == 0 ? 0 : _pool.Intern(chars.AsSpan(batch.Starts[at + column], length), batch.Hashes[at + column]);
                     }
                     if (verdict == RowVerdict.Keep)
                     {
@@ -548,9 +523,7 @@ public static partial class ExtractionFileLoader
                 batch.Reasons[r] = "The mailbox type (« Type de BAL ») is not PER, ORG, APP or CAB.";
                 return;
             }
-            // Addresses are (nearly) all distinct, so the string is made here, checked here, and the pool keeps it.
             var address = new string(chars.AsSpan(batch.Starts[at + ExtractionColumns.Address], batch.Lengths[at + ExtractionColumns.Address]));
-            batch.Addresses[r] = address;
             if (!MssanteAddress.TryParse(address, options.TrustedDomains, out var parsed, out var error))
             {
                 batch.Verdicts[r] = RowVerdict.InternThenReject;

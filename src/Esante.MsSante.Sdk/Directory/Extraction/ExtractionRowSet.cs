@@ -8,38 +8,31 @@ namespace Esante.MsSante.Directory;
 /// </summary>
 public sealed class ExtractionRowSet
 {
-    private readonly string[] _values;
     private readonly PackedCells _cells;
 
-    // Read from a snapshot: the values' characters, one block, and where each starts; a value's string is made when first
-    // read (most are never read by searches), rather than 1.5 million strings at start.
+    // The values' characters, one block (Latin-1 bytes when they all fit, else UTF-16), and where each starts; a value's
+    // string is made when first read (most are never read by searches), rather than 1.5 million strings at start.
     private readonly char[]? _chars;
     private readonly byte[]? _latin1;
-    private readonly int[]? _offsets;
-    private int _allMade;
+    private readonly int[] _offsets;
+    private readonly string?[] _values;
 
-    /// <summary>Rows of value ids, 31 per row; <paramref name="cells"/> is packed (and overwritten on the way).</summary>
-    internal ExtractionRowSet(string[] values, int[] cells, int count, TrustedDomainList trustedDomains)
+    /// <summary>Rows of value ids, 31 per row, whose values are <paramref name="values"/>; <paramref name="cells"/> is packed (and overwritten on the way).</summary>
+    internal ExtractionRowSet((byte[]? Latin1, char[]? Chars, int[] Offsets) values, int[] cells, int count, TrustedDomainList trustedDomains)
+        : this(values, PackedCells.Pack(cells, count, ExtractionColumns.Count, values.Offsets.Length - 1), count, trustedDomains)
     {
-        _values = values;
-        _cells = PackedCells.Pack(cells, count, ExtractionColumns.Count, values.Length);
-        Count = count;
-        TrustedDomains = trustedDomains;
-        _allMade = 1;
     }
 
-    /// <summary>Rows whose values are made from <paramref name="chars"/> when read: value <c>i</c> is <c>chars[offsets[i]..offsets[i + 1]]</c>.</summary>
-    internal ExtractionRowSet(char[] chars, int[] offsets, PackedCells cells, int count, TrustedDomainList trustedDomains)
-        : this(offsets, cells, count, trustedDomains) => _chars = chars;
-
-    /// <summary>Rows whose values are made from Latin-1 <paramref name="latin1"/> when read (half the memory of UTF-16).</summary>
-    internal ExtractionRowSet(byte[] latin1, int[] offsets, PackedCells cells, int count, TrustedDomainList trustedDomains)
-        : this(offsets, cells, count, trustedDomains) => _latin1 = latin1;
-
-    private ExtractionRowSet(int[] offsets, PackedCells cells, int count, TrustedDomainList trustedDomains)
+    /// <summary>
+    /// Rows whose values are made when read from Latin-1 <c>Latin1</c> or, when null, from <c>Chars</c>: value <c>i</c> is
+    /// the range <c>Offsets[i]..Offsets[i + 1]</c>.
+    /// </summary>
+    internal ExtractionRowSet((byte[]? Latin1, char[]? Chars, int[] Offsets) values, PackedCells cells, int count, TrustedDomainList trustedDomains)
     {
-        _offsets = offsets;
-        _values = new string[offsets.Length - 1];
+        _latin1 = values.Latin1;
+        _chars = values.Latin1 is null ? values.Chars ?? throw new ArgumentNullException(nameof(values)) : null;
+        _offsets = values.Offsets;
+        _values = new string[_offsets.Length - 1];
         _values[0] = string.Empty;
         _cells = cells;
         Count = count;
@@ -91,34 +84,33 @@ public sealed class ExtractionRowSet
 
     internal string Value(int id) => _values[id] ?? Make(id);
 
-    /// <summary>Makes a value's string from the snapshot's characters; two threads may both make it, and either is kept.</summary>
+    /// <summary>Makes a value's string from its characters; two threads may both make it, and either is kept.</summary>
     private string Make(int id)
     {
         var made = _latin1 is { } latin1
-            ? System.Text.Encoding.Latin1.GetString(latin1, _offsets![id], _offsets[id + 1] - _offsets[id])
-            : new string(_chars.AsSpan(_offsets![id], _offsets[id + 1] - _offsets[id]));
+            ? System.Text.Encoding.Latin1.GetString(latin1, _offsets[id], _offsets[id + 1] - _offsets[id])
+            : new string(_chars.AsSpan(_offsets[id], _offsets[id + 1] - _offsets[id]));
         return Interlocked.CompareExchange(ref _values[id], made, null) ?? made;
     }
 
-    /// <summary>Whether every value's string exists (rows loaded from a file, or all read since the snapshot).</summary>
-    internal bool AllValuesMade => Volatile.Read(ref _allMade) != 0;
-
-    /// <summary>Every value, indexed by id (all made first when the rows come from a snapshot).</summary>
-    internal string[] Values
+    /// <summary>A value's characters, no string made: in the block, or decoded into <paramref name="buffer"/> (grown as needed) from Latin-1.</summary>
+    internal ReadOnlySpan<char> Chars(int id, ref char[] buffer)
     {
-        get
+        var start = _offsets[id];
+        var length = _offsets[id + 1] - start;
+        if (_latin1 is null)
         {
-            if (Volatile.Read(ref _allMade) == 0)
-            {
-                for (var id = 1; id < _values.Length; id++)
-                {
-                    Value(id);
-                }
-                Volatile.Write(ref _allMade, 1);
-            }
-            return _values;
+            return _chars.AsSpan(start, length);
         }
+        if (buffer.Length < length)
+        {
+            buffer = new char[Math.Max(length, buffer.Length * 2)];
+        }
+        return buffer.AsSpan(0, System.Text.Encoding.Latin1.GetChars(_latin1.AsSpan(start, length), buffer));
     }
+
+    /// <summary>The values' characters as held: Latin-1 bytes, or UTF-16 characters when <c>Latin1</c> is null; value <c>i</c> is the range <c>Offsets[i]..Offsets[i + 1]</c>.</summary>
+    internal (byte[]? Latin1, char[]? Chars, int[] Offsets) Block => (_latin1, _chars, _offsets);
 
     /// <summary>The value ids of the rows, packed per column.</summary>
     internal PackedCells Cells => _cells;

@@ -55,9 +55,7 @@ public sealed class ReloadableDirectory : IDirectorySearch
     /// The daily refresh: loads and indexes an extraction in the background while searches go on with the current directory,
     /// writes its snapshot (when <paramref name="snapshot"/> is given and <see cref="ExtractionSnapshotOptions.Write"/>), then
     /// swaps it in. The loading runs on the thread pool, off the caller's thread (its stages use two or three pool threads
-    /// at once); the current index stays whole and answers until the swap. Values identical to the current index's
-    /// (most of a day's file) share its strings, so the two indexes alive at the swap hold them once, when the current index
-    /// was loaded from the extraction (one read from a snapshot makes its strings only when read, and shares none).
+    /// at once); the current index stays whole and answers until the swap.
     /// </summary>
     /// <param name="path">The new extraction file.</param>
     /// <param name="snapshot">Where to read and write its snapshot; null for no snapshot.</param>
@@ -70,19 +68,8 @@ public sealed class ReloadableDirectory : IDirectorySearch
         ExtractionLoadOptions? loadOptions = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var donor = _current switch
-        {
-            ExtractionDirectoryIndex index => index,
-            LoadingDirectory { Load.IsCompletedSuccessfully: true } loading => loading.Load.Result as ExtractionDirectoryIndex,
-            _ => null,
-        };
-        // An index read from a snapshot makes its strings when read: making them all to share them would cost what it saves.
-        if (donor is { Rows.AllValuesMade: false })
-        {
-            donor = null;
-        }
         return ReloadAsync(token => Task.Run(() => snapshot is null
-            ? ExtractionDirectoryIndex.LoadAsync(path, options, loadOptions, null, donor, token)
-            : ExtractionDirectoryIndex.LoadWithSnapshotAsync(path, snapshot, options, loadOptions, null, donor, token), token), cancellationToken);
+            ? ExtractionDirectoryIndex.LoadAsync(path, options, loadOptions, null, token)
+            : ExtractionDirectoryIndex.LoadWithSnapshotAsync(path, snapshot, options, loadOptions, null, token), token), cancellationToken);
     }
 }

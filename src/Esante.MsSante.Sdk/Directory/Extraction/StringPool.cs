@@ -2,22 +2,27 @@ using System.Runtime.CompilerServices;
 namespace Esante.MsSante.Directory;
 
 /// <summary>
-/// Interns strings read as spans: each distinct value is allocated once and gets a dense id (0 is the empty string).
-/// Most columns of the national file repeat a few thousand values (professions, cities, structures), so rows keep ids.
+/// Interns strings read as spans: each distinct value gets a dense id (0 is the empty string) and its characters are kept
+/// once, end to end in one block, rather than as a string each. Most columns of the national file repeat a few thousand
+/// values (professions, cities, structures), so rows keep ids; its 1.5 million distinct values as strings were ≈ 100 MB
+/// of small objects the collector copied from generation to generation while the file loaded.
 /// </summary>
 /// <remarks>
 /// Open addressing with linear probing over one array of slots, each the value's hash and id together: a value not yet
 /// in the pool (most of the national file's distinct values are seen once) costs one memory access to find out, and a
-/// hit reads the string only when the hashes agree. The table is kept at most half full.
+/// hit reads the characters only when the hashes agree. The table is kept at most half full.
 /// </remarks>
 internal sealed class StringPool
 {
     private ulong[] _slots; // (hash << 32) | (id + 1); 0 is an empty slot
-    private string[] _values;
+    private char[] _chars;
+    private int _charCount;
+    private int[] _offsets; // value i is _chars[_offsets[i].._offsets[i + 1]]
     private int _count;
 
     /// <param name="capacity">How many distinct values are expected; the pool grows past it.</param>
-    public StringPool(int capacity = 1 << 16)
+    /// <param name="charCapacity">How many characters they are expected to hold in all; the block grows past it.</param>
+    public StringPool(int capacity = 1 << 16, int charCapacity = 1 << 16)
     {
         var size = 16;
         while (size < capacity)
@@ -25,62 +30,23 @@ internal sealed class StringPool
             size <<= 1;
         }
         _slots = LargeArrays.Zeroed<ulong>(size * 2);
-        _values = new string[size];
-        _values[0] = string.Empty;
+        _offsets = LargeArrays.Uninitialized<int>(size + 1);
+        _offsets[0] = 0;
+        _offsets[1] = 0;
+        _chars = LargeArrays.Uninitialized<char>(Math.Max(charCapacity, 16));
         _count = 1;
     }
 
     public int Count => _count;
 
-    /// <summary>A pool whose strings are reused for equal values instead of allocating new ones (the previous index's, on a reload).</summary>
-    public StringPool? Donor { get; set; }
+    /// <summary>A value's characters; valid until the next <see cref="Intern(ReadOnlySpan{char}, int)"/>, which may move them.</summary>
+    public ReadOnlySpan<char> this[int id] => _chars.AsSpan(_offsets[id], _offsets[id + 1] - _offsets[id]);
 
-    /// <summary>A pool holding <paramref name="values"/> (id 0 the empty string), to serve as a <see cref="Donor"/>.</summary>
-    public static StringPool Of(string[] values)
-    {
-        var pool = new StringPool(values.Length);
-        foreach (var value in values)
-        {
-            if (value.Length > 0)
-            {
-                pool.Intern(value, string.GetHashCode(value.AsSpan()));
-            }
-        }
-        return pool;
-    }
-
-    /// <summary>The pool's string equal to <paramref name="value"/>, or null.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public string? Find(ReadOnlySpan<char> value, int hash)
-    {
-        var slots = _slots;
-        var mask = slots.Length - 1;
-        var tag = (ulong)(uint)hash << 32;
-        for (var i = hash & mask; slots[i] != 0; i = (i + 1) & mask)
-        {
-            if ((slots[i] & 0xFFFF_FFFF_0000_0000UL) == tag && value.SequenceEqual(_values[(int)(uint)slots[i] - 1]))
-            {
-                return _values[(int)(uint)slots[i] - 1];
-            }
-        }
-        return null;
-    }
-
-    public string this[int id] => _values[id];
-
-    /// <summary>The values, indexed by id; only the first <see cref="Count"/> are set.</summary>
-    public string[] Values => _values;
-
-    public int Intern(ReadOnlySpan<char> value) => value.IsEmpty ? 0 : Intern(value, string.GetHashCode(value), null);
+    public int Intern(ReadOnlySpan<char> value) => value.IsEmpty ? 0 : Intern(value, string.GetHashCode(value));
 
     /// <summary>Interns a non-empty value whose <see cref="string.GetHashCode(ReadOnlySpan{char})"/> is already known (computed on another thread).</summary>
-    public int Intern(ReadOnlySpan<char> value, int hash) => Intern(value, hash, null);
-
-    /// <summary>Interns a non-empty string already allocated: kept as is when new, rather than copied.</summary>
-    public int Intern(string value, int hash) => Intern(value, hash, value);
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int Intern(ReadOnlySpan<char> value, int hash, string? made)
+    public int Intern(ReadOnlySpan<char> value, int hash)
     {
         var slots = _slots;
         var mask = slots.Length - 1;
@@ -96,7 +62,7 @@ internal sealed class StringPool
             if ((slot & 0xFFFF_FFFF_0000_0000UL) == tag)
             {
                 var id = (int)(uint)slot - 1;
-                if (value.SequenceEqual(_values[id]))
+                if (value.SequenceEqual(_chars.AsSpan(_offsets[id], _offsets[id + 1] - _offsets[id])))
                 {
                     return id;
                 }
@@ -104,11 +70,17 @@ internal sealed class StringPool
             i = (i + 1) & mask;
         }
         var added = _count++;
-        if (added == _values.Length)
+        if (added + 1 == _offsets.Length)
         {
-            Array.Resize(ref _values, _values.Length * 2);
+            Array.Resize(ref _offsets, _offsets.Length * 2);
         }
-        _values[added] = Donor?.Find(value, hash) ?? made ?? value.ToString();
+        if (_charCount + value.Length > _chars.Length)
+        {
+            Array.Resize(ref _chars, Math.Max(_chars.Length * 2, _charCount + value.Length));
+        }
+        value.CopyTo(_chars.AsSpan(_charCount));
+        _charCount += value.Length;
+        _offsets[added + 1] = _charCount;
         slots[i] = tag | (uint)(added + 1);
         if (_count * 2 > slots.Length)
         {
@@ -117,15 +89,48 @@ internal sealed class StringPool
         return added;
     }
 
-    /// <summary>The values, trimmed to <see cref="Count"/>; the hash table is left for the collector.</summary>
-    public string[] ToArray() => _values.AsSpan(0, _count).ToArray();
-
-    /// <summary>Drops the table once <see cref="ToArray"/> has been taken, should anything still hold the pool.</summary>
-    public void Release()
+    /// <summary>The values as strings, indexed by id.</summary>
+    public string[] ToArray()
     {
+        var values = new string[_count];
+        CopyTo(values);
+        return values;
+    }
+
+    /// <summary>Makes the values' strings into the first <see cref="Count"/> places of <paramref name="strings"/>, by id.</summary>
+    public void CopyTo(Span<string> strings)
+    {
+        strings[0] = string.Empty;
+        for (var id = 1; id < _count; id++)
+        {
+            strings[id] = new string(this[id]);
+        }
+    }
+
+    /// <summary>
+    /// The values' characters and their <see cref="Count"/> + 1 offsets, trimmed: in Latin-1 bytes when every character fits
+    /// (French text does, but for a rare Œ or €), half the memory of UTF-16, else as characters. The pool is emptied.
+    /// </summary>
+    public (byte[]? Latin1, char[]? Chars, int[] Offsets) TakeBlock()
+    {
+        var chars = _chars.AsSpan(0, _charCount);
+        var offsets = _offsets.AsSpan(0, _count + 1).ToArray();
+        (byte[]?, char[]?, int[]) block = chars.ContainsAnyExceptInRange('\0', '\u00FF')
+            ? (null, chars.ToArray(), offsets)
+            : (Latin1(chars), null, offsets);
         _slots = [];
-        _values = [];
-        _count = 0;
+        _chars = [];
+        _offsets = [0, 0];
+        _charCount = 0;
+        _count = 1;
+        return block;
+
+        static byte[] Latin1(ReadOnlySpan<char> chars)
+        {
+            var bytes = LargeArrays.Uninitialized<byte>(chars.Length);
+            System.Text.Encoding.Latin1.GetBytes(chars, bytes);
+            return bytes;
+        }
     }
 
     private void Grow()
