@@ -29,6 +29,9 @@ public sealed class Adeli : HealthIdentifier
     public static bool TryParse([NotNullWhen(true)] string? s, [NotNullWhen(true)] out Adeli? result, [NotNullWhen(false)] out string? error) =>
         TryCreate(s, v => CheckDigits(v, 9, "ADELI", corsicaPrefix: true), v => new Adeli(v), out result, out error);
 
+    /// <summary>Whether <paramref name="s"/> is a valid ADELI number, nothing allocated (what <see cref="TryParse(string?, out Adeli?)"/> accepts).</summary>
+    internal static bool IsValid(ReadOnlySpan<char> s) => s.Length == 9 && FirstNonDigit(s, corsicaPrefix: true) < 0;
+
     /// <summary>Reads an ADELI number from its national id (<c>0</c> + ADELI).</summary>
     /// <exception cref="FormatException">The national id does not start with 0 or the ADELI is invalid.</exception>
     public static Adeli FromNationalId(string nationalId)

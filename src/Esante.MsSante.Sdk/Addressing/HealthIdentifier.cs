@@ -56,6 +56,19 @@ public abstract class HealthIdentifier : IEquatable<HealthIdentifier>
         {
             return $"An {name} number has {length} characters; this one has {s.Length}.";
         }
+        var i = FirstNonDigit(s, corsicaPrefix);
+        if (i >= 0)
+        {
+            return corsicaPrefix
+                ? $"An {name} number has only digits, except 2A or 2B as its first two characters; position {i + 1} is not a digit."
+                : $"An {name} number has only digits; position {i + 1} is not a digit.";
+        }
+        return null;
+    }
+
+    /// <summary>Where the first character that is not a digit is (2A or 2B allowed as the first two when <paramref name="corsicaPrefix"/>), or -1.</summary>
+    private protected static int FirstNonDigit(ReadOnlySpan<char> s, bool corsicaPrefix)
+    {
         for (var i = 0; i < s.Length; i++)
         {
             if (corsicaPrefix && i == 1 && s[0] == '2' && s[1] is 'A' or 'B')
@@ -64,11 +77,9 @@ public abstract class HealthIdentifier : IEquatable<HealthIdentifier>
             }
             if (!char.IsAsciiDigit(s[i]))
             {
-                return corsicaPrefix
-                    ? $"An {name} number has only digits, except 2A or 2B as its first two characters; position {i + 1} is not a digit."
-                    : $"An {name} number has only digits; position {i + 1} is not a digit.";
+                return i;
             }
         }
-        return null;
+        return -1;
     }
 }

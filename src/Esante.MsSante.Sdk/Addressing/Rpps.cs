@@ -41,6 +41,9 @@ public sealed class Rpps : HealthIdentifier
         return Parse(nationalId[1..]);
     }
 
+    /// <summary>Whether <paramref name="s"/> is a valid RPPS number, nothing allocated (what <see cref="TryParse(string?, out Rpps?)"/> accepts).</summary>
+    internal static bool IsValid(ReadOnlySpan<char> s) => s.Length == 11 && FirstNonDigit(s, corsicaPrefix: false) < 0 && Luhn.IsValid(s);
+
     private static string? Check(string s) =>
         CheckDigits(s, 11, "RPPS", corsicaPrefix: false)
         ?? (Luhn.IsValid(s) ? null : "The RPPS check digit (the 11th) is wrong: the number is mistyped.");

@@ -61,6 +61,25 @@ public class HealthIdentifierTests
     [InlineData("A40000028")]
     public void FINESS_refuses_bad_shapes(string value) => Assert.False(Finess.TryParse(value, out _));
 
+    [Theory]
+    [InlineData("10103197363")]
+    [InlineData("10103197364")]
+    [InlineData("1010319736")]
+    [InlineData("1010319736A")]
+    [InlineData("101031973630")]
+    [InlineData("2A0000017")]
+    [InlineData("2B0000017")]
+    [InlineData("2C0000017")]
+    [InlineData("440000289")]
+    [InlineData("44000028")]
+    [InlineData("A40000028")]
+    [InlineData("")]
+    public void The_directory_s_allocation_free_checks_accept_what_TryParse_accepts(string value)
+    {
+        Assert.Equal(Rpps.TryParse(value, out _), Rpps.IsValid(value));
+        Assert.Equal(Adeli.TryParse(value, out _), Adeli.IsValid(value));
+    }
+
     [Fact]
     public void Identifiers_of_different_registers_are_never_equal()
     {

@@ -446,13 +446,13 @@ public sealed partial class ExtractionDirectoryIndex
                     continue;
                 }
                 // Only identifiers that parse are searchable, as DirectoryEntry.Identifier holds only those. The type
-                // column has a few values, whose strings are made once; the identifiers' are not kept.
+                // column has a few values, whose strings are made once.
                 var type = rows.Value(rows.ValueId(row, ExtractionColumns.ProfessionalIdType));
-                var value = type is "8" or "0" ? new string(rows.Chars(id, ref decoded)) : string.Empty;
+                var value = rows.Chars(id, ref decoded);
                 var valid = type switch
                 {
-                    "8" => Rpps.TryParse(value, out _),
-                    "0" => Adeli.TryParse(value, out _),
+                    "8" => Rpps.IsValid(value),
+                    "0" => Adeli.IsValid(value),
                     _ => false,
                 };
                 if (!valid)
