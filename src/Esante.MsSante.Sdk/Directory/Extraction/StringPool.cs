@@ -113,12 +113,13 @@ internal sealed class StringPool
     /// </summary>
     public (byte[]? Latin1, char[]? Chars, int[] Offsets) TakeBlock()
     {
+        // The table (tens of MB for a national file) let go first: a rebuild's peak of memory is here.
+        _slots = [];
         var chars = _chars.AsSpan(0, _charCount);
         var offsets = _offsets.AsSpan(0, _count + 1).ToArray();
         (byte[]?, char[]?, int[]) block = chars.ContainsAnyExceptInRange('\0', '\u00FF')
             ? (null, chars.ToArray(), offsets)
             : (Latin1(chars), null, offsets);
-        _slots = [];
         _chars = [];
         _offsets = [0, 0];
         _charCount = 0;
