@@ -418,8 +418,13 @@ public static partial class ExtractionFileLoader
                 else
                 {
                     var at = r * ExtractionColumns.Count;
+                    var next = r + 1 < batch.RowCount ? at + ExtractionColumns.Count : -1;
                     for (var column = 0; column < ExtractionColumns.Count; column++)
                     {
+                        if (next >= 0 && batch.Lengths[next + column] != 0)
+                        {
+                            _pool.Prefetch(batch.Hashes[next + column]);
+                        }
                         var length = batch.Lengths[at + column];
                         _fieldIds[column] = length == 0 ? 0 : _pool.Intern(chars.AsSpan(batch.Starts[at + column], length), batch.Hashes[at + column]);
                     }

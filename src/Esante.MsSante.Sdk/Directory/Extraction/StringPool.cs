@@ -44,6 +44,14 @@ internal sealed class StringPool
 
     public int Intern(ReadOnlySpan<char> value) => value.IsEmpty ? 0 : Intern(value, string.GetHashCode(value));
 
+    /// <summary>
+    /// Brings the slot of <paramref name="hash"/> into the processor's cache for an <see cref="Intern(ReadOnlySpan{char}, int)"/>
+    /// of it a little later: with the hashes known ahead (a batch's), the table's cache misses overlap rather than wait one
+    /// after the other (a fifth of the national file's load).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Prefetch(int hash) => LargeArrays.Prefetch(_slots, hash & (_slots.Length - 1));
+
     /// <summary>Interns a non-empty value whose <see cref="string.GetHashCode(ReadOnlySpan{char})"/> is already known (computed on another thread).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Intern(ReadOnlySpan<char> value, int hash)
