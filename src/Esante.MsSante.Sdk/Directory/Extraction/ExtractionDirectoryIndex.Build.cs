@@ -101,6 +101,8 @@ public sealed partial class ExtractionDirectoryIndex
             keys[e] = (kindRank << 62) | ((ulong)name << 31) | (uint)firstNameRank[rows.ValueId(row, ExtractionColumns.FirstName)];
             order[e] = row;
         }
+        nameRank = [];
+        firstNameRank = [];
         Array.Sort(keys, order);
         // Equal keys keep file order, as a stable sort would.
         for (var i = 0; i < entryCount;)
@@ -195,11 +197,15 @@ public sealed partial class ExtractionDirectoryIndex
 
         // 4. Sort the words; remap provisional ids to sorted ids. The address words (their pool's id 0 is the empty string,
         // which this pool has too) follow this pool's words.
-        var email = emailTask.GetAwaiter().GetResult();
+        var (emailPool, emailStart, emailWordIds) = emailTask.GetAwaiter().GetResult();
         var wordCount = words.Count;
-        var provisional = new string[wordCount + email.Pool.Length - 1];
+        var provisional = new string[wordCount + emailPool.Length - 1];
         words.CopyTo(provisional);
-        email.Pool.AsSpan(1).CopyTo(provisional.AsSpan(wordCount));
+        emailPool.AsSpan(1).CopyTo(provisional.AsSpan(wordCount));
+        // The pools go now (the local functions below keep what they capture alive to the end), before the postings'
+        // arrays are made: a rebuild's memory is at its highest there.
+        words = null!;
+        emailPool = [];
         var emailOffset = wordCount - 1;
         var sortedIds = new int[provisional.Length];
         for (var i = 0; i < sortedIds.Length; i++)
@@ -209,17 +215,18 @@ public sealed partial class ExtractionDirectoryIndex
         Array.Sort(provisional, sortedIds, StringComparer.Ordinal);
         // Id 0 is the empty string, first after sorting: drop it.
         _tokens = WordList.Of(provisional.AsSpan(1));
+        provisional = [];
         var remap = new int[sortedIds.Length];
         for (var i = 1; i < sortedIds.Length; i++)
         {
             remap[sortedIds[i]] = i - 1;
         }
+        sortedIds = [];
 
         // 5. Postings. The entries' words become sorted ids in place and are counted, reading the arrays in order; then a
         // counting sort by word, entries visited in rank order (the order their words are in) so that each list is ascending.
         _postingStart = new int[_tokens.Count + 1];
-        var emailStart = email.EntryStart;
-        var emailWords = email.Words.AsSpan(0, emailStart[entryCount]);
+        var emailWords = emailWordIds.AsSpan(0, emailStart[entryCount]);
         foreach (ref var w in entryWords.AsSpan(0, used))
         {
             w = remap[w];
