@@ -147,24 +147,71 @@ public sealed partial class ExtractionDirectoryIndex
         var tagged = new char[256];
         var wordColumns = TextColumns.Union(FieldColumns.Select(f => f.Column)).ToArray();
         var columnWords = new (int[] Start, int[] Words)[wordColumns.Length];
-        var maxRowWords = 1; // the kind's word
         for (var i = 0; i < wordColumns.Length; i++)
         {
             var column = wordColumns[i];
             var tag = Array.Find(FieldColumns, f => f.Column == column).Tag;
-            columnWords[i] = ValueWords(column, rows.Cells.ColumnValueCount(column), TextColumns.Contains(column), tag?[0] ?? '\0', ref maxRowWords);
+            columnWords[i] = ValueWords(column, rows.Cells.ColumnValueCount(column), TextColumns.Contains(column), tag?[0] ?? '\0');
         }
-        var cityWords = ValueWords(-1, _cityNames.Length, true, CityTag[0], ref maxRowWords);
+        var cityWords = ValueWords(-1, _cityNames.Length, true, CityTag[0]);
         var kindWordOfType = new int[rows.Cells.ColumnValueCount(ExtractionColumns.MailboxType)];
         for (var local = 0; local < kindWordOfType.Length; local++)
         {
             var type = rows.Value(rows.Cells.ColumnValue(ExtractionColumns.MailboxType, local));
             kindWordOfType[local] = Tagged(KindTag[0], KindWord(KindOf(type)));
         }
+        // A dense word (in over 1/16 of the entries) gets a bitmap rather than postings: 43 % of the national file's
+        // postings. Dense words are found here, before the entries' words are gathered, from how many rows hold each value
+        // (never fewer than the entries that hold the word, so no dense word is missed), and their entries go straight into
+        // their bitmaps: the entries' words, at the build's peak of memory, hold only the others.
+        var dense = Math.Max(64, entryCount / 16);
+        var bitmapWords = (entryCount + 63) >> 6;
+        var estimate = new long[words.Count];
+        var rowsOfValue = new int[wordColumns.Length][];
+        for (var i = 0; i < wordColumns.Length; i++)
+        {
+            rowsOfValue[i] = new int[rows.Cells.ColumnValueCount(wordColumns[i])];
+        }
+        var rowsOfDelivery = new int[rows.Cells.ColumnValueCount(ExtractionColumns.L6Delivery)];
+        var rowsOfType = new int[kindWordOfType.Length];
+        for (var row = 0; row < rowCount; row++)
+        {
+            for (var i = 0; i < wordColumns.Length; i++)
+            {
+                rowsOfValue[i][rows.LocalId(row, wordColumns[i])]++;
+            }
+            rowsOfDelivery[rows.LocalId(row, ExtractionColumns.L6Delivery)]++;
+            rowsOfType[rows.LocalId(row, ExtractionColumns.MailboxType)]++;
+        }
+        for (var i = 0; i < wordColumns.Length; i++)
+        {
+            Estimate(columnWords[i], rowsOfValue[i]);
+        }
+        var rowsOfCity = new int[_cityNames.Length];
+        for (var delivery = 0; delivery < rowsOfDelivery.Length; delivery++)
+        {
+            rowsOfCity[_cityOfDelivery[delivery]] += rowsOfDelivery[delivery];
+        }
+        Estimate(cityWords, rowsOfCity);
+        for (var local = 0; local < kindWordOfType.Length; local++)
+        {
+            estimate[kindWordOfType[local]] += rowsOfType[local];
+        }
+        rowsOfValue = [];
+        var bitmapOf = new int[words.Count]; // where a dense word's bitmap starts in `bitmaps`, or -1
+        var denseWords = 0;
+        long sparseWords = 0; // at most as many as the entries' words to gather
+        for (var w = 0; w < bitmapOf.Length; w++)
+        {
+            bitmapOf[w] = estimate[w] >= dense ? denseWords++ * bitmapWords : -1;
+            sparseWords += estimate[w] < dense ? estimate[w] : 0;
+        }
+        estimate = [];
+        var bitmaps = LargeArrays.Zeroed<ulong>(denseWords * bitmapWords);
         // Entries in rank order, so that the postings below are filled reading these words in order; an entry of several
         // rows (one address, several rows of the file) gets the union of its rows' words, once each.
         var entryWordStart = new int[entryCount + 1];
-        var entryWords = LargeArrays.Uninitialized<int>(rowCount * 24); // read only below `used`
+        var entryWords = LargeArrays.Uninitialized<int>((int)Math.Min(sparseWords, Array.MaxLength)); // read only below `used`
         var used = 0;
         var seenBy = new int[words.Count];
         seenBy.AsSpan().Fill(-1);
@@ -172,21 +219,12 @@ public sealed partial class ExtractionDirectoryIndex
         {
             for (var row = _entryFirstRow[e]; row >= 0; row = _rowNext[row])
             {
-                if (used + maxRowWords > entryWords.Length)
-                {
-                    Array.Resize(ref entryWords, Math.Max(entryWords.Length * 3 / 2, used + maxRowWords));
-                }
                 for (var i = 0; i < wordColumns.Length; i++)
                 {
                     AddRun(columnWords[i], rows.LocalId(row, wordColumns[i]), e);
                 }
                 AddRun(cityWords, _cityOfDelivery[rows.LocalId(row, ExtractionColumns.L6Delivery)], e);
-                var kindWord = kindWordOfType[rows.LocalId(row, ExtractionColumns.MailboxType)];
-                if (seenBy[kindWord] != e)
-                {
-                    seenBy[kindWord] = e;
-                    entryWords[used++] = kindWord;
-                }
+                AddWord(kindWordOfType[rows.LocalId(row, ExtractionColumns.MailboxType)], e);
             }
             entryWordStart[e + 1] = used;
         }
@@ -223,35 +261,53 @@ public sealed partial class ExtractionDirectoryIndex
         }
         sortedIds = [];
 
-        // 5. Postings. The entries' words become sorted ids in place and are counted, reading the arrays in order; then a
-        // counting sort by word, entries visited in rank order (the order their words are in) so that each list is ascending.
+        // 5. Postings. The entries' words become sorted ids in place and are counted, reading the arrays in order; the
+        // dense words are counted from their bitmaps, and the address words that are dense (their domains') get theirs
+        // here. Then a counting sort by word, entries visited in rank order (the order their words are in) so that each
+        // list is ascending.
         _postingStart = new int[_tokens.Count + 1];
+        _denseStart = new int[_tokens.Count];
+        _denseStart.AsSpan().Fill(-1);
         var emailWords = emailWordIds.AsSpan(0, emailStart[entryCount]);
         foreach (ref var w in entryWords.AsSpan(0, used))
         {
             w = remap[w];
             _postingStart[w + 1]++;
         }
+        for (var w = 1; w < wordCount; w++)
+        {
+            if (bitmapOf[w] >= 0)
+            {
+                _denseStart[remap[w]] = bitmapOf[w];
+                _postingStart[remap[w] + 1] = PopCount(bitmaps.AsSpan(bitmapOf[w], bitmapWords));
+            }
+        }
+        bitmapOf = [];
         foreach (ref var w in emailWords)
         {
             w = remap[w + emailOffset];
             _postingStart[w + 1]++;
         }
         remap = [];
+        foreach (var w in emailWords)
+        {
+            if (_denseStart[w] < 0 && _postingStart[w + 1] >= dense)
+            {
+                _denseStart[w] = denseWords++ * bitmapWords;
+            }
+        }
+        if ((long)denseWords * bitmapWords > bitmaps.Length)
+        {
+            var all = LargeArrays.Zeroed<ulong>(denseWords * bitmapWords);
+            bitmaps.CopyTo(all, 0);
+            bitmaps = all;
+        }
+        _bitmaps = bitmaps;
+        bitmaps = [];
         for (var t = 0; t < _tokens.Count; t++)
         {
             _postingStart[t + 1] += _postingStart[t];
         }
-        // A dense word (over 1/16 of the entries) gets a bitmap rather than postings: 43 % of the postings in the national file.
-        _denseStart = new int[_tokens.Count];
-        var dense = Math.Max(64, entryCount / 16);
-        var bitmapWords = (entryCount + 63) >> 6;
-        var denseCount = 0;
-        for (var t = 0; t < _tokens.Count; t++)
-        {
-            _denseStart[t] = _postingStart[t + 1] - _postingStart[t] >= dense ? denseCount++ * bitmapWords : -1;
-        }
-        _bitmaps = LargeArrays.Zeroed<ulong>(denseCount * bitmapWords);
         (_postingAt, var kept) = PostingStorage(_postingStart, _denseStart);
         _postings = LargeArrays.Uninitialized<int>(kept); // every element written below
         var fill = (int[])_postingAt.Clone();
@@ -288,30 +344,50 @@ public sealed partial class ExtractionDirectoryIndex
             }
         }
 
-        // Adds a value's words (the run of its local id) to the entry's, each word once per entry.
+        // Adds a value's words (the run of its local id) to the entry's.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         void AddRun((int[] Start, int[] Words) valueWords, int local, int entry)
         {
             for (var p = valueWords.Start[local]; p < valueWords.Start[local + 1]; p++)
             {
-                var w = valueWords.Words[p];
-                if (seenBy[w] != entry)
+                AddWord(valueWords.Words[p], entry);
+            }
+        }
+
+        // Adds a word to the entry: its bit when the word is dense, else to the entry's words, once.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        void AddWord(int w, int entry)
+        {
+            if (bitmapOf[w] >= 0)
+            {
+                bitmaps[bitmapOf[w] + (entry >> 6)] |= 1UL << (entry & 63);
+            }
+            else if (seenBy[w] != entry)
+            {
+                seenBy[w] = entry;
+                entryWords[used++] = w;
+            }
+        }
+
+        // Adds the rows holding each value to the estimate of each of its words.
+        void Estimate((int[] Start, int[] Words) valueWords, int[] rowsOf)
+        {
+            for (var v = 1; v < rowsOf.Length; v++)
+            {
+                for (var p = valueWords.Start[v]; p < valueWords.Start[v + 1]; p++)
                 {
-                    seenBy[w] = entry;
-                    entryWords[used++] = w;
+                    estimate[valueWords.Words[p]] += rowsOf[v];
                 }
             }
         }
 
         // The words of a column's values 1 to count - 1 (0 is the empty value), or of the cities when column is -1, once
         // each: each folded word as is when plain, and tagged when tag is not 0; a value's words are Words[Start[v]..Start[v + 1]].
-        // Raises most by the longest run.
-        (int[] Start, int[] Words) ValueWords(int column, int count, bool plain, char tag, ref int most)
+        (int[] Start, int[] Words) ValueWords(int column, int count, bool plain, char tag)
         {
             var start = new int[count + 1];
             var ids = new int[Math.Max(16, count * 2)];
             var n = 0;
-            var longest = 0;
             for (var v = 1; v < count; v++)
             {
                 start[v] = n;
@@ -334,10 +410,8 @@ public sealed partial class ExtractionDirectoryIndex
                         ids[n++] = Tagged(tag, word);
                     }
                 }
-                longest = Math.Max(longest, n - start[v]);
             }
             start[count] = n;
-            most += longest;
             return (start, ids);
         }
 

@@ -321,9 +321,9 @@ public sealed partial class ExtractionDirectoryIndex
         w.WriteStringBlock(_tokens.Offsets, _tokens.Chars);
         w.WriteInts(_postingStart);
         w.WriteInts(_postings);
-        // The dense tokens, in token order as their bitmaps are laid out; then the merged ranges, their bitmaps and their
-        // ids each in one section.
-        w.WriteInts([.. Enumerable.Range(0, _denseStart.Length).Where(t => _denseStart[t] >= 0)]);
+        // The dense tokens, in the order their bitmaps are laid out (the k-th dense token's is the k-th bitmap); then the
+        // merged ranges, their bitmaps and their ids each in one section.
+        w.WriteInts([.. Enumerable.Range(0, _denseStart.Length).Where(t => _denseStart[t] >= 0).OrderBy(t => _denseStart[t])]);
         w.WriteLongs([BitmapWords]);
         w.WriteUlongs(_bitmaps);
         var ranges = _rangeSets.OrderBy(r => r.Key).ToArray();

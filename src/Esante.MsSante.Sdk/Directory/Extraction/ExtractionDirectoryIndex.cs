@@ -349,7 +349,7 @@ public sealed partial class ExtractionDirectoryIndex : IDirectorySearch
         return (at, kept);
     }
 
-    private static int PopCount(ulong[] bits)
+    private static int PopCount(ReadOnlySpan<ulong> bits)
     {
         var count = 0;
         foreach (var w in bits)
