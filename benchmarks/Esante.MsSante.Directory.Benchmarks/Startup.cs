@@ -30,10 +30,10 @@ public static class Startup
         Console.WriteLine($"fresh process, the snapshot's size of new memory written, 4 KiB pages: {Summary(smallPages)}");
         Console.WriteLine($"fresh process, the same with 2 MiB pages where allowed (LargeArrays): {Summary(hugePages)}");
         // The rebuild in a fresh process too, so that nothing of the loads above is alive in it: as the collector runs by
-        // default (it lets garbage build up while memory is free), then with its heap capped at the goal's 400 MB, as a
-        // container's memory limit or an operator's setting would cap it.
+        // default (it lets garbage build up while memory is free), then with its heap capped at the goal's 400 MB
+        // (400,000,000 bytes), as a container's memory limit or an operator's setting would cap it.
         Children("rebuild", path, 1);
-        Children("rebuild", path, 1, ("DOTNET_GCHeapHardLimit", "0x19000000"));
+        Children("rebuild", path, 1, ("DOTNET_GCHeapHardLimit", "0x17D78400"));
         Console.WriteLine($"goals: first load median {Goals.Median(first):F0} ms (<= 2000); snapshot median {Goals.Median(fromSnapshot):F0} ms (<= 300)");
     }
 
