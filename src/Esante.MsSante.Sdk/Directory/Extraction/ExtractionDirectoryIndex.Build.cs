@@ -263,7 +263,7 @@ public sealed partial class ExtractionDirectoryIndex
 
         // 5. Postings. The entries' words become sorted ids in place and are counted, reading the arrays in order; the
         // dense words are counted from their bitmaps, and the address words that are dense (their domains') get theirs
-        // here. Then a counting sort by word, entries visited in rank order (the order their words are in) so that each
+        // here, filled with the postings. Then a counting sort by word, entries visited in rank order (the order their words are in) so that each
         // list is ascending.
         _postingStart = new int[_tokens.Count + 1];
         _denseStart = new int[_tokens.Count];
@@ -289,11 +289,13 @@ public sealed partial class ExtractionDirectoryIndex
             _postingStart[w + 1]++;
         }
         remap = [];
-        foreach (var w in emailWords)
+        // Any word now counted dense that has no bitmap yet: only address words can be, the others' estimates being above
+        // their counts.
+        for (var t = 0; t < _tokens.Count; t++)
         {
-            if (_denseStart[w] < 0 && _postingStart[w + 1] >= dense)
+            if (_denseStart[t] < 0 && _postingStart[t + 1] >= dense)
             {
-                _denseStart[w] = denseWords++ * bitmapWords;
+                _denseStart[t] = denseWords++ * bitmapWords;
             }
         }
         if ((long)denseWords * bitmapWords > bitmaps.Length)
