@@ -32,14 +32,14 @@ public sealed partial class ExtractionDirectoryIndex
         var entryOfAddress = LargeArrays.Zeroed<int>(rows.DistinctValueCount);
         var lastRowOfEntry = new List<int>(rowCount);
         var firstRows = new List<int>(rowCount);
-        var firstRowOfRow = new int[rowCount];
+        var entryOfRow = new int[rowCount]; // entries in file order here, renumbered by rank below
         _rowNext = new int[rowCount];
         for (var row = 0; row < rowCount; row++)
         {
             _rowNext[row] = -1;
             var address = rows.ValueId(row, ExtractionColumns.Address);
             var entry = entryOfAddress[address] - 1;
-            firstRowOfRow[row] = entry < 0 ? row : firstRows[entry];
+            entryOfRow[row] = entry < 0 ? firstRows.Count : entry;
             if (entry < 0)
             {
                 entryOfAddress[address] = firstRows.Count + 1;
@@ -54,6 +54,11 @@ public sealed partial class ExtractionDirectoryIndex
         }
         entryOfAddress = [];
         var entryCount = firstRows.Count;
+        int[] firstRowOfEntry = [.. firstRows];
+        firstRows = lastRowOfEntry = null!;
+        // The words of the addresses (one distinct address per entry, so the most interning) are found in a task, by entry
+        // in file order, while this thread ranks the entries and finds the other words; they are merged below.
+        var emailTask = Task.Run(() => BuildEmailWords(rows, firstRowOfEntry)); // firstRowOfEntry is never reassigned
 
         // City of each L6 value (by its id in the column): « 44093 NANTES CEDEX 1 » without its postal code, once per
         // distinct line.
@@ -82,13 +87,13 @@ public sealed partial class ExtractionDirectoryIndex
         cityIndex.Clear();
 
         // 2. Entries numbered in rank order: kind, then folded name (last name, or structure), then folded first name.
-        var nameRank = RankFolded(firstRows, rows, ExtractionColumns.LastName, ExtractionColumns.Organization);
-        var firstNameRank = RankFolded(firstRows, rows, ExtractionColumns.FirstName, -1);
+        var nameRank = RankFolded(firstRowOfEntry, rows, ExtractionColumns.LastName, ExtractionColumns.Organization);
+        var firstNameRank = RankFolded(firstRowOfEntry, rows, ExtractionColumns.FirstName, -1);
         var keys = new ulong[entryCount];
         var order = new int[entryCount];
         for (var e = 0; e < entryCount; e++)
         {
-            var row = firstRows[e];
+            var row = firstRowOfEntry[e];
             var kind = KindOf(rows.Value(rows.ValueId(row, ExtractionColumns.MailboxType)));
             ulong kindRank = Options.KindOrder switch
             {
@@ -99,7 +104,7 @@ public sealed partial class ExtractionDirectoryIndex
             var last = rows.ValueId(row, ExtractionColumns.LastName);
             var name = last != 0 ? nameRank[last] : nameRank[rows.ValueId(row, ExtractionColumns.Organization)];
             keys[e] = (kindRank << 62) | ((ulong)name << 31) | (uint)firstNameRank[rows.ValueId(row, ExtractionColumns.FirstName)];
-            order[e] = row;
+            order[e] = e;
         }
         nameRank = [];
         firstNameRank = [];
@@ -118,23 +123,23 @@ public sealed partial class ExtractionDirectoryIndex
             }
             i = j;
         }
-        _entryFirstRow = order;
         keys = [];
-        // Each row's entry (its rank), for the identifiers, which read the rows in file order.
-        var rankOfFirstRow = new int[rowCount];
+        // `order` maps ranks to entries in file order (the address words' numbering); each row's entry becomes its rank, for
+        // the identifiers, which read the rows in file order.
+        _entryFirstRow = new int[entryCount];
+        var rankOfEntry = new int[entryCount];
         for (var e = 0; e < entryCount; e++)
         {
-            rankOfFirstRow[order[e]] = e;
+            _entryFirstRow[e] = firstRowOfEntry[order[e]];
+            rankOfEntry[order[e]] = e;
         }
-        var entryOfRow = firstRowOfRow; // rewritten in place: each row's first row becomes its entry's rank
         for (var row = 0; row < rowCount; row++)
         {
-            entryOfRow[row] = rankOfFirstRow[entryOfRow[row]];
+            entryOfRow[row] = rankOfEntry[entryOfRow[row]];
         }
-        rankOfFirstRow = [];
-        // The words of the addresses (one distinct address per entry, so the most interning) and the identifiers are built
-        // in tasks (the address words in their own pool, merged below) while this thread gathers the other words.
-        var emailTask = Task.Run(() => BuildEmailWords(rows, order));
+        rankOfEntry = [];
+        // Once found, the address words are put in rank order on the other core, while this thread gathers the other words.
+        var emailByRank = emailTask.ContinueWith(found => InRankOrder(found.Result, order), TaskScheduler.Default);
         var identifierTask = Task.Run(() => BuildIdentifiers(rows, entryOfRow));
 
         // 3. Words of each entry, as provisional ids of a word pool (sorted once, below); each word once per entry. The words
@@ -233,33 +238,41 @@ public sealed partial class ExtractionDirectoryIndex
 
         (_identifierKeys, _identifierEntries) = identifierTask.GetAwaiter().GetResult();
 
-        // 4. Sort the words; remap provisional ids to sorted ids. The address words (their pool's id 0 is the empty string,
-        // which this pool has too) follow this pool's words.
-        var (emailPool, emailStart, emailWordIds) = emailTask.GetAwaiter().GetResult();
+        // 4. Sort the words; remap provisional ids to sorted ids. The address words, sorted in their task, all begin with
+        // their tag, so they go as one block where that tag sorts among the others.
+        var (emailSorted, emailStart, emailWordIds) = emailByRank.GetAwaiter().GetResult();
         var wordCount = words.Count;
-        var provisional = new string[wordCount + emailPool.Length - 1];
-        words.CopyTo(provisional);
-        emailPool.AsSpan(1).CopyTo(provisional.AsSpan(wordCount));
-        // The pools go now (the local functions below keep what they capture alive to the end), before the postings'
+        var provisional = words.ToArray();
+        // The pool goes now (the local functions below keep what they capture alive to the end), before the postings'
         // arrays are made: a rebuild's memory is at its highest there.
         words = null!;
-        emailPool = [];
-        var emailOffset = wordCount - 1;
-        var sortedIds = new int[provisional.Length];
+        var sortedIds = new int[wordCount];
         for (var i = 0; i < sortedIds.Length; i++)
         {
             sortedIds[i] = i;
         }
         Array.Sort(provisional, sortedIds, StringComparer.Ordinal);
-        // Id 0 is the empty string, first after sorting: drop it.
-        _tokens = WordList.Of(provisional.AsSpan(1));
-        provisional = [];
-        var remap = new int[sortedIds.Length];
-        for (var i = 1; i < sortedIds.Length; i++)
+        // Id 0 is the empty string, first after sorting: dropped, in both lists.
+        var emailCount = emailSorted.Length - 1;
+        var emailBase = 1;
+        while (emailBase < wordCount && provisional[emailBase][0] < EmailTag[0])
         {
-            remap[sortedIds[i]] = i - 1;
+            emailBase++;
+        }
+        var sorted = new string[wordCount - 1 + emailCount];
+        provisional.AsSpan(1, emailBase - 1).CopyTo(sorted);
+        emailSorted.AsSpan(1).CopyTo(sorted.AsSpan(emailBase - 1));
+        provisional.AsSpan(emailBase).CopyTo(sorted.AsSpan(emailBase - 1 + emailCount));
+        provisional = emailSorted = [];
+        _tokens = WordList.Of(sorted);
+        sorted = [];
+        var remap = new int[wordCount];
+        for (var i = 1; i < wordCount; i++)
+        {
+            remap[sortedIds[i]] = i < emailBase ? i - 1 : i - 1 + emailCount;
         }
         sortedIds = [];
+        emailBase--;
 
         // 5. Postings. The entries' words become sorted ids in place and are counted, reading the arrays in order; the
         // dense words are counted from their bitmaps, and the address words that are dense (their domains') get theirs
@@ -285,7 +298,7 @@ public sealed partial class ExtractionDirectoryIndex
         bitmapOf = [];
         foreach (ref var w in emailWords)
         {
-            w = remap[w + emailOffset];
+            w += emailBase;
             _postingStart[w + 1]++;
         }
         remap = [];
@@ -430,11 +443,12 @@ public sealed partial class ExtractionDirectoryIndex
     }
 
     /// <summary>
-    /// The words of each entry's address, tagged as e-mail words: their own pool (id 0 the empty string), and the word ids of
-    /// each entry (by rank), each once: entry <c>e</c>'s are <c>Words[EntryStart[e]..EntryStart[e + 1]]</c>.
+    /// The words of each entry's address, tagged as e-mail words: their own list, sorted (the first, id 0, the empty string),
+    /// and the word ids of each entry (in file order, as given) with one less (the first word 0), each once: entry
+    /// <c>e</c>'s are <c>Words[EntryStart[e]..EntryStart[e + 1]]</c>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (string[] Pool, int[] EntryStart, int[] Words) BuildEmailWords(ExtractionRowSet rows, int[] entryFirstRow)
+    private static (string[] Sorted, int[] EntryStart, int[] Words) BuildEmailWords(ExtractionRowSet rows, int[] entryFirstRow)
     {
         var pool = new StringPool(1 << 18, 1 << 21);
         var decoded = new char[256];
@@ -487,7 +501,23 @@ public sealed partial class ExtractionDirectoryIndex
             }
             entryStart[e + 1] = used;
         }
-        return (pool.ToArray(), entryStart, words);
+        var sorted = pool.ToArray();
+        var ids = new int[sorted.Length];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = i;
+        }
+        Array.Sort(sorted, ids, StringComparer.Ordinal);
+        var remap = new int[ids.Length];
+        for (var i = 1; i < ids.Length; i++)
+        {
+            remap[ids[i]] = i - 1;
+        }
+        foreach (ref var w in words.AsSpan(0, used))
+        {
+            w = remap[w];
+        }
+        return (sorted, entryStart, words);
 
         // Folds text and interns its words, tagged, into scratch (cleared first).
         void InternWords(ReadOnlySpan<char> text)
@@ -505,6 +535,21 @@ public sealed partial class ExtractionDirectoryIndex
                 scratch.Add(pool.Intern(tagged.AsSpan(0, wordLength + 1)));
             }
         }
+    }
+
+    /// <summary>The address words of <see cref="BuildEmailWords"/> with their entries in rank order (<paramref name="order"/> gives each rank's entry).</summary>
+    private static (string[] Sorted, int[] EntryStart, int[] Words) InRankOrder((string[] Sorted, int[] EntryStart, int[] Words) byEntry, int[] order)
+    {
+        var entryStart = new int[order.Length + 1];
+        var words = new int[byEntry.EntryStart[^1]];
+        for (var e = 0; e < order.Length; e++)
+        {
+            var from = byEntry.EntryStart[order[e]];
+            var count = byEntry.EntryStart[order[e] + 1] - from;
+            byEntry.Words.AsSpan(from, count).CopyTo(words.AsSpan(entryStart[e]));
+            entryStart[e + 1] = entryStart[e] + count;
+        }
+        return (byEntry.Sorted, entryStart, words);
     }
 
     /// <summary>
@@ -605,7 +650,7 @@ public sealed partial class ExtractionDirectoryIndex
 
     /// <summary>For each value id used by entries in <paramref name="column"/> (or <paramref name="fallback"/> when empty), the rank of its folded text.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int[] RankFolded(List<int> firstRows, ExtractionRowSet rows, int column, int fallback)
+    private static int[] RankFolded(int[] firstRows, ExtractionRowSet rows, int column, int fallback)
     {
         var rank = LargeArrays.Zeroed<int>(rows.DistinctValueCount);
         var seen = new List<int>();
