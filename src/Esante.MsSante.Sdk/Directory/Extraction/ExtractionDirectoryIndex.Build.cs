@@ -32,7 +32,7 @@ public sealed partial class ExtractionDirectoryIndex
         var entryOfAddress = LargeArrays.Zeroed<int>(rows.DistinctValueCount);
         var lastRowOfEntry = new List<int>(rowCount);
         var firstRows = new List<int>(rowCount);
-        var entryOfRow = new int[rowCount]; // entries in file order here, renumbered by rank below
+        var entryOfRow = new int[rowCount]; // entries numbered in file order
         _rowNext = new int[rowCount];
         for (var row = 0; row < rowCount; row++)
         {
@@ -56,9 +56,11 @@ public sealed partial class ExtractionDirectoryIndex
         var entryCount = firstRows.Count;
         int[] firstRowOfEntry = [.. firstRows];
         firstRows = lastRowOfEntry = null!;
-        // The words of the addresses (one distinct address per entry, so the most interning) are found in a task, by entry
-        // in file order, while this thread ranks the entries and finds the other words; they are merged below.
-        var emailTask = Task.Run(() => BuildEmailWords(rows, firstRowOfEntry)); // firstRowOfEntry is never reassigned
+        // The words of the addresses (one distinct address per entry, so the most interning) and the identifiers are found
+        // in tasks, by entry in file order, while this thread ranks the entries and finds the other words; they are merged
+        // below. (firstRowOfEntry and entryOfRow are never reassigned.)
+        var emailTask = Task.Run(() => BuildEmailWords(rows, firstRowOfEntry));
+        var identifierTask = Task.Run(() => BuildIdentifiers(rows, entryOfRow));
 
         // City of each L6 value (by its id in the column): « 44093 NANTES CEDEX 1 » without its postal code, once per
         // distinct line.
@@ -124,8 +126,7 @@ public sealed partial class ExtractionDirectoryIndex
             i = j;
         }
         keys = [];
-        // `order` maps ranks to entries in file order (the address words' numbering); each row's entry becomes its rank, for
-        // the identifiers, which read the rows in file order.
+        // `order` maps ranks to entries in file order (the numbering of the address words and the identifiers).
         _entryFirstRow = new int[entryCount];
         var rankOfEntry = new int[entryCount];
         for (var e = 0; e < entryCount; e++)
@@ -133,14 +134,8 @@ public sealed partial class ExtractionDirectoryIndex
             _entryFirstRow[e] = firstRowOfEntry[order[e]];
             rankOfEntry[order[e]] = e;
         }
-        for (var row = 0; row < rowCount; row++)
-        {
-            entryOfRow[row] = rankOfEntry[entryOfRow[row]];
-        }
-        rankOfEntry = [];
         // Once found, the address words are put in rank order on the other core, while this thread gathers the other words.
         var emailByRank = emailTask.ContinueWith(found => InRankOrder(found.Result, order), TaskScheduler.Default);
-        var identifierTask = Task.Run(() => BuildIdentifiers(rows, entryOfRow));
 
         // 3. Words of each entry, as provisional ids of a word pool (sorted once, below); each word once per entry. The words
         // of a column's distinct values are found once each, by the column's own numbering of its values: a row then reads,
@@ -236,7 +231,8 @@ public sealed partial class ExtractionDirectoryIndex
         columnWords = [];
         seenBy = [];
 
-        (_identifierKeys, _identifierEntries) = identifierTask.GetAwaiter().GetResult();
+        (_identifierKeys, _identifierEntries) = IdentifiersByRank(identifierTask.GetAwaiter().GetResult(), rankOfEntry);
+        rankOfEntry = [];
 
         // 4. Sort the words; remap provisional ids to sorted ids. The address words, sorted in their task, all begin with
         // their tag, so they go as one block where that tag sorts among the others.
@@ -325,26 +321,44 @@ public sealed partial class ExtractionDirectoryIndex
         }
         (_postingAt, var kept) = PostingStorage(_postingStart, _denseStart);
         _postings = LargeArrays.Uninitialized<int>(kept); // every element written below
-        var fill = (int[])_postingAt.Clone();
-        for (var e = 0; e < entryCount; e++)
+        // Filled by two threads, each half of the entries: the second half's postings of a word start after the first's,
+        // and the halves split at a multiple of 64, so that they write no bitmap's word in common.
+        var half = (entryCount / 2) & ~63;
+        var secondHalfAt = (int[])_postingAt.Clone();
+        foreach (var w in entryWords.AsSpan(0, entryWordStart[half]))
         {
-            Fill(entryWords.AsSpan(entryWordStart[e], entryWordStart[e + 1] - entryWordStart[e]), e);
-            Fill(emailWords[emailStart[e]..emailStart[e + 1]], e);
+            secondHalfAt[w]++;
         }
-        entryWords = [];
-        fill = [];
-
-        // 6. Short free-text prefixes spanning many words merged once.
-        _rangeSets = [];
-        for (var length = 1; length <= 3; length++)
+        foreach (var w in emailWords[..emailStart[half]])
         {
-            MergeShortPrefixes(length, entryCount);
+            secondHalfAt[w]++;
+        }
+        Parallel.Invoke(() => Fill(0, half, (int[])_postingAt.Clone()), () => Fill(half, entryCount, secondHalfAt));
+        entryWords = secondHalfAt = [];
+
+        // 6. Short free-text prefixes spanning many words merged once, each length by its own thread.
+        var merged = new List<(long Range, CandidateSet Set)>[3];
+        Parallel.For(0, merged.Length, i => merged[i] = MergeShortPrefixes(i + 1, entryCount));
+        _rangeSets = [];
+        foreach (var (range, set) in merged.SelectMany(m => m))
+        {
+            _rangeSets[range] = set; // a range can be that of two lengths (« ab » and « abc »): the same entries
         }
 
         return;
 
-        // Adds entry e to the postings (or the bitmap) of each of its words.
-        void Fill(ReadOnlySpan<int> tokens, int e)
+        // Adds entries [from, to) to the postings (or the bitmaps) of each of their words; `at` says where each word's next
+        // posting goes.
+        void Fill(int from, int to, int[] at)
+        {
+            for (var e = from; e < to; e++)
+            {
+                Add(entryWords.AsSpan(entryWordStart[e], entryWordStart[e + 1] - entryWordStart[e]), e, at);
+                Add(emailWordIds.AsSpan(emailStart[e], emailStart[e + 1] - emailStart[e]), e, at);
+            }
+        }
+
+        void Add(ReadOnlySpan<int> tokens, int e, int[] at)
         {
             foreach (var token in tokens)
             {
@@ -354,7 +368,7 @@ public sealed partial class ExtractionDirectoryIndex
                 }
                 else
                 {
-                    _postings[fill[token]++] = e;
+                    _postings[at[token]++] = e;
                 }
             }
         }
@@ -554,7 +568,7 @@ public sealed partial class ExtractionDirectoryIndex
 
     /// <summary>
     /// The searchable identifiers (RPPS or ADELI number, and national id) as <see cref="IdentifierCode"/> keys, sorted, each
-    /// key's entries ascending and once.
+    /// key's entries (as <paramref name="entryOfRow"/> numbers them) ascending and once.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (ulong[] Keys, int[] Entries) BuildIdentifiers(ExtractionRowSet rows, int[] entryOfRow)
@@ -628,6 +642,30 @@ public sealed partial class ExtractionDirectoryIndex
         return (keys.AsSpan(0, kept).ToArray(), entries.AsSpan(0, kept).ToArray());
     }
 
+    /// <summary>The identifiers of <see cref="BuildIdentifiers"/> with their entries renumbered by <paramref name="rankOfEntry"/>, each key's still ascending.</summary>
+    private static (ulong[] Keys, int[] Entries) IdentifiersByRank((ulong[] Keys, int[] Entries) identifiers, int[] rankOfEntry)
+    {
+        var (keys, entries) = identifiers;
+        for (var i = 0; i < entries.Length; i++)
+        {
+            entries[i] = rankOfEntry[entries[i]];
+        }
+        for (var i = 0; i < keys.Length;)
+        {
+            var j = i + 1;
+            while (j < keys.Length && keys[j] == keys[i])
+            {
+                j++;
+            }
+            if (j - i > 1)
+            {
+                Array.Sort(entries, i, j - i);
+            }
+            i = j;
+        }
+        return identifiers;
+    }
+
     /// <summary>The next word of folded text (words are ranges between single spaces), from <paramref name="pos"/>; false at the end.</summary>
     private static bool NextWord(ReadOnlySpan<char> folded, ref int pos, out int start, out int length)
     {
@@ -690,10 +728,11 @@ public sealed partial class ExtractionDirectoryIndex
         return rank;
     }
 
-    /// <summary>Merges once the free-text ranges of <paramref name="length"/> letters that span several words and many postings.</summary>
+    /// <summary>The free-text ranges of <paramref name="length"/> letters that span several words and many postings, merged, by range.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void MergeShortPrefixes(int length, int entryCount)
+    private List<(long Range, CandidateSet Set)> MergeShortPrefixes(int length, int entryCount)
     {
+        var merged = new List<(long Range, CandidateSet Set)>();
         var tokens = _tokens;
         var dense = entryCount / 32;
         var t = 0;
@@ -732,9 +771,10 @@ public sealed partial class ExtractionDirectoryIndex
                     }
                     set = CandidateSet.Slice(ids, 0, count);
                 }
-                _rangeSets[((long)t << 32) | (uint)end] = set;
+                merged.Add((((long)t << 32) | (uint)end, set));
             }
             t = end;
         }
+        return merged;
     }
 }
