@@ -78,49 +78,11 @@ internal sealed class PackedCells
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static PackedCells Pack(int[] cells, int rowCount, int columns, int valueCount)
     {
-        // 1. Each column's local ids, in order of first appearance. A value is usually in one column only: the column that
-        //    met it first keeps its local id in two arrays; the few values also in other columns go through a dictionary.
-        var owner = LargeArrays.Zeroed<byte>(valueCount);
-        var localOf = LargeArrays.Uninitialized<int>(valueCount);
-        var shared = new Dictionary<long, int>();
+        // 1. Each column's local ids, in order of first appearance: half the columns on each of two threads, which share
+        //    nothing but the cells' array, each writing only its own columns.
         var dictionaries = new List<int>[columns];
-        for (var c = 0; c < columns; c++)
-        {
-            dictionaries[c] = [0];
-        }
-        var total = rowCount * columns;
-        for (int i = 0, c = 0; i < total; i++, c = c + 1 == columns ? 0 : c + 1)
-        {
-            var value = cells[i];
-            if (value == 0)
-            {
-                continue;
-            }
-            var by = owner[value];
-            if (by == c + 1)
-            {
-                cells[i] = localOf[value];
-                continue;
-            }
-            var dictionary = dictionaries[c];
-            if (by == 0)
-            {
-                owner[value] = (byte)(c + 1);
-                localOf[value] = cells[i] = dictionary.Count;
-                dictionary.Add(value);
-                continue;
-            }
-            var key = ((long)c << 32) | (uint)value;
-            if (!shared.TryGetValue(key, out var local))
-            {
-                local = dictionary.Count;
-                dictionary.Add(value);
-                shared.Add(key, local);
-            }
-            cells[i] = local;
-        }
-        owner = [];
-        localOf = [];
+        var split = columns / 2;
+        Parallel.Invoke(() => Number(0, split), () => Number(split, columns));
 
         // 2. Widths, dictionaries end to end, then the bytes: each cell written as 4 bytes, the next cell overwriting the excess.
         var widths = new int[columns];
@@ -139,14 +101,89 @@ internal sealed class PackedCells
         var stride = widths.Sum();
         var bytes = LargeArrays.Uninitialized<byte>(checked((rowCount * stride) + Padding));
         bytes.AsSpan(rowCount * stride).Clear();
+        var half = rowCount / 2;
+        Parallel.Invoke(() => WriteRows(bytes, cells, widths, 0, half), () => WriteRows(bytes, cells, widths, half, rowCount));
+        return new PackedCells(bytes, widths, start, all, rowCount);
+
+        // Numbers the values of columns [from, to). A value is usually in one column only: the column that met it first
+        // keeps its local id in two arrays; the few values also in other columns go through a dictionary.
+        void Number(int from, int to)
+        {
+            var owner = LargeArrays.Zeroed<byte>(valueCount);
+            var localOf = LargeArrays.Uninitialized<int>(valueCount);
+            var shared = new Dictionary<long, int>();
+            for (var c = from; c < to; c++)
+            {
+                dictionaries[c] = [0];
+            }
+            for (var row = 0; row < rowCount; row++)
+            {
+                var i = row * columns;
+                for (var c = from; c < to; c++)
+                {
+                    var value = cells[i + c];
+                    if (value == 0)
+                    {
+                        continue;
+                    }
+                    var by = owner[value];
+                    if (by == c + 1)
+                    {
+                        cells[i + c] = localOf[value];
+                        continue;
+                    }
+                    var dictionary = dictionaries[c];
+                    if (by == 0)
+                    {
+                        owner[value] = (byte)(c + 1);
+                        localOf[value] = cells[i + c] = dictionary.Count;
+                        dictionary.Add(value);
+                        continue;
+                    }
+                    var key = ((long)c << 32) | (uint)value;
+                    if (!shared.TryGetValue(key, out var local))
+                    {
+                        local = dictionary.Count;
+                        dictionary.Add(value);
+                        shared.Add(key, local);
+                    }
+                    cells[i + c] = local;
+                }
+            }
+        }
+
+    }
+
+    /// <summary>
+    /// Writes the local ids of rows [<paramref name="from"/>, <paramref name="to"/>) of <paramref name="cells"/> into
+    /// <paramref name="bytes"/>: each cell as 4 bytes, the next cell overwriting the excess, but for the last row's, written
+    /// to their widths only, so that nothing past the range's last row is written (the rows after may already be, by another
+    /// thread).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void WriteRows(byte[] bytes, int[] cells, int[] widths, int from, int to)
+    {
+        if (from >= to)
+        {
+            return;
+        }
+        var columns = widths.Length;
+        var stride = widths.Sum();
         ref var at = ref bytes[0];
-        var position = 0;
-        for (int i = 0, c = 0; i < total; i++, c = c + 1 == columns ? 0 : c + 1)
+        var position = from * stride;
+        var i = from * columns;
+        for (var c = 0; i < (to - 1) * columns; i++, c = c + 1 == columns ? 0 : c + 1)
         {
             Unsafe.WriteUnaligned(ref Unsafe.Add(ref at, position), (uint)cells[i]);
             position += widths[c];
         }
-        return new PackedCells(bytes, widths, start, all, rowCount);
+        for (var c = 0; c < columns; c++, i++)
+        {
+            for (var b = 0; b < widths[c]; b++)
+            {
+                bytes[position++] = (byte)(cells[i] >> (8 * b));
+            }
+        }
     }
 
     /// <summary>

@@ -47,6 +47,47 @@ public sealed class PackedCellsTests
         Assert.Equal(0, packed.LocalId(7, 1));
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 1)]
+    [InlineData(3, 2)]
+    [InlineData(1_001, 500)]
+    public void Rows_written_in_two_ranges_in_either_order_leave_the_same_bytes(int rows, int split)
+    {
+        // Each cell is written as 4 bytes, the excess overwritten by the next cells: across two ranges written by two
+        // threads, the excess of the first range's last cells must not zero the second range's first row if it is already
+        // written. Columns of 1 byte have the most excess.
+        const int columns = 5;
+        var cells = new int[rows * columns];
+        for (var i = 0; i < cells.Length; i++)
+        {
+            cells[i] = 1 + (i % 7);
+        }
+        var expected = (int[])cells.Clone();
+        var packed = PackedCells.Pack(cells, rows, columns, 8);
+        Assert.Equal([1, 1, 1, 1, 1], packed.Widths);
+        for (var row = 0; row < rows; row++)
+        {
+            for (var column = 0; column < columns; column++)
+            {
+                Assert.Equal(expected[(row * columns) + column], packed.ValueId(row, column));
+            }
+        }
+        // The second range first, then the first: the same bytes as packed.
+        var local = new int[cells.Length];
+        for (var row = 0; row < rows; row++)
+        {
+            for (var column = 0; column < columns; column++)
+            {
+                local[(row * columns) + column] = packed.LocalId(row, column);
+            }
+        }
+        var bytes = new byte[packed.Bytes.Length];
+        PackedCells.WriteRows(bytes, local, packed.Widths, split, rows);
+        PackedCells.WriteRows(bytes, local, packed.Widths, 0, split);
+        Assert.Equal(packed.Bytes, bytes);
+    }
+
     [Fact]
     public void Cells_read_back_from_their_parts_are_the_same()
     {
