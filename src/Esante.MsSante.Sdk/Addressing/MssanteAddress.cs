@@ -113,12 +113,46 @@ public sealed class MssanteAddress : IEquatable<MssanteAddress>
         {
             return "The address is empty.";
         }
-        var control = s.AsSpan().IndexOfAnyInRange('\u0000', '\u001f');
+        if (CheckAllButDomain(s, out var at) is { } error)
+        {
+            return error;
+        }
+        var domainError = DomainName.TryNormalize(s[(at + 1)..], out domain);
+        if (domainError is not null)
+        {
+            return "The part after '@' is not valid: " + domainError + ".";
+        }
+        localPart = s[..at];
+        return null;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="s"/> is an address <see cref="TryParse(string?, TrustedDomainList, out MssanteAddress?, out string?)"/>
+    /// accepts as it is (its domain already lower-case ASCII), in the trust space and not a patient's: the usual case,
+    /// checked without allocating. False says only to ask TryParse, which says why or normalises the domain.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static bool IsProfessionalInNormalForm(ReadOnlySpan<char> s, TrustedDomainList trustedDomains)
+    {
+        if (s.IsWhiteSpace() || CheckAllButDomain(s, out var at) is not null)
+        {
+            return false;
+        }
+        var domain = s[(at + 1)..];
+        return DomainName.IsPlainHostName(domain) && !domain.SequenceEqual(PatientDomain) && trustedDomains.Contains(domain);
+    }
+
+    /// <summary>The syntax checks but the domain's: control characters, length, brackets, one '@' and the local part. Returns an error text or null, and where the '@' is.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static string? CheckAllButDomain(ReadOnlySpan<char> s, out int at)
+    {
+        at = -1;
+        var control = s.IndexOfAnyInRange('\u0000', '\u001f');
         if (control < 0)
         {
-            control = s.AsSpan().IndexOfAnyInRange('\u007f', '\u009f');
+            control = s.IndexOfAnyInRange('\u007f', '\u009f');
         }
-        else if (s.AsSpan(0, control).IndexOfAnyInRange('\u007f', '\u009f') is >= 0 and var earlier)
+        else if (s[..control].IndexOfAnyInRange('\u007f', '\u009f') is >= 0 and var earlier)
         {
             control = earlier;
         }
@@ -132,11 +166,11 @@ public sealed class MssanteAddress : IEquatable<MssanteAddress>
         {
             return $"The address is longer than {MaxAddressLength} characters.";
         }
-        if (s.AsSpan().IndexOfAny('<', '>') >= 0)
+        if (s.IndexOfAny('<', '>') >= 0)
         {
             return "The address must be a bare mailbox such as prenom.nom@hopital.mssante.fr, without a display name or angle brackets.";
         }
-        var at = s.IndexOf('@', StringComparison.Ordinal);
+        at = s.IndexOf('@');
         if (at < 0 || at != s.LastIndexOf('@'))
         {
             return "The address must contain exactly one '@' (a single mailbox such as prenom.nom@hopital.mssante.fr, without a display name).";
@@ -154,16 +188,10 @@ public sealed class MssanteAddress : IEquatable<MssanteAddress>
         {
             return "The part before '@' starts or ends with '.', or has two '.' in a row.";
         }
-        if (local.AsSpan().IndexOfAnyExcept(LocalPartChars) is >= 0 and var bad)
+        if (local.IndexOfAnyExcept(LocalPartChars) is >= 0 and var bad)
         {
             return $"The part before '@' contains a character not allowed in an address at position {bad + 1} (spaces, quotes, brackets, commas and non-ASCII letters are not allowed).";
         }
-        var domainError = DomainName.TryNormalize(s[(at + 1)..], out domain);
-        if (domainError is not null)
-        {
-            return "The part after '@' is not valid: " + domainError + ".";
-        }
-        localPart = local;
         return null;
     }
 

@@ -46,6 +46,9 @@ public sealed class TrustedDomainList
     /// <param name="domain">A domain name, in any case, ASCII or Unicode.</param>
     public bool Contains(string domain) => Contains(domain.AsSpan(), domain);
 
+    /// <summary>Whether <paramref name="domain"/> belongs to the trust space; a string is made only for a name not in normal form or to look in the whitelist.</summary>
+    internal bool Contains(ReadOnlySpan<char> domain) => Contains(domain, text: null);
+
     /// <summary>Whether the domain of an address (what follows its last '@') belongs to the trust space; false without a domain.</summary>
     /// <param name="address">An e-mail address, as a message's sender gives it.</param>
     internal bool ContainsDomainOf(string address)
@@ -106,7 +109,7 @@ internal static class DomainName
     /// no A-label and no label the IDNA hyphen rules question): IDNA would return it unchanged, so it is not asked.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool IsPlainHostName(string domain)
+    public static bool IsPlainHostName(ReadOnlySpan<char> domain)
     {
         if (!IsLowerAsciiHostName(domain) || domain.Contains("--", StringComparison.Ordinal))
         {

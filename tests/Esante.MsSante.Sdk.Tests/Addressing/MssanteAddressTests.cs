@@ -162,4 +162,43 @@ public class MssanteAddressTests
         Assert.False(MssanteAddress.TryParse(new string('a', 65) + "@hopital.mssante.fr", out _));
         Assert.False(MssanteAddress.TryParse(new string('a', 60) + "@" + string.Join('.', Enumerable.Repeat("abcdefghij", 20)) + ".mssante.fr", out _));
     }
+
+    [Theory]
+    [InlineData("adeline.goudal@chu-nantes.mssante.fr", true)]
+    [InlineData("o'brien+tag@hopital.mssante.fr", true)]
+    [InlineData("contact@hopital-partenaire.fr", true)] // whitelisted
+    [InlineData("Jean.Dupont@hopital.mssante.fr", true)] // the local part is kept as given
+    [InlineData("279035121518989@patient.mssante.fr", false)]
+    [InlineData("123@patient.mssante.fr", false)]
+    [InlineData("Jean.Dupont@Hopital.MSSante.fr", false)]
+    [InlineData("a.b@hôpital.mssante.fr", false)]
+    [InlineData("a.b@xn--hpital-ixa.mssante.fr", false)]
+    [InlineData("a.b@chu--nantes.mssante.fr", false)]
+    [InlineData("jean.dupont@gmail.com", false)]
+    [InlineData("jean.dupont@mssante.fr", false)]
+    [InlineData("", false)]
+    [InlineData("   ", false)]
+    [InlineData("a@b@hopital.mssante.fr", false)]
+    [InlineData(".dot@hopital.mssante.fr", false)]
+    [InlineData("with space@hopital.mssante.fr", false)]
+    [InlineData("Jean Dupont <jean.dupont@hopital.mssante.fr>", false)]
+    [InlineData("jean@-bad.mssante.fr", false)]
+    [InlineData("jean@hopital..mssante.fr", false)]
+    [InlineData("jean@hop_ital.mssante.fr", false)]
+    [InlineData("jean.dupont@hopital.mssante.fr\n", false)]
+    [InlineData("jean@hopital\u0085.mssante.fr", false)]
+    public void The_loaders_allocation_free_check_keeps_only_addresses_TryParse_accepts_as_they_are(string text, bool usual)
+    {
+        // The directory's loader keeps a row on this check alone, and asks TryParse (for its reason) otherwise.
+        var trust = new TrustedDomainList(["hopital-partenaire.fr"]);
+        var kept = MssanteAddress.IsProfessionalInNormalForm(text, trust);
+        Assert.Equal(usual, kept);
+        var parsed = MssanteAddress.TryParse(text, trust, out var address, out _);
+        if (kept)
+        {
+            Assert.True(parsed);
+            Assert.False(address!.IsPatient);
+            Assert.Equal(text, address.Value);
+        }
+    }
 }

@@ -528,7 +528,13 @@ public static partial class ExtractionFileLoader
                 batch.Reasons[r] = "The mailbox type (« Type de BAL ») is not PER, ORG, APP or CAB.";
                 return;
             }
-            var address = new string(chars.AsSpan(batch.Starts[at + ExtractionColumns.Address], batch.Lengths[at + ExtractionColumns.Address]));
+            var addressChars = chars.AsSpan(batch.Starts[at + ExtractionColumns.Address], batch.Lengths[at + ExtractionColumns.Address]);
+            if (MssanteAddress.IsProfessionalInNormalForm(addressChars, options.TrustedDomains))
+            {
+                batch.Verdicts[r] = RowVerdict.Keep; // the usual row: nothing allocated
+                return;
+            }
+            var address = new string(addressChars);
             if (!MssanteAddress.TryParse(address, options.TrustedDomains, out var parsed, out var error))
             {
                 batch.Verdicts[r] = RowVerdict.InternThenReject;
