@@ -67,6 +67,7 @@ public abstract class HealthIdentifier : IEquatable<HealthIdentifier>
     }
 
     /// <summary>Where the first character that is not a digit is (2A or 2B allowed as the first two when <paramref name="corsicaPrefix"/>), or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private protected static int FirstNonDigit(ReadOnlySpan<char> s, bool corsicaPrefix)
     {
         for (var i = 0; i < s.Length; i++)

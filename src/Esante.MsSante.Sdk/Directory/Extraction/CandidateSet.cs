@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace Esante.MsSante.Directory;
@@ -58,6 +59,7 @@ internal readonly struct CandidateSet
         }
 
         /// <summary>The next id of the set, or -1 at the end.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int Next()
         {
             if (_set.Ids is { } ids)

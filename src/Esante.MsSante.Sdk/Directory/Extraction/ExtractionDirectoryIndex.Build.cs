@@ -110,21 +110,7 @@ public sealed partial class ExtractionDirectoryIndex
         }
         nameRank = [];
         firstNameRank = [];
-        Array.Sort(keys, order);
-        // Equal keys keep file order, as a stable sort would.
-        for (var i = 0; i < entryCount;)
-        {
-            var j = i + 1;
-            while (j < entryCount && keys[j] == keys[i])
-            {
-                j++;
-            }
-            if (j - i > 1)
-            {
-                Array.Sort(order, i, j - i);
-            }
-            i = j;
-        }
+        RadixSort.Sort(keys, order, entryCount); // stable: equal keys keep file order
         keys = [];
         // `order` maps ranks to entries in file order (the numbering of the address words and the identifiers).
         _entryFirstRow = new int[entryCount];
@@ -349,6 +335,7 @@ public sealed partial class ExtractionDirectoryIndex
 
         // Adds entries [from, to) to the postings (or the bitmaps) of each of their words; `at` says where each word's next
         // posting goes.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Fill(int from, int to, int[] at)
         {
             for (var e = from; e < to; e++)
@@ -358,6 +345,7 @@ public sealed partial class ExtractionDirectoryIndex
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Add(ReadOnlySpan<int> tokens, int e, int[] at)
         {
             foreach (var token in tokens)
@@ -399,6 +387,7 @@ public sealed partial class ExtractionDirectoryIndex
         }
 
         // Adds the rows holding each value to the estimate of each of its words.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Estimate((int[] Start, int[] Words) valueWords, int[] rowsOf)
         {
             for (var v = 1; v < rowsOf.Length; v++)
@@ -412,6 +401,7 @@ public sealed partial class ExtractionDirectoryIndex
 
         // The words of a column's values 1 to count - 1 (0 is the empty value), or of the cities when column is -1, once
         // each: each folded word as is when plain, and tagged when tag is not 0; a value's words are Words[Start[v]..Start[v + 1]].
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         (int[] Start, int[] Words) ValueWords(int column, int count, bool plain, char tag)
         {
             var start = new int[count + 1];
@@ -444,6 +434,7 @@ public sealed partial class ExtractionDirectoryIndex
             return (start, ids);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         int Tagged(char tag, ReadOnlySpan<char> word)
         {
             if (tagged.Length < word.Length + 1)
@@ -534,6 +525,7 @@ public sealed partial class ExtractionDirectoryIndex
         return (sorted, entryStart, words);
 
         // Folds text and interns its words, tagged, into scratch (cleared first).
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void InternWords(ReadOnlySpan<char> text)
         {
             scratch.Clear();
@@ -615,7 +607,7 @@ public sealed partial class ExtractionDirectoryIndex
                 entries[count++] = e;
             }
         }
-        Array.Sort(keys, entries, 0, count);
+        RadixSort.Sort(keys, entries, count);
         // Within a key (a professional with several mailboxes, or several rows), entries ascending and once.
         var kept = 0;
         for (var i = 0; i < count;)
@@ -667,6 +659,7 @@ public sealed partial class ExtractionDirectoryIndex
     }
 
     /// <summary>The next word of folded text (words are ranges between single spaces), from <paramref name="pos"/>; false at the end.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool NextWord(ReadOnlySpan<char> folded, ref int pos, out int start, out int length)
     {
         while (pos < folded.Length)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using Esante.MsSante.Operators;
 
@@ -309,6 +310,7 @@ public sealed partial class ExtractionDirectoryIndex : IDirectorySearch
     }
 
     /// <summary>Sets the bits of the entries of the tokens from <paramref name="lo"/> to <paramref name="hi"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Scatter(ulong[] bits, int lo, int hi)
     {
         for (var t = lo; t < hi; t++)
@@ -349,6 +351,7 @@ public sealed partial class ExtractionDirectoryIndex : IDirectorySearch
         return (at, kept);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int PopCount(ReadOnlySpan<ulong> bits)
     {
         var count = 0;

@@ -1,4 +1,4 @@
-
+using System.Runtime.CompilerServices;
 namespace Esante.MsSante.Directory;
 
 /// <summary>
@@ -94,6 +94,7 @@ public sealed class ExtractionRowSet
     }
 
     /// <summary>A value's characters, no string made: in the block, or decoded into <paramref name="buffer"/> (grown as needed) from Latin-1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal ReadOnlySpan<char> Chars(int id, ref char[] buffer)
     {
         var start = _offsets[id];
@@ -106,7 +107,14 @@ public sealed class ExtractionRowSet
         {
             buffer = new char[Math.Max(length, buffer.Length * 2)];
         }
-        return buffer.AsSpan(0, System.Text.Encoding.Latin1.GetChars(_latin1.AsSpan(start, length), buffer));
+        // Widened here rather than by Encoding.Latin1: values are short, and the build calls this millions of times.
+        var source = _latin1.AsSpan(start, length);
+        var chars = buffer.AsSpan(0, length);
+        for (var i = 0; i < source.Length; i++)
+        {
+            chars[i] = (char)source[i];
+        }
+        return chars;
     }
 
     /// <summary>The values' characters as held: Latin-1 bytes, or UTF-16 characters when <c>Latin1</c> is null; value <c>i</c> is the range <c>Offsets[i]..Offsets[i + 1]</c>.</summary>

@@ -107,6 +107,7 @@ internal sealed class PackedCells
 
         // Numbers the values of columns [from, to). A value is usually in one column only: the column that met it first
         // keeps its local id in two arrays; the few values also in other columns go through a dictionary.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Number(int from, int to)
         {
             var owner = LargeArrays.Zeroed<byte>(valueCount);

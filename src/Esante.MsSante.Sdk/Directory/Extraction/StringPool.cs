@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 namespace Esante.MsSante.Directory;
 
 /// <summary>
@@ -70,7 +71,7 @@ internal sealed class StringPool
             if ((slot & 0xFFFF_FFFF_0000_0000UL) == tag)
             {
                 var id = (int)(uint)slot - 1;
-                if (value.SequenceEqual(_chars.AsSpan(_offsets[id], _offsets[id + 1] - _offsets[id])))
+                if (Same(value, _chars.AsSpan(_offsets[id], _offsets[id + 1] - _offsets[id])))
                 {
                     return id;
                 }
@@ -140,6 +141,38 @@ internal sealed class StringPool
             System.Text.Encoding.Latin1.GetBytes(chars, bytes);
             return bytes;
         }
+    }
+
+    /// <summary>
+    /// Whether two values have the same characters, compared here rather than by SequenceEqual: values are short, and a
+    /// load compares millions, where the runtime's method ran in an instrumented tier for much of a fresh process's load.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Same(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
+    {
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+        ref var x = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(a));
+        ref var y = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(b));
+        var bytes = a.Length * sizeof(char);
+        var i = 0;
+        for (; i + sizeof(ulong) <= bytes; i += sizeof(ulong))
+        {
+            if (Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref x, i)) != Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref y, i)))
+            {
+                return false;
+            }
+        }
+        for (; i < bytes; i += sizeof(char))
+        {
+            if (Unsafe.ReadUnaligned<char>(ref Unsafe.Add(ref x, i)) != Unsafe.ReadUnaligned<char>(ref Unsafe.Add(ref y, i)))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void Grow()
