@@ -153,37 +153,47 @@ public sealed partial class ExtractionDirectoryIndex
         var dense = Math.Max(64, entryCount / 16);
         var bitmapWords = (entryCount + 63) >> 6;
         var estimate = new long[words.Count];
-        var rowsOfValue = new int[wordColumns.Length][];
-        for (var i = 0; i < wordColumns.Length; i++)
+        // The entries' words are gathered by two threads, each half of the entries (split at a multiple of 64, so that they
+        // set no bitmap's word in common), so the rows are counted by half: the first half's rows bound how far its words
+        // can reach, and the second half's are gathered from there.
+        var half = (entryCount / 2) & ~63;
+        var rowsOfValue = new int[2][][]; // by half, by column, by value
+        var rowsOfDelivery = new int[2][];
+        var rowsOfType = new int[2][];
+        for (var h = 0; h < 2; h++)
         {
-            rowsOfValue[i] = new int[rows.Cells.ColumnValueCount(wordColumns[i])];
+            rowsOfValue[h] = [.. wordColumns.Select(column => new int[rows.Cells.ColumnValueCount(column)])];
+            rowsOfDelivery[h] = new int[rows.Cells.ColumnValueCount(ExtractionColumns.L6Delivery)];
+            rowsOfType[h] = new int[kindWordOfType.Length];
         }
-        var rowsOfDelivery = new int[rows.Cells.ColumnValueCount(ExtractionColumns.L6Delivery)];
-        var rowsOfType = new int[kindWordOfType.Length];
         for (var row = 0; row < rowCount; row++)
         {
+            var h = rankOfEntry[entryOfRow[row]] < half ? 0 : 1;
             for (var i = 0; i < wordColumns.Length; i++)
             {
-                rowsOfValue[i][rows.LocalId(row, wordColumns[i])]++;
+                rowsOfValue[h][i][rows.LocalId(row, wordColumns[i])]++;
             }
-            rowsOfDelivery[rows.LocalId(row, ExtractionColumns.L6Delivery)]++;
-            rowsOfType[rows.LocalId(row, ExtractionColumns.MailboxType)]++;
+            rowsOfDelivery[h][rows.LocalId(row, ExtractionColumns.L6Delivery)]++;
+            rowsOfType[h][rows.LocalId(row, ExtractionColumns.MailboxType)]++;
         }
-        for (var i = 0; i < wordColumns.Length; i++)
+        var rowsOfCity = new int[2][];
+        for (var h = 0; h < 2; h++)
         {
-            Estimate(columnWords[i], rowsOfValue[i]);
+            rowsOfCity[h] = new int[_cityNames.Length];
+            for (var delivery = 0; delivery < rowsOfDelivery[h].Length; delivery++)
+            {
+                rowsOfCity[h][_cityOfDelivery[delivery]] += rowsOfDelivery[h][delivery];
+            }
+            for (var i = 0; i < wordColumns.Length; i++)
+            {
+                Estimate(columnWords[i], rowsOfValue[h][i]);
+            }
+            Estimate(cityWords, rowsOfCity[h]);
+            for (var local = 0; local < kindWordOfType.Length; local++)
+            {
+                estimate[kindWordOfType[local]] += rowsOfType[h][local];
+            }
         }
-        var rowsOfCity = new int[_cityNames.Length];
-        for (var delivery = 0; delivery < rowsOfDelivery.Length; delivery++)
-        {
-            rowsOfCity[_cityOfDelivery[delivery]] += rowsOfDelivery[delivery];
-        }
-        Estimate(cityWords, rowsOfCity);
-        for (var local = 0; local < kindWordOfType.Length; local++)
-        {
-            estimate[kindWordOfType[local]] += rowsOfType[local];
-        }
-        rowsOfValue = [];
         var bitmapOf = new int[words.Count]; // where a dense word's bitmap starts in `bitmaps`, or -1
         var denseWords = 0;
         long sparseWords = 0; // at most as many as the entries' words to gather
@@ -193,29 +203,35 @@ public sealed partial class ExtractionDirectoryIndex
             sparseWords += estimate[w] < dense ? estimate[w] : 0;
         }
         estimate = [];
+        // The first half's rows' words without a bitmap: at most as many as its entries' words to gather.
+        var firstHalfWords = 0L;
+        for (var i = 0; i < wordColumns.Length; i++)
+        {
+            firstHalfWords += SparseWords(columnWords[i], rowsOfValue[0][i]);
+        }
+        firstHalfWords += SparseWords(cityWords, rowsOfCity[0]);
+        for (var local = 0; local < kindWordOfType.Length; local++)
+        {
+            firstHalfWords += bitmapOf[kindWordOfType[local]] < 0 ? rowsOfType[0][local] : 0;
+        }
+        rowsOfValue = [];
+        rowsOfCity = rowsOfDelivery = rowsOfType = [];
         var bitmaps = LargeArrays.Zeroed<ulong>(denseWords * bitmapWords);
         // Entries in rank order, so that the postings below are filled reading these words in order; an entry of several
         // rows (one address, several rows of the file) gets the union of its rows' words, once each.
         var entryWordStart = new int[entryCount + 1];
         var entryWords = LargeArrays.Uninitialized<int>((int)Math.Min(sparseWords, Array.MaxLength)); // read only below `used`
-        var used = 0;
-        var seenBy = new int[words.Count];
-        seenBy.AsSpan().Fill(-1);
-        for (var e = 0; e < entryCount; e++)
+        var ends = new int[2];
+        Parallel.Invoke(() => ends[0] = Gather(0, half, 0), () => ends[1] = Gather(half, entryCount, (int)firstHalfWords));
+        // The second half's words moved down to follow the first's.
+        var gap = (int)firstHalfWords - ends[0];
+        entryWords.AsSpan((int)firstHalfWords, ends[1] - (int)firstHalfWords).CopyTo(entryWords.AsSpan(ends[0]));
+        for (var e = half + 1; e <= entryCount; e++)
         {
-            for (var row = _entryFirstRow[e]; row >= 0; row = _rowNext[row])
-            {
-                for (var i = 0; i < wordColumns.Length; i++)
-                {
-                    AddRun(columnWords[i], rows.LocalId(row, wordColumns[i]), e);
-                }
-                AddRun(cityWords, _cityOfDelivery[rows.LocalId(row, ExtractionColumns.L6Delivery)], e);
-                AddWord(kindWordOfType[rows.LocalId(row, ExtractionColumns.MailboxType)], e);
-            }
-            entryWordStart[e + 1] = used;
+            entryWordStart[e] -= gap;
         }
+        var used = ends[1] - gap;
         columnWords = [];
-        seenBy = [];
 
         (_identifierKeys, _identifierEntries) = IdentifiersByRank(identifierTask.GetAwaiter().GetResult(), rankOfEntry);
         rankOfEntry = [];
@@ -307,9 +323,8 @@ public sealed partial class ExtractionDirectoryIndex
         }
         (_postingAt, var kept) = PostingStorage(_postingStart, _denseStart);
         _postings = LargeArrays.Uninitialized<int>(kept); // every element written below
-        // Filled by two threads, each half of the entries: the second half's postings of a word start after the first's,
-        // and the halves split at a multiple of 64, so that they write no bitmap's word in common.
-        var half = (entryCount / 2) & ~63;
+        // Filled by the two threads, each its half of the entries (as they gathered them): the second half's postings of a
+        // word start after the first's.
         var secondHalfAt = (int[])_postingAt.Clone();
         foreach (var w in entryWords.AsSpan(0, entryWordStart[half]))
         {
@@ -361,19 +376,41 @@ public sealed partial class ExtractionDirectoryIndex
             }
         }
 
+        // Gathers the words of entries [from, to) into entryWords from `at`; returns where they end.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        int Gather(int from, int to, int at)
+        {
+            var seenBy = new int[bitmapOf.Length];
+            seenBy.AsSpan().Fill(-1);
+            for (var e = from; e < to; e++)
+            {
+                for (var row = _entryFirstRow[e]; row >= 0; row = _rowNext[row])
+                {
+                    for (var i = 0; i < wordColumns.Length; i++)
+                    {
+                        AddRun(columnWords[i], rows.LocalId(row, wordColumns[i]), e, seenBy, ref at);
+                    }
+                    AddRun(cityWords, _cityOfDelivery[rows.LocalId(row, ExtractionColumns.L6Delivery)], e, seenBy, ref at);
+                    AddWord(kindWordOfType[rows.LocalId(row, ExtractionColumns.MailboxType)], e, seenBy, ref at);
+                }
+                entryWordStart[e + 1] = at;
+            }
+            return at;
+        }
+
         // Adds a value's words (the run of its local id) to the entry's.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        void AddRun((int[] Start, int[] Words) valueWords, int local, int entry)
+        void AddRun((int[] Start, int[] Words) valueWords, int local, int entry, int[] seenBy, ref int at)
         {
             for (var p = valueWords.Start[local]; p < valueWords.Start[local + 1]; p++)
             {
-                AddWord(valueWords.Words[p], entry);
+                AddWord(valueWords.Words[p], entry, seenBy, ref at);
             }
         }
 
         // Adds a word to the entry: its bit when the word is dense, else to the entry's words, once.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        void AddWord(int w, int entry)
+        void AddWord(int w, int entry, int[] seenBy, ref int at)
         {
             if (bitmapOf[w] >= 0)
             {
@@ -382,8 +419,22 @@ public sealed partial class ExtractionDirectoryIndex
             else if (seenBy[w] != entry)
             {
                 seenBy[w] = entry;
-                entryWords[used++] = w;
+                entryWords[at++] = w;
             }
+        }
+
+        // The words without a bitmap of the rows holding each value.
+        long SparseWords((int[] Start, int[] Words) valueWords, int[] rowsOf)
+        {
+            var sparse = 0L;
+            for (var v = 1; v < rowsOf.Length; v++)
+            {
+                for (var p = valueWords.Start[v]; p < valueWords.Start[v + 1]; p++)
+                {
+                    sparse += bitmapOf[valueWords.Words[p]] < 0 ? rowsOf[v] : 0;
+                }
+            }
+            return sparse;
         }
 
         // Adds the rows holding each value to the estimate of each of its words.
