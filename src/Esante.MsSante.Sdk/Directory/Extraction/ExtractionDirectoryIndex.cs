@@ -69,6 +69,7 @@ public sealed partial class ExtractionDirectoryIndex : IDirectorySearch
         {
             // The file as it is before reading: a snapshot written later is tied to this state.
             var stamp = ExtractionStamp.Of(path);
+            CompileBuildAhead();
             var loaded = await ExtractionFileLoader.LoadAsync(path, loadOptions, progress, cancellationToken).ConfigureAwait(false);
             return Built(new ExtractionDirectoryIndex(loaded.Rows, options) { LoadReport = loaded.Report, _source = stamp }, traced);
         }
