@@ -39,9 +39,18 @@ public sealed partial class ExtractionDirectoryIndex
         {
             try
             {
-                var build = typeof(ExtractionDirectoryIndex).GetConstructor(BindingFlags.NonPublic | BindingFlags.Instance, [typeof(ExtractionRowSet), typeof(ExtractionIndexOptions)]);
-                RuntimeHelpers.PrepareMethod(build!.MethodHandle);
-                RuntimeHelpers.PrepareMethod(typeof(PackedCells).GetMethod(nameof(PackedCells.Pack))!.MethodHandle);
+                MethodBase?[] methods =
+                [
+                    typeof(ExtractionDirectoryIndex).GetConstructor(BindingFlags.NonPublic | BindingFlags.Instance, [typeof(ExtractionRowSet), typeof(ExtractionIndexOptions)]),
+                    typeof(PackedCells).GetMethod(nameof(PackedCells.Pack)),
+                ];
+                foreach (var method in methods)
+                {
+                    if (method is not null) // null where reflection's metadata is trimmed away (native AOT)
+                    {
+                        RuntimeHelpers.PrepareMethod(method.MethodHandle);
+                    }
+                }
             }
             catch (Exception e) when (e is PlatformNotSupportedException or NotSupportedException)
             {
