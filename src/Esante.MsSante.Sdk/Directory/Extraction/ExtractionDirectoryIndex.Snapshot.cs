@@ -352,7 +352,6 @@ public sealed partial class ExtractionDirectoryIndex
 
     private sealed record RowsPart(ExtractionRowSet Rows, ExtractionLoadReport? Report);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static RowsPart ReadRowsPart(SnapshotReader r, ExtractionIndexOptions options, ExtractionLoadOptions loadOptions, string name)
     {
         var kindOrder = r.ReadInts();
@@ -407,7 +406,6 @@ public sealed partial class ExtractionDirectoryIndex
         static (char[]?, byte[]?, int[]) Utf16((char[] Chars, int[] Offsets) block) => (block.Chars, null, block.Offsets);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static SnapshotContent ReadIndexPart(SnapshotReader r, string name)
     {
         var content = new SnapshotContent
