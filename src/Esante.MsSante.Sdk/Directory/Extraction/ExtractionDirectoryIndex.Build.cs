@@ -97,9 +97,15 @@ public sealed partial class ExtractionDirectoryIndex
         firstRows = lastRowOfEntry = null!;
         // The words of the addresses (one distinct address per entry, so the most interning) and the identifiers are found
         // in tasks, by entry in file order, while this thread ranks the entries and finds the other words; they are merged
-        // below. (firstRowOfEntry and entryOfRow are never reassigned.)
-        var emailTask = Task.Run(() => BuildEmailWords(rows, firstRowOfEntry));
-        var identifierTask = Task.Run(() => BuildIdentifiers(rows, entryOfRow));
+        // below. (firstRowOfEntry and entryOfRow, which they read, are let go only once they are done.) In a rebuild, they
+        // start once the ranking is done and its memory let go, one after the other.
+        Task<(string[] Sorted, int[] EntryStart, int[] Words)>? emailTask = null;
+        Task<(ulong[] Keys, int[] Entries)>? identifierTask = null;
+        if (!BuildParallelism.IsOneAfterTheOther)
+        {
+            emailTask = Task.Run(() => BuildEmailWords(rows, firstRowOfEntry));
+            identifierTask = Task.Run(() => BuildIdentifiers(rows, entryOfRow));
+        }
 
         // City of each L6 value (by its id in the column): « 44093 NANTES CEDEX 1 » without its postal code, once per
         // distinct line.
@@ -107,15 +113,19 @@ public sealed partial class ExtractionDirectoryIndex
         _cityOfDelivery = new int[deliveries];
         var cityNames = new List<string> { string.Empty };
         var cityIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        // The build reads values as characters: the row set makes a value's string (and keeps it) only when a search shows
+        // it, so a rebuild's new row set holds no strings at the rebuild's peak of memory.
+        var valueChars = new char[128];
         for (var delivery = 1; delivery < deliveries; delivery++)
         {
-            var line = rows.Value(rows.Cells.ColumnValue(ExtractionColumns.L6Delivery, delivery));
-            var space = line.IndexOf(' ', StringComparison.Ordinal);
-            var city = space > 0 && !line.AsSpan(0, space).ContainsAnyExceptInRange('0', '9') ? line[(space + 1)..].Trim() : line;
-            if (city.Length == 0)
+            var line = rows.Chars(rows.Cells.ColumnValue(ExtractionColumns.L6Delivery, delivery), ref valueChars);
+            var space = line.IndexOf(' ');
+            var cityChars = space > 0 && !line[..space].ContainsAnyExceptInRange('0', '9') ? line[(space + 1)..].Trim() : line;
+            if (cityChars.IsEmpty)
             {
                 continue;
             }
+            var city = new string(cityChars);
             if (!cityIndex.TryGetValue(city, out var index))
             {
                 index = cityNames.Count;
@@ -127,6 +137,13 @@ public sealed partial class ExtractionDirectoryIndex
         _cityNames = [.. cityNames];
         cityIndex.Clear();
 
+        // The kind of each mailbox type (the column's few values).
+        var kindOfType = new MailboxKind[rows.Cells.ColumnValueCount(ExtractionColumns.MailboxType)];
+        for (var local = 0; local < kindOfType.Length; local++)
+        {
+            kindOfType[local] = KindOf(rows.Chars(rows.Cells.ColumnValue(ExtractionColumns.MailboxType, local), ref valueChars));
+        }
+
         // 2. Entries numbered in rank order: kind, then folded name (last name, or structure), then folded first name.
         var nameRank = RankFolded(firstRowOfEntry, rows, ExtractionColumns.LastName, ExtractionColumns.Organization);
         var firstNameRank = RankFolded(firstRowOfEntry, rows, ExtractionColumns.FirstName, -1);
@@ -135,7 +152,7 @@ public sealed partial class ExtractionDirectoryIndex
         for (var e = 0; e < entryCount; e++)
         {
             var row = firstRowOfEntry[e];
-            var kind = KindOf(rows.Value(rows.ValueId(row, ExtractionColumns.MailboxType)));
+            var kind = kindOfType[rows.LocalId(row, ExtractionColumns.MailboxType)];
             ulong kindRank = Options.KindOrder switch
             {
                 DirectoryKindOrder.PersonsFirst => kind == MailboxKind.Personal ? 0UL : 1UL,
@@ -160,7 +177,13 @@ public sealed partial class ExtractionDirectoryIndex
             rankOfEntry[order[e]] = e;
         }
         // Once found, the address words are put in rank order on the other core, while this thread gathers the other words.
+        emailTask ??= Task.Run(() => BuildEmailWords(rows, firstRowOfEntry));
         var emailByRank = emailTask.ContinueWith(found => InRankOrder(found.Result, order), TaskScheduler.Default);
+        // In a rebuild, the identifiers after the address words, on the same other thread.
+        identifierTask ??= emailByRank.ContinueWith(_ => BuildIdentifiers(rows, entryOfRow), TaskScheduler.Default);
+        // The task in file order is let go: it would keep its result, 15 MB, to the end (this method's locals are not
+        // tracked one by one).
+        emailTask = null!;
 
         // 3. Words of each entry, as provisional ids of a word pool (sorted once, below); each word once per entry. The words
         // of a column's distinct values are found once each, by the column's own numbering of its values: a row then reads,
@@ -179,11 +202,10 @@ public sealed partial class ExtractionDirectoryIndex
             columnWords[i] = ValueWords(column, rows.Cells.ColumnValueCount(column), TextColumns.Contains(column), tag?[0] ?? '\0');
         }
         var cityWords = ValueWords(-1, _cityNames.Length, true, CityTag[0]);
-        var kindWordOfType = new int[rows.Cells.ColumnValueCount(ExtractionColumns.MailboxType)];
+        var kindWordOfType = new int[kindOfType.Length];
         for (var local = 0; local < kindWordOfType.Length; local++)
         {
-            var type = rows.Value(rows.Cells.ColumnValue(ExtractionColumns.MailboxType, local));
-            kindWordOfType[local] = Tagged(KindTag[0], KindWord(KindOf(type)));
+            kindWordOfType[local] = Tagged(KindTag[0], KindWord(kindOfType[local]));
         }
         // A dense word (in over 1/16 of the entries) gets a bitmap rather than postings: 43 % of the national file's
         // postings. Dense words are found here, before the entries' words are gathered, from how many rows hold each value
@@ -261,7 +283,7 @@ public sealed partial class ExtractionDirectoryIndex
         var entryWordStart = new int[entryCount + 1];
         var entryWords = LargeArrays.Uninitialized<int>((int)Math.Min(sparseWords, Array.MaxLength)); // read only below `used`
         var ends = new int[2];
-        Parallel.Invoke(() => ends[0] = Gather(0, half, 0), () => ends[1] = Gather(half, entryCount, (int)firstHalfWords));
+        BuildParallelism.Invoke(() => ends[0] = Gather(0, half, 0), () => ends[1] = Gather(half, entryCount, (int)firstHalfWords));
         // The second half's words moved down to follow the first's.
         var gap = (int)firstHalfWords - ends[0];
         entryWords.AsSpan((int)firstHalfWords, ends[1] - (int)firstHalfWords).CopyTo(entryWords.AsSpan(ends[0]));
@@ -273,11 +295,13 @@ public sealed partial class ExtractionDirectoryIndex
         columnWords = [];
 
         (_identifierKeys, _identifierEntries) = IdentifiersByRank(identifierTask.GetAwaiter().GetResult(), rankOfEntry);
-        rankOfEntry = [];
+        rankOfEntry = entryOfRow = [];
 
         // 4. Sort the words; remap provisional ids to sorted ids. The address words, sorted in their task, all begin with
         // their tag, so they go as one block where that tag sorts among the others.
         var (emailSorted, emailStart, emailWordIds) = emailByRank.GetAwaiter().GetResult();
+        emailByRank = null!;
+        order = firstRowOfEntry = []; // both tasks are done with them
         var wordCount = words.Count;
         var provisional = words.ToArray();
         // The pool goes now (the local functions below keep what they capture alive to the end), before the postings'
@@ -373,12 +397,13 @@ public sealed partial class ExtractionDirectoryIndex
         {
             secondHalfAt[w]++;
         }
-        Parallel.Invoke(() => Fill(0, half, (int[])_postingAt.Clone()), () => Fill(half, entryCount, secondHalfAt));
-        entryWords = secondHalfAt = [];
+        BuildParallelism.Invoke(() => Fill(0, half, (int[])_postingAt.Clone()), () => Fill(half, entryCount, secondHalfAt));
+        // What the local functions captured is let go by hand: they keep it alive to the end otherwise.
+        entryWords = secondHalfAt = emailWordIds = emailStart = entryWordStart = [];
 
         // 6. Short free-text prefixes spanning many words merged once, each length by its own thread.
         var merged = new List<(long Range, CandidateSet Set)>[3];
-        Parallel.For(0, merged.Length, i => merged[i] = MergeShortPrefixes(i + 1, entryCount));
+        BuildParallelism.For(merged.Length, i => merged[i] = MergeShortPrefixes(i + 1, entryCount));
         _rangeSets = [];
         foreach (var (range, set) in merged.SelectMany(m => m))
         {
@@ -660,6 +685,13 @@ public sealed partial class ExtractionDirectoryIndex
         var entries = LargeArrays.Uninitialized<int>(entryOfRow.Length * 2);
         var count = 0;
         Span<char> national = stackalloc char[IdentifierCode.MaxLength];
+        // The identifier type of each of the column's few values: '8' (RPPS), '0' (ADELI), or none.
+        var typeOf = new char[rows.Cells.ColumnValueCount(ExtractionColumns.ProfessionalIdType)];
+        for (var local = 0; local < typeOf.Length; local++)
+        {
+            var text = rows.Chars(rows.Cells.ColumnValue(ExtractionColumns.ProfessionalIdType, local), ref decoded);
+            typeOf[local] = text is "8" or "0" ? text[0] : '\0';
+        }
         for (var row = 0; row < entryOfRow.Length; row++)
         {
             var e = entryOfRow[row];
@@ -669,14 +701,13 @@ public sealed partial class ExtractionDirectoryIndex
                 {
                     continue;
                 }
-                // Only identifiers that parse are searchable, as DirectoryEntry.Identifier holds only those. The type
-                // column has a few values, whose strings are made once.
-                var type = rows.Value(rows.ValueId(row, ExtractionColumns.ProfessionalIdType));
+                // Only identifiers that parse are searchable, as DirectoryEntry.Identifier holds only those.
+                var type = typeOf[rows.LocalId(row, ExtractionColumns.ProfessionalIdType)];
                 var value = rows.Chars(id, ref decoded);
                 var valid = type switch
                 {
-                    "8" => Rpps.IsValid(value),
-                    "0" => Adeli.IsValid(value),
+                    '8' => Rpps.IsValid(value),
+                    '0' => Adeli.IsValid(value),
                     _ => false,
                 };
                 if (!valid)
@@ -689,7 +720,7 @@ public sealed partial class ExtractionDirectoryIndex
                     Array.Resize(ref entries, entries.Length * 2);
                 }
                 // The number, and the national id: the type's prefix (8 or 0) and the number.
-                national[0] = type[0];
+                national[0] = type;
                 value.CopyTo(national[1..]);
                 keys[count] = IdentifierCode.Encode(value);
                 entries[count++] = e;

@@ -272,7 +272,7 @@ public sealed partial class ExtractionDirectoryIndex : IDirectorySearch
         };
     }
 
-    internal static MailboxKind KindOf(string type) => type switch
+    internal static MailboxKind KindOf(ReadOnlySpan<char> type) => type switch
     {
         "PER" => MailboxKind.Personal,
         "ORG" => MailboxKind.Organisational,

@@ -15,7 +15,10 @@ public sealed class ExtractionRowSet
     private readonly char[]? _chars;
     private readonly byte[]? _latin1;
     private readonly int[] _offsets;
-    private readonly string?[] _values;
+
+    // The strings made, by value id: allocated (12 MB for the national file) when a first string is, so that a rebuild's
+    // new row set, whose build reads characters, holds none at the rebuild's peak of memory.
+    private string?[]? _values;
 
     /// <summary>Rows of value ids, 31 per row, whose values are <paramref name="values"/>; <paramref name="cells"/> is packed (and overwritten on the way).</summary>
     internal ExtractionRowSet((byte[]? Latin1, char[]? Chars, int[] Offsets) values, int[] cells, int count, TrustedDomainList trustedDomains)
@@ -32,8 +35,6 @@ public sealed class ExtractionRowSet
         _latin1 = values.Latin1;
         _chars = values.Latin1 is null ? values.Chars ?? throw new ArgumentNullException(nameof(values)) : null;
         _offsets = values.Offsets;
-        _values = new string[_offsets.Length - 1];
-        _values[0] = string.Empty;
         _cells = cells;
         Count = count;
         TrustedDomains = trustedDomains;
@@ -46,7 +47,7 @@ public sealed class ExtractionRowSet
     public int Count { get; }
 
     /// <summary>How many distinct values the rows hold.</summary>
-    public int DistinctValueCount => _values.Length;
+    public int DistinctValueCount => _offsets.Length - 1;
 
     /// <summary>One column of one row; empty when the column is empty.</summary>
     /// <param name="row">The row, from 0.</param>
@@ -82,15 +83,27 @@ public sealed class ExtractionRowSet
     /// <summary>A cell's id among its column's distinct values (0 when empty), below <see cref="PackedCells.ColumnValueCount(int)"/>.</summary>
     internal int LocalId(int row, int column) => _cells.LocalId(row, column);
 
-    internal string Value(int id) => _values[id] ?? Make(id);
+    internal string Value(int id)
+    {
+        var values = Volatile.Read(ref _values) ?? Strings();
+        return values[id] ?? Make(values, id);
+    }
+
+    /// <summary>The array of strings made, made now; two threads may both make it, and either is kept.</summary>
+    private string?[] Strings()
+    {
+        var values = new string?[_offsets.Length - 1];
+        values[0] = string.Empty;
+        return Interlocked.CompareExchange(ref _values, values, null) ?? values;
+    }
 
     /// <summary>Makes a value's string from its characters; two threads may both make it, and either is kept.</summary>
-    private string Make(int id)
+    private string Make(string?[] values, int id)
     {
         var made = _latin1 is { } latin1
             ? System.Text.Encoding.Latin1.GetString(latin1, _offsets[id], _offsets[id + 1] - _offsets[id])
             : new string(_chars.AsSpan(_offsets[id], _offsets[id + 1] - _offsets[id]));
-        return Interlocked.CompareExchange(ref _values[id], made, null) ?? made;
+        return Interlocked.CompareExchange(ref values[id], made, null) ?? made;
     }
 
     /// <summary>A value's characters, no string made: in the block, or decoded into <paramref name="buffer"/> (grown as needed) from Latin-1.</summary>

@@ -82,7 +82,7 @@ internal sealed class PackedCells
         //    nothing but the cells' array, each writing only its own columns.
         var dictionaries = new List<int>[columns];
         var split = columns / 2;
-        Parallel.Invoke(() => Number(0, split), () => Number(split, columns));
+        BuildParallelism.Invoke(() => Number(0, split), () => Number(split, columns));
 
         // 2. Widths, dictionaries end to end, then the bytes: each cell written as 4 bytes, the next cell overwriting the excess.
         var widths = new int[columns];
@@ -102,7 +102,7 @@ internal sealed class PackedCells
         var bytes = LargeArrays.Uninitialized<byte>(checked((rowCount * stride) + Padding));
         bytes.AsSpan(rowCount * stride).Clear();
         var half = rowCount / 2;
-        Parallel.Invoke(() => WriteRows(bytes, cells, widths, 0, half), () => WriteRows(bytes, cells, widths, half, rowCount));
+        BuildParallelism.Invoke(() => WriteRows(bytes, cells, widths, 0, half), () => WriteRows(bytes, cells, widths, half, rowCount));
         return new PackedCells(bytes, widths, start, all, rowCount);
 
         // Numbers the values of columns [from, to). A value is usually in one column only: the column that met it first

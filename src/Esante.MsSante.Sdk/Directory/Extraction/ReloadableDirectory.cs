@@ -55,7 +55,8 @@ public sealed class ReloadableDirectory : IDirectorySearch
     /// The daily refresh: loads and indexes an extraction in the background while searches go on with the current directory,
     /// writes its snapshot (when <paramref name="snapshot"/> is given and <see cref="ExtractionSnapshotOptions.Write"/>), then
     /// swaps it in. The loading runs on the thread pool, off the caller's thread (its stages use two or three pool threads
-    /// at once); the current index stays whole and answers until the swap.
+    /// at once, but the parts a first load splits over two threads run one after the other here, holding less memory at
+    /// once); the current index stays whole and answers until the swap.
     /// </summary>
     /// <param name="path">The new extraction file.</param>
     /// <param name="snapshot">Where to read and write its snapshot; null for no snapshot.</param>
@@ -68,8 +69,8 @@ public sealed class ReloadableDirectory : IDirectorySearch
         ExtractionLoadOptions? loadOptions = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return ReloadAsync(token => Task.Run(() => snapshot is null
+        return ReloadAsync(token => Task.Run(() => BuildParallelism.OneAfterTheOther(() => snapshot is null
             ? ExtractionDirectoryIndex.LoadAsync(path, options, loadOptions, null, token)
-            : ExtractionDirectoryIndex.LoadWithSnapshotAsync(path, snapshot, options, loadOptions, null, token), token), cancellationToken);
+            : ExtractionDirectoryIndex.LoadWithSnapshotAsync(path, snapshot, options, loadOptions, null, token)), token), cancellationToken);
     }
 }
