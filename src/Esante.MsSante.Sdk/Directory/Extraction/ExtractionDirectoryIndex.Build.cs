@@ -213,10 +213,10 @@ public sealed partial class ExtractionDirectoryIndex
         // their bitmaps: the entries' words, at the build's peak of memory, hold only the others.
         var dense = Math.Max(64, entryCount / 16);
         var bitmapWords = (entryCount + 63) >> 6;
-        var estimate = new long[words.Count];
         // The entries' words are gathered by two threads, each half of the entries (split at a multiple of 64, so that they
-        // set no bitmap's word in common), so the rows are counted by half: the first half's rows bound how far its words
-        // can reach, and the second half's are gathered from there.
+        // set no bitmap's word in common), so the rows are counted, and the words estimated, by half: the first half's rows
+        // bound how far its words can reach, and the second half's are gathered from there.
+        var estimate = new[] { new long[words.Count], new long[words.Count] }; // by half
         var half = (entryCount / 2) & ~63;
         var rowsOfValue = new int[2][][]; // by half, by column, by value
         var rowsOfDelivery = new int[2][];
@@ -247,34 +247,29 @@ public sealed partial class ExtractionDirectoryIndex
             }
             for (var i = 0; i < wordColumns.Length; i++)
             {
-                Estimate(columnWords[i], rowsOfValue[h][i]);
+                Estimate(columnWords[i], rowsOfValue[h][i], estimate[h]);
             }
-            Estimate(cityWords, rowsOfCity[h]);
+            Estimate(cityWords, rowsOfCity[h], estimate[h]);
             for (var local = 0; local < kindWordOfType.Length; local++)
             {
-                estimate[kindWordOfType[local]] += rowsOfType[h][local];
+                estimate[h][kindWordOfType[local]] += rowsOfType[h][local];
             }
         }
         var bitmapOf = new int[words.Count]; // where a dense word's bitmap starts in `bitmaps`, or -1
         var denseWords = 0;
         long sparseWords = 0; // at most as many as the entries' words to gather
+        long firstHalfWords = 0; // at most as many as the first half's
         for (var w = 0; w < bitmapOf.Length; w++)
         {
-            bitmapOf[w] = estimate[w] >= dense ? denseWords++ * bitmapWords : -1;
-            sparseWords += estimate[w] < dense ? estimate[w] : 0;
+            var rowsWithWord = estimate[0][w] + estimate[1][w];
+            bitmapOf[w] = rowsWithWord >= dense ? denseWords++ * bitmapWords : -1;
+            if (rowsWithWord < dense)
+            {
+                sparseWords += rowsWithWord;
+                firstHalfWords += estimate[0][w];
+            }
         }
         estimate = [];
-        // The first half's rows' words without a bitmap: at most as many as its entries' words to gather.
-        var firstHalfWords = 0L;
-        for (var i = 0; i < wordColumns.Length; i++)
-        {
-            firstHalfWords += SparseWords(columnWords[i], rowsOfValue[0][i]);
-        }
-        firstHalfWords += SparseWords(cityWords, rowsOfCity[0]);
-        for (var local = 0; local < kindWordOfType.Length; local++)
-        {
-            firstHalfWords += bitmapOf[kindWordOfType[local]] < 0 ? rowsOfType[0][local] : 0;
-        }
         rowsOfValue = [];
         rowsOfCity = rowsOfDelivery = rowsOfType = [];
         var bitmaps = LargeArrays.Zeroed<ulong>(denseWords * bitmapWords);
@@ -303,16 +298,10 @@ public sealed partial class ExtractionDirectoryIndex
         emailByRank = null!;
         order = firstRowOfEntry = []; // both tasks are done with them
         var wordCount = words.Count;
-        var provisional = words.ToArray();
+        var (provisional, remap) = Sorted(words);
         // The pool goes now (the local functions below keep what they capture alive to the end), before the postings'
         // arrays are made: a rebuild's memory is at its highest there.
         words = null!;
-        var sortedIds = new int[wordCount];
-        for (var i = 0; i < sortedIds.Length; i++)
-        {
-            sortedIds[i] = i;
-        }
-        Array.Sort(provisional, sortedIds, StringComparer.Ordinal);
         // Id 0 is the empty string, first after sorting: dropped, in both lists.
         var emailCount = emailSorted.Length - 1;
         var emailBase = 1;
@@ -327,12 +316,10 @@ public sealed partial class ExtractionDirectoryIndex
         provisional = emailSorted = [];
         _tokens = WordList.Of(sorted);
         sorted = [];
-        var remap = new int[wordCount];
-        for (var i = 1; i < wordCount; i++)
+        foreach (ref var position in remap.AsSpan())
         {
-            remap[sortedIds[i]] = i < emailBase ? i - 1 : i - 1 + emailCount;
+            position = position < emailBase ? position - 1 : position - 1 + emailCount; // id 0 becomes -1, never read
         }
-        sortedIds = [];
         emailBase--;
 
         // 5. Postings. The entries' words become sorted ids in place and are counted, reading the arrays in order; the
@@ -487,23 +474,9 @@ public sealed partial class ExtractionDirectoryIndex
             }
         }
 
-        // The words without a bitmap of the rows holding each value.
-        long SparseWords((int[] Start, int[] Words) valueWords, int[] rowsOf)
-        {
-            var sparse = 0L;
-            for (var v = 1; v < rowsOf.Length; v++)
-            {
-                for (var p = valueWords.Start[v]; p < valueWords.Start[v + 1]; p++)
-                {
-                    sparse += bitmapOf[valueWords.Words[p]] < 0 ? rowsOf[v] : 0;
-                }
-            }
-            return sparse;
-        }
-
         // Adds the rows holding each value to the estimate of each of its words.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        void Estimate((int[] Start, int[] Words) valueWords, int[] rowsOf)
+        static void Estimate((int[] Start, int[] Words) valueWords, int[] rowsOf, long[] estimate)
         {
             for (var v = 1; v < rowsOf.Length; v++)
             {
@@ -621,21 +594,10 @@ public sealed partial class ExtractionDirectoryIndex
             }
             entryStart[e + 1] = used;
         }
-        var sorted = pool.ToArray();
-        var ids = new int[sorted.Length];
-        for (var i = 0; i < ids.Length; i++)
-        {
-            ids[i] = i;
-        }
-        Array.Sort(sorted, ids, StringComparer.Ordinal);
-        var remap = new int[ids.Length];
-        for (var i = 1; i < ids.Length; i++)
-        {
-            remap[ids[i]] = i - 1;
-        }
+        var (sorted, positionOf) = Sorted(pool);
         foreach (ref var w in words.AsSpan(0, used))
         {
-            w = remap[w];
+            w = positionOf[w] - 1;
         }
         return (sorted, entryStart, words);
 
@@ -656,6 +618,24 @@ public sealed partial class ExtractionDirectoryIndex
                 scratch.Add(pool.Intern(tagged.AsSpan(0, wordLength + 1)));
             }
         }
+    }
+
+    /// <summary>A pool's values sorted ordinally (the empty string, id 0, first), and each id's position among them.</summary>
+    private static (string[] Sorted, int[] PositionOf) Sorted(StringPool pool)
+    {
+        var sorted = pool.ToArray();
+        var ids = new int[sorted.Length];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = i;
+        }
+        Array.Sort(sorted, ids, StringComparer.Ordinal);
+        var positionOf = new int[ids.Length];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            positionOf[ids[i]] = i;
+        }
+        return (sorted, positionOf);
     }
 
     /// <summary>The address words of <see cref="BuildEmailWords"/> with their entries in rank order (<paramref name="order"/> gives each rank's entry).</summary>
@@ -694,43 +674,50 @@ public sealed partial class ExtractionDirectoryIndex
         }
         for (var row = 0; row < entryOfRow.Length; row++)
         {
-            var e = entryOfRow[row];
+            var id = rows.ValueId(row, ExtractionColumns.ProfessionalId);
+            if (id == 0)
             {
-                var id = rows.ValueId(row, ExtractionColumns.ProfessionalId);
-                if (id == 0)
-                {
-                    continue;
-                }
-                // Only identifiers that parse are searchable, as DirectoryEntry.Identifier holds only those.
-                var type = typeOf[rows.LocalId(row, ExtractionColumns.ProfessionalIdType)];
-                var value = rows.Chars(id, ref decoded);
-                var valid = type switch
-                {
-                    '8' => Rpps.IsValid(value),
-                    '0' => Adeli.IsValid(value),
-                    _ => false,
-                };
-                if (!valid)
-                {
-                    continue;
-                }
-                if (count + 2 > keys.Length)
-                {
-                    Array.Resize(ref keys, keys.Length * 2);
-                    Array.Resize(ref entries, entries.Length * 2);
-                }
-                // The number, and the national id: the type's prefix (8 or 0) and the number.
-                national[0] = type;
-                value.CopyTo(national[1..]);
-                keys[count] = IdentifierCode.Encode(value);
-                entries[count++] = e;
-                keys[count] = IdentifierCode.Encode(national[..(value.Length + 1)]);
-                entries[count++] = e;
+                continue;
             }
+            // Only identifiers that parse are searchable, as DirectoryEntry.Identifier holds only those.
+            var type = typeOf[rows.LocalId(row, ExtractionColumns.ProfessionalIdType)];
+            var value = rows.Chars(id, ref decoded);
+            var valid = type switch
+            {
+                '8' => Rpps.IsValid(value),
+                '0' => Adeli.IsValid(value),
+                _ => false,
+            };
+            if (!valid)
+            {
+                continue;
+            }
+            // The number, and the national id: the type's prefix (8 or 0) and the number (two keys a row at most).
+            national[0] = type;
+            value.CopyTo(national[1..]);
+            keys[count] = IdentifierCode.Encode(value);
+            entries[count++] = entryOfRow[row];
+            keys[count] = IdentifierCode.Encode(national[..(value.Length + 1)]);
+            entries[count++] = entryOfRow[row];
         }
         RadixSort.Sort(keys, entries, count);
         // Within a key (a professional with several mailboxes, or several rows), entries ascending and once.
+        SortWithinKeys(keys, entries, count);
         var kept = 0;
+        for (var k = 0; k < count; k++)
+        {
+            if (k == 0 || keys[k] != keys[k - 1] || entries[k] != entries[k - 1])
+            {
+                keys[kept] = keys[k];
+                entries[kept++] = entries[k];
+            }
+        }
+        return (keys.AsSpan(0, kept).ToArray(), entries.AsSpan(0, kept).ToArray());
+    }
+
+    /// <summary>Sorts the entries of each run of equal keys among the first <paramref name="count"/>.</summary>
+    private static void SortWithinKeys(ulong[] keys, int[] entries, int count)
+    {
         for (var i = 0; i < count;)
         {
             var j = i + 1;
@@ -742,17 +729,8 @@ public sealed partial class ExtractionDirectoryIndex
             {
                 Array.Sort(entries, i, j - i);
             }
-            for (var k = i; k < j; k++)
-            {
-                if (k == i || entries[k] != entries[k - 1])
-                {
-                    keys[kept] = keys[k];
-                    entries[kept++] = entries[k];
-                }
-            }
             i = j;
         }
-        return (keys.AsSpan(0, kept).ToArray(), entries.AsSpan(0, kept).ToArray());
     }
 
     /// <summary>The identifiers of <see cref="BuildIdentifiers"/> with their entries renumbered by <paramref name="rankOfEntry"/>, each key's still ascending.</summary>
@@ -763,19 +741,7 @@ public sealed partial class ExtractionDirectoryIndex
         {
             entries[i] = rankOfEntry[entries[i]];
         }
-        for (var i = 0; i < keys.Length;)
-        {
-            var j = i + 1;
-            while (j < keys.Length && keys[j] == keys[i])
-            {
-                j++;
-            }
-            if (j - i > 1)
-            {
-                Array.Sort(entries, i, j - i);
-            }
-            i = j;
-        }
+        SortWithinKeys(keys, entries, keys.Length);
         return identifiers;
     }
 

@@ -152,7 +152,6 @@ internal sealed class PackedCells
                 }
             }
         }
-
     }
 
     /// <summary>

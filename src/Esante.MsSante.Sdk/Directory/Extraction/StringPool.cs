@@ -102,18 +102,12 @@ internal sealed class StringPool
     public string[] ToArray()
     {
         var values = new string[_count];
-        CopyTo(values);
-        return values;
-    }
-
-    /// <summary>Makes the values' strings into the first <see cref="Count"/> places of <paramref name="strings"/>, by id.</summary>
-    public void CopyTo(Span<string> strings)
-    {
-        strings[0] = string.Empty;
+        values[0] = string.Empty;
         for (var id = 1; id < _count; id++)
         {
-            strings[id] = new string(this[id]);
+            values[id] = new string(this[id]);
         }
+        return values;
     }
 
     /// <summary>
