@@ -11,14 +11,17 @@ namespace Esante.MsSante.Directory;
 /// <remarks>
 /// Open addressing with linear probing over one array of slots, each the value's hash and id together: a value not yet
 /// in the pool (most of the national file's distinct values are seen once) costs one memory access to find out, and a
-/// hit reads the characters only when the hashes agree. The table is kept at most half full.
+/// hit reads the characters only when the hashes agree. The table is kept at most half full. The block is in Latin-1
+/// bytes while every character fits (French text does, but for a rare Œ or €), half the memory of UTF-16, which a
+/// rebuild holds beside the current index; the first value that does not fit widens it to UTF-16 for good.
 /// </remarks>
 internal sealed class StringPool
 {
     private ulong[] _slots; // (hash << 32) | (id + 1); 0 is an empty slot
+    private byte[]? _latin1; // the block while every character fits in Latin-1; else null, and _chars holds it
     private char[] _chars;
     private int _charCount;
-    private int[] _offsets; // value i is _chars[_offsets[i].._offsets[i + 1]]
+    private int[] _offsets; // value i is the block's [_offsets[i].._offsets[i + 1])
     private int _count;
 
     /// <param name="capacity">How many distinct values are expected; the pool grows past it.</param>
@@ -34,14 +37,12 @@ internal sealed class StringPool
         _offsets = LargeArrays.Uninitialized<int>(size + 1);
         _offsets[0] = 0;
         _offsets[1] = 0;
-        _chars = LargeArrays.Uninitialized<char>(Math.Max(charCapacity, 16));
+        _latin1 = LargeArrays.Uninitialized<byte>(Math.Max(charCapacity, 16));
+        _chars = [];
         _count = 1;
     }
 
     public int Count => _count;
-
-    /// <summary>A value's characters; valid until the next <see cref="Intern(ReadOnlySpan{char}, int)"/>, which may move them.</summary>
-    public ReadOnlySpan<char> this[int id] => _chars.AsSpan(_offsets[id], _offsets[id + 1] - _offsets[id]);
 
     public int Intern(ReadOnlySpan<char> value) => value.IsEmpty ? 0 : Intern(value, string.GetHashCode(value));
 
@@ -71,7 +72,9 @@ internal sealed class StringPool
             if ((slot & 0xFFFF_FFFF_0000_0000UL) == tag)
             {
                 var id = (int)(uint)slot - 1;
-                if (Same(value, _chars.AsSpan(_offsets[id], _offsets[id + 1] - _offsets[id])))
+                var start = _offsets[id];
+                var length = _offsets[id + 1] - start;
+                if (_latin1 is { } latin1 ? Same(value, latin1.AsSpan(start, length)) : Same(value, _chars.AsSpan(start, length)))
                 {
                     return id;
                 }
@@ -83,11 +86,18 @@ internal sealed class StringPool
         {
             Array.Resize(ref _offsets, _offsets.Length * 2);
         }
-        if (_charCount + value.Length > _chars.Length)
+        if (_latin1 is not null && !Narrow(value))
         {
-            Array.Resize(ref _chars, Math.Max(_chars.Length * 2, _charCount + value.Length));
+            Widen();
         }
-        value.CopyTo(_chars.AsSpan(_charCount));
+        if (_latin1 is null)
+        {
+            if (_charCount + value.Length > _chars.Length)
+            {
+                Array.Resize(ref _chars, Math.Max(_chars.Length * 2, _charCount + value.Length));
+            }
+            value.CopyTo(_chars.AsSpan(_charCount));
+        }
         _charCount += value.Length;
         _offsets[added + 1] = _charCount;
         slots[i] = tag | (uint)(added + 1);
@@ -98,6 +108,35 @@ internal sealed class StringPool
         return added;
     }
 
+    /// <summary>Appends a value to the Latin-1 block; false, and nothing appended, when a character does not fit.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool Narrow(ReadOnlySpan<char> value)
+    {
+        if (_charCount + value.Length > _latin1!.Length)
+        {
+            Array.Resize(ref _latin1, Math.Max(_latin1.Length * 2, _charCount + value.Length));
+        }
+        var bytes = _latin1.AsSpan(_charCount, value.Length);
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (c > '\u00FF')
+            {
+                return false;
+            }
+            bytes[i] = (byte)c;
+        }
+        return true;
+    }
+
+    /// <summary>The block from Latin-1 to UTF-16, for good.</summary>
+    private void Widen()
+    {
+        _chars = LargeArrays.Uninitialized<char>(Math.Max(_latin1!.Length, 16));
+        System.Text.Encoding.Latin1.GetChars(_latin1.AsSpan(0, _charCount), _chars);
+        _latin1 = null;
+    }
+
     /// <summary>The values as strings, indexed by id.</summary>
     public string[] ToArray()
     {
@@ -105,35 +144,43 @@ internal sealed class StringPool
         values[0] = string.Empty;
         for (var id = 1; id < _count; id++)
         {
-            values[id] = new string(this[id]);
+            var start = _offsets[id];
+            var length = _offsets[id + 1] - start;
+            values[id] = _latin1 is { } latin1
+                ? System.Text.Encoding.Latin1.GetString(latin1, start, length)
+                : new string(_chars.AsSpan(start, length));
         }
         return values;
     }
 
     /// <summary>
-    /// The values' characters and their <see cref="Count"/> + 1 offsets, trimmed: in Latin-1 bytes when every character fits
-    /// (French text does, but for a rare Œ or €), half the memory of UTF-16, else as characters. The pool is emptied.
+    /// The values' characters and their <see cref="Count"/> + 1 offsets, trimmed: in Latin-1 bytes when every character fits,
+    /// else as characters. The pool is emptied.
     /// </summary>
     public (byte[]? Latin1, char[]? Chars, int[] Offsets) TakeBlock()
     {
         // The table (tens of MB for a national file) let go first: a rebuild's peak of memory is here.
         _slots = [];
-        var chars = _chars.AsSpan(0, _charCount);
         var offsets = _offsets.AsSpan(0, _count + 1).ToArray();
-        (byte[]?, char[]?, int[]) block = chars.ContainsAnyExceptInRange('\0', '\u00FF')
-            ? (null, chars.ToArray(), offsets)
-            : (Latin1(chars), null, offsets);
+        (byte[]?, char[]?, int[]) block = _latin1 is { } latin1
+            ? (Trimmed(latin1, _charCount), null, offsets)
+            : (null, Trimmed(_chars, _charCount), offsets);
+        _latin1 = [];
         _chars = [];
         _offsets = [0, 0];
         _charCount = 0;
         _count = 1;
         return block;
 
-        static byte[] Latin1(ReadOnlySpan<char> chars)
+        static T[] Trimmed<T>(T[] block, int length) where T : unmanaged
         {
-            var bytes = LargeArrays.Uninitialized<byte>(chars.Length);
-            System.Text.Encoding.Latin1.GetBytes(chars, bytes);
-            return bytes;
+            if (block.Length == length)
+            {
+                return block;
+            }
+            var trimmed = LargeArrays.Uninitialized<T>(length);
+            block.AsSpan(0, length).CopyTo(trimmed);
+            return trimmed;
         }
     }
 
@@ -162,6 +209,37 @@ internal sealed class StringPool
         for (; i < bytes; i += sizeof(char))
         {
             if (Unsafe.ReadUnaligned<char>(ref Unsafe.Add(ref x, i)) != Unsafe.ReadUnaligned<char>(ref Unsafe.Add(ref y, i)))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Whether a value has the characters of a Latin-1 one, four at a time (each byte spread to a character's two).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Same(ReadOnlySpan<char> a, ReadOnlySpan<byte> b)
+    {
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+        ref var x = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(a));
+        ref var y = ref MemoryMarshal.GetReference(b);
+        var i = 0;
+        for (; i + 4 <= b.Length; i += 4)
+        {
+            ulong wide = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref y, i));
+            wide = (wide | (wide << 16)) & 0x0000_FFFF_0000_FFFFUL;
+            wide = (wide | (wide << 8)) & 0x00FF_00FF_00FF_00FFUL;
+            if (Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref x, i * sizeof(char))) != wide)
+            {
+                return false;
+            }
+        }
+        for (; i < b.Length; i++)
+        {
+            if (a[i] != b[i])
             {
                 return false;
             }
