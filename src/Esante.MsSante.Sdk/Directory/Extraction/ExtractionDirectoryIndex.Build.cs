@@ -281,7 +281,7 @@ public sealed partial class ExtractionDirectoryIndex
         BuildParallelism.Invoke(() => ends[0] = Gather(0, half, 0), () => ends[1] = Gather(half, entryCount, (int)firstHalfWords));
         // The second half's words moved down to follow the first's.
         var gap = (int)firstHalfWords - ends[0];
-        entryWords.AsSpan((int)firstHalfWords, ends[1] - (int)firstHalfWords).CopyTo(entryWords.AsSpan(ends[0]));
+        Array.Copy(entryWords, firstHalfWords, entryWords, ends[0], ends[1] - firstHalfWords); // no span: see step 4
         for (var e = half + 1; e <= entryCount; e++)
         {
             entryWordStart[e] -= gap;
@@ -292,101 +292,14 @@ public sealed partial class ExtractionDirectoryIndex
         (_identifierKeys, _identifierEntries) = IdentifiersByRank(identifierTask.GetAwaiter().GetResult(), rankOfEntry);
         rankOfEntry = entryOfRow = [];
 
-        // 4. Sort the words; remap provisional ids to sorted ids. The address words, sorted in their task, all begin with
-        // their tag, so they go as one block where that tag sorts among the others.
-        var (emailSorted, emailStart, emailWordIds) = emailByRank.GetAwaiter().GetResult();
-        emailByRank = null!;
-        order = firstRowOfEntry = []; // both tasks are done with them
-        var wordCount = words.Count;
-        var (provisional, remap) = Sorted(words);
-        // The pool goes now (the local functions below keep what they capture alive to the end), before the postings'
-        // arrays are made: a rebuild's memory is at its highest there.
-        words = null!;
-        // Id 0 is the empty string, first after sorting: dropped, in both lists.
-        var emailCount = emailSorted.Length - 1;
-        var emailBase = 1;
-        while (emailBase < wordCount && provisional[emailBase][0] < EmailTag[0])
-        {
-            emailBase++;
-        }
-        var sorted = new string[wordCount - 1 + emailCount];
-        provisional.AsSpan(1, emailBase - 1).CopyTo(sorted);
-        emailSorted.AsSpan(1).CopyTo(sorted.AsSpan(emailBase - 1));
-        provisional.AsSpan(emailBase).CopyTo(sorted.AsSpan(emailBase - 1 + emailCount));
-        provisional = emailSorted = [];
-        _tokens = WordList.Of(sorted);
-        sorted = [];
-        foreach (ref var position in remap.AsSpan())
-        {
-            position = position < emailBase ? position - 1 : position - 1 + emailCount; // id 0 becomes -1, never read
-        }
-        emailBase--;
-
-        // 5. Postings. The entries' words become sorted ids in place and are counted, reading the arrays in order; the
-        // dense words are counted from their bitmaps, and the address words that are dense (their domains') get theirs
-        // here, filled with the postings. Then a counting sort by word, entries visited in rank order (the order their words are in) so that each
-        // list is ascending.
-        _postingStart = new int[_tokens.Count + 1];
-        _denseStart = new int[_tokens.Count];
-        _denseStart.AsSpan().Fill(-1);
-        var emailWords = emailWordIds.AsSpan(0, emailStart[entryCount]);
-        foreach (ref var w in entryWords.AsSpan(0, used))
-        {
-            w = remap[w];
-            _postingStart[w + 1]++;
-        }
-        for (var w = 1; w < wordCount; w++)
-        {
-            if (bitmapOf[w] >= 0)
-            {
-                _denseStart[remap[w]] = bitmapOf[w];
-                _postingStart[remap[w] + 1] = PopCount(bitmaps.AsSpan(bitmapOf[w], bitmapWords));
-            }
-        }
-        bitmapOf = [];
-        foreach (ref var w in emailWords)
-        {
-            w += emailBase;
-            _postingStart[w + 1]++;
-        }
-        remap = [];
-        // Any word now counted dense that has no bitmap yet: only address words can be, the others' estimates being above
-        // their counts.
-        for (var t = 0; t < _tokens.Count; t++)
-        {
-            if (_denseStart[t] < 0 && _postingStart[t + 1] >= dense)
-            {
-                _denseStart[t] = denseWords++ * bitmapWords;
-            }
-        }
-        if ((long)denseWords * bitmapWords > bitmaps.Length)
-        {
-            var all = LargeArrays.Zeroed<ulong>(denseWords * bitmapWords);
-            bitmaps.CopyTo(all, 0);
-            bitmaps = all;
-        }
-        _bitmaps = bitmaps;
-        bitmaps = [];
-        for (var t = 0; t < _tokens.Count; t++)
-        {
-            _postingStart[t + 1] += _postingStart[t];
-        }
-        (_postingAt, var kept) = PostingStorage(_postingStart, _denseStart);
-        _postings = LargeArrays.Uninitialized<int>(kept); // every element written below
-        // Filled by the two threads, each its half of the entries (as they gathered them): the second half's postings of a
-        // word start after the first's.
-        var secondHalfAt = (int[])_postingAt.Clone();
-        foreach (var w in entryWords.AsSpan(0, entryWordStart[half]))
-        {
-            secondHalfAt[w]++;
-        }
-        foreach (var w in emailWords[..emailStart[half]])
-        {
-            secondHalfAt[w]++;
-        }
-        BuildParallelism.Invoke(() => Fill(0, half, (int[])_postingAt.Clone()), () => Fill(half, entryCount, secondHalfAt));
+        // 4. and 5. The words sorted, and the postings. In a method of their own: this constructor's frame is too large for the
+        // compiler to track its temporaries one by one, so whatever one of them referenced (a span of the entries' words, a
+        // tuple of the address words' arrays) stayed alive to the constructor's end, ≈ 60 MB at a rebuild's peak of memory.
+        (_tokens, _postingStart, _denseStart, _postingAt, _postings, _bitmaps) =
+            Postings(ref words, ref emailByRank, entryWords, entryWordStart, used, half, bitmapOf, bitmaps, denseWords, dense);
         // What the local functions captured is let go by hand: they keep it alive to the end otherwise.
-        entryWords = secondHalfAt = emailWordIds = emailStart = entryWordStart = [];
+        order = firstRowOfEntry = entryWords = entryWordStart = bitmapOf = []; // the tasks are done with the first two
+        bitmaps = [];
 
         // 6. Short free-text prefixes spanning many words merged once, each length by its own thread.
         var merged = new List<(long Range, CandidateSet Set)>[3];
@@ -398,34 +311,6 @@ public sealed partial class ExtractionDirectoryIndex
         }
 
         return;
-
-        // Adds entries [from, to) to the postings (or the bitmaps) of each of their words; `at` says where each word's next
-        // posting goes.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        void Fill(int from, int to, int[] at)
-        {
-            for (var e = from; e < to; e++)
-            {
-                Add(entryWords.AsSpan(entryWordStart[e], entryWordStart[e + 1] - entryWordStart[e]), e, at);
-                Add(emailWordIds.AsSpan(emailStart[e], emailStart[e + 1] - emailStart[e]), e, at);
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        void Add(ReadOnlySpan<int> tokens, int e, int[] at)
-        {
-            foreach (var token in tokens)
-            {
-                if (_denseStart[token] >= 0)
-                {
-                    _bitmaps[_denseStart[token] + (e >> 6)] |= 1UL << (e & 63);
-                }
-                else
-                {
-                    _postings[at[token]++] = e;
-                }
-            }
-        }
 
         // Gathers the words of entries [from, to) into entryWords from `at`; returns where they end.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -532,6 +417,138 @@ public sealed partial class ExtractionDirectoryIndex
             tagged[0] = tag;
             word.CopyTo(tagged.AsSpan(1));
             return words.Intern(tagged.AsSpan(0, word.Length + 1));
+        }
+    }
+
+    /// <summary>
+    /// Steps 4 and 5 of the build: the words sorted (the address words, sorted in their task, merged in) as the index's word
+    /// list, and the entries' words made postings, or bits of the dense words' bitmaps. Takes the word pool and the address
+    /// words' task by reference to let them go as soon as they are read.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static (WordList Tokens, int[] PostingStart, int[] DenseStart, int[] PostingAt, int[] Postings, ulong[] Bitmaps) Postings(
+        ref StringPool words, ref Task<(string[] Sorted, int[] EntryStart, int[] Words)> emailByRank, int[] entryWords,
+        int[] entryWordStart, int used, int half, int[] bitmapOf, ulong[] bitmaps, int denseWords, int dense)
+    {
+        // 4. Sort the words; remap provisional ids to sorted ids. The address words, sorted in their task, all begin with
+        // their tag, so they go as one block where that tag sorts among the others.
+        var (emailSorted, emailStart, emailWordIds) = emailByRank.GetAwaiter().GetResult();
+        emailByRank = null!;
+        var entryCount = entryWordStart.Length - 1;
+        var bitmapWords = (entryCount + 63) >> 6;
+        var wordCount = words.Count;
+        var (provisional, remap) = Sorted(words);
+        // The pool goes now, before the postings' arrays are made: a rebuild's memory is at its highest there.
+        words = null!;
+        // Id 0 is the empty string, first after sorting: dropped, in both lists.
+        var emailCount = emailSorted.Length - 1;
+        var emailBase = 1;
+        while (emailBase < wordCount && provisional[emailBase][0] < EmailTag[0])
+        {
+            emailBase++;
+        }
+        var sorted = new string[wordCount - 1 + emailCount];
+        provisional.AsSpan(1, emailBase - 1).CopyTo(sorted);
+        emailSorted.AsSpan(1).CopyTo(sorted.AsSpan(emailBase - 1));
+        provisional.AsSpan(emailBase).CopyTo(sorted.AsSpan(emailBase - 1 + emailCount));
+        provisional = emailSorted = [];
+        var tokens = WordList.Of(sorted);
+        sorted = [];
+        foreach (ref var position in remap.AsSpan())
+        {
+            position = position < emailBase ? position - 1 : position - 1 + emailCount; // id 0 becomes -1, never read
+        }
+        emailBase--;
+
+        // 5. Postings. The entries' words become sorted ids in place and are counted, reading the arrays in order; the
+        // dense words are counted from their bitmaps, and the address words that are dense (their domains') get theirs
+        // here, filled with the postings. Then a counting sort by word, entries visited in rank order (the order their words are in) so that each
+        // list is ascending.
+        var postingStart = new int[tokens.Count + 1];
+        var denseStart = new int[tokens.Count];
+        denseStart.AsSpan().Fill(-1);
+        var emailWords = emailWordIds.AsSpan(0, emailStart[entryCount]);
+        foreach (ref var w in entryWords.AsSpan(0, used))
+        {
+            w = remap[w];
+            postingStart[w + 1]++;
+        }
+        for (var w = 1; w < wordCount; w++)
+        {
+            if (bitmapOf[w] >= 0)
+            {
+                denseStart[remap[w]] = bitmapOf[w];
+                postingStart[remap[w] + 1] = PopCount(bitmaps.AsSpan(bitmapOf[w], bitmapWords));
+            }
+        }
+        bitmapOf = [];
+        foreach (ref var w in emailWords)
+        {
+            w += emailBase;
+            postingStart[w + 1]++;
+        }
+        remap = [];
+        // Any word now counted dense that has no bitmap yet: only address words can be, the others' estimates being above
+        // their counts.
+        for (var t = 0; t < tokens.Count; t++)
+        {
+            if (denseStart[t] < 0 && postingStart[t + 1] >= dense)
+            {
+                denseStart[t] = denseWords++ * bitmapWords;
+            }
+        }
+        if ((long)denseWords * bitmapWords > bitmaps.Length)
+        {
+            var all = LargeArrays.Zeroed<ulong>(denseWords * bitmapWords);
+            bitmaps.CopyTo(all, 0);
+            bitmaps = all;
+        }
+        for (var t = 0; t < tokens.Count; t++)
+        {
+            postingStart[t + 1] += postingStart[t];
+        }
+        var (postingAt, kept) = PostingStorage(postingStart, denseStart);
+        var postings = LargeArrays.Uninitialized<int>(kept); // every element written below
+        // Filled by the two threads, each its half of the entries (as they gathered them): the second half's postings of a
+        // word start after the first's.
+        var secondHalfAt = (int[])postingAt.Clone();
+        foreach (var w in entryWords.AsSpan(0, entryWordStart[half]))
+        {
+            secondHalfAt[w]++;
+        }
+        foreach (var w in emailWords[..emailStart[half]])
+        {
+            secondHalfAt[w]++;
+        }
+        BuildParallelism.Invoke(() => Fill(0, half, (int[])postingAt.Clone()), () => Fill(half, entryCount, secondHalfAt));
+        return (tokens, postingStart, denseStart, postingAt, postings, bitmaps);
+
+        // Adds entries [from, to) to the postings (or the bitmaps) of each of their words; `at` says where each word's next
+        // posting goes.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        void Fill(int from, int to, int[] at)
+        {
+            for (var e = from; e < to; e++)
+            {
+                Add(entryWords.AsSpan(entryWordStart[e], entryWordStart[e + 1] - entryWordStart[e]), e, at);
+                Add(emailWordIds.AsSpan(emailStart[e], emailStart[e + 1] - emailStart[e]), e, at);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        void Add(ReadOnlySpan<int> ids, int e, int[] at)
+        {
+            foreach (var token in ids)
+            {
+                if (denseStart[token] >= 0)
+                {
+                    bitmaps[denseStart[token] + (e >> 6)] |= 1UL << (e & 63);
+                }
+                else
+                {
+                    postings[at[token]++] = e;
+                }
+            }
         }
     }
 
