@@ -276,6 +276,7 @@ public sealed partial class ExtractionDirectoryIndex
         // Entries in rank order, so that the postings below are filled reading these words in order; an entry of several
         // rows (one address, several rows of the file) gets the union of its rows' words, once each.
         var entryWordStart = new int[entryCount + 1];
+        BuildParallelism.MakeRoom();
         var entryWords = LargeArrays.Uninitialized<int>((int)Math.Min(sparseWords, Array.MaxLength)); // read only below `used`
         var ends = new int[2];
         BuildParallelism.Invoke(() => ends[0] = Gather(0, half, 0), () => ends[1] = Gather(half, entryCount, (int)firstHalfWords));
@@ -508,6 +509,7 @@ public sealed partial class ExtractionDirectoryIndex
             postingStart[t + 1] += postingStart[t];
         }
         var (postingAt, kept) = PostingStorage(postingStart, denseStart);
+        BuildParallelism.MakeRoom();
         var postings = LargeArrays.Uninitialized<int>(kept); // every element written below
         // Filled by the two threads, each its half of the entries (as they gathered them): the second half's postings of a
         // word start after the first's.

@@ -30,6 +30,23 @@ public sealed class BuildParallelismTests
     }
 
     [Fact]
+    public async Task Room_is_made_by_a_full_collection_in_a_rebuild_only()
+    {
+        var before = GC.CollectionCount(GC.MaxGeneration);
+        BuildParallelism.MakeRoom();
+        var outside = GC.CollectionCount(GC.MaxGeneration) - before;
+        var inside = await BuildParallelism.OneAfterTheOther(() =>
+        {
+            var start = GC.CollectionCount(GC.MaxGeneration);
+            BuildParallelism.MakeRoom();
+            return Task.FromResult(GC.CollectionCount(GC.MaxGeneration) - start);
+        });
+
+        Assert.True(inside >= 1);
+        Assert.True(outside == 0 || outside < inside); // another test may collect meanwhile; MakeRoom itself does not
+    }
+
+    [Fact]
     public async Task The_one_after_the_other_mode_stays_within_its_call()
     {
         Assert.False(BuildParallelism.IsOneAfterTheOther);
