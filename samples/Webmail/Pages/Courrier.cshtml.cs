@@ -65,10 +65,10 @@ public sealed class CourrierModel(WebSessions sessions) : WebmailPage(sessions)
     public const string ContactsRoot = "Contacts";
 
     public static string Link(MessageInfo message) =>
-        $"/message?dossier={Uri.EscapeDataString(message.Ref.FolderPath)}&v={message.Ref.UidValidity}&uid={message.Ref.Uid}";
+        $"/message?m={Uri.EscapeDataString(message.Ref.ToString())}";
 
     public static string DraftLink(MessageInfo message) =>
-        $"/nouveau-message?dossier={Uri.EscapeDataString(message.Ref.FolderPath)}&v={message.Ref.UidValidity}&brouillon={message.Ref.Uid}";
+        $"/nouveau-message?brouillon={Uri.EscapeDataString(message.Ref.ToString())}";
 
     /// <summary>The folders' names as the guide shows them.</summary>
     public static string Label(MailboxFolder folder) => folder.Role switch

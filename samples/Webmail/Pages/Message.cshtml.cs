@@ -7,14 +7,11 @@ namespace Esante.MsSante.Samples.Webmail.Pages;
 /// <summary>Reading a message: the MSSanté mark, attachments, an IHE_XDM.zip's documents, read receipts sent and received.</summary>
 public sealed class MessageModel(WebSessions sessions) : WebmailPage(sessions)
 {
-    [FromQuery(Name = "dossier")]
-    public string FolderPath { get; set; } = string.Empty;
+    /// <summary>The message, from one query parameter: <see cref="MessageRef"/> reads back its own string.</summary>
+    [FromQuery(Name = "m")]
+    public MessageRef Ref { get; set; }
 
-    [FromQuery(Name = "v")]
-    public uint UidValidity { get; set; }
-
-    [FromQuery(Name = "uid")]
-    public uint Uid { get; set; }
+    public string FolderPath => Ref.FolderPath ?? string.Empty;
 
     public ReceivedMessage? Message { get; private set; }
 
@@ -23,8 +20,6 @@ public sealed class MessageModel(WebSessions sessions) : WebmailPage(sessions)
     public IReadOnlyList<MailboxFolder> Folders { get; private set; } = [];
 
     public IReadOnlyList<MessageTag> Tags { get; private set; } = [];
-
-    private MessageRef Ref => new(FolderPath, UidValidity, Uid);
 
     protected override async Task LoadAsync()
     {
@@ -70,7 +65,7 @@ public sealed class MessageModel(WebSessions sessions) : WebmailPage(sessions)
     {
         await Mailbox.Messages.SendReadReceiptAsync(Ref, ReadReceipt.Displayed, HttpContext.RequestAborted);
         Notice = "Accusé de lecture envoyé.";
-        return RedirectToPage(new { dossier = FolderPath, v = UidValidity, uid = Uid });
+        return RedirectToPage(new { m = Ref.ToString() });
     }
 
     public async Task<IActionResult> OnPostDeplacerAsync(string target)
@@ -84,7 +79,7 @@ public sealed class MessageModel(WebSessions sessions) : WebmailPage(sessions)
     {
         await Mailbox.Messages.TagAsync(Ref, tag, HttpContext.RequestAborted);
         Notice = $"Tag « {tag} » ajouté.";
-        return RedirectToPage(new { dossier = FolderPath, v = UidValidity, uid = Uid });
+        return RedirectToPage(new { m = Ref.ToString() });
     }
 
     public async Task<IActionResult> OnPostSupprimerAsync()

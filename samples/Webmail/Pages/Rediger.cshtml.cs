@@ -20,9 +20,7 @@ public sealed class RedigerModel(WebSessions sessions, IDirectorySearch director
     [BindProperty] public bool RequestReadReceipt { get; set; }
     [BindProperty] public string? SignatureName { get; set; }
     [BindProperty] public List<IFormFile> Files { get; set; } = [];
-    [BindProperty(SupportsGet = true, Name = "dossier")] public string? DraftFolder { get; set; }
-    [BindProperty(SupportsGet = true, Name = "v")] public uint DraftValidity { get; set; }
-    [BindProperty(SupportsGet = true, Name = "brouillon")] public uint DraftUid { get; set; }
+    [BindProperty(SupportsGet = true, Name = "brouillon")] public string? DraftRef { get; set; }
 
     public MailboxSignatures Signatures { get; private set; } = MailboxSignatures.None;
 
@@ -32,7 +30,8 @@ public sealed class RedigerModel(WebSessions sessions, IDirectorySearch director
 
     public bool FilesDropped => Error is not null && Files.Count > 0;
 
-    private MessageRef? Draft => DraftUid == 0 || DraftFolder is null ? null : new MessageRef(DraftFolder, DraftValidity, DraftUid);
+    /// <summary>The draft being edited: its reference's string (<see cref="MessageRef.ToString"/>) in « brouillon ».</summary>
+    private MessageRef? Draft => MessageRef.TryParse(DraftRef, out var draft) ? draft : null;
 
     protected override async Task LoadAsync()
     {
@@ -77,7 +76,7 @@ public sealed class RedigerModel(WebSessions sessions, IDirectorySearch director
     {
         var saved = await Mailbox.Drafts.SaveAsync(await ComposeAsync(), Draft, HttpContext.RequestAborted);
         Notice = "Brouillon enregistré.";
-        return RedirectToPage(new { dossier = saved.FolderPath, v = saved.UidValidity, brouillon = saved.Uid });
+        return RedirectToPage(new { brouillon = saved.ToString() });
     }
 
     /// <summary>Search as you type in « À : » (words of a name, a city, a structure…), as list items.</summary>
