@@ -59,10 +59,7 @@ public sealed class CourrierModel(WebSessions sessions) : WebmailPage(sessions)
 
     /// <summary>The folders of mail: contact folders (vCards under « Contacts ») have their own place in Préférences.</summary>
     public static IEnumerable<MailboxFolder> MailFolders(IEnumerable<MailboxFolder> folders) =>
-        folders.Where(f => f.Path != ContactsRoot && !f.Path.StartsWith(ContactsRoot + f.Separator, StringComparison.Ordinal));
-
-    /// <summary>Where the SDK keeps contact folders (not public in the SDK: see the report on the webmail's friction).</summary>
-    public const string ContactsRoot = "Contacts";
+        folders.Where(f => f.Role != FolderRole.Contacts);
 
     public static string Link(MessageInfo message) =>
         $"/message?m={Uri.EscapeDataString(message.Ref.ToString())}";

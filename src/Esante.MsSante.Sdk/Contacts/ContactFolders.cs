@@ -12,6 +12,10 @@ internal sealed class ContactFolders(IOperatorMailbox mailbox, TimeProvider time
     /// <summary>The folder that holds the contact folders.</summary>
     public const string Root = "Contacts";
 
+    /// <summary>Whether a folder is « Contacts » or a contact folder under it (<see cref="FolderRole.Contacts"/>).</summary>
+    public static bool Holds(MailboxFolder folder) =>
+        folder.Path == Root || folder.Path.StartsWith(Root + folder.Separator, StringComparison.Ordinal);
+
     public async Task<IReadOnlyList<string>> GetFoldersAsync(CancellationToken cancellationToken) =>
         (await mailbox.ListFoldersAsync(cancellationToken).ConfigureAwait(false))
             .Where(f => f.Path.StartsWith(Root + "/", StringComparison.Ordinal) && f.Path.IndexOf('/', Root.Length + 1) < 0)

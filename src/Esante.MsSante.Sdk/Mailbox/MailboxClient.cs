@@ -72,7 +72,8 @@ internal sealed partial class MailboxClient : IMailboxClient, IDisposable
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<MailboxFolder>> GetFoldersAsync(CancellationToken cancellationToken = default) =>
-        _knownFolders = await _mailbox.ListFoldersAsync(cancellationToken).ConfigureAwait(false);
+        _knownFolders = [.. (await _mailbox.ListFoldersAsync(cancellationToken).ConfigureAwait(false))
+            .Select(f => f.Role == FolderRole.None && ContactFolders.Holds(f) ? f with { Role = FolderRole.Contacts } : f)];
 
     /// <inheritdoc/>
     public async Task<MailboxFolder> GetFolderAsync(FolderRole role, CancellationToken cancellationToken = default) =>

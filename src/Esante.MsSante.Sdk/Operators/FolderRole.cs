@@ -26,4 +26,10 @@ public enum FolderRole
 
     /// <summary>Messages from patients (« Échanges Patients »).</summary>
     PatientExchanges,
+
+    /// <summary>
+    /// Contacts, not mail: « Contacts » and the contact folders under it, one message per contact (its vCard), kept by
+    /// <see cref="IMailboxContacts"/>. A mail application leaves them out of its folders; they are not deleted as folders.
+    /// </summary>
+    Contacts,
 }
