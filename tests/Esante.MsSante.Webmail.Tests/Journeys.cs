@@ -237,6 +237,12 @@ public sealed class Journeys(WebmailFixture site) : IClassFixture<WebmailFixture
         browser.Click("input[name='ShareRole'][value='Manager']");
         browser.Find("input[name='ShareWith']").Submit();
         browser.FindWithText("#partage li", "Gestionnaire");
+        // A contact folder is shared as a folder is (« Partage d'un dossier de contacts »).
+        browser.Click("select[name='ShareFolder'] option[value='Contacts/Correspondants']");
+        browser.Type("input[name='ShareWith']", Demo.Colleague.Address.Value);
+        browser.Click("input[name='ShareRole'][value='Viewer']");
+        browser.Find("input[name='ShareWith']").Submit();
+        browser.FindWithText("#partage li", "Contacts/Correspondants");
 
         browser.Click("select[name='RetentionFolder'] option[value='Archives']");
         browser.Type("input[name='RetentionCount']", "6");

@@ -59,6 +59,9 @@ public sealed class PreferencesModel(WebSessions sessions) : WebmailPage(session
     public IReadOnlyList<MessageTag> Tags { get; private set; } = [];
     public IReadOnlyList<(string Name, IReadOnlyList<StoredContact> Contacts)> ContactFolders { get; private set; } = [];
     public IReadOnlyList<(string Folder, FolderShare Share)> Shares { get; private set; } = [];
+
+    /// <summary>The folders one shares: one's own mail folders and contact folders (« Partage d'un dossier de contacts »).</summary>
+    public static bool Shareable(MailboxFolder folder) => folder.Role is FolderRole.None or FolderRole.Archive or FolderRole.Contacts;
     public QuotaReport? Quota { get; private set; }
 
     public bool Has(MailboxCapabilities capability) => Mailbox.Capabilities.HasFlag(capability);
@@ -87,7 +90,7 @@ public sealed class PreferencesModel(WebSessions sessions) : WebmailPage(session
         if (Has(MailboxCapabilities.Sharing))
         {
             var shares = new List<(string, FolderShare)>();
-            foreach (var folder in Folders.Where(f => f.Role is FolderRole.None or FolderRole.Archive))
+            foreach (var folder in Folders.Where(Shareable))
             {
                 try
                 {
