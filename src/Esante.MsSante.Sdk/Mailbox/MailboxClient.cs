@@ -120,7 +120,7 @@ internal sealed partial class MailboxClient : IMailboxClient, IDisposable
     {
         CheckFolderPath(path, nameof(path));
         var folder = await FindFolderAsync(path, cancellationToken).ConfigureAwait(false);
-        if (folder.Role is not (FolderRole.None or FolderRole.Archive))
+        if (folder.Role is not (FolderRole.None or FolderRole.Archive or FolderRole.Contacts))
         {
             throw new InvalidOperationException($"The {folder.Role} folder cannot be deleted.");
         }

@@ -29,8 +29,8 @@ public enum FolderRole
 
     /// <summary>
     /// Contacts, not mail: « Contacts » and the contact folders under it, one message per contact (its vCard), kept by
-    /// <see cref="IMailboxContacts"/>. A mail application leaves them out of its mail folders; they are shared as folders
-    /// are (<see cref="IMailboxFolders.ShareAsync"/>), not deleted as folders.
+    /// <see cref="IMailboxContacts"/>. A mail application leaves them out of its mail folders; they are shared and deleted
+    /// as folders are (<see cref="IMailboxFolders.ShareAsync"/>, <see cref="IMailboxFolders.DeleteAsync"/>).
     /// </summary>
     Contacts,
 }

@@ -1032,13 +1032,15 @@ public abstract partial class MailboxContract
         await box.Contacts.CreateFolderAsync("Laboratoires");
         await Assert.ThrowsAsync<InvalidOperationException>(() => box.Contacts.CreateFolderAsync("Cardiologues"));
         Assert.Equal(["Cardiologues", "Laboratoires"], await box.Contacts.ListFoldersAsync());
-        // Listed with the mail folders, marked as contacts so that a mail application leaves them out, and not deleted as folders.
+        // Listed with the mail folders, marked as contacts so that a mail application leaves them out; deleted as folders are.
         var folders = await box.Folders.ListAsync();
         Assert.Equal(FolderRole.Contacts, Assert.Single(folders, f => f.Path == "Contacts/Cardiologues").Role);
         Assert.Equal(FolderRole.Contacts, Assert.Single(folders, f => f.Path == "Contacts").Role);
         Assert.Equal("Contacts", (await box.Folders.GetAsync(FolderRole.Contacts)).Path);
         Assert.DoesNotContain(folders, f => f.Role == FolderRole.Contacts && f.Path.StartsWith("INBOX", StringComparison.OrdinalIgnoreCase));
-        await Assert.ThrowsAsync<InvalidOperationException>(() => box.Folders.DeleteAsync("Contacts/Laboratoires"));
+        await box.Contacts.CreateFolderAsync("Anciens");
+        await box.Folders.DeleteAsync("Contacts/Anciens");
+        Assert.Equal(["Cardiologues", "Laboratoires"], await box.Contacts.ListFoldersAsync());
 
         var goudal = new Esante.MsSante.Contact("Dr Adeline GOUDAL")
         {
