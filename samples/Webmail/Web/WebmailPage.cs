@@ -130,9 +130,10 @@ public abstract class WebmailPage(WebSessions sessions) : PageModel
         _ => null,
     };
 
-    private static string Violation(PolicyViolation violation) => violation.Code == PolicyViolationCodes.AttachmentsTooLarge
-        ? "les pièces jointes dépassent la limite de 15 Mo au total : retirez-en, ou envoyez-les en plusieurs messages"
-        : violation.Message;
+    private static string Violation(PolicyViolation violation) =>
+        violation is { Code: PolicyViolationCodes.AttachmentsTooLarge, Limit: { } limit, Actual: { } total }
+            ? $"les pièces jointes font {Size(total)}, au-delà de la limite de {Size(limit)} au total : retirez-en, ou envoyez-les en plusieurs messages"
+            : violation.Message;
 
     /// <summary>A size as the guide writes it (Ko, Mo).</summary>
     public static string Size(long bytes) => bytes < 1024 * 1024

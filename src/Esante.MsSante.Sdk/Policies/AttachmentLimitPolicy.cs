@@ -48,7 +48,11 @@ public sealed class AttachmentLimitPolicy
             new PolicyViolation(
                 PolicyViolationCodes.AttachmentsTooLarge,
                 string.Create(CultureInfo.InvariantCulture,
-                    $"The {count} attachment(s) total {FormatSize(total)} ({total} bytes), over the limit of {FormatSize(MaxTotalBytes)} ({MaxTotalBytes} bytes). Remove or compress attachments, or send them in several messages.")),
+                    $"The {count} attachment(s) total {FormatSize(total)} ({total} bytes), over the limit of {FormatSize(MaxTotalBytes)} ({MaxTotalBytes} bytes). Remove or compress attachments, or send them in several messages."))
+            {
+                Limit = MaxTotalBytes,
+                Actual = total,
+            },
         ];
     }
 

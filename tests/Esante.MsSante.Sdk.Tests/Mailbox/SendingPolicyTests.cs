@@ -46,7 +46,9 @@ public sealed class SendingPolicyTests : IAsyncLifetime
         tooBig.Attachments.Add(OutgoingAttachment.FromBytes("a.bin", new byte[10 * 1024 * 1024]));
         tooBig.Attachments.Add(OutgoingAttachment.FromBytes("b.bin", new byte[5 * 1024 * 1024 + 1]));
         var e = await RefusedAsync(tooBig);
-        Assert.Equal(PolicyViolationCodes.AttachmentsTooLarge, Assert.Single(e.Violations).Code);
+        var violation = Assert.Single(e.Violations);
+        Assert.Equal(PolicyViolationCodes.AttachmentsTooLarge, violation.Code);
+        Assert.Equal((15L * 1024 * 1024, 15L * 1024 * 1024 + 1), (violation.Limit, violation.Actual));
 
         var justRight = ToBob("Juste 15 Mo");
         justRight.Attachments.Add(OutgoingAttachment.FromBytes("a.bin", new byte[15 * 1024 * 1024]));

@@ -13,6 +13,8 @@ public class PolicyTests
         var violation = Assert.Single(policy.Evaluate([10L * 1024 * 1024, 5L * 1024 * 1024 + 1]));
         Assert.Equal(PolicyViolationCodes.AttachmentsTooLarge, violation.Code);
         Assert.Contains("15.0 MB", violation.Message, StringComparison.Ordinal);
+        Assert.Equal(15L * 1024 * 1024, violation.Limit); // for an application to word it in French
+        Assert.Equal(15L * 1024 * 1024 + 1, violation.Actual);
     }
 
     [Fact]
