@@ -4,8 +4,9 @@ namespace Esante.MsSante.Directory;
 /// Whether the directory's stages run their parts on two threads or one after the other. A first load (an application
 /// starting) uses both; a rebuild (<see cref="ReloadableDirectory.ReloadExtractionAsync"/>) runs beside searches with the
 /// current index still in memory, and is not waited for: it runs its parts one after the other, so that it holds less
-/// memory at once (its goal: within 400 MB with the current index) and leaves a core to the searches. The loader's two
-/// stages (parsing, interning) and the build's two tasks (address words, identifiers) run beside it either way.
+/// memory at once (its goal: within 400 MB with the current index) and leaves a core to the searches, and it makes room
+/// before its largest arrays (<see cref="MakeRoom"/>). The loader's two stages (parsing, interning) and the build's two
+/// tasks (address words, identifiers) run beside it either way.
 /// </summary>
 internal static class BuildParallelism
 {
