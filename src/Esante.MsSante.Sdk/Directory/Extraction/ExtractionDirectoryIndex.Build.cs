@@ -24,10 +24,11 @@ public sealed partial class ExtractionDirectoryIndex
     private static int s_buildCompiled;
 
     /// <summary>
-    /// Has the build's constructor and the rows' packing compiled on a thread-pool thread while the file is read, once a
-    /// process: being fully optimised from their first call (<see cref="MethodImplOptions.AggressiveOptimization"/>), their
-    /// compilation held the loading thread ≈ 60 ms between the file read and the build in a fresh process. Only a hint:
-    /// where the runtime cannot (ahead-of-time compiled), nothing changes.
+    /// Has the build's constructor, its two stage methods and the rows' packing compiled on a thread-pool thread while the
+    /// file is read, once a process: being fully optimised from their first call
+    /// (<see cref="MethodImplOptions.AggressiveOptimization"/>), their compilation held the loading thread ≈ 60 ms between
+    /// the file read and the build in a fresh process. Only a hint: where the runtime cannot (ahead-of-time compiled),
+    /// nothing changes.
     /// </summary>
     private static void CompileBuildAhead()
     {
@@ -42,6 +43,8 @@ public sealed partial class ExtractionDirectoryIndex
                 MethodBase?[] methods =
                 [
                     typeof(ExtractionDirectoryIndex).GetConstructor(BindingFlags.NonPublic | BindingFlags.Instance, [typeof(ExtractionRowSet), typeof(ExtractionIndexOptions)]),
+                    typeof(ExtractionDirectoryIndex).GetMethod(nameof(GatherEntryWords), BindingFlags.NonPublic | BindingFlags.Instance),
+                    typeof(ExtractionDirectoryIndex).GetMethod(nameof(Postings), BindingFlags.NonPublic | BindingFlags.Static),
                     typeof(PackedCells).GetMethod(nameof(PackedCells.Pack)),
                 ];
                 foreach (var method in methods)
@@ -185,7 +188,37 @@ public sealed partial class ExtractionDirectoryIndex
         // tracked one by one).
         emailTask = null!;
 
-        // 3. Words of each entry, as provisional ids of a word pool (sorted once, below); each word once per entry. The words
+        // 3. Words of each entry; 4. and 5. the words sorted, and the postings. Each in a method of its own: this constructor's
+        // frame is too large for the compiler to track its temporaries one by one, so whatever one of them referenced (a span
+        // of the entries' words, a tuple of the address words' arrays) stayed alive to the constructor's end, ≈ 60 MB at a
+        // rebuild's peak of memory.
+        var gathered = GatherEntryWords(rows, rankOfEntry, entryOfRow, kindOfType);
+        (_identifierKeys, _identifierEntries) = IdentifiersByRank(identifierTask.GetAwaiter().GetResult(), rankOfEntry);
+        rankOfEntry = entryOfRow = [];
+
+        (_tokens, _postingStart, _denseStart, _postingAt, _postings, _bitmaps) = Postings(gathered, ref emailByRank);
+        order = firstRowOfEntry = []; // the tasks are done with them
+
+        // 6. Short free-text prefixes spanning many words merged once, each length by its own thread.
+        var merged = new List<(long Range, CandidateSet Set)>[3];
+        BuildParallelism.For(merged.Length, i => merged[i] = MergeShortPrefixes(i + 1, entryCount));
+        _rangeSets = [];
+        foreach (var (range, set) in merged.SelectMany(m => m))
+        {
+            _rangeSets[range] = set; // a range can be that of two lengths (« ab » and « abc »): the same entries
+        }
+    }
+
+    /// <summary>
+    /// Step 3 of the build: the words of each entry (entries in rank order), as provisional ids of a word pool, each word once
+    /// per entry; a dense word's entries go into its bitmap instead.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private EntryWords GatherEntryWords(ExtractionRowSet rows, int[] rankOfEntry, int[] entryOfRow, MailboxKind[] kindOfType)
+    {
+        var rowCount = rows.Count;
+        var entryCount = rankOfEntry.Length;
+        // Words as provisional ids of a word pool (sorted once, in Postings), each word once per entry. The words
         // of a column's distinct values are found once each, by the column's own numbering of its values: a row then reads,
         // for each column, the run of word ids of its cell (where a cache by value id and a dictionary of tagged words took
         // twice the time).
@@ -282,36 +315,13 @@ public sealed partial class ExtractionDirectoryIndex
         BuildParallelism.Invoke(() => ends[0] = Gather(0, half, 0), () => ends[1] = Gather(half, entryCount, (int)firstHalfWords));
         // The second half's words moved down to follow the first's.
         var gap = (int)firstHalfWords - ends[0];
-        Array.Copy(entryWords, firstHalfWords, entryWords, ends[0], ends[1] - firstHalfWords); // no span: see step 4
+        Array.Copy(entryWords, firstHalfWords, entryWords, ends[0], ends[1] - firstHalfWords);
         for (var e = half + 1; e <= entryCount; e++)
         {
             entryWordStart[e] -= gap;
         }
         var used = ends[1] - gap;
-        columnWords = [];
-
-        (_identifierKeys, _identifierEntries) = IdentifiersByRank(identifierTask.GetAwaiter().GetResult(), rankOfEntry);
-        rankOfEntry = entryOfRow = [];
-
-        // 4. and 5. The words sorted, and the postings. In a method of their own: this constructor's frame is too large for the
-        // compiler to track its temporaries one by one, so whatever one of them referenced (a span of the entries' words, a
-        // tuple of the address words' arrays) stayed alive to the constructor's end, ≈ 60 MB at a rebuild's peak of memory.
-        (_tokens, _postingStart, _denseStart, _postingAt, _postings, _bitmaps) =
-            Postings(ref words, ref emailByRank, entryWords, entryWordStart, used, half, bitmapOf, bitmaps, denseWords, dense);
-        // What the local functions captured is let go by hand: they keep it alive to the end otherwise.
-        order = firstRowOfEntry = entryWords = entryWordStart = bitmapOf = []; // the tasks are done with the first two
-        bitmaps = [];
-
-        // 6. Short free-text prefixes spanning many words merged once, each length by its own thread.
-        var merged = new List<(long Range, CandidateSet Set)>[3];
-        BuildParallelism.For(merged.Length, i => merged[i] = MergeShortPrefixes(i + 1, entryCount));
-        _rangeSets = [];
-        foreach (var (range, set) in merged.SelectMany(m => m))
-        {
-            _rangeSets[range] = set; // a range can be that of two lengths (« ab » and « abc »): the same entries
-        }
-
-        return;
+        return new EntryWords(words, entryWords, entryWordStart, used, half, bitmapOf, bitmaps, denseWords, dense);
 
         // Gathers the words of entries [from, to) into entryWords from `at`; returns where they end.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -422,25 +432,47 @@ public sealed partial class ExtractionDirectoryIndex
     }
 
     /// <summary>
+    /// What step 3 gathers and steps 4 and 5 turn into the word list and the postings: the provisional word pool, the entries'
+    /// words (entry <c>e</c>'s are <c>Words[Start[e]..Start[e + 1]]</c>, <c>Used</c> in all), and the dense words' bitmaps.
+    /// A class, so that <see cref="Postings"/> lets each part go as soon as it is read, whatever the caller's frame holds.
+    /// </summary>
+    private sealed class EntryWords(StringPool pool, int[] words, int[] start, int used, int half, int[] bitmapOf, ulong[] bitmaps, int denseWords, int dense)
+    {
+        public StringPool? Pool = pool;
+        public int[] Words = words;
+        public int[] Start = start;
+        public readonly int Used = used;
+        public readonly int Half = half; // the first entry of the second half (the two threads' split)
+        public int[] BitmapOf = bitmapOf; // by provisional word id: where its bitmap starts in Bitmaps, or -1
+        public ulong[] Bitmaps = bitmaps;
+        public readonly int DenseWords = denseWords;
+        public readonly int Dense = dense; // entries from which a word is dense
+    }
+
+    /// <summary>
     /// Steps 4 and 5 of the build: the words sorted (the address words, sorted in their task, merged in) as the index's word
-    /// list, and the entries' words made postings, or bits of the dense words' bitmaps. Takes the word pool and the address
-    /// words' task by reference to let them go as soon as they are read.
+    /// list, and the entries' words made postings, or bits of the dense words' bitmaps. Lets go of the word pool and the
+    /// address words' task as soon as they are read.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static (WordList Tokens, int[] PostingStart, int[] DenseStart, int[] PostingAt, int[] Postings, ulong[] Bitmaps) Postings(
-        ref StringPool words, ref Task<(string[] Sorted, int[] EntryStart, int[] Words)> emailByRank, int[] entryWords,
-        int[] entryWordStart, int used, int half, int[] bitmapOf, ulong[] bitmaps, int denseWords, int dense)
+        EntryWords gathered, ref Task<(string[] Sorted, int[] EntryStart, int[] Words)> emailByRank)
     {
+        var (entryWords, entryWordStart, used, half, bitmapOf, bitmaps, denseWords, dense) =
+            (gathered.Words, gathered.Start, gathered.Used, gathered.Half, gathered.BitmapOf, gathered.Bitmaps, gathered.DenseWords, gathered.Dense);
+        // The holder lets go of all; this method's locals hold what it still reads, and are tracked one by one.
+        gathered.Words = gathered.Start = gathered.BitmapOf = [];
+        gathered.Bitmaps = [];
         // 4. Sort the words; remap provisional ids to sorted ids. The address words, sorted in their task, all begin with
         // their tag, so they go as one block where that tag sorts among the others.
         var (emailSorted, emailStart, emailWordIds) = emailByRank.GetAwaiter().GetResult();
         emailByRank = null!;
         var entryCount = entryWordStart.Length - 1;
         var bitmapWords = (entryCount + 63) >> 6;
-        var wordCount = words.Count;
-        var (provisional, remap) = Sorted(words);
+        var wordCount = gathered.Pool!.Count;
+        var (provisional, remap) = Sorted(gathered.Pool!);
         // The pool goes now, before the postings' arrays are made: a rebuild's memory is at its highest there.
-        words = null!;
+        gathered.Pool = null;
         // Id 0 is the empty string, first after sorting: dropped, in both lists.
         var emailCount = emailSorted.Length - 1;
         var emailBase = 1;
