@@ -167,7 +167,8 @@ public sealed class Journeys(WebmailFixture site) : IClassFixture<WebmailFixture
             browser.Find("#pieces").SendKeys(scan);
             Assert.Contains("dépassée", browser.Find("#total-pj.depasse").Text, StringComparison.Ordinal);
             browser.Click("#envoyer");
-            browser.FindWithText("#erreur", "15 Mo");
+            // Worded from the refusal's numbers (PolicyViolation.Limit and Actual), not from its English message.
+            Assert.Contains("16 Mo au total, au-delà de la limite de 15 Mo", browser.FindWithText("#erreur", "15 Mo").Text, StringComparison.Ordinal);
             Assert.Equal("Imagerie", browser.Find("#sujet").GetAttribute("value"));
             Assert.Equal("Voir pièce jointe.", browser.Find("#corps").GetAttribute("value"));
             Assert.Contains(Demo.Colleague.Address.Value, browser.Find("#a").GetAttribute("value"), StringComparison.Ordinal);

@@ -132,8 +132,12 @@ public abstract class WebmailPage(WebSessions sessions) : PageModel
 
     private static string Violation(PolicyViolation violation) =>
         violation is { Code: PolicyViolationCodes.AttachmentsTooLarge, Limit: { } limit, Actual: { } total }
-            ? $"les pièces jointes font {Size(total)}, au-delà de la limite de {Size(limit)} au total : retirez-en, ou envoyez-les en plusieurs messages"
+            ? $"les pièces jointes font {Megabytes(total)} au total, au-delà de la limite de {Megabytes(limit)} : retirez-en, ou envoyez-les en plusieurs messages"
             : violation.Message;
+
+    /// <summary>Megabytes as the guide writes its limit: « 15 Mo », « 15,5 Mo ».</summary>
+    private static string Megabytes(long bytes) =>
+        (bytes / (1024.0 * 1024.0)).ToString("0.#", new System.Globalization.NumberFormatInfo { NumberDecimalSeparator = "," }) + " Mo";
 
     /// <summary>A size as the guide writes it (Ko, Mo).</summary>
     public static string Size(long bytes) => bytes < 1024 * 1024
