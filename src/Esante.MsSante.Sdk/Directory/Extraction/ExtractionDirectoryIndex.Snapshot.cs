@@ -401,7 +401,7 @@ public sealed partial class ExtractionDirectoryIndex
         }
         var cells = PackedCells.Read(bytes, widths, dictionaryStart, dictionary, rowCount[0], valueOffsets.Length - 1)
             ?? throw Damaged(name, "its rows are malformed");
-        return new RowsPart(new ExtractionRowSet((valueBytes, valueChars, valueOffsets), cells, rowCount[0], loadOptions.TrustedDomains), report);
+        return new RowsPart(new ExtractionRowSet((valueBytes, valueChars, valueOffsets), cells, loadOptions.TrustedDomains), report);
 
         static (char[]?, byte[]?, int[]) Utf16((char[] Chars, int[] Offsets) block) => (block.Chars, null, block.Offsets);
     }

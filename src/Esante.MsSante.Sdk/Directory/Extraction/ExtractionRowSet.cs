@@ -22,21 +22,20 @@ public sealed class ExtractionRowSet
 
     /// <summary>Rows of value ids, 31 per row, whose values are <paramref name="values"/>; <paramref name="cells"/> is packed (and overwritten on the way).</summary>
     internal ExtractionRowSet((byte[]? Latin1, char[]? Chars, int[] Offsets) values, int[] cells, int count, TrustedDomainList trustedDomains)
-        : this(values, PackedCells.Pack(cells, count, ExtractionColumns.Count, values.Offsets.Length - 1), count, trustedDomains)
+        : this(values, PackedCells.Pack(cells, count, ExtractionColumns.Count, values.Offsets.Length - 1), trustedDomains)
     {
     }
 
     /// <summary>
     /// Rows whose values are made when read from Latin-1 <c>Latin1</c> or, when null, from <c>Chars</c>: value <c>i</c> is
-    /// the range <c>Offsets[i]..Offsets[i + 1]</c>.
+    /// the range <c>Offsets[i]..Offsets[i + 1]</c>; as many rows as <paramref name="cells"/> holds.
     /// </summary>
-    internal ExtractionRowSet((byte[]? Latin1, char[]? Chars, int[] Offsets) values, PackedCells cells, int count, TrustedDomainList trustedDomains)
+    internal ExtractionRowSet((byte[]? Latin1, char[]? Chars, int[] Offsets) values, PackedCells cells, TrustedDomainList trustedDomains)
     {
         _latin1 = values.Latin1;
         _chars = values.Latin1 is null ? values.Chars ?? throw new ArgumentNullException(nameof(values)) : null;
         _offsets = values.Offsets;
         _cells = cells;
-        Count = count;
         TrustedDomains = trustedDomains;
     }
 
@@ -44,7 +43,7 @@ public sealed class ExtractionRowSet
     public TrustedDomainList TrustedDomains { get; }
 
     /// <summary>How many rows.</summary>
-    public int Count { get; }
+    public int Count => _cells.RowCount;
 
     /// <summary>How many distinct values the rows hold.</summary>
     public int DistinctValueCount => _offsets.Length - 1;
