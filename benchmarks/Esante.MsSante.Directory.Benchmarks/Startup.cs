@@ -152,7 +152,7 @@ public static class Startup
         GC.Collect();
         var before = GC.GetTotalMemory(true);
         Console.WriteLine($"rebuild: managed memory with one index {before / 1e6:F0} MB, working set {Environment.WorkingSet / 1e6:F0} MB");
-        var idle = Search(directory, queries, () => false, 5);
+        var idle = Search(directory, queries, () => false, 5, out _);
         using var process = Process.GetCurrentProcess();
         long peakManaged = 0, peakWorkingSet = 0;
         var snapshotPath = Path.Combine(Path.GetTempPath(), $"rebuild-{Environment.ProcessId}.index");
@@ -169,8 +169,22 @@ public static class Startup
                 await Task.Delay(20);
             }
         });
-        var during = Search(directory, queries, () => rebuild.IsCompleted, int.MaxValue);
-        await rebuild;
+        var during = Search(directory, queries, () => rebuild.IsCompleted, int.MaxValue, out var failedSearches);
+        try
+        {
+            await rebuild;
+        }
+        catch (OutOfMemoryException)
+        {
+            // What an application sees when the heap is too small for a rebuild: the reload fails, the current index stays.
+            await sampler;
+            var answers = (await directory.SearchAsync(new DirectoryQuery { Text = "gou ade" })).TotalCount;
+            Console.WriteLine($"rebuild: out of memory after {sw.ElapsedMilliseconds} ms, peak managed memory {peakManaged / 1e6:F0} MB; {failedSearches} of {during.Count + failedSearches} searches during it ran out of memory too; "
+                + $"the current index stays (generation {directory.Generation}, {answers} for 'gou ade')");
+            Environment.ExitCode = 3;
+            File.Delete(snapshotPath);
+            return;
+        }
         var rebuildMs = sw.ElapsedMilliseconds;
         await sampler;
         var info = GC.GetGCMemoryInfo(GCKind.Any);
@@ -185,16 +199,30 @@ public static class Startup
         File.Delete(snapshotPath);
     }
 
-    private static List<double> Search(ReloadableDirectory directory, DirectoryQuery[] queries, Func<bool> stop, int passes)
+    /// <summary>The searches' times in µs; <paramref name="outOfMemory"/> counts those that ran out of memory (a capped heap).</summary>
+    private static List<double> Search(ReloadableDirectory directory, DirectoryQuery[] queries, Func<bool> stop, int passes, out int outOfMemory)
     {
         var times = new List<double>();
         var sw = new Stopwatch();
+        outOfMemory = 0;
         for (var p = 0; p < passes && !stop(); p++)
         {
             foreach (var q in queries)
             {
                 sw.Restart();
-                directory.SearchAsync(q).GetAwaiter().GetResult();
+                try
+                {
+                    directory.SearchAsync(q).GetAwaiter().GetResult();
+                }
+                catch (OutOfMemoryException)
+                {
+                    outOfMemory++;
+                    if (stop())
+                    {
+                        break;
+                    }
+                    continue;
+                }
                 sw.Stop();
                 times.Add(sw.Elapsed.TotalMicroseconds);
                 if (stop())
