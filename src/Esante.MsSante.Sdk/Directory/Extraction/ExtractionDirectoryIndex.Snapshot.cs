@@ -93,7 +93,9 @@ public sealed partial class ExtractionDirectoryIndex
     /// <summary>
     /// Writes the index to a snapshot file, tied to the extraction it was loaded from by the extraction's size, last write
     /// time and XXH64 hash of its whole content, so that <see cref="LoadSnapshot"/> gives a ready index in a fraction of the
-    /// loading's time. Written to a temporary file first, then moved in place: a reader never sees half a snapshot.
+    /// loading's time. The hash is of the bytes the index was built from, taken as a text extraction was read (a zip's is
+    /// taken now, its size and date unchanged): a file rewritten since with the same size and date does not get this
+    /// index's snapshot. Written to a temporary file first, then moved in place: a reader never sees half a snapshot.
     /// </summary>
     /// <param name="snapshotPath">The snapshot file; null for <see cref="DefaultSnapshotPath(string)"/> of the extraction.</param>
     /// <param name="cancellationToken">Cancels the writing (the temporary file is deleted).</param>

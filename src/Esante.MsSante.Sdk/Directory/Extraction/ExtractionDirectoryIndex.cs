@@ -71,7 +71,8 @@ public sealed partial class ExtractionDirectoryIndex : IDirectorySearch
             var stamp = ExtractionStamp.Of(path);
             CompileBuildAhead();
             var loaded = await ExtractionFileLoader.LoadAsync(path, loadOptions, progress, cancellationToken).ConfigureAwait(false);
-            return Built(new ExtractionDirectoryIndex(loaded.Rows, options) { LoadReport = loaded.Report, _source = stamp }, traced);
+            // A text file's hash was taken from the bytes read; a zip's is taken when a snapshot is written.
+            return Built(new ExtractionDirectoryIndex(loaded.Rows, options) { LoadReport = loaded.Report, _source = stamp is null ? null : stamp with { Hash = loaded.ContentHash } }, traced);
         }
         catch (Exception e) when (Diagnostics.SdkTelemetry.Failed(traced, e))
         {

@@ -37,7 +37,7 @@ public static partial class ExtractionFileLoader
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
         await using (file.ConfigureAwait(false))
         {
-            var loaded = await ReadAsync(file, options, progress, cancellationToken).ConfigureAwait(false);
+            var loaded = await ReadAsync(file, options, progress, hashContent: true, cancellationToken).ConfigureAwait(false);
             loaded.Report.ExtractedAt ??= ExtractionDate(path);
             return loaded;
         }
@@ -65,8 +65,18 @@ public static partial class ExtractionFileLoader
     /// <param name="cancellationToken">Cancels the loading.</param>
     /// <returns>The rows kept and the report.</returns>
     /// <exception cref="InvalidDataException">The file is empty, is not an extraction (wrong header, a line longer than 1 MiB), or is a damaged or truncated zip.</exception>
-    public static async Task<ExtractionLoadResult> ReadAsync(Stream stream, ExtractionLoadOptions? options = null,
-        IProgress<ExtractionLoadProgress>? progress = null, CancellationToken cancellationToken = default)
+    public static Task<ExtractionLoadResult> ReadAsync(Stream stream, ExtractionLoadOptions? options = null,
+        IProgress<ExtractionLoadProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        ReadAsync(stream, options, progress, hashContent: false, cancellationToken);
+
+    /// <summary>Loads a file from a stream, hashing its bytes when <paramref name="hashContent"/> and it is text.</summary>
+    /// <param name="stream">The content, read from its start.</param>
+    /// <param name="options">Options, or null for the defaults.</param>
+    /// <param name="progress">Receives the counts.</param>
+    /// <param name="hashContent">Whether to hash a text file's bytes as they are read (<see cref="ExtractionLoadResult.ContentHash"/>).</param>
+    /// <param name="cancellationToken">Cancels the loading.</param>
+    private static async Task<ExtractionLoadResult> ReadAsync(Stream stream, ExtractionLoadOptions? options,
+        IProgress<ExtractionLoadProgress>? progress, bool hashContent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stream);
         options ??= new ExtractionLoadOptions();
@@ -85,7 +95,7 @@ public static partial class ExtractionFileLoader
         {
             return await LoadZipAsync(stream, head, options, progress, cancellationToken).ConfigureAwait(false);
         }
-        var reader = new Reader(options, progress, stream.CanSeek ? stream.Length - stream.Position + headLength : 0);
+        var reader = new Reader(options, progress, stream.CanSeek ? stream.Length - stream.Position + headLength : 0, hashContent);
         return await reader.ReadAsync(stream, head.AsMemory(0, headLength), cancellationToken).ConfigureAwait(false);
     }
 
@@ -135,7 +145,7 @@ public static partial class ExtractionFileLoader
             {
                 try
                 {
-                    var loaded = await new Reader(options, progress, text.Length).ReadAsync(content, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                    var loaded = await new Reader(options, progress, text.Length, hashContent: false).ReadAsync(content, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
                     loaded.Report.ExtractedAt = ExtractionDate(text.FullName);
                     return loaded;
                 }
@@ -228,10 +238,13 @@ public static partial class ExtractionFileLoader
         private long _lineNumber; // written by the parsing stage, read once it is over
         private long _rowsRead;
         private long _rejected;
+        private readonly bool _hashContent;
+        private SnapshotHash _content = new(); // a mutable struct: appended to in place, never copied
 
-        public Reader(ExtractionLoadOptions options, IProgress<ExtractionLoadProgress>? progress, long sizeHint)
+        public Reader(ExtractionLoadOptions options, IProgress<ExtractionLoadProgress>? progress, long sizeHint, bool hashContent)
         {
             _options = options;
+            _hashContent = hashContent;
             _progress = progress;
             // Pre-sized from the file's length (about 226 bytes and 3 new values per row in the national file, whose
             // distinct values hold a quarter of its bytes as characters), so the cells and the pool rarely grow; bounded so
@@ -290,7 +303,10 @@ public static partial class ExtractionFileLoader
                 throw FormatError("The file is empty: an « Extraction Correspondance MSSanté » file starts with a header row of 31 columns.");
             }
             _progress?.Report(new ExtractionLoadProgress(_rowsRead, _rowCount, _rejected));
-            return new ExtractionLoadResult(TakeRows(), new ExtractionLoadReport(_rowsRead, _rowCount, _problems, _rejected));
+            return new ExtractionLoadResult(TakeRows(), new ExtractionLoadReport(_rowsRead, _rowCount, _problems, _rejected))
+            {
+                ContentHash = _hashContent ? _content.Finish() : null,
+            };
         }
 
         /// <summary>
@@ -335,6 +351,10 @@ public static partial class ExtractionFileLoader
                     return Next();
                 }
                 prefix.Span.CopyTo(buffer);
+                if (_hashContent)
+                {
+                    _content.Append(prefix.Span);
+                }
                 var start = 0;
                 var end = prefix.Length;
                 var eof = false;
@@ -373,6 +393,11 @@ public static partial class ExtractionFileLoader
                         if (read == 0)
                         {
                             eof = true;
+                        }
+                        else if (_hashContent)
+                        {
+                            // Hashed as read, while still in the cache: the bytes the rows come from.
+                            _content.Append(buffer.AsSpan(end, read));
                         }
                         end += read;
                         continue;

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using Esante.MsSante.Directory;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -186,6 +187,39 @@ public sealed class ExtractionSnapshotTests : IDisposable
         File.SetLastWriteTimeUtc(path, date);
 
         AssertRefused(path, ExtractionSnapshotProblem.Stale, "content");
+    }
+
+    [Fact]
+    public async Task A_snapshot_is_tied_to_the_bytes_indexed_even_if_the_file_changes_with_the_same_size_and_date_before_it_is_written()
+    {
+        var path = Extraction(rows: 500);
+        var date = File.GetLastWriteTimeUtc(path);
+        var loaded = await ExtractionDirectoryIndex.LoadAsync(path);
+        var bytes = await File.ReadAllBytesAsync(path);
+        var at = Array.IndexOf(bytes, (byte)'@', bytes.Length / 2);
+        bytes[at - 1] = bytes[at - 1] == (byte)'x' ? (byte)'y' : (byte)'x';
+        await File.WriteAllBytesAsync(path, bytes);
+        File.SetLastWriteTimeUtc(path, date);
+
+        // Size and date say nothing changed, so the snapshot is written; but for the rows this index holds, not for the
+        // file now, so the next start refuses it rather than serving the old rows for the new file.
+        loaded.WriteSnapshot();
+        AssertRefused(path, ExtractionSnapshotProblem.Stale, "content");
+    }
+
+    [Fact]
+    public async Task A_zip_extraction_gets_a_snapshot_that_the_next_start_reads()
+    {
+        var text = Extraction();
+        var path = Path.Combine(_folder, "extraction.zip");
+        using (var archive = ZipFile.Open(path, ZipArchiveMode.Create))
+        {
+            archive.CreateEntryFromFile(text, "Extraction_Correspondance_MSSante_202612070315.txt");
+        }
+        var loaded = await ExtractionDirectoryIndex.LoadAsync(path);
+        loaded.WriteSnapshot();
+
+        AssertSameAnswers(loaded, ExtractionDirectoryIndex.LoadSnapshot(path));
     }
 
     [Fact]
