@@ -65,6 +65,10 @@ public sealed class ReloadableDirectory : IDirectorySearch
     /// <param name="cancellationToken">Cancels the loading; the current directory stays.</param>
     /// <returns>The new index, now current.</returns>
     /// <exception cref="InvalidDataException">The file is not an extraction; the current directory stays.</exception>
+    /// <exception cref="OutOfMemoryException">
+    /// The new index did not fit beside the current one (with the national file, a refresh peaks at about 400 MB of managed
+    /// heap); the current directory stays, and searches go on with it.
+    /// </exception>
     public Task<ExtractionDirectoryIndex> ReloadExtractionAsync(string path, ExtractionSnapshotOptions? snapshot = null, ExtractionIndexOptions? options = null,
         ExtractionLoadOptions? loadOptions = null, CancellationToken cancellationToken = default)
     {

@@ -49,4 +49,18 @@ public class ReloadableDirectoryTests
         Assert.Same(current, directory.Current);
         Assert.Equal(0, directory.Generation);
     }
+
+    [Fact]
+    public async Task A_reload_that_runs_out_of_memory_keeps_the_current_directory_answering()
+    {
+        // What a refresh gets in a container too small for two indexes at once (the benchmarks' capped rebuild).
+        var current = ExtractionFiles.Index(null, ExtractionFiles.Row("a.b@medecin.mssante.fr", last: "Goudal"));
+        var directory = new ReloadableDirectory(current);
+#pragma warning disable CA2201 // the runtime's own exception, as an allocation of the new index would throw it
+        var outOfMemory = new OutOfMemoryException();
+#pragma warning restore CA2201
+        await Assert.ThrowsAsync<OutOfMemoryException>(() => directory.ReloadAsync(_ => Task.FromException<ExtractionDirectoryIndex>(outOfMemory)));
+        Assert.Same(current, directory.Current);
+        Assert.Equal(1, (await directory.SearchAsync(new DirectoryQuery { Text = "goudal" })).TotalCount);
+    }
 }
