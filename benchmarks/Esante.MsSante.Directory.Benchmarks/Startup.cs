@@ -222,18 +222,12 @@ public static class Startup
                 try
                 {
                     directory.SearchAsync(q).GetAwaiter().GetResult();
+                    times.Add(sw.Elapsed.TotalMicroseconds);
                 }
                 catch (OutOfMemoryException)
                 {
                     outOfMemory++;
-                    if (stop())
-                    {
-                        break;
-                    }
-                    continue;
                 }
-                sw.Stop();
-                times.Add(sw.Elapsed.TotalMicroseconds);
                 if (stop())
                 {
                     break;
