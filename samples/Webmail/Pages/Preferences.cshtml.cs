@@ -62,6 +62,7 @@ public sealed class PreferencesModel(WebSessions sessions) : WebmailPage(session
 
     /// <summary>The folders one shares: one's own mail folders and contact folders (« Partage d'un dossier de contacts »).</summary>
     public static bool Shareable(MailboxFolder folder) => folder.Role is FolderRole.None or FolderRole.Archive or FolderRole.Contacts;
+
     public QuotaReport? Quota { get; private set; }
 
     public bool Has(MailboxCapabilities capability) => Mailbox.Capabilities.HasFlag(capability);
